@@ -1,0 +1,113 @@
+"""Built-in earthquake scenarios, stored as JSON files in ``ukg_aid/quake/scenarios/``.
+
+A scenario file holds ``name``, ``title``, ``start_time`` (ISO 8601 with offset, JST),
+``event`` (``lat``, ``lon``, ``depth_km``, exactly one of ``mw``/``mj``, ``fault_type`` and an
+optional ``fault``), ``sources`` and ``notes``. A fault is
+``{"type": "line" | "plane", "coordinates": [[lon, lat], ...], "top_km", "bottom_km", "mesh_km"?}``:
+a ``line`` is the trace of a vertical plane; a ``plane`` is the outline of a dipping plane whose
+first edge is the up-dip edge (see :mod:`ukg_aid.quake.fault`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from shapely.geometry import LineString, Polygon
+
+from ukg_aid.quake.fault import FiniteFault
+from ukg_aid.quake.model import Event, FaultType
+
+_PACKAGE = "ukg_aid.quake"
+_FOLDER = "scenarios"
+
+
+class UnknownScenarioError(LookupError):
+    """No built-in scenario has that name."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named drill scenario: the event, when it strikes, and where its numbers come from."""
+
+    name: str
+    title: str
+    event: Event
+    start_time: datetime
+    sources: tuple[str, ...]
+    notes: str
+
+
+def _scenario_dir() -> Any:
+    return resources.files(_PACKAGE).joinpath(_FOLDER)
+
+
+def list_scenarios() -> list[str]:
+    """Names of the built-in scenarios, sorted."""
+    return sorted(
+        entry.name.removesuffix(".json")
+        for entry in _scenario_dir().iterdir()
+        if entry.name.endswith(".json")
+    )
+
+
+def load_scenario(name: str) -> Scenario:
+    """Load a built-in scenario by name (e.g. ``"nankai-trough"``)."""
+    if name not in list_scenarios():
+        known = ", ".join(list_scenarios())
+        raise UnknownScenarioError(f"unknown scenario {name!r}; known: {known}")
+    text = _scenario_dir().joinpath(f"{name}.json").read_text(encoding="utf-8")
+    return scenario_from_dict(json.loads(text))
+
+
+def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
+    """Build a :class:`Scenario` from its JSON form (see module docstring)."""
+    start = datetime.fromisoformat(data["start_time"])
+    if start.tzinfo is None:
+        raise ValueError("scenario start_time needs a UTC offset")
+    raw = data["event"]
+    fault = fault_from_dict(raw["fault"]) if raw.get("fault") else None
+    event = Event(
+        lat=float(raw["lat"]),
+        lon=float(raw["lon"]),
+        depth_km=float(raw["depth_km"]),
+        mw=_optional_float(raw.get("mw")),
+        mj=_optional_float(raw.get("mj")),
+        fault_type=FaultType(raw.get("fault_type", "crustal")),
+        fault=fault,
+        origin_time=start,
+    )
+    return Scenario(
+        name=str(data["name"]),
+        title=str(data["title"]),
+        event=event,
+        start_time=start,
+        sources=tuple(str(s) for s in data.get("sources", ())),
+        notes=str(data.get("notes", "")),
+    )
+
+
+def fault_from_dict(data: Mapping[str, Any]) -> FiniteFault:
+    """Build a :class:`FiniteFault` from ``{"type", "coordinates", "top_km", "bottom_km"}``."""
+    coords = [(float(lon), float(lat)) for lon, lat in data["coordinates"]]
+    kind = data["type"]
+    if kind == "line":
+        geometry: LineString | Polygon = LineString(coords)
+    elif kind == "plane":
+        geometry = Polygon(coords)
+    else:
+        raise ValueError(f"fault type must be 'line' or 'plane', got {kind!r}")
+    return FiniteFault(
+        geometry=geometry,
+        top_km=float(data["top_km"]),
+        bottom_km=float(data["bottom_km"]),
+        mesh_km=float(data.get("mesh_km", 2.0)),
+    )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
