@@ -1,0 +1,143 @@
+"""Plain data for the Doctor-Heli medevac core (SPEC §2, §4).
+
+Everything here is a frozen dataclass or a string enum, so a service can build it from database
+rows and a test can build it by hand. Times are timezone-aware datetimes (Japan time by default,
+``JST``); distances are kilometres, speeds km/h, durations minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+JST = ZoneInfo("Asia/Tokyo")
+
+DEFAULT_CRUISE_KMH = 220.0
+"""EC135/H135 cruise speed as reported locally (reference/heli_performance.csv)."""
+
+DEFAULT_RANGE_KM = 635.0
+"""EC135 range on standard fuel, no reserve stated (reference/heli_performance.csv)."""
+
+WINDOW_START = dt.time(8, 30)
+"""Daylight VFR operations start at 08:30 local time at every union base."""
+
+MAX_PATIENTS = 2
+"""One stretcher, at most two patients per sortie (reference/heli_performance.csv)."""
+
+
+class AircraftStatus(StrEnum):
+    """Operational status kept current by the EMS coordinator."""
+
+    available = "available"
+    on_mission = "on_mission"
+    maintenance = "maintenance"
+    off_duty = "off_duty"
+
+
+class Severity(StrEnum):
+    """Triage colour of a medevac mission; green patients do not fly."""
+
+    red = "red"
+    yellow = "yellow"
+
+    @property
+    def weight(self) -> int:
+        """Weight of one minute to scene in a batch objective: a red minute counts 3, yellow 1.
+
+        The weight only trades minutes *within* a severity class against each other; red missions
+        are served before yellow ones regardless of weight (see ``batch.assign_batch``).
+        """
+        return 3 if self is Severity.red else 1
+
+
+class Preference(StrEnum):
+    """A member's helicopter policy: the two national patterns."""
+
+    own_first = "own_first"
+    """The member's own capable aircraft first, then the nearest capable aircraft of anyone."""
+    geography_first = "geography_first"
+    """The capable aircraft with the shortest time to scene, whoever operates it."""
+
+
+class RefusalReason(StrEnum):
+    """Why a mission (or one aircraft for a mission) was refused."""
+
+    not_available = "not_available"
+    """The aircraft is on a mission, in maintenance or off duty."""
+    outside_window = "outside_window"
+    """The mission time is before 08:30 or after the end of the aircraft's daylight window."""
+    daylight = "daylight"
+    """The sortie would end (back at base) after the daylight window closes."""
+    range = "range"
+    """The whole sortie is longer than the aircraft's range."""
+    no_hospital = "no_hospital"
+    """No receiving hospital: none named and every base hospital is in a damaged area."""
+    no_helicopter = "no_helicopter"
+    """No aircraft is available at all (or the named aircraft does not exist)."""
+    all_committed = "all_committed"
+    """Batch only: capable aircraft exist but the batch gave all of them to other missions."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Aircraft:
+    """One Doctor-Heli aircraft at its base hospital.
+
+    ``member_code`` is the JIS code of the operating member. The daylight window runs from
+    ``window_start`` to sunset at the base, or to ``fixed_end`` if that is earlier
+    (Tottori: 17:15).
+    """
+
+    id: int
+    callsign: str
+    member_code: str
+    base_name: str
+    base_lat: float
+    base_lon: float
+    status: AircraftStatus
+    cruise_kmh: float = DEFAULT_CRUISE_KMH
+    range_km: float = DEFAULT_RANGE_KM
+    window_start: dt.time = WINDOW_START
+    fixed_end: dt.time | None = None
+
+    def __post_init__(self) -> None:
+        if self.cruise_kmh <= 0 or self.range_km <= 0:
+            msg = f"aircraft {self.id}: cruise speed and range must be positive"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Hospital:
+    """A receiving hospital; ``damaged`` marks one inside a damaged area (not a default choice)."""
+
+    name: str
+    lat: float
+    lon: float
+    damaged: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mission:
+    """A medevac request filed by a member's desk.
+
+    ``hospital`` is the receiving hospital if the requester named one; otherwise the nearest
+    undamaged base hospital is chosen (``sortie.choose_hospital``).
+    """
+
+    id: int
+    member_code: str
+    scene_lat: float
+    scene_lon: float
+    severity: Severity
+    patients: int
+    reported_at: dt.datetime
+    hospital: Hospital | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.patients <= MAX_PATIENTS:
+            msg = f"mission {self.id}: patients must be 1-{MAX_PATIENTS}, got {self.patients}"
+            raise ValueError(msg)
+        if self.reported_at.utcoffset() is None:
+            msg = f"mission {self.id}: reported_at must be timezone-aware"
+            raise ValueError(msg)
