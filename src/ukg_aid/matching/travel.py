@@ -1,0 +1,129 @@
+"""Travel models: road distance (km) and truck ETA (minutes) between depots and delivery points.
+
+The estimate (SPEC §3) is the default; `OsrmTravel` lets an OSRM-compatible road router replace it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import httpx
+import numpy as np
+
+from ukg_aid.geo import EARTH_RADIUS_KM, Point
+
+
+class TravelModel(Protocol):
+    """Distances for every origin × destination pair, and the ETA of a haul of a given length."""
+
+    def distances_km(
+        self, origins: Sequence[Point], destinations: Sequence[Point]
+    ) -> list[list[float]]: ...
+
+    def eta_minutes(self, distance_km: float) -> float: ...
+
+
+class TravelError(RuntimeError):
+    """The road router gave no usable answer (HTTP error, bad JSON, missing or null cells)."""
+
+
+class _TruckEta:
+    loading_minutes: float
+    truck_kmh: float
+
+    def eta_minutes(self, distance_km: float) -> float:
+        """Loading time plus driving at the mean truck speed."""
+        return self.loading_minutes + distance_km / self.truck_kmh * 60.0
+
+
+class EstimateTravel(_TruckEta):
+    """Great-circle distance (R = 6371.0 km) × road circuity; ETA = loading + distance / speed."""
+
+    def __init__(
+        self, circuity: float = 1.3, truck_kmh: float = 40.0, loading_minutes: float = 30.0
+    ) -> None:
+        self.circuity = circuity
+        self.truck_kmh = truck_kmh
+        self.loading_minutes = loading_minutes
+
+    def distances_km(
+        self, origins: Sequence[Point], destinations: Sequence[Point]
+    ) -> list[list[float]]:
+        result: list[list[float]] = self.matrix(origins, destinations).tolist()
+        return result
+
+    def matrix(self, origins: Sequence[Point], destinations: Sequence[Point]) -> Any:
+        """The same distances as a numpy array (origins × destinations), for bulk use."""
+        o = np.radians(np.array([[p.lat, p.lon] for p in origins], dtype=float).reshape(-1, 2))
+        d = np.radians(np.array([[p.lat, p.lon] for p in destinations], dtype=float).reshape(-1, 2))
+        dlat = d[None, :, 0] - o[:, None, 0]
+        dlon = d[None, :, 1] - o[:, None, 1]
+        a = (
+            np.sin(dlat / 2) ** 2
+            + np.cos(o[:, None, 0]) * np.cos(d[None, :, 0]) * np.sin(dlon / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))) * self.circuity
+
+
+class OsrmTravel(_TruckEta):
+    """Road distances from an OSRM-compatible `/table/v1/driving` endpoint (synchronous httpx).
+
+    ETA stays loading + distance / truck speed: router durations are for cars on intact roads.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        client: httpx.Client | None = None,
+        *,
+        profile: str = "driving",
+        truck_kmh: float = 40.0,
+        loading_minutes: float = 30.0,
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.client = client or httpx.Client(timeout=timeout_s)
+        self.profile = profile
+        self.truck_kmh = truck_kmh
+        self.loading_minutes = loading_minutes
+
+    def distances_km(
+        self, origins: Sequence[Point], destinations: Sequence[Point]
+    ) -> list[list[float]]:
+        if not origins or not destinations:
+            return [[] for _ in origins]
+        points = [*origins, *destinations]
+        coords = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
+        params = {
+            "sources": ";".join(str(i) for i in range(len(origins))),
+            "destinations": ";".join(str(len(origins) + j) for j in range(len(destinations))),
+            "annotations": "distance,duration",
+        }
+        url = f"{self.base_url}/table/v1/{self.profile}/{coords}"
+        try:
+            response = self.client.get(url, params=params)
+            response.raise_for_status()
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise TravelError(f"road router request failed: {exc}") from exc
+        return _parse_table(body, len(origins), len(destinations))
+
+
+def _parse_table(body: Any, n_origins: int, n_destinations: int) -> list[list[float]]:
+    """OSRM distances are metres; a null cell means no route, which we refuse rather than guess."""
+    if not isinstance(body, dict) or body.get("code") != "Ok":
+        code = body.get("code") if isinstance(body, dict) else None
+        message = body.get("message", "") if isinstance(body, dict) else ""
+        raise TravelError(f"road router answered {code!r}: {message}".rstrip(": "))
+    rows = body.get("distances")
+    if not isinstance(rows, list) or len(rows) != n_origins:
+        raise TravelError("road router answer has no distance table of the expected shape")
+    table: list[list[float]] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != n_destinations:
+            raise TravelError(f"road router distance row {i} has the wrong length")
+        if any(not isinstance(cell, int | float) for cell in row):
+            raise TravelError(f"road router found no route from origin {i} to some destination")
+        table.append([float(cell) / 1000.0 for cell in row])
+    return table
