@@ -1,28 +1,10 @@
-"""Fixtures for the seed-data checks: the CSV files of `data/stockpiles/` read as plain dicts."""
+"""Session fixtures for the seed-data checks (readers live in seed_files.py)."""
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
-
 import pytest
-from shapely.geometry import shape
+from seed_files import Row, load_outlines, read_rows
 from shapely.geometry.base import BaseGeometry
-
-REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "data" / "stockpiles"
-OUTLINES = REPO / "src" / "ukg_aid" / "data" / "member_prefectures.geojson"
-
-Row = dict[str, str]
-
-
-def read_rows(name: str) -> tuple[list[str], list[Row]]:
-    """Header and rows of one seed CSV (UTF-8, header row)."""
-    with (DATA / name).open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = list(reader)
-        return list(reader.fieldnames or []), rows
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +39,4 @@ def counterparts() -> list[Row]:
 
 @pytest.fixture(scope="session")
 def outlines() -> dict[str, BaseGeometry]:
-    """Prefecture code → outline (lon/lat), self-intersections repaired with buffer(0)."""
-    data = json.loads(OUTLINES.read_text(encoding="utf-8"))
-    return {str(f["properties"]["code"]): shape(f["geometry"]).buffer(0) for f in data["features"]}
+    return load_outlines()

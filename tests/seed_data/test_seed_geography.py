@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import shapely
-from conftest import Row, read_rows
+from seed_files import Row, read_rows
 from shapely import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from types import ModuleType
 
-from conftest import DATA, Row
+from seed_files import DATA, Row
 
 
 def _build_stock() -> ModuleType:
