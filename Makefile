@@ -1,0 +1,47 @@
+# ukg-aid — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint fmt bench fuzz install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## install the service and dev tools into .venv
+
+run: $(STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by default)
+	$(BIN)/ukg-aid db upgrade
+	$(BIN)/ukg-aid seed
+	$(BIN)/ukg-aid serve --host 127.0.0.1 --port $(PORT)
+
+test: $(STAMP)  ## the whole suite on PostgreSQL (+ SQLite smoke set), then lint
+	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory lint
+
+lint: $(STAMP)  ## ruff (lint + format check) and mypy --strict
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench migrations
+	$(BIN)/ruff format src tests bench migrations
+
+bench: $(STAMP)  ## benchmarks against baselines measured in the same run
+	$(BIN)/python bench/plan.py
+	$(BIN)/python bench/medevac.py
+
+fuzz: $(STAMP)  ## schemathesis against the OpenAPI spec (long)
+	$(BIN)/pip install --quiet -e '.[dev,fuzz]'
+	$(BIN)/python bench/fuzz.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from ukg_aid.aid_requests.models import Priority, RequestStatus
+from ukg_aid.schemas import InputModel, OutputModel
+
+MAX_LINE_QUANTITY = 100_000_000
+MAX_LINES = 100
+
+Quantity = Annotated[int, Field(strict=True, gt=0, le=MAX_LINE_QUANTITY)]
+
+
+class DeliveryPoint(InputModel):
+    name: str = Field(min_length=1, max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class RequestLineCreate(InputModel):
+    item_code: str = Field(min_length=1, max_length=40)
+    quantity: Quantity
+
+
+class AidRequestCreate(InputModel):
+    member_code: str = Field(min_length=2, max_length=8)
+    delivery: DeliveryPoint
+    priority: Priority = Priority.normal
+    needed_by: datetime | None = None
+    lines: list[RequestLineCreate] = Field(min_length=1, max_length=MAX_LINES)
+    note: str | None = Field(default=None, max_length=2000)
+    at: datetime | None = Field(default=None, description="filing time (drills); default now")
+
+    @field_validator("lines")
+    @classmethod
+    def _one_line_per_item(cls, lines: list[RequestLineCreate]) -> list[RequestLineCreate]:
+        seen: set[str] = set()
+        for line in lines:
+            if line.item_code in seen:
+                raise ValueError(f"item '{line.item_code}' appears twice; use one line per item")
+            seen.add(line.item_code)
+        return lines
+
+
+class AidRequestCancel(InputModel):
+    reason: str | None = Field(default=None, max_length=500)
+    at: datetime | None = None
+
+
+class DeliveryRead(OutputModel):
+    name: str
+    lat: float
+    lon: float
+
+
+class RequestLineRead(OutputModel):
+    id: int
+    item_code: str
+    quantity: int
+    allocated: int
+    dispatched: int
+    delivered: int
+
+
+class AidRequestRead(OutputModel):
+    id: int
+    member_code: str
+    delivery: DeliveryRead
+    priority: Priority
+    needed_by: datetime | None
+    status: RequestStatus
+    note: str | None
+    filed_by: str
+    filed_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    lines: list[RequestLineRead]

@@ -1,0 +1,206 @@
+"""Aid request use cases: file, list, read, cancel, and the status rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from ukg_aid import clock, union_area
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, Priority, RequestStatus
+from ukg_aid.aid_requests.schemas import (
+    AidRequestCreate,
+    AidRequestRead,
+    DeliveryRead,
+    RequestLineRead,
+)
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.catalog.models import Item
+from ukg_aid.errors import Conflict, NotFound, Unprocessable
+from ukg_aid.members.models import Member
+
+CLOSED = (RequestStatus.fulfilled, RequestStatus.cancelled)
+
+
+def to_read(req: AidRequest) -> AidRequestRead:
+    return AidRequestRead(
+        id=req.id,
+        member_code=req.member_code,
+        delivery=DeliveryRead(name=req.delivery_name, lat=req.delivery_lat, lon=req.delivery_lon),
+        priority=req.priority,
+        needed_by=req.needed_by,
+        status=req.status,
+        note=req.note,
+        filed_by=req.filed_by,
+        filed_at=req.filed_at,
+        updated_at=req.updated_at,
+        cancelled_at=req.cancelled_at,
+        lines=[RequestLineRead.model_validate(line) for line in req.lines],
+    )
+
+
+def snapshot(req: AidRequest) -> dict[str, Any]:
+    return to_read(req).model_dump(mode="json")
+
+
+async def _validate(session: AsyncSession, data: AidRequestCreate, buffer_km: float) -> None:
+    """Semantic checks pydantic cannot do: known member and items, point inside the union."""
+    errors: list[dict[str, Any]] = []
+    if await session.get(Member, data.member_code) is None:
+        errors.append(
+            {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}
+        )
+    codes = [line.item_code for line in data.lines]
+    known = set(await session.scalars(select(Item.code).where(Item.code.in_(codes))))
+    for i, code in enumerate(codes):
+        if code not in known:
+            errors.append(
+                {
+                    "loc": ["body", "lines", i, "item_code"],
+                    "msg": f"item '{code}' is not in the catalog",
+                    "type": "unknown_item",
+                }
+            )
+    if not union_area.contains(data.delivery.lat, data.delivery.lon, buffer_km=buffer_km):
+        errors.append(
+            {
+                "loc": ["body", "delivery"],
+                "msg": "delivery point is outside the union's area "
+                f"(member outlines buffered by {buffer_km:g} km)",
+                "type": "outside_union",
+            }
+        )
+    if errors:
+        raise Unprocessable("the aid request is not valid", errors=errors)
+
+
+async def file_request(
+    session: AsyncSession, *, principal: Principal, data: AidRequestCreate, buffer_km: float
+) -> AidRequest:
+    principal.require_member(data.member_code, action="file aid requests")
+    await _validate(session, data, buffer_km)
+    at = clock.resolve_at(data.at)
+    req = AidRequest(
+        member_code=data.member_code,
+        delivery_name=data.delivery.name,
+        delivery_lat=data.delivery.lat,
+        delivery_lon=data.delivery.lon,
+        priority=data.priority,
+        needed_by=data.needed_by and clock.resolve_at(data.needed_by),
+        status=RequestStatus.open,
+        note=data.note,
+        filed_by=principal.name,
+        filed_at=at,
+        updated_at=at,
+    )
+    session.add(req)
+    await session.flush()
+    for line in data.lines:
+        session.add(
+            AidRequestLine(request_id=req.id, item_code=line.item_code, quantity=line.quantity)
+        )
+    await session.flush()
+    req = await get_request(session, req.id)
+    await audit.record(
+        session,
+        principal=principal,
+        action="aid_request.file",
+        entity="aid_request",
+        entity_id=req.id,
+        after=snapshot(req),
+        at=at,
+    )
+    return req
+
+
+async def get_request(session: AsyncSession, request_id: int, *, lock: bool = False) -> AidRequest:
+    query = (
+        select(AidRequest)
+        .where(AidRequest.id == request_id)
+        .options(selectinload(AidRequest.lines))
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        query = query.with_for_update()
+    req = await session.scalar(query)
+    if req is None:
+        raise NotFound(f"aid request {request_id} does not exist", code="unknown-request")
+    return req
+
+
+async def list_requests(
+    session: AsyncSession,
+    *,
+    member_code: str | None,
+    status: RequestStatus | None,
+    priority: Priority | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[AidRequest], int]:
+    query = select(AidRequest)
+    if member_code:
+        query = query.where(AidRequest.member_code == member_code)
+    if status:
+        query = query.where(AidRequest.status == status)
+    if priority:
+        query = query.where(AidRequest.priority == priority)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.options(selectinload(AidRequest.lines))
+        .order_by(AidRequest.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), int(total or 0)
+
+
+def refresh_status(req: AidRequest, at: datetime) -> None:
+    """Status follows deliveries: all delivered → fulfilled; some → partially_fulfilled."""
+    if req.status is RequestStatus.cancelled:
+        return
+    delivered = sum(line.delivered for line in req.lines)
+    if all(line.delivered >= line.quantity for line in req.lines):
+        req.status = RequestStatus.fulfilled
+    elif delivered > 0:
+        req.status = RequestStatus.partially_fulfilled
+    else:
+        req.status = RequestStatus.open
+    req.updated_at = at
+
+
+async def cancel_request(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    request_id: int,
+    reason: str | None,
+    at: datetime | None,
+) -> AidRequest:
+    """Cancel what is still open. Units already dispatched stay on the road and are tracked."""
+    req = await get_request(session, request_id, lock=True)
+    principal.require_member(req.member_code, action="cancel aid requests")
+    if req.status in CLOSED:
+        raise Conflict(
+            f"aid request {request_id} is already {req.status.value}", code="request-closed"
+        )
+    when = clock.resolve_at(at)
+    before = snapshot(req)
+    req.status = RequestStatus.cancelled
+    req.cancelled_at = when
+    req.updated_at = when
+    await session.flush()
+    await audit.record(
+        session,
+        principal=principal,
+        action="aid_request.cancel",
+        entity="aid_request",
+        entity_id=req.id,
+        before=before,
+        after={**snapshot(req), "reason": reason},
+        at=when,
+    )
+    return req

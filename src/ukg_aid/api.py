@@ -1,0 +1,21 @@
+"""All ``/api/v1`` routers in one place."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ukg_aid.aid_requests.router import router as aid_requests_router
+from ukg_aid.audit.router import router as audit_router
+from ukg_aid.catalog.router import router as catalog_router
+from ukg_aid.members.router import router as members_router
+from ukg_aid.stockpiles.router import router as stockpiles_router
+
+api_router = APIRouter(prefix="/api/v1")
+for _router in (
+    members_router,
+    catalog_router,
+    stockpiles_router,
+    aid_requests_router,
+    audit_router,
+):
+    api_router.include_router(_router)

@@ -1,0 +1,79 @@
+"""Writing and reading the audit log. Events are only ever inserted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.audit.models import AuditEvent
+from ukg_aid.auth.principal import Principal
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction: it commits with the change or not at all."""
+    event = AuditEvent(
+        at=clock.resolve_at(at),
+        actor=principal.name,
+        role=principal.role.value,
+        member_code=principal.member_code,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def _filtered(
+    *,
+    entity: str | None,
+    entity_id: str | None,
+    action: str | None,
+    actor: str | None,
+    member_code: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select[AuditEvent]:
+    query = select(AuditEvent)
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if member_code:
+        query = query.where(AuditEvent.member_code == member_code)
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    if until:
+        query = query.where(AuditEvent.at < until)
+    return query
+
+
+async def list_events(
+    session: AsyncSession, *, limit: int, offset: int, **filters: Any
+) -> tuple[list[AuditEvent], int]:
+    query = _filtered(**filters)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
+    return list(rows), int(total or 0)

@@ -1,0 +1,91 @@
+"""Token issue, lookup and revocation. Tokens are random; only their SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.auth.models import ApiToken, Role
+from ukg_aid.auth.principal import Principal
+from ukg_aid.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from ukg_aid.members.models import Member
+
+TOKEN_PREFIX = "ukg_"  # noqa: S105 - a visible prefix, not a secret
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+async def create_token(
+    session: AsyncSession,
+    *,
+    name: str,
+    role: Role,
+    member_code: str | None,
+    expires_in_days: int | None,
+    at: datetime | None = None,
+) -> IssuedToken:
+    """Issue a token. Desks must name their member; other roles must not."""
+    now = clock.resolve_at(at)
+    if role is Role.desk and not member_code:
+        raise Unprocessable("a desk token must be bound to a member (--member CODE)")
+    if role is not Role.desk and member_code:
+        raise Unprocessable(f"a {role.value} token is union-wide and takes no member")
+    if member_code and await session.get(Member, member_code) is None:
+        raise NotFound(f"member {member_code} does not exist")
+    if await session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
+        raise Conflict(f"a token named '{name}' already exists", code="duplicate-name")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name,
+        role=role,
+        member_code=member_code,
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    session.add(token)
+    await session.flush()
+    return IssuedToken(token=token, secret=secret)
+
+
+async def authenticate(session: AsyncSession, raw: str) -> Principal:
+    """The principal behind a bearer secret, or 401 (unknown, revoked or expired)."""
+    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None:
+        raise Unauthorized("the bearer token is not valid", code="invalid-token")
+    if token.revoked_at is not None:
+        raise Unauthorized("the bearer token has been revoked", code="revoked-token")
+    if token.expires_at is not None and token.expires_at <= clock.now():
+        raise Unauthorized("the bearer token has expired", code="expired-token")
+    return Principal(
+        token_id=token.id, name=token.name, role=token.role, member_code=token.member_code
+    )
+
+
+async def revoke_token(session: AsyncSession, *, name: str) -> ApiToken:
+    token = await session.scalar(select(ApiToken).where(ApiToken.name == name))
+    if token is None:
+        raise NotFound(f"no token named '{name}'")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        await session.flush()
+    return token
+
+
+async def list_tokens(session: AsyncSession) -> list[ApiToken]:
+    return list(await session.scalars(select(ApiToken).order_by(ApiToken.id)))

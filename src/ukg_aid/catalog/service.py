@@ -1,0 +1,62 @@
+"""The item catalog: data, editable by admins."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.catalog.models import Item
+from ukg_aid.catalog.schemas import ItemCreate, ItemRead, ItemUpdate
+from ukg_aid.errors import Conflict, NotFound
+
+
+async def list_items(session: AsyncSession) -> list[Item]:
+    return list(await session.scalars(select(Item).order_by(Item.code)))
+
+
+async def get_item(session: AsyncSession, code: str) -> Item:
+    item = await session.get(Item, code)
+    if item is None:
+        raise NotFound(f"item '{code}' is not in the catalog", code="unknown-item")
+    return item
+
+
+async def create_item(session: AsyncSession, *, principal: Principal, data: ItemCreate) -> Item:
+    if await session.get(Item, data.code) is not None:
+        raise Conflict(f"item '{data.code}' already exists", code="duplicate-item")
+    item = Item(**data.model_dump())
+    session.add(item)
+    await session.flush()
+    after = ItemRead.model_validate(item).model_dump(mode="json")
+    await audit.record(
+        session,
+        principal=principal,
+        action="item.create",
+        entity="item",
+        entity_id=item.code,
+        after=after,
+    )
+    return item
+
+
+async def update_item(
+    session: AsyncSession, *, principal: Principal, code: str, data: ItemUpdate
+) -> Item:
+    item = await get_item(session, code)
+    before = ItemRead.model_validate(item).model_dump(mode="json")
+    for field, value in data.model_dump(exclude_unset=True).items():
+        setattr(item, field, value)
+    await session.flush()
+    after = ItemRead.model_validate(item).model_dump(mode="json")
+    await audit.record(
+        session,
+        principal=principal,
+        action="item.update",
+        entity="item",
+        entity_id=item.code,
+        before=before,
+        after=after,
+    )
+    return item

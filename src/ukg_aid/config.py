@@ -1,0 +1,73 @@
+"""Service settings: one pydantic-settings class, prefix ``UKG_AID_``, validated at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_seed_dir() -> Path:
+    """The repository's ``data/stockpiles`` (editable install) or ``./data/stockpiles``."""
+    candidate = _REPO_ROOT / "data" / "stockpiles"
+    return candidate if candidate.is_dir() else Path.cwd() / "data" / "stockpiles"
+
+
+def _default_database_url() -> str:
+    """An embedded SQLite file, so ``make run`` needs no database server."""
+    var = Path.cwd() / "var"
+    return f"sqlite+aiosqlite:///{var / 'ukg-aid.db'}"
+
+
+class Settings(BaseSettings):
+    """All runtime configuration. Every field can be set as ``UKG_AID_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="UKG_AID_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default_factory=_default_database_url)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_echo: bool = False
+    seed_dir: Path = Field(default_factory=_default_seed_dir)
+    timezone: str = "Asia/Tokyo"
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
+    default_page_limit: int = Field(default=100, ge=1, le=1000)
+    max_page_limit: int = Field(default=1000, ge=1, le=10_000)
+    token_default_days: int = Field(default=90, ge=1, le=3650)
+    idempotency_ttl_hours: int = Field(default=72, ge=1)
+
+    # Travel model (SPEC §3)
+    road_circuity: float = Field(default=1.3, ge=1.0, le=3.0)
+    truck_kmh: float = Field(default=40.0, gt=0, le=120)
+    loading_minutes: float = Field(default=30.0, ge=0, le=600)
+    osrm_url: str | None = None
+    solver_time_limit_s: float = Field(default=20.0, gt=0, le=600)
+    counterpart_factor: float = Field(default=0.8, gt=0, le=1.0)
+
+    union_buffer_km: float = Field(default=15.0, ge=0, le=100)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Accept plain ``postgresql://`` / ``sqlite://`` URLs and pick the async driver."""
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+        if value.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once from the environment."""
+    return Settings()

@@ -1,0 +1,97 @@
+"""Request dependencies as ``Annotated`` aliases, so routes read like sentences."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid.auth import service as auth_service
+from ukg_aid.auth.models import Role
+from ukg_aid.auth.principal import Principal
+from ukg_aid.config import Settings
+from ukg_aid.db import Database
+from ukg_aid.errors import Forbidden, Unauthorized
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's session owns the transaction: commit on success, roll back on error.
+
+    Declared with ``scope="function"`` so the commit happens before the response is sent: a 2xx
+    means committed.
+    """
+    async with get_database(request).transaction() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_principal(request: Request, session: Session) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized(
+            "send 'Authorization: Bearer <token>'; create one with 'ukg-aid token create'",
+            code="missing-token",
+        )
+    principal = await auth_service.authenticate(session, secret.strip())
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency admitting only the given roles (403 problem otherwise)."""
+    allowed = frozenset(roles)
+
+    async def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise Forbidden(
+                f"role '{principal.role.value}' may not do this; allowed: {names}",
+                code="wrong-role",
+            )
+        return principal
+
+    return guard
+
+
+Reader = Annotated[Principal, Depends(require(*Role))]
+Admin = Annotated[Principal, Depends(require(Role.admin))]
+Coordinator = Annotated[Principal, Depends(require(Role.coordinator, Role.admin))]
+AuditReader = Annotated[Principal, Depends(require(Role.coordinator, Role.admin, Role.observer))]
+DeskOrAdmin = Annotated[Principal, Depends(require(Role.desk, Role.admin))]
+Ems = Annotated[Principal, Depends(require(Role.ems, Role.admin))]
+EmsOrDesk = Annotated[Principal, Depends(require(Role.ems, Role.desk, Role.admin))]
+
+
+class Paging:
+    """``?limit=&offset=`` with the configured default and cap."""
+
+    def __init__(
+        self,
+        settings: SettingsDep,
+        limit: Annotated[int | None, Query(ge=1, description="page size")] = None,
+        offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+    ) -> None:
+        self.limit = min(limit or settings.default_page_limit, settings.max_page_limit)
+        self.offset = offset
+
+
+PagingDep = Annotated[Paging, Depends()]

@@ -1,0 +1,116 @@
+"""``Idempotency-Key`` for creating POSTs (SPEC §7).
+
+The first response is stored in the same transaction as the change it reports, so a key is
+either remembered with its effect or not at all. A replay with the same body gets the stored
+response and creates nothing; the same key with a different body is refused (422). Two requests
+racing with one key meet on the unique index: the loser rolls back and is told to retry (409).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.deps import CurrentPrincipal, Session
+from ukg_aid.errors import Conflict, Unprocessable
+from ukg_aid.idempotency.models import IdempotencyRecord
+
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+def body_hash(method: str, path: str, body: BaseModel | None) -> str:
+    payload = body.model_dump(mode="json") if body is not None else None
+    canonical = json.dumps([method, path, payload], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class Idempotency:
+    session: AsyncSession
+    token_id: int
+    key: str | None
+    method: str
+    path: str
+    _hash: str | None = None
+
+    async def replay(self, body: BaseModel | None) -> JSONResponse | None:
+        """The stored first response for this key, or None when the request is new."""
+        if self.key is None:
+            return None
+        self._hash = body_hash(self.method, self.path, body)
+        record = await self.session.scalar(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.token_id == self.token_id, IdempotencyRecord.key == self.key
+            )
+        )
+        if record is None:
+            return None
+        if record.body_hash != self._hash:
+            raise Unprocessable(
+                "this Idempotency-Key was already used with a different request; "
+                "use a new key for a new request",
+                code="idempotency-key-reused",
+            )
+        return JSONResponse(
+            record.response, status_code=record.status_code, headers={REPLAY_HEADER: "true"}
+        )
+
+    async def remember(self, status_code: int, response: BaseModel) -> None:
+        """Store the first response (same transaction as the change)."""
+        if self.key is None or self._hash is None:
+            return
+        record = IdempotencyRecord(
+            token_id=self.token_id,
+            key=self.key,
+            method=self.method,
+            path=self.path,
+            body_hash=self._hash,
+            status_code=status_code,
+            response=response.model_dump(mode="json"),
+            created_at=clock.now(),
+        )
+        self.session.add(record)
+        try:
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict(
+                "another request with this Idempotency-Key is in flight; retry to get its response",
+                code="idempotency-key-in-flight",
+            ) from exc
+
+
+def get_idempotency(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="Replays with the same key return the first response and create nothing.",
+        ),
+    ] = None,
+) -> Idempotency:
+    return Idempotency(
+        session=session,
+        token_id=principal.token_id,
+        key=idempotency_key,
+        method=request.method,
+        path=request.url.path,
+    )
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]

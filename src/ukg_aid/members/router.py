@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from ukg_aid import union_area
+from ukg_aid.deps import Reader, Session
+from ukg_aid.members import service as member_service
+from ukg_aid.members.models import Member
+from ukg_aid.members.schemas import MemberRead
+from ukg_aid.schemas import LatLonRead
+
+router = APIRouter(prefix="/members", tags=["members"])
+
+
+def to_read(member: Member, stricken: set[str]) -> MemberRead:
+    return MemberRead(
+        code=member.code,
+        name_en=member.name_en,
+        name_ja=member.name_ja,
+        kind=member.kind,
+        parent_code=member.parent_code,
+        office=LatLonRead(lat=member.office_lat, lon=member.office_lon),
+        population=member.population,
+        area_km2=member.area_km2,
+        heli_preference=member.heli_preference,
+        stricken=member.code in stricken,
+    )
+
+
+@router.get("", summary="The union's twelve members")
+async def list_members(session: Session, _: Reader) -> list[MemberRead]:
+    stricken = await member_service.stricken_members(session)
+    return [to_read(m, stricken) for m in await member_service.list_members(session)]
+
+
+@router.get("/geojson", summary="Member outlines (prefectures) and offices as GeoJSON")
+async def members_geojson(session: Session, _: Reader) -> dict[str, Any]:
+    members = await member_service.list_members(session)
+    return union_area.members_feature_collection(
+        [(m.code, m.name_en, m.kind.value, m.office_lat, m.office_lon) for m in members]
+    )
+
+
+@router.get("/{code}", summary="One member")
+async def get_member(code: str, session: Session, _: Reader) -> MemberRead:
+    stricken = await member_service.stricken_members(session)
+    return to_read(await member_service.get_member(session, code), stricken)

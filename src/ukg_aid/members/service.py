@@ -1,0 +1,31 @@
+"""Reading members. Members are seed data; the union has exactly twelve."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid.aid_requests.models import AidRequest, RequestStatus
+from ukg_aid.errors import NotFound
+from ukg_aid.members.models import Member
+
+OPEN_STATUSES = (RequestStatus.open, RequestStatus.partially_fulfilled)
+
+
+async def list_members(session: AsyncSession) -> list[Member]:
+    return list(await session.scalars(select(Member).order_by(Member.code)))
+
+
+async def get_member(session: AsyncSession, code: str) -> Member:
+    member = await session.get(Member, code)
+    if member is None:
+        raise NotFound(f"member {code} does not exist", code="unknown-member")
+    return member
+
+
+async def stricken_members(session: AsyncSession) -> set[str]:
+    """Members with an open aid request: by default their stock stays home (SPEC §3)."""
+    rows = await session.scalars(
+        select(AidRequest.member_code).where(AidRequest.status.in_(OPEN_STATUSES)).distinct()
+    )
+    return set(rows)

@@ -1,0 +1,102 @@
+"""The one place errors become ``application/problem+json`` responses (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ukg_aid.errors import (
+    PROBLEM_JSON,
+    AppError,
+    BadRequest,
+    Conflict,
+    ServiceUnavailable,
+    Unprocessable,
+)
+
+log = logging.getLogger("ukg_aid")
+
+
+def problem_response(error: AppError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        error.problem(), status_code=error.status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+
+
+async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem_response(exc, headers)
+
+
+async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc)
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem_response(
+            BadRequest("the request body is not valid JSON", code="malformed-json")
+        )
+    return problem_response(Unprocessable("the request is not valid", errors=errors))
+
+
+async def _on_http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    err = AppError(str(exc.detail))
+    body = err.problem() | {
+        "status": exc.status_code,
+        "title": _title(exc.status_code),
+        "type": "about:blank",
+    }
+    return JSONResponse(
+        body,
+        status_code=exc.status_code,
+        media_type=PROBLEM_JSON,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _on_integrity(_: Request, exc: Exception) -> JSONResponse:
+    log.info("integrity conflict: %s", exc)
+    return problem_response(
+        Conflict("the change conflicts with the current state; reload and retry", code="integrity")
+    )
+
+
+async def _on_db(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("database error", exc_info=exc)
+    return problem_response(ServiceUnavailable("the database is not reachable; retry shortly"))
+
+
+async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(AppError("an unexpected error occurred; it has been logged"))
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _on_app_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(DBAPIError, _on_db)
+    app.add_exception_handler(Exception, _on_unexpected)

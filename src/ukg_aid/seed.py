@@ -1,0 +1,181 @@
+"""Load the seed data in ``data/stockpiles/`` (see its README for sources and assumptions).
+
+Idempotent: members are brought up to date; items, depots (by ``key``) and stock rows are only
+added when missing, so re-seeding never overwrites what desks have entered since.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import SYSTEM
+from ukg_aid.catalog.models import Item
+from ukg_aid.errors import AppError
+from ukg_aid.members.models import HeliPreference, Member, MemberKind
+from ukg_aid.stockpiles import service as stock_service
+from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
+
+
+class SeedError(AppError):
+    title = "Seed data error"
+    slug = "seed"
+
+
+@dataclass
+class SeedReport:
+    added: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.added[what] = self.added.get(what, 0) + n
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise SeedError(f"seed file {path} is missing")
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _opt(value: str) -> str | None:
+    return value.strip() or None
+
+
+async def _members(session: AsyncSession, rows: list[dict[str, str]], report: SeedReport) -> None:
+    # Prefectures before cities: a city's parent must exist first.
+    for row in sorted(rows, key=lambda r: r["kind"] != "prefecture"):
+        values: dict[str, Any] = {
+            "name_en": row["name_en"],
+            "name_ja": row["name_ja"],
+            "kind": MemberKind(row["kind"]),
+            "parent_code": _opt(row["parent_code"]),
+            "office_name_ja": _opt(row["office_name_ja"]),
+            "office_lat": float(row["office_lat"]),
+            "office_lon": float(row["office_lon"]),
+            "population": int(row["population"]),
+            "area_km2": float(row["area_km2"]) if row["area_km2"] else None,
+            "heli_preference": HeliPreference(row["heli_preference"] or "geography_first"),
+        }
+        member = await session.get(Member, row["code"])
+        if member is None:
+            session.add(Member(code=row["code"], **values))
+            report.count("members")
+        else:
+            for key, value in values.items():
+                setattr(member, key, value)
+        await session.flush()
+
+
+async def _items(session: AsyncSession, rows: list[dict[str, str]], report: SeedReport) -> None:
+    for row in rows:
+        if await session.get(Item, row["code"]) is not None:
+            continue
+        rate = row.get("per_person_per_day", "")
+        session.add(
+            Item(
+                code=row["code"],
+                name_en=row["name_en"],
+                name_ja=row["name_ja"],
+                unit=row["unit"],
+                unit_weight_kg=float(row["unit_weight_kg"]),
+                category=_opt(row["category"]),
+                per_person_per_day=float(rate) if _is_number(rate) else None,
+            )
+        )
+        report.count("items")
+    await session.flush()
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+async def _depots(
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport
+) -> dict[str, int]:
+    existing = {d.key: d.id for d in await session.scalars(select(Depot)) if d.key}
+    now = clock.now()
+    for row in rows:
+        if row["key"] in existing:
+            continue
+        depot = Depot(
+            key=row["key"],
+            member_code=row["member_code"],
+            name=row["name_en"],
+            name_ja=_opt(row["name_ja"]),
+            kind=_opt(row["kind"]),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            status=DepotStatus(row["status"] or "operational"),
+            note=_opt(row.get("assumption", "")),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(depot)
+        await session.flush()
+        existing[row["key"]] = depot.id
+        report.count("depots")
+    return existing
+
+
+async def _stock(
+    session: AsyncSession,
+    rows: list[dict[str, str]],
+    depot_ids: dict[str, int],
+    report: SeedReport,
+) -> None:
+    have = {(s.depot_id, s.item_code) for s in await session.scalars(select(Stock))}
+    now = clock.now()
+    for row in rows:
+        depot_id = depot_ids.get(row["depot_key"])
+        if depot_id is None:
+            raise SeedError(f"stock.csv names unknown depot '{row['depot_key']}'")
+        if (depot_id, row["item_code"]) in have:
+            continue
+        stock = Stock(
+            depot_id=depot_id,
+            item_code=row["item_code"],
+            on_hand=0,
+            reserved=0,
+            reserve_floor=0,
+            updated_at=now,
+        )
+        session.add(stock)
+        await session.flush()
+        change = stock_service.Change(
+            on_hand=int(row["on_hand"]), reserve_floor=int(row["reserve_floor"])
+        )
+        await stock_service.apply_change(
+            session, stock, change, reason="seed", actor=SYSTEM.name, at=now
+        )
+        report.count("stock rows")
+
+
+async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
+    """Seed everything in one transaction (the caller's)."""
+    report = SeedReport()
+    await _members(session, read_csv(seed_dir / "members.csv"), report)
+    await _items(session, read_csv(seed_dir / "items.csv"), report)
+    depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report)
+    await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report)
+    if report.added:
+        await audit.record(
+            session,
+            principal=SYSTEM,
+            action="seed",
+            entity="seed",
+            entity_id=str(seed_dir.name),
+            after=dict(report.added),
+        )
+    return report

@@ -1,0 +1,95 @@
+"""Depot use cases: list, read, create, change status or details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.errors import NotFound
+from ukg_aid.members import service as member_service
+from ukg_aid.stockpiles.models import Depot, DepotStatus
+from ukg_aid.stockpiles.schemas import DepotCreate, DepotRead, DepotUpdate
+
+
+def snapshot(depot: Depot) -> dict[str, Any]:
+    return DepotRead.model_validate(depot).model_dump(mode="json")
+
+
+async def get_depot(session: AsyncSession, depot_id: int, *, lock: bool = False) -> Depot:
+    query = select(Depot).where(Depot.id == depot_id)
+    if lock:
+        query = query.with_for_update()
+    depot = await session.scalar(query)
+    if depot is None:
+        raise NotFound(f"depot {depot_id} does not exist", code="unknown-depot")
+    return depot
+
+
+async def list_depots(
+    session: AsyncSession,
+    *,
+    member_code: str | None,
+    status: DepotStatus | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Depot], int]:
+    query = select(Depot)
+    if member_code:
+        query = query.where(Depot.member_code == member_code)
+    if status:
+        query = query.where(Depot.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(Depot.id).limit(limit).offset(offset))
+    return list(rows), int(total or 0)
+
+
+async def create_depot(session: AsyncSession, *, principal: Principal, data: DepotCreate) -> Depot:
+    principal.require_member(data.member_code, action="create depots")
+    await member_service.get_member(session, data.member_code)
+    at = clock.resolve_at(data.at)
+    depot = Depot(**data.model_dump(exclude={"at"}), created_at=at, updated_at=at)
+    session.add(depot)
+    await session.flush()
+    await audit.record(
+        session,
+        principal=principal,
+        action="depot.create",
+        entity="depot",
+        entity_id=depot.id,
+        after=snapshot(depot),
+        at=at,
+    )
+    return depot
+
+
+async def update_depot(
+    session: AsyncSession, *, principal: Principal, depot_id: int, data: DepotUpdate
+) -> Depot:
+    depot = await get_depot(session, depot_id, lock=True)
+    principal.require_member(depot.member_code, action="change depots")
+    before = snapshot(depot)
+    changes = data.model_dump(exclude_unset=True, exclude={"at"})
+    for field, value in changes.items():
+        if value is None and field in {"name", "status", "lat", "lon"}:
+            continue
+        setattr(depot, field, value)
+    at = clock.resolve_at(data.at)
+    depot.updated_at = at
+    await session.flush()
+    action = "depot.status" if "status" in changes else "depot.update"
+    await audit.record(
+        session,
+        principal=principal,
+        action=action,
+        entity="depot",
+        entity_id=depot.id,
+        before=before,
+        after=snapshot(depot),
+        at=at,
+    )
+    return depot

@@ -1,0 +1,91 @@
+"""Depots, stock rows (depot × item) and the stock ledger."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ukg_aid.db import Base
+
+
+class DepotStatus(enum.StrEnum):
+    operational = "operational"
+    damaged = "damaged"
+    unreachable = "unreachable"
+
+
+class Depot(Base):
+    __tablename__ = "depots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_ja: Mapped[str | None] = mapped_column(String(200), default=None)
+    kind: Mapped[str | None] = mapped_column(String(40), default=None)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    status: Mapped[DepotStatus] = mapped_column(
+        Enum(DepotStatus, native_enum=False, length=16), default=DepotStatus.operational
+    )
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Stock(Base):
+    """What one depot holds of one item. ``available`` is derived, never stored."""
+
+    __tablename__ = "stock"
+    __table_args__ = (
+        UniqueConstraint("depot_id", "item_code"),
+        CheckConstraint("on_hand >= 0", name="on_hand_nonneg"),
+        CheckConstraint("reserved >= 0", name="reserved_nonneg"),
+        CheckConstraint("reserve_floor >= 0", name="floor_nonneg"),
+        CheckConstraint("reserved <= on_hand", name="reserved_le_on_hand"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    depot_id: Mapped[int] = mapped_column(ForeignKey("depots.id"), index=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("items.code"), index=True)
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    reserve_floor: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+    @property
+    def available(self) -> int:
+        return max(0, self.on_hand - self.reserved - self.reserve_floor)
+
+
+class StockLedger(Base):
+    """One entry per change of a stock row: who, when, how much, why. Append-only."""
+
+    __tablename__ = "stock_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stock_id: Mapped[int] = mapped_column(ForeignKey("stock.id"), index=True)
+    depot_id: Mapped[int] = mapped_column(Integer)
+    item_code: Mapped[str] = mapped_column(String(40))
+    delta_on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    delta_reserved: Mapped[int] = mapped_column(Integer, default=0)
+    delta_reserve_floor: Mapped[int] = mapped_column(Integer, default=0)
+    on_hand_after: Mapped[int] = mapped_column(Integer)
+    reserved_after: Mapped[int] = mapped_column(Integer)
+    reserve_floor_after: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(100))
+    ref: Mapped[str | None] = mapped_column(String(100), default=None)
+    at: Mapped[datetime]

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session
+from ukg_aid.idempotency.service import IdempotencyDep
+from ukg_aid.schemas import Page
+from ukg_aid.stockpiles import depots as depot_service
+from ukg_aid.stockpiles import service as stock_service
+from ukg_aid.stockpiles.models import DepotStatus
+from ukg_aid.stockpiles.schemas import (
+    DepotCreate,
+    DepotRead,
+    DepotUpdate,
+    LedgerRead,
+    StockAdjustment,
+    StockRead,
+    StockWrite,
+)
+
+router = APIRouter(tags=["depots and stock"])
+
+MemberFilter = Annotated[str | None, Query(alias="member", description="member code")]
+
+
+@router.get("/depots", summary="Depots, filtered by member and status")
+async def list_depots(
+    session: Session,
+    _: Reader,
+    paging: PagingDep,
+    member: MemberFilter = None,
+    depot_status: Annotated[DepotStatus | None, Query(alias="status")] = None,
+) -> Page[DepotRead]:
+    rows, total = await depot_service.list_depots(
+        session,
+        member_code=member,
+        status=depot_status,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return Page(
+        items=[DepotRead.model_validate(d) for d in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.get("/depots/geojson", summary="Depots as a GeoJSON FeatureCollection")
+async def depots_geojson(
+    session: Session, _: Reader, member: MemberFilter = None
+) -> dict[str, Any]:
+    rows, _total = await depot_service.list_depots(
+        session, member_code=member, status=None, limit=100_000, offset=0
+    )
+    features = [
+        {
+            "type": "Feature",
+            "id": d.id,
+            "geometry": {"type": "Point", "coordinates": [d.lon, d.lat]},
+            "properties": DepotRead.model_validate(d).model_dump(mode="json"),
+        }
+        for d in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.post(
+    "/depots",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a depot (the member's desk, or admin)",
+    response_model=DepotRead,
+)
+async def create_depot(
+    body: DepotCreate, session: Session, principal: DeskOrAdmin, idem: IdempotencyDep
+) -> DepotRead | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
+    depot = await depot_service.create_depot(session, principal=principal, data=body)
+    out = DepotRead.model_validate(depot)
+    await idem.remember(status.HTTP_201_CREATED, out)
+    return out
+
+
+@router.get("/depots/{depot_id}", summary="One depot")
+async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
+    return DepotRead.model_validate(await depot_service.get_depot(session, depot_id))
+
+
+@router.patch(
+    "/depots/{depot_id}", summary="Change a depot's status or details (the owning desk, or admin)"
+)
+async def update_depot(
+    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin
+) -> DepotRead:
+    depot = await depot_service.update_depot(
+        session, principal=principal, depot_id=depot_id, data=body
+    )
+    return DepotRead.model_validate(depot)
+
+
+@router.get("/stock", summary="Stock rows with derived availability")
+async def list_stock(
+    session: Session,
+    _: Reader,
+    paging: PagingDep,
+    member: MemberFilter = None,
+    item: Annotated[str | None, Query(description="item code")] = None,
+    depot_id: Annotated[int | None, Query()] = None,
+) -> Page[StockRead]:
+    rows, total = await stock_service.list_stock(
+        session,
+        member_code=member,
+        item_code=item,
+        depot_id=depot_id,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return Page(items=rows, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.put(
+    "/depots/{depot_id}/stock/{item_code}",
+    summary="Stocktake: set on_hand (and reserve floor); 201 when the row is new",
+    responses={201: {"model": StockRead}},
+)
+async def set_stock(
+    depot_id: int,
+    item_code: str,
+    body: StockWrite,
+    session: Session,
+    principal: DeskOrAdmin,
+    response: Response,
+) -> StockRead:
+    row, created = await stock_service.set_stock(
+        session, principal=principal, depot_id=depot_id, item_code=item_code, data=body
+    )
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    return row
+
+
+@router.post(
+    "/depots/{depot_id}/stock/{item_code}/adjustments",
+    response_model=StockRead,
+    summary="Add or remove units with a reason (receipts, losses, local use)",
+)
+async def adjust_stock(
+    depot_id: int,
+    item_code: str,
+    body: StockAdjustment,
+    session: Session,
+    principal: DeskOrAdmin,
+    idem: IdempotencyDep,
+) -> StockRead | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
+    row = await stock_service.adjust_stock(
+        session, principal=principal, depot_id=depot_id, item_code=item_code, data=body
+    )
+    await idem.remember(status.HTTP_200_OK, row)
+    return row
+
+
+@router.get("/depots/{depot_id}/ledger", summary="Every change to a depot's stock, newest first")
+async def stock_ledger(
+    depot_id: int,
+    session: Session,
+    _: Reader,
+    paging: PagingDep,
+    item: Annotated[str | None, Query(description="item code")] = None,
+) -> Page[LedgerRead]:
+    await depot_service.get_depot(session, depot_id)
+    rows, total = await stock_service.ledger(
+        session, depot_id=depot_id, item_code=item, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[LedgerRead.model_validate(r) for r in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )

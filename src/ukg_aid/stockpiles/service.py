@@ -1,0 +1,233 @@
+"""Stock use cases. Every change goes through :func:`apply_change`, which enforces the invariants
+(0 ≤ reserved ≤ on_hand, floor ≥ 0), writes the ledger and locks the row for the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.catalog import service as catalog_service
+from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.stockpiles import depots as depot_service
+from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
+from ukg_aid.stockpiles.schemas import StockAdjustment, StockRead, StockWrite
+
+
+def to_read(stock: Stock, member_code: str) -> StockRead:
+    return StockRead(
+        depot_id=stock.depot_id,
+        member_code=member_code,
+        item_code=stock.item_code,
+        on_hand=stock.on_hand,
+        reserved=stock.reserved,
+        reserve_floor=stock.reserve_floor,
+        available=stock.available,
+        updated_at=stock.updated_at,
+    )
+
+
+def _snapshot(stock: Stock) -> dict[str, Any]:
+    return {
+        "on_hand": stock.on_hand,
+        "reserved": stock.reserved,
+        "reserve_floor": stock.reserve_floor,
+        "available": stock.available,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change to one stock row, in units."""
+
+    on_hand: int = 0
+    reserved: int = 0
+    reserve_floor: int = 0
+
+
+async def lock_stock(session: AsyncSession, depot_id: int, item_code: str) -> Stock | None:
+    """The stock row, locked until the transaction ends (PostgreSQL ``FOR UPDATE``)."""
+    return await session.scalar(
+        select(Stock)
+        .where(Stock.depot_id == depot_id, Stock.item_code == item_code)
+        .with_for_update()
+    )
+
+
+async def apply_change(
+    session: AsyncSession,
+    stock: Stock,
+    change: Change,
+    *,
+    reason: str,
+    actor: str,
+    at: datetime,
+    ref: str | None = None,
+) -> StockLedger:
+    """Apply ``change`` to a locked row, or raise 409 and change nothing."""
+    on_hand = stock.on_hand + change.on_hand
+    reserved = stock.reserved + change.reserved
+    floor = stock.reserve_floor + change.reserve_floor
+    if on_hand < 0 or reserved < 0 or floor < 0 or reserved > on_hand:
+        raise Conflict(
+            f"depot {stock.depot_id} / {stock.item_code}: on_hand {on_hand} would be below what "
+            f"approved plans reserved ({reserved})"
+            if reserved > on_hand >= 0
+            else f"depot {stock.depot_id} / {stock.item_code}: the change would make stock negative",
+            code="stock-invariant",
+            on_hand=stock.on_hand,
+            reserved=stock.reserved,
+            reserve_floor=stock.reserve_floor,
+        )
+    stock.on_hand, stock.reserved, stock.reserve_floor = on_hand, reserved, floor
+    stock.updated_at = at
+    entry = StockLedger(
+        stock_id=stock.id,
+        depot_id=stock.depot_id,
+        item_code=stock.item_code,
+        delta_on_hand=change.on_hand,
+        delta_reserved=change.reserved,
+        delta_reserve_floor=change.reserve_floor,
+        on_hand_after=on_hand,
+        reserved_after=reserved,
+        reserve_floor_after=floor,
+        reason=reason,
+        actor=actor,
+        ref=ref,
+        at=at,
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+def _stock_query(
+    *, member_code: str | None, item_code: str | None, depot_id: int | None
+) -> Select[Stock, str]:
+    query = select(Stock, Depot.member_code).join(Depot, Depot.id == Stock.depot_id)
+    if member_code:
+        query = query.where(Depot.member_code == member_code)
+    if item_code:
+        query = query.where(Stock.item_code == item_code)
+    if depot_id is not None:
+        query = query.where(Stock.depot_id == depot_id)
+    return query
+
+
+async def list_stock(
+    session: AsyncSession,
+    *,
+    member_code: str | None,
+    item_code: str | None,
+    depot_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[StockRead], int]:
+    query = _stock_query(member_code=member_code, item_code=item_code, depot_id=depot_id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.execute(
+        query.order_by(Stock.depot_id, Stock.item_code).limit(limit).offset(offset)
+    )
+    return [to_read(stock, member) for stock, member in rows.tuples()], int(total or 0)
+
+
+async def _owned_depot(session: AsyncSession, principal: Principal, depot_id: int) -> Depot:
+    depot = await depot_service.get_depot(session, depot_id)
+    principal.require_member(depot.member_code, action="change stock")
+    return depot
+
+
+async def set_stock(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    depot_id: int,
+    item_code: str,
+    data: StockWrite,
+) -> tuple[StockRead, bool]:
+    """Stocktake: set on_hand (and optionally the reserve floor). Returns (row, created)."""
+    depot = await _owned_depot(session, principal, depot_id)
+    await catalog_service.get_item(session, item_code)
+    at = clock.resolve_at(data.at)
+    stock = await lock_stock(session, depot_id, item_code)
+    created = stock is None
+    if stock is None:
+        stock = Stock(
+            depot_id=depot_id,
+            item_code=item_code,
+            on_hand=0,
+            reserved=0,
+            reserve_floor=0,
+            updated_at=at,
+        )
+        session.add(stock)
+        await session.flush()
+    before = None if created else _snapshot(stock)
+    floor = stock.reserve_floor if data.reserve_floor is None else data.reserve_floor
+    change = Change(on_hand=data.on_hand - stock.on_hand, reserve_floor=floor - stock.reserve_floor)
+    await apply_change(
+        session, stock, change, reason=data.reason or "stocktake", actor=principal.name, at=at
+    )
+    await audit.record(
+        session,
+        principal=principal,
+        action="stock.create" if created else "stock.set",
+        entity="stock",
+        entity_id=f"{depot_id}:{item_code}",
+        before=before,
+        after=_snapshot(stock),
+        at=at,
+    )
+    return to_read(stock, depot.member_code), created
+
+
+async def adjust_stock(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    depot_id: int,
+    item_code: str,
+    data: StockAdjustment,
+) -> StockRead:
+    """Add or remove units relative to what is there (safe under concurrent desks)."""
+    depot = await _owned_depot(session, principal, depot_id)
+    at = clock.resolve_at(data.at)
+    stock = await lock_stock(session, depot_id, item_code)
+    if stock is None:
+        await catalog_service.get_item(session, item_code)
+        raise NotFound(
+            f"depot {depot_id} holds no '{item_code}' yet; set it with PUT first",
+            code="unknown-stock",
+        )
+    before = _snapshot(stock)
+    await apply_change(
+        session, stock, Change(on_hand=data.delta), reason=data.reason, actor=principal.name, at=at
+    )
+    await audit.record(
+        session,
+        principal=principal,
+        action="stock.adjust",
+        entity="stock",
+        entity_id=f"{depot_id}:{item_code}",
+        before=before,
+        after=_snapshot(stock),
+        at=at,
+    )
+    return to_read(stock, depot.member_code)
+
+
+async def ledger(
+    session: AsyncSession, *, depot_id: int, item_code: str | None, limit: int, offset: int
+) -> tuple[list[StockLedger], int]:
+    query = select(StockLedger).where(StockLedger.depot_id == depot_id)
+    if item_code:
+        query = query.where(StockLedger.item_code == item_code)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(StockLedger.id.desc()).limit(limit).offset(offset))
+    return list(rows), int(total or 0)

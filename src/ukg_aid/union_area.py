@@ -1,0 +1,76 @@
+"""The union's area: member prefecture outlines buffered by ~15 km (islands such as Awaji are
+missing from the shipped outlines, SPEC §2). Outlines: japanmap 0.6.0 (Apache-2.0), see
+``data/NOTICE.md``."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from shapely import Point, Polygon
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform, unary_union
+
+# Local equirectangular projection centred on Kansai: good to well under 1 % over the union.
+_LAT0 = 34.8
+_KM_PER_DEG_LAT = 110.574
+_KM_PER_DEG_LON = 111.320 * math.cos(math.radians(_LAT0))
+
+
+def _to_km(lon: float, lat: float) -> tuple[float, float]:
+    return lon * _KM_PER_DEG_LON, lat * _KM_PER_DEG_LAT
+
+
+@lru_cache(maxsize=1)
+def outlines() -> dict[str, Any]:
+    """The shipped prefecture outlines as a GeoJSON FeatureCollection."""
+    text = resources.files("ukg_aid").joinpath("data/member_prefectures.geojson").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@lru_cache(maxsize=8)
+def union_area_km(buffer_km: float) -> BaseGeometry:
+    """The union (in local km coordinates) buffered by ``buffer_km``."""
+    polys = []
+    for feature in outlines()["features"]:
+        geom = shape(feature["geometry"]).buffer(0)  # repairs the self-intersecting rings
+        polys.append(transform(lambda x, y, z=None: _to_km(x, y), geom))
+    return unary_union(polys).buffer(buffer_km)
+
+
+def contains(lat: float, lon: float, *, buffer_km: float = 15.0) -> bool:
+    """Is the point inside the union's buffered area?"""
+    x, y = _to_km(lon, lat)
+    return bool(union_area_km(buffer_km).contains(Point(x, y)))
+
+
+def members_feature_collection(
+    members: list[tuple[str, str, str, float, float]],
+) -> dict[str, Any]:
+    """Outlines for prefectures, office points for every member."""
+    by_code = {str(f["properties"]["code"]): f for f in outlines()["features"]}
+    features: list[dict[str, Any]] = []
+    for code, name, kind, lat, lon in members:
+        props = {"code": code, "name_en": name, "kind": kind}
+        if code in by_code:
+            geom: Polygon = shape(by_code[code]["geometry"]).buffer(0)
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {**props, "feature": "outline"},
+                    "geometry": geom.__geo_interface__,
+                }
+            )
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {**props, "feature": "office"},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,234 @@
+"""Test databases: real PostgreSQL (and SQLite for the smoke set), migrated and seeded once.
+
+Where PostgreSQL comes from, in order: ``UKG_AID_TEST_DATABASE_URL``; the local server on
+127.0.0.1:5432 (a fresh database per run, dropped after); otherwise a throwaway cluster started
+from the PostgreSQL binaries by pytest-postgresql.
+
+Isolation: each test runs inside one outer transaction that is rolled back; the app's own
+commits become savepoints. Tests that need real commits across connections (concurrency) use
+``live_db``, a second database that is truncated and re-seeded for each such test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from ukg_aid import migrate
+from ukg_aid.app import create_app
+from ukg_aid.auth import service as auth_service
+from ukg_aid.auth.models import Role
+from ukg_aid.config import Settings
+from ukg_aid.db import Database
+from ukg_aid.seed import seed
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_DIR = REPO / "data" / "stockpiles"
+
+
+def _pg_server_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _pg_ctl() -> str | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return found
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return candidates[-1] if candidates else None
+
+
+def _admin_sql(admin_url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A ``postgresql://`` URL of a server we may create databases on (admin db ``postgres``)."""
+    if _pg_server_reachable():
+        yield "postgresql://postgres@127.0.0.1:5432"
+        return
+    from pytest_postgresql.executors import PostgreSQLExecutor
+
+    pg_ctl = _pg_ctl()
+    if pg_ctl is None:
+        pytest.exit("no PostgreSQL server on 127.0.0.1:5432 and no pg_ctl to start one", 3)
+    tmp = Path(request.config._tmp_path_factory.mktemp("pgdata"))  # type: ignore[attr-defined]
+    port = 25432 + os.getpid() % 1000
+    executor = PostgreSQLExecutor(
+        executable=pg_ctl, host="127.0.0.1", port=port, user="postgres",
+        options="", startparams="-w", unixsocketdir=str(tmp), dbname="postgres",
+        postgres_options="", password="", datadir=str(tmp / "data"),
+        logfile=str(tmp / "pg.log"),
+    )
+    with executor:
+        executor.wait_for_postgres()
+        yield f"postgresql://postgres@127.0.0.1:{port}"
+
+
+async def _migrate_and_seed(url: str) -> None:
+    await asyncio.to_thread(migrate.upgrade, url)
+    db = Database(url, pool_size=1)
+    try:
+        async with db.transaction() as session:
+            await seed(session, SEED_DIR)
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+async def pg_url(pg_server: str) -> AsyncIterator[str]:
+    """A migrated, seeded PostgreSQL database for this run."""
+    explicit = os.environ.get("UKG_AID_TEST_DATABASE_URL")
+    if explicit:
+        await _migrate_and_seed(explicit)
+        yield explicit
+        return
+    name = f"ukg_aid_test_{uuid.uuid4().hex[:8]}"
+    _admin_sql(f"{pg_server}/postgres", f'CREATE DATABASE "{name}"')
+    try:
+        await _migrate_and_seed(f"{pg_server}/{name}")
+        yield f"{pg_server}/{name}"
+    finally:
+        _admin_sql(f"{pg_server}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    await _migrate_and_seed(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+class BoundDatabase(Database):
+    """A Database whose sessions all live inside one outer, rolled-back transaction."""
+
+    def __init__(self, base: Database, conn: AsyncConnection) -> None:
+        self.url = base.url
+        self.engine = base.engine
+        self.conn = conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        async with AsyncSession(
+            bind=self.conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+
+@pytest.fixture(scope="session")
+async def pg_database(pg_url: str) -> AsyncIterator[Database]:
+    db = Database(pg_url, pool_size=5)
+    yield db
+    await db.dispose()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = ["postgresql"]
+        if metafunc.definition.get_closest_marker("sqlite"):
+            backends.append("sqlite")
+        metafunc.parametrize("backend", backends)
+
+
+@pytest.fixture
+async def db(
+    backend: str, pg_database: Database, sqlite_template: Path, tmp_path: Path
+) -> AsyncIterator[Database]:
+    """The database a test works in: rolled back (PostgreSQL) or a fresh copy (SQLite)."""
+    if backend == "sqlite":
+        copy = tmp_path / "test.db"
+        shutil.copy(sqlite_template, copy)
+        sqlite_db = Database(f"sqlite+aiosqlite:///{copy}", pool_size=1)
+        yield sqlite_db
+        await sqlite_db.dispose()
+        return
+    async with pg_database.engine.connect() as conn:
+        outer = await conn.begin()
+        yield BoundDatabase(pg_database, conn)
+        await outer.rollback()
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for arranging and checking state directly (same transaction as the app)."""
+    async with db.transaction() as s:
+        yield s
+
+
+def make_settings(url: str) -> Settings:
+    return Settings(database_url=url, seed_dir=SEED_DIR)
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(make_settings(db.url), database=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+class Tokens:
+    """Issues tokens in the test's database and returns ready-made auth headers."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def headers(self, role: Role | str, member: str | None = None, **kw: object) -> dict[str, str]:
+        role = Role(role)
+        name = f"{role.value}-{member or 'union'}-{uuid.uuid4().hex[:6]}"
+        async with self.db.transaction() as s:
+            issued = await auth_service.create_token(
+                s, name=name, role=role, member_code=member,
+                expires_in_days=kw.get("expires_in_days", 30),  # type: ignore[arg-type]
+            )
+        return {"Authorization": f"Bearer {issued.secret}"}
+
+
+@pytest.fixture
+def tokens(db: Database) -> Tokens:
+    return Tokens(db)
+
+
+@pytest.fixture
+async def live_db(pg_server: str) -> AsyncIterator[Database]:
+    """A committed database for concurrency tests: truncated and re-seeded for each test."""
+    name = "ukg_aid_test_live_" + uuid.uuid4().hex[:8]
+    _admin_sql(f"{pg_server}/postgres", f'CREATE DATABASE "{name}"')
+    url = f"{pg_server}/{name}"
+    await _migrate_and_seed(url)
+    database = Database(url, pool_size=20)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        _admin_sql(f"{pg_server}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def count_rows(session: AsyncSession, table: str) -> int:
+    return int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())  # noqa: S608
