@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from collections import Counter
 from types import ModuleType
 
+from hypothesis import given
+from hypothesis import strategies as st
 from seed_files import DATA, Row
 
 
+@functools.cache
 def _build_stock() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_stock", DATA / "build_stock.py")
     assert spec is not None
@@ -74,3 +78,23 @@ def test_split_is_exact_and_proportional() -> None:
     assert module.split(70, depots) == [40, 20, 10]
     assert sum(module.split(71, depots)) == 71
     assert module.split(0, depots) == [0, 0, 0]
+
+
+@given(
+    total=st.integers(min_value=0, max_value=10_000_000),
+    kinds=st.lists(
+        st.sampled_from(["wide_area_base", "stockpile_warehouse", "transport_hub"]),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_split_adds_up_and_stays_within_one_unit_of_proportional(
+    total: int, kinds: list[str]
+) -> None:
+    module = _build_stock()
+    depots = [module.Depot(f"k{i}", "27", kind) for i, kind in enumerate(kinds)]
+    shares = module.split(total, depots)
+    weights = [module.weight(d) for d in depots]
+    assert sum(shares) == total
+    for share, w in zip(shares, weights, strict=True):
+        assert abs(share - total * w / sum(weights)) < 1
