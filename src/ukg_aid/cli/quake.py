@@ -113,17 +113,23 @@ def _member_json(m: MemberImpact, *, detail: bool) -> dict[str, Any]:
 
 
 def _exposure_table(impact: Impact, title: str) -> Table:
-    table = Table(title=title)
-    for column in ("member", "office", "max", *(f"pop {c}" for c in _SHOWN_CLASSES)):
-        table.add_column(column, justify="left" if column == "member" else "right")
+    """Office and maximum intensity, and population (thousands) per JMA class."""
+    table = Table(title=title, caption="population in thousands by JMA intensity class")
+    table.add_column("member", no_wrap=True)
+    for column in ("office", "max", *_SHOWN_CLASSES):
+        table.add_column(column, justify="right", no_wrap=True)
     for m in impact.members:
         table.add_row(
-            f"{m.member_code} {m.name_en}",
-            f"{m.office.intensity:.1f} ({m.office.jma_class})",
-            f"{m.max_intensity:.1f} ({m.max_class})",
-            *(f"{m.exposed(c):,}" for c in _SHOWN_CLASSES),
+            m.name_en or m.member_code,
+            f"{m.office.intensity:.2f} {m.office.jma_class}",
+            f"{m.max_intensity:.2f} {m.max_class}",
+            *(_thousands(m.exposed(c)) for c in _SHOWN_CLASSES),
         )
     return table
+
+
+def _thousands(population: int) -> str:
+    return "-" if population == 0 else f"{population / 1000:,.0f}"
 
 
 def _impact(event: Event, depots: list[Depot], seed: int) -> Impact:
@@ -233,13 +239,14 @@ def list_command() -> None:
 
 def _needs_table(impact: Impact) -> Table:
     table = Table(title="Evacuees, needs, depots and medevac")
-    for column in ("member", "evacuees", "water L/day", "meals/day", "depots out", "red", "yellow"):
-        table.add_column(column, justify="left" if column == "member" else "right")
+    table.add_column("member", no_wrap=True)
+    for column in ("evacuees", "water L/day", "meals/day", "depots out", "red", "yellow"):
+        table.add_column(column, justify="right", no_wrap=True)
     for m in impact.members:
         water, meals = m.need("water"), m.need("meals")
         out = sum(d.status != "operational" for d in m.depots)
         table.add_row(
-            f"{m.member_code} {m.name_en}",
+            m.name_en or m.member_code,
             f"{m.evacuees:,}",
             f"{water.per_day:,}" if water else "-",
             f"{meals.per_day:,}" if meals else "-",

@@ -118,7 +118,7 @@ def fault_distance_km(event: Event, lat: float, lon: float) -> float:
     return max(hypocentral - half_length, MIN_POINT_SOURCE_DISTANCE_KM)
 
 
-def pgv600(mw: float, depth_km: float, distance_km: float, fault_type: FaultType) -> float:
+def pgv600(mw: float, depth_km: float, distance_km: float, fault_type: FaultType | str) -> float:
     """Median PGV (cm/s) on Vs = 600 m/s bedrock, Si & Midorikawa (1999); Mw capped at 8.3."""
     m = min(mw, MW_CAP)
     log_pgv = (
