@@ -134,7 +134,7 @@ async def list_stock(
     rows = await session.execute(
         query.order_by(Stock.depot_id, Stock.item_code).limit(limit).offset(offset)
     )
-    return [to_read(stock, member) for stock, member in rows.tuples()], int(total or 0)
+    return [to_read(stock, member) for stock, member in rows], int(total or 0)
 
 
 async def _owned_depot(session: AsyncSession, principal: Principal, depot_id: int) -> Depot:
