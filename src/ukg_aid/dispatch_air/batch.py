@@ -3,7 +3,10 @@
 Each aircraft flies at most one mission and each mission gets at most one aircraft, only where
 ``rules.check`` allows. Plans are ranked by ``objective.BatchKey`` (lexicographic: reds served,
 yellows served, own-first honoured, banded weighted minutes, uncovered offices, exact weighted
-minutes). The model is solved in three stages, each fixing the previous one's optimum:
+minutes). Every level but coverage is a sum over assignments, so one linear sum assignment
+(mixed-radix costs) solves them exactly; that plan is final when coverage cannot be improved on
+it. Otherwise a CP-SAT model, hinted with it, is solved in three stages, each fixing the
+previous one's optimum:
 
 * stage 1 maximizes ``reds·K² + yellows·K + own`` with ``K = missions + 1`` (levels 1-3 exactly);
 * stage 2 minimizes ``banded·(offices + 1) + uncovered`` (levels 4-5 exactly);
@@ -24,6 +27,7 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
+from ukg_aid.dispatch_air.assignment import min_cost_partial_assignment
 from ukg_aid.dispatch_air.model import (
     Aircraft,
     Hospital,
@@ -209,7 +213,8 @@ def _solve_stages(
     for expr, maximize in stages:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-        solver.parameters.num_workers = 2
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2  # the LP of an assignment is tight: use it
         if maximize:
             model.maximize(expr)
         else:
@@ -227,12 +232,64 @@ def _solve_stages(
     return chosen, all_optimal
 
 
+def _separable_optimum(options: list[_Option]) -> list[int] | None:
+    """Indices of the plan optimal on every level except coverage (levels 1-4 and 6).
+
+    Those levels are sums over assignments, so one linear sum assignment solves them exactly
+    with mixed-radix costs (each level's weight exceeds any total of the levels below it).
+    ``None`` when the weights would overflow int64.
+    """
+    n_assign = min(len({o.plane.id for o in options}), len({o.mission.id for o in options}))
+    w_band = n_assign * max(o.exact for o in options) + 1
+    w_own = w_band * (n_assign * max(o.band for o in options) + 1)
+    w_yellow = w_own * (n_assign + 1)
+    w_red = w_yellow * (n_assign + 1)
+    planes = {p: i for i, p in enumerate(sorted({o.plane.id for o in options}))}
+    missions = {m: i for i, m in enumerate(sorted({o.mission.id for o in options}))}
+    arcs = [
+        (
+            planes[o.plane.id],
+            missions[o.mission.id],
+            o.exact + w_band * o.band - w_own * o.own - (w_red if o.red else w_yellow),
+        )
+        for o in options
+    ]
+    return min_cost_partial_assignment(len(planes), len(missions), arcs)
+
+
+def _uncovered(chosen: list[_Option], cover: Mapping[str, frozenset[int]]) -> int:
+    flying = {o.plane.id for o in chosen}
+    return sum(not (ids - flying) for ids in cover.values())
+
+
 def _plan(
     options: list[_Option], cover: Mapping[str, frozenset[int]], time_limit_s: float
 ) -> tuple[list[_Option], bool]:
-    """The CP-SAT plan over ``options``: the chosen options and whether it is proven optimal."""
+    """The best plan over ``options`` and whether it is proven optimal.
+
+    The separable optimum (linear sum assignment) is returned as is when coverage cannot be
+    improved on it: every office that anyone could cover is covered, or every aircraft with an
+    option flies (levels 1-2 fix how many fly, so then every optimal plan flies the same set).
+    Otherwise it seeds the CP-SAT stages as their hint.
+    """
     if not options:
         return [], True
+    separable = _separable_optimum(options)
+    if separable is not None:
+        chosen = [options[i] for i in separable]
+        all_fly = len(chosen) == len({o.plane.id for o in options})
+        if all_fly or _uncovered(chosen, cover) == sum(not ids for ids in cover.values()):
+            return chosen, True
+    return _cp_sat_plan(options, cover, time_limit_s, separable)
+
+
+def _cp_sat_plan(
+    options: list[_Option],
+    cover: Mapping[str, frozenset[int]],
+    time_limit_s: float,
+    hint: list[int] | None,
+) -> tuple[list[_Option], bool]:
+    """The three-stage CP-SAT plan (module doc), hinted with a valid plan."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(len(options))]
     by_plane = _add_one_mission_per_aircraft(model, x, options)
@@ -243,13 +300,13 @@ def _plan(
     served = weighted_sum(x, [(k * k if o.red else k) + int(o.own) for o in options])
     banded = weighted_sum(x, [o.band * (len(cover) + 1) for o in options])
     exact = weighted_sum(x, [o.exact for o in options])
-    hint = _greedy(options)
+    start = set(hint) if hint is not None else _greedy(options)
     for i, var in enumerate(x):
-        model.add_hint(var, i in hint)
+        model.add_hint(var, i in start)
     stages = [(served, True), (banded + uncovered, False), (exact, False)]
     chosen, optimal = _solve_stages(model, x, stages, time_limit_s)
-    if not any(chosen) and hint:
-        return [options[i] for i in sorted(hint)], False
+    if not any(chosen) and start:
+        return [options[i] for i in sorted(start)], False
     return [o for o, on in zip(options, chosen, strict=True) if on], optimal
 
 
