@@ -8,6 +8,7 @@ from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import router as audit_router
 from ukg_aid.catalog.router import router as catalog_router
 from ukg_aid.members.router import router as members_router
+from ukg_aid.plans.router import router as plans_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 
 api_router = APIRouter(prefix="/api/v1")
@@ -16,6 +17,7 @@ for _router in (
     catalog_router,
     stockpiles_router,
     aid_requests_router,
+    plans_router,
     audit_router,
 ):
     api_router.include_router(_router)

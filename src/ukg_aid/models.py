@@ -7,6 +7,7 @@ from ukg_aid.catalog.models import Item
 from ukg_aid.db import Base
 from ukg_aid.idempotency.models import IdempotencyRecord
 from ukg_aid.members.models import Member
+from ukg_aid.plans.models import CounterpartPair, DispatchPlan, PlanAllocation
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
 __all__ = [
@@ -15,10 +16,13 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CounterpartPair",
     "Depot",
+    "DispatchPlan",
     "IdempotencyRecord",
     "Item",
     "Member",
+    "PlanAllocation",
     "Stock",
     "StockLedger",
 ]

@@ -20,6 +20,7 @@ from ukg_aid.auth.principal import SYSTEM
 from ukg_aid.catalog.models import Item
 from ukg_aid.errors import AppError
 from ukg_aid.members.models import HeliPreference, Member, MemberKind
+from ukg_aid.plans.models import CounterpartPair
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
 
@@ -162,6 +163,27 @@ async def _stock(
         report.count("stock rows")
 
 
+async def _counterparts(
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport
+) -> None:
+    have = {
+        (p.supporter_code, p.stricken_code) for p in await session.scalars(select(CounterpartPair))
+    }
+    for row in rows:
+        pair = (row["supporter_code"], row["stricken_code"])
+        if pair in have:
+            continue
+        note = row.get("source") or row.get("assumption") or None
+        session.add(
+            CounterpartPair(
+                supporter_code=pair[0], stricken_code=pair[1], note=note[:500] if note else None
+            )
+        )
+        have.add(pair)
+        report.count("counterpart pairs")
+    await session.flush()
+
+
 async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
     """Seed everything in one transaction (the caller's)."""
     report = SeedReport()
@@ -169,6 +191,7 @@ async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
     await _items(session, read_csv(seed_dir / "items.csv"), report)
     depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report)
     await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report)
+    await _counterparts(session, read_csv(seed_dir / "counterparts.csv"), report)
     if report.added:
         await audit.record(
             session,

@@ -13,10 +13,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import shapely
 from shapely import Point, Polygon
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 # Local equirectangular projection centred on Kansai: good to well under 1 % over the union.
 _LAT0 = 34.8
@@ -26,6 +27,10 @@ _KM_PER_DEG_LON = 111.320 * math.cos(math.radians(_LAT0))
 
 def _to_km(lon: float, lat: float) -> tuple[float, float]:
     return lon * _KM_PER_DEG_LON, lat * _KM_PER_DEG_LAT
+
+
+def _array_to_km(coords: Any) -> Any:
+    return coords * [_KM_PER_DEG_LON, _KM_PER_DEG_LAT]
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +55,7 @@ def union_area_km(buffer_km: float) -> BaseGeometry:
     polys = []
     for feature in outlines()["features"] + islands()["features"]:
         geom = shape(feature["geometry"]).buffer(0)  # repairs the self-intersecting rings
-        polys.append(transform(lambda x, y, z=None: _to_km(x, y), geom))
+        polys.append(shapely.transform(geom, _array_to_km))
     return unary_union(polys).buffer(buffer_km)
 
 

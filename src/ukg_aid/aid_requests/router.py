@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
+from ukg_aid import clock
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.models import Priority, RequestStatus
 from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestCreate, AidRequestRead
@@ -12,6 +13,7 @@ from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
 from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session, SettingsDep, require
 from ukg_aid.idempotency.service import IdempotencyDep
+from ukg_aid.plans import lifecycle
 from ukg_aid.schemas import Page
 
 router = APIRouter(prefix="/aid-requests", tags=["aid requests"])
@@ -107,7 +109,9 @@ async def cancel_request(
     body: AidRequestCancel | None = None,
 ) -> AidRequestRead:
     body = body or AidRequestCancel()
+    when = clock.resolve_at(body.at)
     req = await request_service.cancel_request(
-        session, principal=principal, request_id=request_id, reason=body.reason, at=body.at
+        session, principal=principal, request_id=request_id, reason=body.reason, at=when
     )
-    return request_service.to_read(req)
+    await lifecycle.release_for_request(session, principal=principal, request_id=req.id, at=when)
+    return request_service.to_read(await request_service.get_request(session, req.id))

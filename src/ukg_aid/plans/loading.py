@@ -1,0 +1,137 @@
+"""Build the matching core's plain ``Problem`` from the database (and nothing else)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import matching
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
+from ukg_aid.config import Settings
+from ukg_aid.errors import NotFound, Unprocessable
+from ukg_aid.members import service as member_service
+from ukg_aid.members.service import OPEN_STATUSES
+from ukg_aid.plans.models import CounterpartPair
+from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
+
+
+async def open_lines(
+    session: AsyncSession, request_ids: Sequence[int] | None
+) -> list[matching.RequestLine]:
+    """Every line of an open request with an unallocated quantity left."""
+    query = (
+        select(AidRequestLine, AidRequest)
+        .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
+        .where(AidRequestLine.allocated < AidRequestLine.quantity)
+    )
+    if request_ids is not None:
+        await _check_requests(session, request_ids)
+        query = query.where(AidRequest.id.in_(request_ids))
+    query = query.where(AidRequest.status.in_(OPEN_STATUSES)).order_by(AidRequestLine.id)
+    rows = await session.execute(query)
+    return [
+        matching.RequestLine(
+            line_id=line.id,
+            request_id=req.id,
+            member_code=req.member_code,
+            item_code=line.item_code,
+            quantity=line.quantity - line.allocated,
+            priority=matching.Priority(req.priority.value),
+            lat=req.delivery_lat,
+            lon=req.delivery_lon,
+        )
+        for line, req in rows
+    ]
+
+
+async def _check_requests(session: AsyncSession, request_ids: Sequence[int]) -> None:
+    rows = await session.execute(
+        select(AidRequest.id, AidRequest.status).where(AidRequest.id.in_(request_ids))
+    )
+    found = {request_id: status for request_id, status in rows}
+    missing = sorted(set(request_ids) - set(found))
+    if missing:
+        raise NotFound(f"aid requests {missing} do not exist", code="unknown-request")
+    closed = sorted(i for i, status in found.items() if status not in OPEN_STATUSES)
+    if closed:
+        raise Unprocessable(
+            f"aid requests {closed} are closed (fulfilled or cancelled) and cannot be planned",
+            errors=[
+                {
+                    "loc": ["body", "request_ids"],
+                    "msg": f"closed: {closed}",
+                    "type": "request_closed",
+                }
+            ],
+        )
+
+
+async def supplies(session: AsyncSession, item_codes: set[str]) -> list[matching.Supply]:
+    rows = await session.execute(
+        select(Stock, Depot)
+        .join(Depot, Depot.id == Stock.depot_id)
+        .where(Stock.item_code.in_(item_codes))
+        .order_by(Stock.depot_id, Stock.item_code)
+    )
+    return [
+        matching.Supply(
+            depot_id=depot.id,
+            member_code=depot.member_code,
+            item_code=stock.item_code,
+            lat=depot.lat,
+            lon=depot.lon,
+            on_hand=stock.on_hand,
+            reserved=stock.reserved,
+            reserve_floor=stock.reserve_floor,
+            operational=depot.status is DepotStatus.operational,
+        )
+        for stock, depot in rows
+    ]
+
+
+async def counterparts(session: AsyncSession) -> frozenset[tuple[str, str]]:
+    rows = await session.execute(
+        select(CounterpartPair.supporter_code, CounterpartPair.stricken_code)
+    )
+    return frozenset((a, b) for a, b in rows)
+
+
+async def build_problem(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    request_ids: Sequence[int] | None,
+    include_stricken_suppliers: bool,
+) -> matching.Problem:
+    lines = await open_lines(session, request_ids)
+    stock = await supplies(session, {line.item_code for line in lines}) if lines else []
+    options = matching.Options(
+        include_stricken_suppliers=include_stricken_suppliers,
+        circuity=settings.road_circuity,
+        truck_kmh=settings.truck_kmh,
+        loading_minutes=settings.loading_minutes,
+        counterparts=await counterparts(session),
+        counterpart_factor=settings.counterpart_factor,
+        time_limit_s=settings.solver_time_limit_s,
+    )
+    return matching.Problem(
+        supplies=tuple(stock),
+        lines=tuple(lines),
+        stricken=frozenset(await member_service.stricken_members(session)),
+        options=options,
+    )
+
+
+def travel_model(settings: Settings) -> matching.TravelModel:
+    """The estimate by default; an OSRM-compatible router when ``UKG_AID_OSRM_URL`` is set."""
+    if settings.osrm_url:
+        return matching.OsrmTravel(
+            settings.osrm_url,
+            truck_kmh=settings.truck_kmh,
+            loading_minutes=settings.loading_minutes,
+        )
+    return matching.EstimateTravel(
+        settings.road_circuity, settings.truck_kmh, settings.loading_minutes
+    )

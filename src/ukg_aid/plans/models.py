@@ -1,0 +1,100 @@
+"""Dispatch plans, their allocations, and the union's counterpart pairs."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ukg_aid.db import Base, JSONType
+
+
+class PlanStatus(enum.StrEnum):
+    proposed = "proposed"
+    approved = "approved"
+    completed = "completed"
+    discarded = "discarded"
+    cancelled = "cancelled"
+
+
+class PlanPolicy(enum.StrEnum):
+    """``optimized``: the SPEC §3 solver. ``baseline``: nearest supplier first (phone practice)."""
+
+    optimized = "optimized"
+    baseline = "baseline"
+
+
+class AllocationStatus(enum.StrEnum):
+    planned = "planned"
+    dispatched = "dispatched"
+    delivered = "delivered"
+    cancelled = "cancelled"
+
+
+class DispatchPlan(Base):
+    __tablename__ = "dispatch_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[PlanStatus] = mapped_column(
+        Enum(PlanStatus, native_enum=False, length=16), index=True
+    )
+    policy: Mapped[PlanPolicy] = mapped_column(Enum(PlanPolicy, native_enum=False, length=16))
+    include_stricken_suppliers: Mapped[bool] = mapped_column(default=False)
+    request_ids: Mapped[list[int]] = mapped_column(JSONType)
+    solver_status: Mapped[str] = mapped_column(String(16))
+    solver_wall_ms: Mapped[float] = mapped_column(Float)
+    objective: Mapped[dict[str, float]] = mapped_column(JSONType)
+    unmet: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    allocations: Mapped[list[PlanAllocation]] = relationship(
+        back_populates="plan", lazy="raise", order_by="PlanAllocation.id"
+    )
+
+
+class PlanAllocation(Base):
+    """Ship ``quantity`` of an item from a depot to a request line."""
+
+    __tablename__ = "plan_allocations"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_pos"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("dispatch_plans.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("aid_requests.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("aid_request_lines.id"), index=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("items.code"))
+    depot_id: Mapped[int] = mapped_column(ForeignKey("depots.id"), index=True)
+    supplier_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    requester_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    distance_km: Mapped[float] = mapped_column(Float)
+    eta_minutes: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[AllocationStatus] = mapped_column(
+        Enum(AllocationStatus, native_enum=False, length=16), index=True
+    )
+    dispatched_at: Mapped[datetime | None] = mapped_column(default=None)
+    expected_at: Mapped[datetime | None] = mapped_column(default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    plan: Mapped[DispatchPlan] = relationship(back_populates="allocations", lazy="raise")
+
+
+class CounterpartPair(Base):
+    """カウンターパート方式: ``supporter_code`` is paired to help ``stricken_code`` first."""
+
+    __tablename__ = "counterpart_pairs"
+    __table_args__ = (UniqueConstraint("supporter_code", "stricken_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supporter_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    stricken_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
+    note: Mapped[str | None] = mapped_column(String(500), default=None)

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from ukg_aid.plans.models import AllocationStatus, PlanPolicy, PlanStatus
+from ukg_aid.schemas import InputModel, OutputModel
+
+
+class PlanCreate(InputModel):
+    request_ids: list[int] | None = Field(
+        default=None,
+        max_length=10_000,
+        description="plan only these requests' open lines (default: every open request)",
+    )
+    include_stricken_suppliers: bool = Field(
+        default=False, description="let members with an open request supply others too"
+    )
+    policy: PlanPolicy = Field(
+        default=PlanPolicy.optimized,
+        description="optimized (SPEC §3) or baseline (nearest supplier first, for drills)",
+    )
+    at: datetime | None = None
+
+
+class PlanAction(InputModel):
+    at: datetime | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class AllocationRead(OutputModel):
+    id: int
+    plan_id: int
+    request_id: int
+    line_id: int
+    item_code: str
+    depot_id: int
+    supplier_code: str
+    requester_code: str
+    quantity: int
+    distance_km: float
+    eta_minutes: float
+    reason: str
+    status: AllocationStatus
+    dispatched_at: datetime | None
+    expected_at: datetime | None
+    delivered_at: datetime | None
+
+
+class UnmetRead(OutputModel):
+    request_id: int
+    line_id: int
+    item_code: str
+    quantity: int
+    cause: str
+
+
+class SolverRead(OutputModel):
+    status: str
+    wall_ms: float
+    objective: dict[str, float]
+
+
+class PlanRead(OutputModel):
+    id: int
+    status: PlanStatus
+    policy: PlanPolicy
+    include_stricken_suppliers: bool
+    request_ids: list[int]
+    allocations: list[AllocationRead]
+    unmet: list[UnmetRead]
+    solver: SolverRead
+    created_by: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    closed_at: datetime | None
+
+
+class PlanSummary(OutputModel):
+    id: int
+    status: PlanStatus
+    policy: PlanPolicy
+    request_ids: list[int]
+    allocation_count: int
+    allocated_units: int
+    unmet_units: int
+    solver: SolverRead
+    created_at: datetime
+
+
+class PlanInputsRead(OutputModel):
+    """The frozen copy of what the solver saw, for review."""
+
+    id: int
+    inputs: dict[str, object]

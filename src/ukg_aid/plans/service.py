@@ -1,0 +1,259 @@
+"""Plan use cases: run the solver off the event loop, store the plan, read it back."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import anyio
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from ukg_aid import clock, matching
+from ukg_aid.aid_requests.models import AidRequest
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.config import Settings
+from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
+from ukg_aid.plans import loading
+from ukg_aid.plans.models import (
+    AllocationStatus,
+    DispatchPlan,
+    PlanAllocation,
+    PlanPolicy,
+    PlanStatus,
+)
+from ukg_aid.plans.schemas import (
+    AllocationRead,
+    PlanCreate,
+    PlanRead,
+    PlanSummary,
+    SolverRead,
+    UnmetRead,
+)
+from ukg_aid.stockpiles.models import Depot
+
+log = logging.getLogger("ukg_aid.plans")
+
+
+def to_read(plan: DispatchPlan) -> PlanRead:
+    return PlanRead(
+        id=plan.id,
+        status=plan.status,
+        policy=plan.policy,
+        include_stricken_suppliers=plan.include_stricken_suppliers,
+        request_ids=list(plan.request_ids),
+        allocations=[AllocationRead.model_validate(a) for a in plan.allocations],
+        unmet=[UnmetRead.model_validate(u) for u in plan.unmet],
+        solver=_solver(plan),
+        created_by=plan.created_by,
+        created_at=plan.created_at,
+        decided_by=plan.decided_by,
+        decided_at=plan.decided_at,
+        closed_at=plan.closed_at,
+    )
+
+
+def _solver(plan: DispatchPlan) -> SolverRead:
+    return SolverRead(
+        status=plan.solver_status, wall_ms=plan.solver_wall_ms, objective=plan.objective
+    )
+
+
+def to_summary(plan: DispatchPlan) -> PlanSummary:
+    return PlanSummary(
+        id=plan.id,
+        status=plan.status,
+        policy=plan.policy,
+        request_ids=list(plan.request_ids),
+        allocation_count=len(plan.allocations),
+        allocated_units=sum(a.quantity for a in plan.allocations),
+        unmet_units=sum(int(u["quantity"]) for u in plan.unmet),
+        solver=_solver(plan),
+        created_at=plan.created_at,
+    )
+
+
+def _run_solver(
+    problem: matching.Problem, travel: matching.TravelModel, policy: PlanPolicy
+) -> matching.PlanResult:
+    """CPU-bound; called in a worker thread. Refuses to hand back a plan that breaks a rule."""
+    optimized = policy is PlanPolicy.optimized
+    result = (matching.solve if optimized else matching.solve_greedy)(problem, travel)
+    violations = matching.validate(
+        problem, result, travel, check_priority=optimized, check_fairness=optimized
+    )
+    if violations:
+        log.error("solver produced an invalid plan: %s", violations[:5])
+        raise AppError(
+            "the solver produced a plan that breaks a matching rule; not stored",
+            code="invalid-plan",
+            violations=violations[:20],
+        )
+    return result
+
+
+async def solve(
+    problem: matching.Problem, settings: Settings, policy: PlanPolicy
+) -> matching.PlanResult:
+    travel = loading.travel_model(settings)
+    try:
+        return await anyio.to_thread.run_sync(_run_solver, problem, travel, policy)
+    except matching.TravelError as exc:
+        raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
+
+
+async def create_plan(
+    session: AsyncSession, *, principal: Principal, data: PlanCreate, settings: Settings
+) -> DispatchPlan:
+    at = clock.resolve_at(data.at)
+    problem = await loading.build_problem(
+        session,
+        settings=settings,
+        request_ids=data.request_ids,
+        include_stricken_suppliers=data.include_stricken_suppliers,
+    )
+    result = await solve(problem, settings, data.policy)
+    request_ids = sorted({line.request_id for line in problem.lines})
+    requesters = {line.line_id: line.member_code for line in problem.lines}
+    plan = DispatchPlan(
+        status=PlanStatus.proposed,
+        policy=data.policy,
+        include_stricken_suppliers=data.include_stricken_suppliers,
+        request_ids=request_ids,
+        solver_status=result.status.value,
+        solver_wall_ms=round(result.wall_ms, 3),
+        objective=result.objective,
+        unmet=[_unmet(u) for u in result.unmet],
+        inputs=problem.to_dict(),
+        created_by=principal.name,
+        created_at=at,
+    )
+    session.add(plan)
+    await session.flush()
+    session.add_all(
+        PlanAllocation(
+            plan_id=plan.id,
+            request_id=a.request_id,
+            line_id=a.line_id,
+            item_code=a.item_code,
+            depot_id=a.depot_id,
+            supplier_code=a.supplier_code,
+            requester_code=requesters[a.line_id],
+            quantity=a.quantity,
+            distance_km=round(a.distance_km, 3),
+            eta_minutes=round(a.eta_minutes, 1),
+            reason=a.reason[:300],
+            status=AllocationStatus.planned,
+        )
+        for a in result.allocations
+    )
+    await session.flush()
+    plan = await get_plan(session, plan.id)
+    await audit.record(
+        session,
+        principal=principal,
+        action="plan.create",
+        entity="plan",
+        entity_id=plan.id,
+        after=to_summary(plan).model_dump(mode="json"),
+        at=at,
+    )
+    return plan
+
+
+def _unmet(u: matching.Unmet) -> dict[str, Any]:
+    return {
+        "request_id": u.request_id,
+        "line_id": u.line_id,
+        "item_code": u.item_code,
+        "quantity": u.quantity,
+        "cause": u.cause,
+    }
+
+
+async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -> DispatchPlan:
+    query = (
+        select(DispatchPlan)
+        .where(DispatchPlan.id == plan_id)
+        .options(selectinload(DispatchPlan.allocations))
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        query = query.with_for_update(of=DispatchPlan)
+    plan = await session.scalar(query)
+    if plan is None:
+        raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
+    return plan
+
+
+async def list_plans(
+    session: AsyncSession, *, status: PlanStatus | None, limit: int, offset: int
+) -> tuple[list[DispatchPlan], int]:
+    query = select(DispatchPlan)
+    if status:
+        query = query.where(DispatchPlan.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.options(selectinload(DispatchPlan.allocations))
+        .order_by(DispatchPlan.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), int(total or 0)
+
+
+async def list_allocations(
+    session: AsyncSession,
+    *,
+    status: AllocationStatus | None,
+    supplier: str | None,
+    requester: str | None,
+    plan_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[PlanAllocation], int]:
+    query = select(PlanAllocation)
+    if status:
+        query = query.where(PlanAllocation.status == status)
+    if supplier:
+        query = query.where(PlanAllocation.supplier_code == supplier)
+    if requester:
+        query = query.where(PlanAllocation.requester_code == requester)
+    if plan_id is not None:
+        query = query.where(PlanAllocation.plan_id == plan_id)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(PlanAllocation.id).limit(limit).offset(offset))
+    return list(rows), int(total or 0)
+
+
+async def geojson(session: AsyncSession, plan: DispatchPlan) -> dict[str, Any]:
+    """Depot → delivery lines, one feature per allocation."""
+    depot_ids = {a.depot_id for a in plan.allocations}
+    request_ids = {a.request_id for a in plan.allocations}
+    depots = {d.id: d for d in await session.scalars(select(Depot).where(Depot.id.in_(depot_ids)))}
+    requests = {
+        r.id: r
+        for r in await session.scalars(select(AidRequest).where(AidRequest.id.in_(request_ids)))
+    }
+    features = []
+    for a in plan.allocations:
+        depot, req = depots[a.depot_id], requests[a.request_id]
+        features.append(
+            {
+                "type": "Feature",
+                "id": a.id,
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[depot.lon, depot.lat], [req.delivery_lon, req.delivery_lat]],
+                },
+                "properties": AllocationRead.model_validate(a).model_dump(mode="json")
+                | {"depot_name": depot.name, "delivery_name": req.delivery_name},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "properties": {"plan_id": plan.id, "status": plan.status.value},
+    }
