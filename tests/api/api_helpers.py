@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.stockpiles.models import Depot, Stock
@@ -82,3 +82,10 @@ async def new_depot(
     assert resp.status_code == 201, resp.text
     created: dict[str, Any] = resp.json()
     return created
+
+
+async def count(session: AsyncSession, table: str) -> int:
+    """Rows in ``table`` as committed now (see :func:`stock_row` on why the commit)."""
+    await session.commit()
+    result = await session.execute(text(f"SELECT count(*) FROM {table}"))
+    return int(result.scalar_one())
