@@ -1,0 +1,117 @@
+"""Two coordinators (two worker processes) approving overlapping plans at once.
+
+SPEC §3: of twenty overlapping plans for 10 units each from a depot holding 100, exactly ten
+approve; the depot is never oversubscribed and no line gets more than it asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ukg_aid.auth import service as auth_service
+from ukg_aid.auth.models import Role
+from ukg_aid.db import Database
+
+from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def two_workers(live_db: Database) -> Iterator[str]:
+    """``ukg-aid serve --workers 2`` on the live database; yields its base URL."""
+    port = _free_port()
+    env = os.environ | {"UKG_AID_DATABASE_URL": live_db.url, "UKG_AID_LOG_LEVEL": "warning"}
+    cli = Path(sys.executable).with_name("ukg-aid")
+    proc = subprocess.Popen(
+        [str(cli), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the two-worker server did not start within 60 s")
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+async def _token(db: Database, role: Role, member: str | None = None) -> dict[str, str]:
+    async with db.transaction() as s:
+        issued = await auth_service.create_token(
+            s,
+            name=f"{role.value}-{member}-{time.monotonic_ns()}",
+            role=role,
+            member_code=member,
+            expires_in_days=1,
+        )
+    return {"Authorization": f"Bearer {issued.secret}"}
+
+
+async def test_twenty_overlapping_plans_exactly_ten_approve(
+    live_db: Database, two_workers: str
+) -> None:
+    admin = await _token(live_db, Role.admin)
+    coordinators = [await _token(live_db, Role.coordinator) for _ in range(2)]
+    desk = await _token(live_db, Role.desk, "27100")
+    async with httpx.AsyncClient(base_url=two_workers, timeout=60) as client:
+        await create_item(client, admin, "conc_kit")
+        depot = await first_depot(client, admin, "29")
+        await put_stock(client, admin, depot, "conc_kit", 100)
+        plan_ids = []
+        for _ in range(20):
+            req = await file_request(client, desk, "27100", [("conc_kit", 10)])
+            resp = await client.post(
+                "/api/v1/plans", headers=coordinators[0], json={"request_ids": [req["id"]]}
+            )
+            plan = resp.json()
+            assert [a["quantity"] for a in plan["allocations"]] == [10]
+            plan_ids.append(plan["id"])
+
+        results = await asyncio.gather(
+            *(
+                client.post(f"/api/v1/plans/{pid}/approve", headers=coordinators[i % 2])
+                for i, pid in enumerate(plan_ids)
+            )
+        )
+        codes = sorted(r.status_code for r in results)
+        assert codes == [200] * 10 + [409] * 10, codes
+        assert all(r.json()["code"] == "stale-allocations" for r in results if r.status_code == 409)
+
+        row = await stock_row(client, admin, depot, "conc_kit")
+        assert (row["on_hand"], row["reserved"], row["available"]) == (100, 100, 0)
+        requests = (
+            await client.get(
+                "/api/v1/aid-requests", headers=admin, params={"member": "27100", "limit": 100}
+            )
+        ).json()
+        lines = [ln for r in requests["items"] for ln in r["lines"]]
+        assert sum(ln["allocated"] for ln in lines) == 100
+        assert all(ln["allocated"] <= ln["quantity"] for ln in lines)
