@@ -341,6 +341,13 @@ def _refusals(
     return refusals
 
 
+def _assignment(option: _Option) -> Assignment:
+    minutes = option.sortie.time_to_scene_min
+    severity = option.mission.severity.value
+    reason = f"batch ({severity}): {option.plane.callsign} {minutes:.1f} min to scene"
+    return Assignment(option.mission.id, option.plane.id, option.sortie, reason)
+
+
 def assign_batch(
     aircraft: Sequence[Aircraft],
     missions: Sequence[Mission],
@@ -364,16 +371,7 @@ def assign_batch(
     kept = _prune(options, len(aircraft))
     cover = covering(aircraft, ctx.offices, at)
     chosen, optimal = _plan(kept, cover, time_limit_s)
-    assignments = [
-        Assignment(
-            o.mission.id,
-            o.plane.id,
-            o.sortie,
-            f"batch ({o.mission.severity.value}): {o.plane.callsign} "
-            f"{o.sortie.time_to_scene_min:.1f} min to scene",
-        )
-        for o in sorted(chosen, key=lambda o: o.mission.id)
-    ]
+    assignments = [_assignment(o) for o in sorted(chosen, key=lambda o: o.mission.id)]
     served = {o.mission.id for o in chosen}
     key = batch_key(
         assignments,
