@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import router as audit_router
+from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
 from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
@@ -19,5 +20,6 @@ for _router in (
     aid_requests_router,
     plans_router,
     audit_router,
+    tokens_router,
 ):
     api_router.include_router(_router)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from ukg_aid.auth.models import Role
+from ukg_aid.schemas import InputModel, OutputModel
+
+
+class TokenCreate(InputModel):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.@:-]+$")
+    role: Role
+    member_code: str | None = Field(default=None, max_length=8)
+    expires_in_days: int | None = Field(default=90, ge=1, le=3650)
+
+
+class TokenRead(OutputModel):
+    id: int
+    name: str
+    role: Role
+    member_code: str | None
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenRead):
+    token: str = Field(description="the secret; shown once, store it now")
