@@ -84,19 +84,24 @@ def _unmet(problem: Problem, item: ItemData, flows: list[Flow]) -> list[Unmet]:
     filled: dict[int, int] = defaultdict(int)
     for j, _, qty in flows:
         filled[j] += qty
-    holders = [s for s in problem.supplies if s.item_code == item.item_code and s.on_hand > 0]
+    blockers: dict[str, set[str]] = defaultdict(set)
+    for s in problem.supplies:
+        if s.item_code == item.item_code and s.on_hand > 0:
+            blockers[s.member_code].add(_blocker(problem, s))
     result = []
     for j, line in enumerate(item.lines):
         missing = line.quantity - filled[j]
         if missing > 0:
-            cause = unmet_cause(problem, line, holders)
+            cause = unmet_cause(line, blockers)
             result.append(Unmet(line.line_id, line.request_id, item.item_code, missing, cause))
     return result
 
 
-def unmet_cause(problem: Problem, line: RequestLine, holders: list[Supply]) -> str:
-    """The most actionable reason among other members' depots holding the item (see problem.py)."""
-    found = {_blocker(problem, s) for s in holders if s.member_code != line.member_code}
+def unmet_cause(line: RequestLine, blockers: dict[str, set[str]]) -> str:
+    """The most actionable reason among other members' depots holding the item (see problem.py).
+
+    `blockers`: per member, what keeps each of its depots holding the item from giving."""
+    found = set().union(*(b for code, b in blockers.items() if code != line.member_code))
     for cause in ("shortage", "all_suppliers_stricken", "reserve_floor", "depots_not_operational"):
         if cause in found:
             return cause
