@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ukg_aid.errors import (
@@ -76,9 +76,42 @@ async def _on_integrity(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+BAD_VALUE = (
+    "a value in the request cannot be stored: a number or date is out of range "
+    "(identifiers and counts are 32-bit integers) or a text contains a NUL character"
+)
+
+
+def _is_bad_value(exc: DBAPIError) -> bool:
+    """The database refused a value (SQLSTATE class 22, "data exception"): the client's fault.
+
+    psycopg raises :class:`DataError`; asyncpg's errors arrive as a plain :class:`DBAPIError`
+    carrying the SQLSTATE (also for its client-side "value out of int32 range").
+    """
+    if isinstance(exc, DataError):
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith("22")
+
+
 async def _on_db(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if _is_bad_value(exc):
+        log.info("value refused by the database: %s", exc.orig)
+        return problem_response(Unprocessable(BAD_VALUE, code="bad-value"))
     log.exception("database error", exc_info=exc)
     return problem_response(ServiceUnavailable("the database is not reachable; retry shortly"))
+
+
+async def _on_overflow(request: Request, exc: Exception) -> JSONResponse:
+    """A value too large for the column or driver: SQLite's driver raises a bare OverflowError
+    for integers beyond 64 bits, and a far-off ``at`` overflows when converted to UTC (the error
+    then arrives wrapped in a :class:`StatementError`)."""
+    cause = exc.orig if isinstance(exc, StatementError) else exc
+    if not isinstance(cause, OverflowError):
+        return await _on_unexpected(request, exc)
+    log.info("value overflow: %s", cause)
+    return problem_response(Unprocessable(BAD_VALUE, code="bad-value"))
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -99,4 +132,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(DBAPIError, _on_db)
+    app.add_exception_handler(OverflowError, _on_overflow)
+    app.add_exception_handler(StatementError, _on_overflow)
     app.add_exception_handler(Exception, _on_unexpected)
