@@ -8,6 +8,8 @@ from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import router as audit_router
 from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
+from ukg_aid.helicopters.router import router as helicopters_router
+from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
@@ -19,6 +21,8 @@ for _router in (
     stockpiles_router,
     aid_requests_router,
     plans_router,
+    helicopters_router,
+    medevac_router,
     audit_router,
     tokens_router,
 ):

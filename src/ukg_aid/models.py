@@ -5,7 +5,9 @@ from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.models import ApiToken
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Base
+from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
 from ukg_aid.idempotency.models import IdempotencyRecord
+from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
 from ukg_aid.plans.models import CounterpartPair, DispatchPlan, PlanAllocation
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
@@ -19,8 +21,11 @@ __all__ = [
     "CounterpartPair",
     "Depot",
     "DispatchPlan",
+    "Helicopter",
+    "HelicopterStatusChange",
     "IdempotencyRecord",
     "Item",
+    "MedevacMission",
     "Member",
     "PlanAllocation",
     "Stock",

@@ -7,6 +7,7 @@ added when missing, so re-seeding never overwrites what desks have entered since
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import SYSTEM
 from ukg_aid.catalog.models import Item
+from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.errors import AppError
+from ukg_aid.helicopters.models import Helicopter
 from ukg_aid.members.models import HeliPreference, Member, MemberKind
 from ukg_aid.plans.models import CounterpartPair
 from ukg_aid.stockpiles import service as stock_service
@@ -184,6 +187,41 @@ async def _counterparts(
     await session.flush()
 
 
+def _hhmm(value: str) -> dt.time | None:
+    return dt.time.fromisoformat(value.strip()) if value.strip() else None
+
+
+async def _helicopters(
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport
+) -> None:
+    """Aircraft missing by callsign are added; existing ones (and their status) are left alone."""
+    have = set(await session.scalars(select(Helicopter.callsign)))
+    now = clock.now()
+    for row in rows:
+        if row["callsign"] in have:
+            continue
+        session.add(
+            Helicopter(
+                callsign=row["callsign"],
+                member_code=row["member_code"],
+                base_name=row["base_name"],
+                base_name_ja=_opt(row["base_name_ja"]),
+                base_lat=float(row["base_lat"]),
+                base_lon=float(row["base_lon"]),
+                aircraft_type=row["aircraft_type"],
+                status=AircraftStatus(row["status"] or "available"),
+                cruise_kmh=float(row["cruise_kmh"]),
+                range_km=float(row["range_km"]),
+                daylight_start=_hhmm(row["daylight_start"]) or dt.time(8, 30),
+                daylight_fixed_end=_hhmm(row["daylight_fixed_end"]),
+                updated_at=now,
+            )
+        )
+        have.add(row["callsign"])
+        report.count("helicopters")
+    await session.flush()
+
+
 async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
     """Seed everything in one transaction (the caller's)."""
     report = SeedReport()
@@ -192,6 +230,7 @@ async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
     depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report)
     await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report)
     await _counterparts(session, read_csv(seed_dir / "counterparts.csv"), report)
+    await _helicopters(session, read_csv(seed_dir / "helicopters.csv"), report)
     if report.added:
         await audit.record(
             session,

@@ -1,0 +1,1 @@
+"""Doctor-Heli fleet: aircraft, status history, coverage (SPEC §4), on the ``dispatch_air`` core."""

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from pydantic import Field
+
+from ukg_aid.dispatch_air import AircraftStatus
+from ukg_aid.schemas import InputModel, OutputModel
+
+
+class BaseRead(OutputModel):
+    name: str
+    name_ja: str | None
+    lat: float
+    lon: float
+
+
+class HelicopterRead(OutputModel):
+    id: int
+    callsign: str
+    member_code: str
+    base: BaseRead
+    aircraft_type: str
+    status: AircraftStatus
+    cruise_kmh: float
+    range_km: float
+    daylight_start: time
+    daylight_fixed_end: time | None
+    mission_id: int | None = Field(description="the active mission holding this aircraft, if any")
+    updated_at: datetime
+
+
+class HelicopterUpdate(InputModel):
+    status: AircraftStatus
+    at: datetime | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class StatusChangeRead(OutputModel):
+    id: int
+    helicopter_id: int
+    status: AircraftStatus
+    previous: AircraftStatus | None
+    at: datetime
+    actor: str
+    note: str | None
+    mission_id: int | None
+
+
+class CoverageRead(OutputModel):
+    member_code: str
+    helicopter_id: int | None
+    callsign: str | None
+    flight_minutes: float | None
+    within_30: bool
+
+
+class CoverageReport(OutputModel):
+    at: datetime
+    covered_within_minutes: float
+    rows: list[CoverageRead]

@@ -1,0 +1,1 @@
+"""Medevac missions: filing, assignment (single and batch) and lifecycle (SPEC §4)."""

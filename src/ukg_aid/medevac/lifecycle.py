@@ -1,0 +1,302 @@
+"""Medevac state changes: assignment (single and batch) and the flight lifecycle.
+
+Lock order everywhere: mission rows by id, then helicopter rows by id. Assignment locks the
+whole fleet (eight rows) and decides on the locked rows, so two EMS coordinators assigning at
+once are serialized and an aircraft can never be given to two missions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import anyio
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock, dispatch_air
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.dispatch_air import AircraftStatus, Assignment, Preference, Refusal
+from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.helicopters import service as heli_service
+from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.medevac import service as mission_service
+from ukg_aid.medevac.models import MedevacMission, MissionStatus
+
+
+def _require(mission: MedevacMission, *allowed: MissionStatus) -> None:
+    if mission.status not in allowed:
+        want = " or ".join(s.value for s in allowed)
+        raise Conflict(
+            f"medevac mission {mission.id} is {mission.status.value}; this needs it {want}",
+            code="mission-state",
+            mission_status=mission.status.value,
+        )
+
+
+def refusal_problem(mission: MedevacMission, refusal: Refusal) -> Conflict:
+    """The 409 for a mission no aircraft can fly: names the reason and each aircraft's own."""
+    return Conflict(
+        f"medevac mission {mission.id} cannot be flown now: {refusal.detail}",
+        code="medevac-refused",
+        mission_id=mission.id,
+        mission_status=mission.status.value,
+        reason=refusal.reason.value,
+        aircraft=_blocked(refusal),
+    )
+
+
+def _blocked(refusal: Refusal) -> list[dict[str, Any]]:
+    return [
+        {"helicopter_id": b.aircraft_id, "reason": b.reason.value, "detail": b.detail}
+        for b in refusal.blocked
+    ]
+
+
+async def _refuse(
+    session: AsyncSession,
+    mission: MedevacMission,
+    refusal: Refusal,
+    *,
+    principal: Principal,
+    at: datetime,
+) -> None:
+    """The mission stays pending; its reason records why (committed, unlike a raised error)."""
+    mission.reason, mission.reason_detail = refusal.reason.value, refusal.detail[:1000]
+    mission.blocked, mission.updated_at = _blocked(refusal), at
+    await session.flush()
+    await audit.record(
+        session,
+        principal=principal,
+        action="medevac.refuse",
+        entity="medevac_mission",
+        entity_id=mission.id,
+        after={"status": mission.status.value, "reason": mission.reason},
+        at=at,
+    )
+
+
+async def _apply(
+    session: AsyncSession,
+    mission: MedevacMission,
+    heli: Helicopter,
+    assignment: Assignment,
+    *,
+    principal: Principal,
+    at: datetime,
+) -> None:
+    """Give ``heli`` (locked, re-checked available) to ``mission`` and store the sortie times."""
+    if heli.status is not AircraftStatus.available:  # defensive: the core checked locked rows
+        raise Conflict(f"helicopter {heli.id} is {heli.status.value}", code="helicopter-busy")
+    sortie = assignment.sortie
+    mission.status, mission.helicopter_id = MissionStatus.assigned, heli.id
+    mission.eta_scene_minutes = round(sortie.time_to_scene_min, 1)
+    mission.sortie_km = round(sortie.total_km, 1)
+    mission.reason, mission.reason_detail, mission.blocked = assignment.reason[:300], None, None
+    h = sortie.hospital
+    mission.hospital = {"name": h.name, "lat": h.lat, "lon": h.lon}
+    mission.assigned_by, mission.assigned_at, mission.updated_at = principal.name, at, at
+    mission.planned_on_scene_at = sortie.on_scene_at
+    mission.planned_at_hospital_at = sortie.at_hospital_at
+    mission.planned_back_at_base_at = sortie.back_at_base_at
+    await session.flush()
+    await heli_service.change_status(
+        session,
+        heli,
+        AircraftStatus.on_mission,
+        principal=principal,
+        at=at,
+        note=f"assigned to medevac mission {mission.id}",
+        mission_id=mission.id,
+    )
+    await audit.record(
+        session,
+        principal=principal,
+        action="medevac.assign",
+        entity="medevac_mission",
+        entity_id=mission.id,
+        before={"status": "pending"},
+        after=mission_service.snapshot(mission),
+        at=at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AssignOutcome:
+    mission: MedevacMission
+    refusal: Refusal | None
+
+
+async def assign(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    mission_id: int,
+    helicopter_id: int | None,
+    at: datetime | None,
+) -> AssignOutcome:
+    """SPEC §4 single assignment (own-first per the member's policy), or a recorded refusal."""
+    when = clock.resolve_at(at)
+    mission = await mission_service.get_mission(session, mission_id, lock=True)
+    _require(mission, MissionStatus.pending)
+    fleet = await heli_service.lock_fleet(session)
+    by_id = {h.id: h for h in fleet}
+    if helicopter_id is not None and helicopter_id not in by_id:
+        raise NotFound(f"helicopter {helicopter_id} does not exist", code="unknown-helicopter")
+    ctx = await heli_service.member_context(session)
+    outcome = dispatch_air.assign_one(
+        [heli_service.to_aircraft(h) for h in fleet],
+        mission_service.to_core(mission),
+        when,
+        heli_service.base_hospitals(fleet),
+        ctx.preferences.get(mission.member_code, Preference.geography_first),
+        member_parent=ctx.parents,
+        named_aircraft_id=helicopter_id,
+    )
+    if isinstance(outcome, Refusal):
+        await _refuse(session, mission, outcome, principal=principal, at=when)
+        return AssignOutcome(mission, outcome)
+    heli = by_id[outcome.aircraft_id]
+    await _apply(session, mission, heli, outcome, principal=principal, at=when)
+    return AssignOutcome(mission, None)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    status: str
+    solve_seconds: float
+    assigned: list[MedevacMission]
+    refused: list[MedevacMission]
+
+
+async def assign_pending(
+    session: AsyncSession, *, principal: Principal, at: datetime | None
+) -> BatchOutcome:
+    """Every pending mission in one optimization (core ``assign_batch``, off the event loop)."""
+    when = clock.resolve_at(at)
+    pending = list(
+        await session.scalars(
+            select(MedevacMission)
+            .where(MedevacMission.status == MissionStatus.pending)
+            .order_by(MedevacMission.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    fleet = await heli_service.lock_fleet(session)
+    ctx = await heli_service.member_context(session)
+    solve = partial(
+        dispatch_air.assign_batch,
+        [heli_service.to_aircraft(h) for h in fleet],
+        [mission_service.to_core(m) for m in pending],
+        when,
+        heli_service.base_hospitals(fleet),
+        ctx.preferences,
+        member_parent=ctx.parents,
+        offices=ctx.offices,
+    )
+    result = await anyio.to_thread.run_sync(solve)
+    missions = {m.id: m for m in pending}
+    helis = {h.id: h for h in fleet}
+    for a in result.assignments:
+        await _apply(
+            session, missions[a.mission_id], helis[a.aircraft_id], a, principal=principal, at=when
+        )
+    for r in result.refusals:
+        await _refuse(session, missions[r.mission_id], r, principal=principal, at=when)
+    await audit.record(
+        session,
+        principal=principal,
+        action="medevac.batch_assign",
+        entity="medevac_mission",
+        entity_id="batch",
+        after={
+            "status": result.status.value,
+            "assigned": [a.mission_id for a in result.assignments],
+            "refused": {str(r.mission_id): r.reason.value for r in result.refusals},
+        },
+        at=when,
+    )
+    return BatchOutcome(
+        status=result.status.value,
+        solve_seconds=round(result.solve_seconds, 4),
+        assigned=[missions[a.mission_id] for a in result.assignments],
+        refused=[missions[r.mission_id] for r in result.refusals],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One lifecycle transition: from which statuses, to which, which timestamp it sets."""
+
+    allowed: tuple[MissionStatus, ...]
+    to: MissionStatus
+    stamp: str
+    frees_aircraft: bool = False
+
+
+STEPS: dict[str, Step] = {
+    "en_route": Step((MissionStatus.assigned,), MissionStatus.en_route, "en_route_at"),
+    "on_scene": Step((MissionStatus.en_route,), MissionStatus.on_scene, "on_scene_at"),
+    "transporting": Step((MissionStatus.on_scene,), MissionStatus.transporting, "transporting_at"),
+    "completed": Step(
+        (MissionStatus.transporting,), MissionStatus.completed, "completed_at", frees_aircraft=True
+    ),
+    "cancel": Step(
+        (
+            MissionStatus.pending,
+            MissionStatus.assigned,
+            MissionStatus.en_route,
+            MissionStatus.on_scene,
+        ),
+        MissionStatus.cancelled,
+        "cancelled_at",
+        frees_aircraft=True,
+    ),
+}
+"""Order is enforced: a step from any other status is a 409. Once transporting, only complete."""
+
+
+async def advance(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    mission_id: int,
+    action: str,
+    at: datetime | None,
+    note: str | None = None,
+) -> MedevacMission:
+    """Apply lifecycle ``action`` (a ``STEPS`` key); completing or cancelling frees the aircraft."""
+    step = STEPS[action]
+    when = clock.resolve_at(at)
+    mission = await mission_service.get_mission(session, mission_id, lock=True)
+    _require(mission, *step.allowed)
+    before = mission.status
+    mission.status, mission.updated_at = step.to, when
+    setattr(mission, step.stamp, when)
+    await session.flush()
+    if step.frees_aircraft and mission.helicopter_id is not None:
+        heli = await heli_service.get_helicopter(session, mission.helicopter_id, lock=True)
+        await heli_service.change_status(
+            session,
+            heli,
+            AircraftStatus.available,
+            principal=principal,
+            at=when,
+            note=note or f"medevac mission {mission.id} {step.to.value}",
+            mission_id=mission.id,
+        )
+    await audit.record(
+        session,
+        principal=principal,
+        action=f"medevac.{action}",
+        entity="medevac_mission",
+        entity_id=mission.id,
+        before={"status": before.value},
+        after={"status": mission.status.value, "note": note},
+        at=when,
+    )
+    return mission

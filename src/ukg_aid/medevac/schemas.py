@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from ukg_aid.dispatch_air import Severity
+from ukg_aid.medevac.models import MissionStatus
+from ukg_aid.schemas import InputModel, OutputModel
+
+
+class ScenePoint(InputModel):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class HospitalPoint(InputModel):
+    name: str = Field(min_length=1, max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class MissionCreate(InputModel):
+    member_code: str = Field(min_length=2, max_length=8)
+    scene: ScenePoint
+    severity: Severity = Field(description="red or yellow; green patients do not fly")
+    patients: int = Field(strict=True, ge=1, le=2)
+    hospital: HospitalPoint | None = Field(
+        default=None, description="receiving hospital; default the nearest base hospital"
+    )
+    at: datetime | None = Field(default=None, description="reported time (drills); default now")
+
+
+class AssignBody(InputModel):
+    helicopter_id: int | None = Field(default=None, description="fly this aircraft if capable")
+    at: datetime | None = None
+
+
+class MissionAction(InputModel):
+    at: datetime | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+
+class BatchBody(InputModel):
+    at: datetime | None = None
+
+
+class SceneRead(OutputModel):
+    name: str | None
+    lat: float
+    lon: float
+
+
+class HospitalRead(OutputModel):
+    name: str
+    lat: float
+    lon: float
+
+
+class BlockedRead(OutputModel):
+    """One aircraft's own reason for not flying the mission."""
+
+    helicopter_id: int | None
+    reason: str
+    detail: str
+
+
+class TimelineRead(OutputModel):
+    assigned_at: datetime | None
+    planned_on_scene_at: datetime | None
+    planned_at_hospital_at: datetime | None
+    planned_back_at_base_at: datetime | None
+    en_route_at: datetime | None
+    on_scene_at: datetime | None
+    transporting_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class MissionRead(OutputModel):
+    id: int
+    member_code: str
+    scene: SceneRead
+    severity: Severity
+    patients: int
+    status: MissionStatus
+    helicopter_id: int | None
+    eta_scene_minutes: float | None
+    sortie_km: float | None
+    reason: str | None = Field(description="why the aircraft was chosen, or why none could fly")
+    reason_detail: str | None
+    blocked: list[BlockedRead]
+    requested_hospital: HospitalRead | None
+    hospital: HospitalRead | None
+    reported_by: str
+    reported_at: datetime
+    assigned_by: str | None
+    updated_at: datetime
+    timeline: TimelineRead
+
+
+class BatchRead(OutputModel):
+    status: str
+    solve_seconds: float
+    assigned: list[MissionRead]
+    refused: list[MissionRead]

@@ -1,0 +1,172 @@
+"""Medevac use cases: file, read, list, GeoJSON, and the bridge to the ``dispatch_air`` core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock, union_area
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.dispatch_air import Hospital, Mission, Severity
+from ukg_aid.errors import NotFound, Unprocessable
+from ukg_aid.medevac.models import MedevacMission, MissionStatus
+from ukg_aid.medevac.schemas import (
+    BlockedRead,
+    HospitalRead,
+    MissionCreate,
+    MissionRead,
+    SceneRead,
+    TimelineRead,
+)
+from ukg_aid.members.models import Member
+
+
+def to_read(m: MedevacMission) -> MissionRead:
+    return MissionRead(
+        id=m.id,
+        member_code=m.member_code,
+        scene=SceneRead(name=m.scene_name, lat=m.scene_lat, lon=m.scene_lon),
+        severity=m.severity,
+        patients=m.patients,
+        status=m.status,
+        helicopter_id=m.helicopter_id,
+        eta_scene_minutes=m.eta_scene_minutes,
+        sortie_km=m.sortie_km,
+        reason=m.reason,
+        reason_detail=m.reason_detail,
+        blocked=[BlockedRead.model_validate(b) for b in m.blocked or []],
+        requested_hospital=_hospital(m.requested_hospital),
+        hospital=_hospital(m.hospital),
+        reported_by=m.reported_by,
+        reported_at=m.reported_at,
+        assigned_by=m.assigned_by,
+        updated_at=m.updated_at,
+        timeline=TimelineRead.model_validate(m),
+    )
+
+
+def _hospital(value: dict[str, Any] | None) -> HospitalRead | None:
+    return HospitalRead.model_validate(value) if value else None
+
+
+def snapshot(m: MedevacMission) -> dict[str, Any]:
+    return to_read(m).model_dump(mode="json", exclude={"blocked"})
+
+
+def to_core(m: MedevacMission) -> Mission:
+    named = m.requested_hospital
+    return Mission(
+        id=m.id,
+        member_code=m.member_code,
+        scene_lat=m.scene_lat,
+        scene_lon=m.scene_lon,
+        severity=Severity(m.severity),
+        patients=m.patients,
+        reported_at=m.reported_at,
+        hospital=Hospital(named["name"], named["lat"], named["lon"]) if named else None,
+    )
+
+
+async def _validate(session: AsyncSession, data: MissionCreate, buffer_km: float) -> None:
+    errors: list[dict[str, Any]] = []
+    if await session.get(Member, data.member_code) is None:
+        errors.append(
+            {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}
+        )
+    if not union_area.contains(data.scene.lat, data.scene.lon, buffer_km=buffer_km):
+        errors.append(
+            {
+                "loc": ["body", "scene"],
+                "msg": "scene is outside the union's area "
+                f"(member outlines buffered by {buffer_km:g} km)",
+                "type": "outside_union",
+            }
+        )
+    if errors:
+        raise Unprocessable("the medevac mission is not valid", errors=errors)
+
+
+async def file_mission(
+    session: AsyncSession, *, principal: Principal, data: MissionCreate, buffer_km: float
+) -> MedevacMission:
+    """Record a pending mission. Filing never assigns (SPEC §4): that is the EMS's call."""
+    principal.require_member(data.member_code, action="file medevac missions")
+    await _validate(session, data, buffer_km)
+    at = clock.resolve_at(data.at)
+    mission = MedevacMission(
+        member_code=data.member_code,
+        scene_name=data.scene.name,
+        scene_lat=data.scene.lat,
+        scene_lon=data.scene.lon,
+        severity=data.severity,
+        patients=data.patients,
+        requested_hospital=data.hospital.model_dump() if data.hospital else None,
+        status=MissionStatus.pending,
+        reported_by=principal.name,
+        reported_at=at,
+        updated_at=at,
+    )
+    session.add(mission)
+    await session.flush()
+    await audit.record(
+        session,
+        principal=principal,
+        action="medevac.file",
+        entity="medevac_mission",
+        entity_id=mission.id,
+        after=snapshot(mission),
+        at=at,
+    )
+    return mission
+
+
+async def get_mission(
+    session: AsyncSession, mission_id: int, *, lock: bool = False
+) -> MedevacMission:
+    query = select(MedevacMission).where(MedevacMission.id == mission_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    mission = await session.scalar(query)
+    if mission is None:
+        raise NotFound(f"medevac mission {mission_id} does not exist", code="unknown-mission")
+    return mission
+
+
+async def list_missions(
+    session: AsyncSession,
+    *,
+    member_code: str | None,
+    status: MissionStatus | None,
+    severity: Severity | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[MedevacMission], int]:
+    query = select(MedevacMission)
+    if member_code:
+        query = query.where(MedevacMission.member_code == member_code)
+    if status:
+        query = query.where(MedevacMission.status == status)
+    if severity:
+        query = query.where(MedevacMission.severity == severity)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(query.order_by(MedevacMission.id).limit(limit).offset(offset))
+    return list(rows), int(total or 0)
+
+
+def geojson(missions: list[MedevacMission]) -> dict[str, Any]:
+    """Mission scenes as points; properties are the mission as read."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": m.id,
+                "geometry": {"type": "Point", "coordinates": [m.scene_lon, m.scene_lat]},
+                "properties": to_read(m).model_dump(mode="json"),
+            }
+            for m in missions
+        ],
+    }
