@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ukg_aid.clock import JST
 
 T = TypeVar("T")
 
@@ -16,7 +19,18 @@ class InputModel(BaseModel):
 
 
 class OutputModel(BaseModel):
+    """Base of responses. Timestamps are given in Japan time (SPEC §5), however they were read:
+    a row just written carries the caller's offset, the same row read back from the database
+    carries UTC, and clients comparing the two must not see different strings."""
+
     model_config = ConfigDict(from_attributes=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _japan_time(cls, value: object) -> object:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(JST)
+        return value
 
 
 class LatLon(InputModel):
