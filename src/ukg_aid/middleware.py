@@ -45,6 +45,17 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route's full path template, e.g. ``/api/v1/depots/{depot_id}``.
+
+    ``scope["route"].path`` alone lacks the prefixes of included routers (``/depots/{depot_id}``);
+    FastAPI keeps the full template in its effective route context, when it has one.
+    """
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(context, "path_format", None) or getattr(scope.get("route"), "path", None)
+    return str(template) if template else "unmatched"
+
+
 class Metrics:
     """Count requests and time them per route template (not per raw path: no label explosion)."""
 
@@ -67,7 +78,6 @@ class Metrics:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
+            template = route_template(scope)
             REQUESTS.labels(scope["method"], template, str(status)).inc()
             LATENCY.labels(scope["method"], template).observe(time.perf_counter() - start)
