@@ -187,7 +187,8 @@ async def test_lifecycle_order_and_helicopter_status(
         assert heli["status"] == ("available" if action == "completed" else "on_mission")
     done = (await client.get(url, headers=ems)).json()
     assert done["status"] == "completed"
-    assert done["timeline"]["on_scene_at"].startswith("2026-12-21T01:25")  # stored in UTC
+    on_scene = dt.datetime.fromisoformat(done["timeline"]["on_scene_at"])
+    assert on_scene == dt.datetime.fromisoformat("2026-12-21T10:25:00+09:00")
     assert (await client.post(f"{url}/cancel", headers=ems)).status_code == 409
     by_hand = await set_status(client, ems, heli_id, "on_mission")
     assert by_hand.status_code == 409
