@@ -15,6 +15,7 @@ from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.cli import app
+from ukg_aid.cli.drill import drill_app
 from ukg_aid.cli.quake import quake_app
 from ukg_aid.config import get_settings
 from ukg_aid.db import Database
@@ -29,6 +30,7 @@ token_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(quake_app, name="quake")
+app.add_typer(drill_app, name="drill")
 
 
 def _with_session(work: Callable[..., Awaitable[T]]) -> T:

@@ -1,0 +1,110 @@
+"""``ukg-aid drill``: list scenarios, run one against a local instance or a training deployment."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ukg_aid.client import ApiError
+from ukg_aid.config import get_settings
+from ukg_aid.drills.run import POLICIES, DrillOptions, run_drill
+from ukg_aid.quake.scenarios import UnknownScenarioError, list_scenarios, load_scenario
+
+drill_app = typer.Typer(help="Earthquake drills on a simulated clock.", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+@drill_app.command("list")
+def drill_list() -> None:
+    """Built-in scenarios."""
+    table = Table("name", "title", "start")
+    for name in list_scenarios():
+        sc = load_scenario(name)
+        table.add_row(name, sc.title, sc.start_time.isoformat())
+    Console().print(table)
+
+
+@drill_app.command("run")
+def drill_run(
+    scenario: Annotated[str, typer.Option(help="scenario name (see 'drill list')")],
+    url: Annotated[
+        str | None, typer.Option(help="training deployment; default: a local throwaway instance")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="UKG_AID_TOKEN", help="admin token for --url")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="write report.json/.md and charts here")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same report)")] = 1,
+    hours: Annotated[int, typer.Option(min=1, max=336, help="simulated hours")] = 72,
+    plan_every: Annotated[int, typer.Option(min=1, help="hours between plans")] = 3,
+    policy: Annotated[list[str] | None, typer.Option(help="optimized and/or baseline")] = None,
+) -> None:
+    """Play a scenario under the optimized and the baseline policy and compare them."""
+    try:
+        load_scenario(scenario)
+    except UnknownScenarioError as exc:
+        err.print(f"[red]error:[/red] {exc}; known: {', '.join(list_scenarios())}")
+        raise typer.Exit(2) from exc
+    policies = tuple(policy or POLICIES)
+    if any(p not in POLICIES for p in policies):
+        err.print(f"[red]error:[/red] --policy must be one of {', '.join(POLICIES)}")
+        raise typer.Exit(2)
+    opts = DrillOptions(
+        scenario=scenario,
+        seed=seed,
+        hours=hours,
+        plan_every=plan_every,
+        url=url,
+        token=token or os.environ.get("UKG_AID_TOKEN"),
+        seed_dir=get_settings().seed_dir,
+        policies=policies,
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} h"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        tasks = {p: bar.add_task(f"{scenario} [{p}]", total=hours + 1) for p in policies}
+        try:
+            result = asyncio.run(
+                run_drill(
+                    opts, out=report, progress=lambda p, h: bar.update(tasks[p], completed=h + 1)
+                )
+            )
+        except ApiError as exc:
+            err.print(f"[red]the API refused a drill step:[/red] {exc}")
+            raise typer.Exit(1) from exc
+        except (ValueError, httpx.TransportError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    _print_summary(result)
+    if report:
+        err.print(f"report written to {report}/report.md")
+
+
+def _print_summary(result: dict[str, object]) -> None:
+    policies = result["policies"]
+    assert isinstance(policies, dict)
+    table = Table("figure", *policies)
+    for key in (
+        "fill_rate_24h",
+        "fill_rate_72h",
+        "median_hours_to_first_delivery",
+        "delivered_units",
+        "delivered_haul_km_units",
+    ):
+        table.add_row(key, *(str(v.get(key)) for v in policies.values()))
+    table.add_row("medevac served", *(str(v["medevac"]["served"]) for v in policies.values()))
+    Console().print(table)

@@ -1,0 +1,261 @@
+"""A typed async client for the ukg-aid REST API (used by the CLI and the drills).
+
+Errors::
+
+    ApiError                 any 4xx/5xx answer; carries the RFC 9457 problem body
+    └── ConflictError        409: state changed (stale plan, wrong lifecycle step, ...)
+
+Responses are parsed into the service's own read schemas, so a field the server renames breaks
+here loudly instead of silently. Tokens are per role: :meth:`UkgClient.as_token` returns a client
+that shares the connection pool but speaks for another token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from ukg_aid.aid_requests.schemas import AidRequestRead
+from ukg_aid.auth.schemas import TokenIssued
+from ukg_aid.catalog.schemas import ItemRead
+from ukg_aid.helicopters.schemas import HelicopterRead
+from ukg_aid.medevac.schemas import BatchRead, MissionRead
+from ukg_aid.members.schemas import MemberRead
+from ukg_aid.plans.schemas import AllocationRead, PlanRead
+from ukg_aid.stockpiles.schemas import DepotRead, StockRead
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """The API answered with an error status; ``problem`` is its problem+json body."""
+
+    def __init__(self, status: int, problem: Mapping[str, Any]) -> None:
+        self.status = status
+        self.problem = dict(problem)
+        super().__init__(f"{status} {problem.get('title', '')}: {problem.get('detail', '')}")
+
+    @property
+    def code(self) -> str | None:
+        code = self.problem.get("code")
+        return str(code) if code is not None else None
+
+
+class ConflictError(ApiError):
+    """409: the request does not fit the current state."""
+
+
+def _at(at: datetime | None) -> dict[str, str]:
+    return {"at": at.isoformat()} if at is not None else {}
+
+
+class UkgClient:
+    """One token's view of the API over a shared ``httpx.AsyncClient``."""
+
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
+        self.http = http
+        self.token = token
+
+    @classmethod
+    def connect(
+        cls,
+        base_url: str,
+        token: str | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 60.0,
+    ) -> UkgClient:
+        http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout)
+        return cls(http, token)
+
+    def as_token(self, token: str) -> UkgClient:
+        return UkgClient(self.http, token)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """One request; returns the decoded JSON or raises :class:`ApiError`."""
+        all_headers = dict(headers or {})
+        if self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        resp = await self.http.request(
+            method, f"/api/v1{path}", json=json, params=clean, headers=all_headers
+        )
+        if resp.status_code >= 400:
+            problem = _problem(resp)
+            raise (ConflictError if resp.status_code == 409 else ApiError)(
+                resp.status_code, problem
+            )
+        return resp.json()
+
+    async def _all(self, path: str, model: type[M], **params: Any) -> list[M]:
+        """Every row of a paged list."""
+        rows: list[M] = []
+        offset = 0
+        while True:
+            page = await self.call("GET", path, params={**params, "limit": 1000, "offset": offset})
+            rows += [model.model_validate(x) for x in page["items"]]
+            offset += len(page["items"])
+            if not page["items"] or offset >= page["total"]:
+                return rows
+
+    # -- reference data --------------------------------------------------------------------
+    async def members(self) -> list[MemberRead]:
+        return TypeAdapter(list[MemberRead]).validate_python(await self.call("GET", "/members"))
+
+    async def items(self) -> list[ItemRead]:
+        return TypeAdapter(list[ItemRead]).validate_python(await self.call("GET", "/items"))
+
+    async def depots(self, member: str | None = None) -> list[DepotRead]:
+        return await self._all("/depots", DepotRead, member=member)
+
+    async def set_depot_status(
+        self, depot_id: int, status: str, at: datetime | None = None
+    ) -> DepotRead:
+        body = {"status": status, **_at(at)}
+        return DepotRead.model_validate(await self.call("PATCH", f"/depots/{depot_id}", json=body))
+
+    async def stock(self, member: str | None = None, item: str | None = None) -> list[StockRead]:
+        return await self._all("/stock", StockRead, member=member, item=item)
+
+    async def create_token(
+        self, name: str, role: str, member_code: str | None = None, expires_in_days: int = 2
+    ) -> TokenIssued:
+        body = {
+            "name": name,
+            "role": role,
+            "member_code": member_code,
+            "expires_in_days": expires_in_days,
+        }
+        return TokenIssued.model_validate(await self.call("POST", "/tokens", json=body))
+
+    # -- aid requests and plans ------------------------------------------------------------
+    async def file_request(
+        self,
+        member_code: str,
+        delivery: Mapping[str, Any],
+        lines: list[tuple[str, int]],
+        *,
+        priority: str = "normal",
+        at: datetime | None = None,
+        key: str | None = None,
+        note: str | None = None,
+    ) -> AidRequestRead:
+        body = {
+            "member_code": member_code,
+            "delivery": dict(delivery),
+            "priority": priority,
+            "lines": [{"item_code": c, "quantity": q} for c, q in lines],
+            "note": note,
+            **_at(at),
+        }
+        headers = {"Idempotency-Key": key} if key else None
+        data = await self.call("POST", "/aid-requests", json=body, headers=headers)
+        return AidRequestRead.model_validate(data)
+
+    async def requests(
+        self, member: str | None = None, status: str | None = None
+    ) -> list[AidRequestRead]:
+        return await self._all("/aid-requests", AidRequestRead, member=member, status=status)
+
+    async def create_plan(
+        self,
+        *,
+        policy: str = "optimized",
+        request_ids: list[int] | None = None,
+        include_stricken_suppliers: bool = False,
+        at: datetime | None = None,
+    ) -> PlanRead:
+        body = {
+            "policy": policy,
+            "request_ids": request_ids,
+            "include_stricken_suppliers": include_stricken_suppliers,
+            **_at(at),
+        }
+        return PlanRead.model_validate(await self.call("POST", "/plans", json=body))
+
+    async def plan_action(self, plan_id: int, action: str, at: datetime | None = None) -> PlanRead:
+        data = await self.call("POST", f"/plans/{plan_id}/{action}", json=_at(at))
+        return PlanRead.model_validate(data)
+
+    async def allocations(self, **filters: Any) -> list[AllocationRead]:
+        return await self._all("/allocations", AllocationRead, **filters)
+
+    async def allocation_action(
+        self, allocation_id: int, action: str, at: datetime | None = None
+    ) -> AllocationRead:
+        data = await self.call("POST", f"/allocations/{allocation_id}/{action}", json=_at(at))
+        return AllocationRead.model_validate(data)
+
+    # -- helicopters and medevac -----------------------------------------------------------
+    async def helicopters(self) -> list[HelicopterRead]:
+        return await self._all("/helicopters", HelicopterRead)
+
+    async def file_mission(
+        self,
+        member_code: str,
+        scene: Mapping[str, Any],
+        severity: str,
+        *,
+        patients: int = 1,
+        at: datetime | None = None,
+    ) -> MissionRead:
+        body = {
+            "member_code": member_code,
+            "scene": dict(scene),
+            "severity": severity,
+            "patients": patients,
+            **_at(at),
+        }
+        return MissionRead.model_validate(await self.call("POST", "/medevac-missions", json=body))
+
+    async def mission(self, mission_id: int) -> MissionRead:
+        return MissionRead.model_validate(await self.call("GET", f"/medevac-missions/{mission_id}"))
+
+    async def assign_mission(
+        self,
+        mission_id: int,
+        *,
+        at: datetime | None = None,
+        preference: str | None = None,
+        helicopter_id: int | None = None,
+    ) -> MissionRead:
+        body: dict[str, Any] = {**_at(at)}
+        if preference:
+            body["preference"] = preference
+        if helicopter_id is not None:
+            body["helicopter_id"] = helicopter_id
+        data = await self.call("POST", f"/medevac-missions/{mission_id}/assign", json=body)
+        return MissionRead.model_validate(data)
+
+    async def assign_pending(self, at: datetime | None = None) -> BatchRead:
+        data = await self.call("POST", "/medevac-missions/assign", json=_at(at))
+        return BatchRead.model_validate(data)
+
+    async def mission_action(
+        self, mission_id: int, action: str, at: datetime | None = None
+    ) -> MissionRead:
+        data = await self.call("POST", f"/medevac-missions/{mission_id}/{action}", json=_at(at))
+        return MissionRead.model_validate(data)
+
+
+def _problem(resp: httpx.Response) -> dict[str, Any]:
+    try:
+        body = resp.json()
+    except ValueError:
+        return {"status": resp.status_code, "title": resp.reason_phrase, "detail": resp.text[:500]}
+    return body if isinstance(body, dict) else {"status": resp.status_code, "detail": str(body)}

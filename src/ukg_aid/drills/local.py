@@ -1,0 +1,53 @@
+"""A throwaway local instance for a drill: temporary SQLite database, migrated and seeded from
+``data/stockpiles``, served in-process through ``httpx.ASGITransport``. Live stock is never
+touched; everything is deleted afterwards."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+import httpx
+
+from ukg_aid import migrate
+from ukg_aid.app import create_app
+from ukg_aid.auth import service as auth_service
+from ukg_aid.auth.models import Role
+from ukg_aid.client import UkgClient
+from ukg_aid.config import Settings
+from ukg_aid.db import Database
+from ukg_aid.seed import seed
+
+LOCAL_BASE_URL = "http://ukg-aid.drill"
+
+
+@asynccontextmanager
+async def local_instance(seed_dir: Path) -> AsyncIterator[UkgClient]:
+    """An admin client on a fresh, seeded instance that lives as long as the context."""
+    with tempfile.TemporaryDirectory(prefix="ukg-aid-drill-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'drill.db'}"
+        await anyio.to_thread.run_sync(migrate.upgrade, url)
+        db = Database(url, pool_size=1)
+        try:
+            async with db.transaction() as session:
+                await seed(session, seed_dir)
+                issued = await auth_service.create_token(
+                    session,
+                    name="drill-admin",
+                    role=Role.admin,
+                    member_code=None,
+                    expires_in_days=2,
+                )
+            app = create_app(Settings(database_url=url, seed_dir=seed_dir), database=db)
+            client = UkgClient.connect(
+                LOCAL_BASE_URL, issued.secret, transport=httpx.ASGITransport(app=app)
+            )
+            try:
+                yield client
+            finally:
+                await client.aclose()
+        finally:
+            await db.dispose()

@@ -1,0 +1,54 @@
+"""What a drill run records: plain data, filled by the runner, read by metrics and report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Cumulative units per member at one simulated hour."""
+
+    hour: int
+    requested: dict[str, int]
+    delivered: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    member_code: str
+    item_code: str
+    quantity: int
+    filed_at: datetime
+    delivered_at: datetime
+    distance_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class MissionOutcome:
+    member_code: str
+    severity: str
+    filed_at: datetime
+    assigned_at: datetime | None
+    helicopter_id: int | None
+    minutes_to_scene: float | None
+    busy_minutes: float
+    refusal: str | None
+
+
+@dataclass
+class RunLog:
+    """Everything one policy's run produced."""
+
+    policy: str
+    snapshots: list[Snapshot] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    requested_by_item: dict[str, int] = field(default_factory=dict)
+    delivered_by_item: dict[str, int] = field(default_factory=dict)
+    first_filed: dict[str, datetime] = field(default_factory=dict)
+    plans: list[dict[str, float]] = field(default_factory=list)
+    stale_approvals: int = 0
+    missions: list[MissionOutcome] = field(default_factory=list)
+    fleet_size: int = 0
+    local_use: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,148 @@
+"""Run a drill end to end: scenario → impact → script → each policy against an instance → report."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ukg_aid.client import UkgClient
+from ukg_aid.drills import metrics, report
+from ukg_aid.drills.local import local_instance
+from ukg_aid.drills.observations import RunLog
+from ukg_aid.drills.runner import DrillRunner, make_actors
+from ukg_aid.drills.script import DrillScript, build_script
+from ukg_aid.quake import areas, impact
+from ukg_aid.quake.scenarios import Scenario, load_scenario
+
+POLICIES = ("optimized", "baseline")
+
+
+@dataclass(frozen=True, slots=True)
+class DrillOptions:
+    scenario: str
+    seed: int = 1
+    hours: int = 72
+    plan_every: int = 3
+    url: str | None = None
+    token: str | None = None
+    seed_dir: Path | None = None
+    policies: tuple[str, ...] = POLICIES
+
+
+Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
+
+
+def _instance(opts: DrillOptions) -> Instance:
+    if opts.url is None:
+        if opts.seed_dir is None:
+            raise ValueError("a local drill needs the seed data folder")
+        seed_dir = opts.seed_dir
+        return lambda: local_instance(seed_dir)
+    if not opts.token:
+        raise ValueError("--url needs an admin token (--token or UKG_AID_TOKEN)")
+    url, token = opts.url, opts.token
+
+    @asynccontextmanager
+    async def remote() -> AsyncIterator[UkgClient]:
+        client = UkgClient.connect(url, token)
+        try:
+            yield client
+        finally:
+            await client.aclose()
+
+    return remote
+
+
+async def _script(
+    client: UkgClient, scenario: Scenario, opts: DrillOptions
+) -> tuple[DrillScript, list[areas.MemberArea]]:
+    members = [
+        areas.MemberArea(
+            code=m.code,
+            kind=m.kind.value,
+            parent_code=m.parent_code,
+            office_lat=m.office.lat,
+            office_lon=m.office.lon,
+            population=m.population,
+            name_en=m.name_en,
+        )
+        for m in await client.members()
+    ]
+    depots = [
+        areas.Depot(id=str(d.id), member_code=d.member_code, lat=d.lat, lon=d.lon)
+        for d in await client.depots()
+    ]
+    municipalities = areas.load_municipalities()
+    shaken = impact.assess_impact(
+        scenario.event,
+        members=members,
+        municipalities=municipalities,
+        depots=depots,
+        rng=random.Random(opts.seed),
+    )
+    script = build_script(
+        event=scenario.event,
+        impact=shaken,
+        members=members,
+        municipalities=municipalities,
+        start=scenario.start_time,
+        hours=opts.hours,
+        seed=opts.seed,
+    )
+    return script, members
+
+
+def _per_policy(
+    progress: Callable[[str, int], None] | None, policy: str
+) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda hour: progress(policy, hour)
+
+
+async def run_drill(
+    opts: DrillOptions,
+    *,
+    out: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, Any]:
+    """Play the scenario once per policy and return (and optionally write) the report."""
+    scenario = load_scenario(opts.scenario)
+    instance = _instance(opts)
+    runs: dict[str, RunLog] = {}
+    script: DrillScript | None = None
+    names: dict[str, str] = {}
+    for policy in opts.policies:
+        async with instance() as admin:
+            script, members = await _script(admin, scenario, opts)
+            names = {m.code: m.name_en for m in members}
+            tag = f"{policy}-{uuid.uuid4().hex[:6]}" if opts.url else policy
+            actors = await make_actors(admin, [m.code for m in members], tag)
+            runner = DrillRunner(
+                actors, script, policy=policy, plan_every=opts.plan_every, member_count=len(members)
+            )
+            runs[policy] = await runner.run(_per_policy(progress, policy))
+    assert script is not None
+    facts = {
+        "name": scenario.name,
+        "title": scenario.title,
+        "start_time": scenario.start_time.isoformat(),
+        "hours": opts.hours,
+        "seed": opts.seed,
+        "filing_members": list(script.filing_members),
+        "depots_failed": len(script.failures),
+        "missions_called": len(script.missions),
+        "sources": list(scenario.sources),
+    }
+    summaries = {
+        p: metrics.summary(log, scenario.start_time, opts.hours) for p, log in runs.items()
+    }
+    result = report.build(facts, runs, summaries, names)
+    if out is not None:
+        report.write(result, out)
+    return result

@@ -1,0 +1,209 @@
+"""Play a drill script against the REST API on a simulated clock, as every role would.
+
+Each simulated hour: depots fail, desks cover what they can from their own stock and file the
+rest, the coordinator plans and approves every ``plan_every`` hours, suppliers dispatch at once,
+deliveries are confirmed when their ETA has passed, EMS files and assigns medevac missions.
+Policies: ``optimized`` (the solver, batch helicopter assignment) and ``baseline`` (nearest
+supplier first; own-prefecture helicopter first, one mission at a time).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ukg_aid.client import ConflictError, UkgClient
+from ukg_aid.drills import air
+from ukg_aid.drills.observations import Delivery, RunLog, Snapshot
+from ukg_aid.drills.script import PRIORITY, DrillScript, RequestWave, split
+from ukg_aid.plans.schemas import AllocationRead
+
+STRICKEN_LIFT_SHARE = 0.5
+"""When at least this share of the union has filed, the coordinator lets stricken members supply
+(what they hold above their own reserve floor): otherwise nobody could."""
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Actors:
+    admin: UkgClient
+    coordinator: UkgClient
+    ems: UkgClient
+    desks: dict[str, UkgClient]
+
+
+async def make_actors(admin: UkgClient, members: list[str], tag: str) -> Actors:
+    """One token per role (and per member desk) for this run, issued by the admin."""
+
+    async def token(role: str, member: str | None = None) -> UkgClient:
+        issued = await admin.create_token(f"drill-{tag}-{role}-{member or 'union'}", role, member)
+        return admin.as_token(issued.token)
+
+    desks = {code: await token("desk", code) for code in members}
+    return Actors(
+        admin=admin, coordinator=await token("coordinator"), ems=await token("ems"), desks=desks
+    )
+
+
+class DrillRunner:
+    def __init__(
+        self,
+        actors: Actors,
+        script: DrillScript,
+        *,
+        policy: str,
+        plan_every: int = 3,
+        member_count: int = 12,
+    ) -> None:
+        self.a = actors
+        self.script = script
+        self.policy = policy
+        self.plan_every = plan_every
+        self.lift_stricken = len(script.filing_members) >= STRICKEN_LIFT_SHARE * member_count
+        self.log = RunLog(policy=policy)
+        self.air = air.AirOps(actors.ems, policy=policy, log=self.log)
+
+    async def run(self, progress: Progress | None = None) -> RunLog:
+        await self.air.start()
+        for hour in range(self.script.hours + 1):
+            now = self.script.start + timedelta(hours=hour)
+            await self._step(hour, now)
+            if progress:
+                progress(hour)
+        await self._finish()
+        return self.log
+
+    async def _step(self, hour: int, now: datetime) -> None:
+        if hour == 0:
+            for f in self.script.failures:
+                await self.a.desks[f.member_code].set_depot_status(f.depot_id, f.status, at=now)
+        prev = now - timedelta(hours=1)
+        for wave in self.script.waves:
+            if prev < wave.at <= now or (hour == 0 and wave.at <= now):
+                await self._file_wave(wave)
+        await self.air.step(now, [m for m in self.script.missions if prev < m.at <= now])
+        if hour > 0 and hour % self.plan_every == 0:
+            await self._plan(now)
+        await self._deliver_due(now)
+        await self._snapshot(hour)
+
+    async def _file_wave(self, wave: RequestWave) -> None:
+        """The desk covers the day from its own shelves first and asks the union for the rest."""
+        desk = self.a.desks[wave.member_code]
+        remaining = await self._use_own_stock(desk, wave)
+        lines = [(item, qty) for item, qty in remaining.items() if qty > 0]
+        if not lines:
+            return
+        for i, point in enumerate(wave.points):
+            share = [
+                (item, part) for item, qty in lines if (part := split(qty, len(wave.points))[i]) > 0
+            ]
+            for priority in ("critical", "high", "normal"):
+                chunk = [(c, q) for c, q in share if _priority(c) == priority]
+                if not chunk:
+                    continue
+                await desk.file_request(
+                    wave.member_code,
+                    {"name": point.name, "lat": point.lat, "lon": point.lon},
+                    chunk,
+                    priority=priority,
+                    at=wave.at,
+                    key=f"{wave.member_code}-w{wave.wave}-p{i}-{priority}",
+                )
+                for item, q in chunk:
+                    self.log.requested_by_item[item] = self.log.requested_by_item.get(item, 0) + q
+                self.log.first_filed.setdefault(wave.member_code, wave.at)
+
+    async def _use_own_stock(self, desk: UkgClient, wave: RequestWave) -> dict[str, int]:
+        need = dict(wave.lines)
+        usable = {
+            d.id for d in await desk.depots(member=wave.member_code) if d.status == "operational"
+        }
+        for row in await desk.stock(member=wave.member_code):
+            take = min(row.on_hand - row.reserved, need.get(row.item_code, 0))
+            if row.depot_id not in usable or take <= 0:
+                continue
+            await desk.call(
+                "POST",
+                f"/depots/{row.depot_id}/stock/{row.item_code}/adjustments",
+                json={
+                    "delta": -take,
+                    "reason": "distributed to local shelters",
+                    "at": wave.at.isoformat(),
+                },
+            )
+            need[row.item_code] -= take
+            self.log.local_use[row.item_code] = self.log.local_use.get(row.item_code, 0) + take
+        return need
+
+    async def _plan(self, now: datetime) -> None:
+        for _attempt in range(2):
+            plan = await self.a.coordinator.create_plan(
+                policy=self.policy, include_stricken_suppliers=self.lift_stricken, at=now
+            )
+            if not plan.allocations:
+                await self.a.coordinator.plan_action(plan.id, "discard", at=now)
+                return
+            try:
+                await self.a.coordinator.plan_action(plan.id, "approve", at=now)
+            except ConflictError:
+                self.log.stale_approvals += 1
+                continue
+            self.log.plans.append(
+                {"hour": (now - self.script.start).total_seconds() / 3600, **plan.solver.objective}
+            )
+            for alloc in plan.allocations:
+                await self.a.desks[alloc.supplier_code].allocation_action(
+                    alloc.id, "dispatch", at=now
+                )
+            return
+
+    async def _deliver_due(self, now: datetime) -> None:
+        due = [
+            a
+            for a in await self.a.admin.allocations(status="dispatched")
+            if a.expected_at is not None and a.expected_at <= now
+        ]
+        filed = {r.id: r.filed_at for r in await self.a.admin.requests()} if due else {}
+        for alloc in sorted(due, key=lambda x: (x.expected_at, x.id)):
+            assert alloc.expected_at is not None
+            await self.a.desks[alloc.requester_code].allocation_action(
+                alloc.id, "deliver", at=alloc.expected_at
+            )
+            self._record_delivery(alloc, filed[alloc.request_id])
+
+    def _record_delivery(self, alloc: AllocationRead, filed_at: datetime) -> None:
+        assert alloc.expected_at is not None
+        self.log.deliveries.append(
+            Delivery(
+                member_code=alloc.requester_code,
+                item_code=alloc.item_code,
+                quantity=alloc.quantity,
+                filed_at=filed_at,
+                delivered_at=alloc.expected_at,
+                distance_km=alloc.distance_km,
+            )
+        )
+        item = alloc.item_code
+        self.log.delivered_by_item[item] = self.log.delivered_by_item.get(item, 0) + alloc.quantity
+
+    async def _snapshot(self, hour: int) -> None:
+        requested: dict[str, int] = defaultdict(int)
+        delivered: dict[str, int] = defaultdict(int)
+        for req in await self.a.admin.requests():
+            for line in req.lines:
+                requested[req.member_code] += line.quantity
+                delivered[req.member_code] += line.delivered
+        self.log.snapshots.append(
+            Snapshot(hour=hour, requested=dict(requested), delivered=dict(delivered))
+        )
+
+    async def _finish(self) -> None:
+        await self.air.finish(self.script.start + timedelta(hours=self.script.hours))
+
+
+def _priority(item_code: str) -> str:
+    return PRIORITY.get(item_code, "normal")
