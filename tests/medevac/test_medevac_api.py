@@ -148,6 +148,15 @@ async def test_cross_border_geography_first_and_own_first(
     assert got["reason"].startswith("own aircraft first")
     assert got["eta_scene_minutes"] > (await _eta(client, ems, mozu["id"], IKOMA))
 
+    # A per-call override (drills compare policies with it) beats the member's setting.
+    override = await file_mission(client, ems, "29", IKOMA)
+    resp = await client.post(
+        f"/api/v1/medevac-missions/{override['id']}/assign",
+        json={"at": WINTER_MORNING, "preference": "geography_first"},
+        headers=ems,
+    )
+    assert resp.status_code == 200 and resp.json()["helicopter_id"] == mozu["id"]
+
 
 async def _eta(client: httpx.AsyncClient, ems: dict[str, str], heli_id: int, scene: dict) -> float:
     heli = (await client.get(f"/api/v1/helicopters/{heli_id}", headers=ems)).json()

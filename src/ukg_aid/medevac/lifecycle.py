@@ -137,6 +137,7 @@ async def assign(
     mission_id: int,
     helicopter_id: int | None,
     at: datetime | None,
+    preference: Preference | None = None,
 ) -> AssignOutcome:
     """SPEC §4 single assignment (own-first per the member's policy), or a recorded refusal."""
     when = clock.resolve_at(at)
@@ -152,7 +153,7 @@ async def assign(
         mission_service.to_core(mission),
         when,
         heli_service.base_hospitals(fleet),
-        ctx.preferences.get(mission.member_code, Preference.geography_first),
+        preference or ctx.preferences.get(mission.member_code, Preference.geography_first),
         member_parent=ctx.parents,
         named_aircraft_id=helicopter_id,
     )

@@ -146,6 +146,7 @@ async def assign_mission(
         mission_id=mission_id,
         helicopter_id=body.helicopter_id,
         at=body.at,
+        preference=body.preference,
     )
     if outcome.refusal is not None:
         # Returned, not raised: the refusal reason recorded on the mission is committed.

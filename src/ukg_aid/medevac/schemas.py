@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.dispatch_air import Severity
+from ukg_aid.dispatch_air import Preference, Severity
 from ukg_aid.medevac.models import MissionStatus
 from ukg_aid.schemas import InputModel, OutputModel
 
@@ -34,6 +34,11 @@ class MissionCreate(InputModel):
 
 class AssignBody(InputModel):
     helicopter_id: int | None = Field(default=None, description="fly this aircraft if capable")
+    preference: Preference | None = Field(
+        default=None,
+        description="override the member's own_first/geography_first setting for this call "
+        "(drills compare policies with it); default the member's setting",
+    )
     at: datetime | None = None
 
 
