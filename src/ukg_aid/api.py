@@ -12,7 +12,11 @@ from ukg_aid.helicopters.router import router as helicopters_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
+from ukg_aid.schemas import problem_responses
 from ukg_aid.stockpiles.router import router as stockpiles_router
+
+# Every API route may answer these; documenting them keeps clients and fuzzers honest.
+ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422)
 
 api_router = APIRouter(prefix="/api/v1")
 for _router in (
@@ -26,4 +30,4 @@ for _router in (
     audit_router,
     tokens_router,
 ):
-    api_router.include_router(_router)
+    api_router.include_router(_router, responses=ERRORS)

@@ -23,6 +23,18 @@ def _default_database_url() -> str:
     return f"sqlite+aiosqlite:///{var / 'ukg-aid.db'}"
 
 
+def async_database_url(value: str) -> str:
+    """Accept plain ``postgresql://`` / ``sqlite://`` URLs and pick the async drivers we ship
+    (asyncpg, aiosqlite), so every path uses the production driver."""
+    if value.startswith("postgres://"):
+        value = "postgresql://" + value.removeprefix("postgres://")
+    if value.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+    if value.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
+    return value
+
+
 class Settings(BaseSettings):
     """All runtime configuration. Every field can be set as ``UKG_AID_<FIELD>``."""
 
@@ -53,14 +65,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        """Accept plain ``postgresql://`` / ``sqlite://`` URLs and pick the async driver."""
-        if value.startswith("postgres://"):
-            value = "postgresql://" + value.removeprefix("postgres://")
-        if value.startswith("postgresql://"):
-            return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
-        if value.startswith("sqlite://"):
-            return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
-        return value
+        return async_database_url(value)
 
     @property
     def is_sqlite(self) -> bool:

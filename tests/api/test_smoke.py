@@ -30,5 +30,17 @@ async def test_members_are_the_twelve(client: httpx.AsyncClient, tokens) -> None
     resp = await client.get("/api/v1/members", headers=headers)
     assert resp.status_code == 200
     codes = {m["code"] for m in resp.json()}
-    assert codes == {"25", "26", "27", "28", "29", "30", "31", "36",
-                     "26100", "27100", "27140", "28100"}
+    assert codes == {
+        "25",
+        "26",
+        "27",
+        "28",
+        "29",
+        "30",
+        "31",
+        "36",
+        "26100",
+        "27100",
+        "27140",
+        "28100",
+    }

@@ -12,8 +12,11 @@ pytestmark = pytest.mark.sqlite
 
 async def test_admin_issues_lists_and_revokes_tokens(client: httpx.AsyncClient, tokens) -> None:
     admin = await tokens.headers(Role.admin)
-    resp = await client.post("/api/v1/tokens", headers=admin,
-                             json={"name": "drill-desk-27", "role": "desk", "member_code": "27"})
+    resp = await client.post(
+        "/api/v1/tokens",
+        headers=admin,
+        json={"name": "drill-desk-27", "role": "desk", "member_code": "27"},
+    )
     assert resp.status_code == 201, resp.text
     secret = resp.json()["token"]
     desk = {"Authorization": f"Bearer {secret}"}
@@ -23,8 +26,9 @@ async def test_admin_issues_lists_and_revokes_tokens(client: httpx.AsyncClient, 
     assert "drill-desk-27" in {t["name"] for t in listed}
     assert all("token" not in t and secret not in str(t) for t in listed)
 
-    assert (await client.post("/api/v1/tokens/drill-desk-27/revoke",
-                              headers=admin)).status_code == 200
+    assert (
+        await client.post("/api/v1/tokens/drill-desk-27/revoke", headers=admin)
+    ).status_code == 200
     assert (await client.get("/api/v1/members", headers=desk)).status_code == 401
 
 
@@ -32,8 +36,7 @@ async def test_only_admins_issue_and_desk_tokens_need_a_member(
     client: httpx.AsyncClient, tokens
 ) -> None:
     coord = await tokens.headers(Role.coordinator)
-    denied = await client.post("/api/v1/tokens", headers=coord,
-                               json={"name": "x", "role": "admin"})
+    denied = await client.post("/api/v1/tokens", headers=coord, json={"name": "x", "role": "admin"})
     assert denied.status_code == 403
     admin = await tokens.headers(Role.admin)
     bad = await client.post("/api/v1/tokens", headers=admin, json={"name": "y", "role": "desk"})

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ukg_aid.client import ApiError
 from ukg_aid.config import get_settings
-from ukg_aid.drills.run import POLICIES, DrillOptions, run_drill
 from ukg_aid.quake.scenarios import UnknownScenarioError, list_scenarios, load_scenario
+
+POLICIES = ("optimized", "baseline")
 
 drill_app = typer.Typer(help="Earthquake drills on a simulated clock.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -59,6 +59,10 @@ def drill_run(
     if any(p not in POLICIES for p in policies):
         err.print(f"[red]error:[/red] --policy must be one of {', '.join(POLICIES)}")
         raise typer.Exit(2)
+    # The drill stack (matplotlib, the app) loads only when a drill runs: the CLI stays quick.
+    from ukg_aid.client import ApiError  # noqa: PLC0415
+    from ukg_aid.drills.run import DrillOptions, run_drill  # noqa: PLC0415
+
     opts = DrillOptions(
         scenario=scenario,
         seed=seed,

@@ -15,9 +15,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from ukg_aid.config import async_database_url
+
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An async engine (asyncpg or aiosqlite); SQLite gets WAL, foreign keys, a busy timeout."""
+    url = async_database_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
@@ -46,7 +49,7 @@ class Database:
     """Owns the engine and hands out sessions whose transaction the caller controls."""
 
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
-        self.url = url
+        self.url = async_database_url(url)
         self.engine = make_engine(url, pool_size=pool_size, echo=echo)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
