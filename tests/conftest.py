@@ -76,9 +76,17 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[str]:
     tmp = Path(request.config._tmp_path_factory.mktemp("pgdata"))  # type: ignore[attr-defined]
     port = 25432 + os.getpid() % 1000
     executor = PostgreSQLExecutor(
-        executable=pg_ctl, host="127.0.0.1", port=port, user="postgres",
-        options="", startparams="-w", unixsocketdir=str(tmp), dbname="postgres",
-        postgres_options="", password="", datadir=str(tmp / "data"),
+        executable=pg_ctl,
+        host="127.0.0.1",
+        port=port,
+        user="postgres",
+        options="",
+        startparams="-w",
+        unixsocketdir=str(tmp),
+        dbname="postgres",
+        postgres_options="",
+        password="",
+        datadir=str(tmp / "data"),
         logfile=str(tmp / "pg.log"),
     )
     with executor:
@@ -199,12 +207,17 @@ class Tokens:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def headers(self, role: Role | str, member: str | None = None, **kw: object) -> dict[str, str]:
+    async def headers(
+        self, role: Role | str, member: str | None = None, **kw: object
+    ) -> dict[str, str]:
         role = Role(role)
         name = f"{role.value}-{member or 'union'}-{uuid.uuid4().hex[:6]}"
         async with self.db.transaction() as s:
             issued = await auth_service.create_token(
-                s, name=name, role=role, member_code=member,
+                s,
+                name=name,
+                role=role,
+                member_code=member,
                 expires_in_days=kw.get("expires_in_days", 30),  # type: ignore[arg-type]
             )
         return {"Authorization": f"Bearer {issued.secret}"}
@@ -231,4 +244,4 @@ async def live_db(pg_server: str) -> AsyncIterator[Database]:
 
 
 async def count_rows(session: AsyncSession, table: str) -> int:
-    return int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())  # noqa: S608
+    return int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())

@@ -221,6 +221,8 @@ async def test_cancel_frees_the_aircraft(client: httpx.AsyncClient, ems: dict[st
 async def test_batch_red_never_pending_while_yellow_flies(
     client: httpx.AsyncClient, ems: dict[str, str]
 ) -> None:
+    empty = await client.post("/api/v1/medevac-missions/assign", headers=ems)
+    assert empty.status_code == 200 and empty.json()["assigned"] == empty.json()["refused"] == []
     helis = await fleet(client, ems)
     keep = by_callsign(helis, "KANSAI-MOZU")
     for h in helis:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
 from ukg_aid import matching
 from ukg_aid.auth.models import Role
-
-from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
 pytestmark = pytest.mark.sqlite
 

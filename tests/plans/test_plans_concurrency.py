@@ -18,12 +18,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
-
-from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -79,6 +79,19 @@ async def _refuse(
     )
 
 
+def _store_sortie(mission: MedevacMission, heli_id: int, assignment: Assignment) -> None:
+    sortie = assignment.sortie
+    mission.status, mission.helicopter_id = MissionStatus.assigned, heli_id
+    mission.eta_scene_minutes = round(sortie.time_to_scene_min, 1)
+    mission.sortie_km = round(sortie.total_km, 1)
+    mission.reason, mission.reason_detail, mission.blocked = assignment.reason[:300], None, None
+    h = sortie.hospital
+    mission.hospital = {"name": h.name, "lat": h.lat, "lon": h.lon}
+    mission.planned_on_scene_at = sortie.on_scene_at
+    mission.planned_at_hospital_at = sortie.at_hospital_at
+    mission.planned_back_at_base_at = sortie.back_at_base_at
+
+
 async def _apply(
     session: AsyncSession,
     mission: MedevacMission,
@@ -91,17 +104,8 @@ async def _apply(
     """Give ``heli`` (locked, re-checked available) to ``mission`` and store the sortie times."""
     if heli.status is not AircraftStatus.available:  # defensive: the core checked locked rows
         raise Conflict(f"helicopter {heli.id} is {heli.status.value}", code="helicopter-busy")
-    sortie = assignment.sortie
-    mission.status, mission.helicopter_id = MissionStatus.assigned, heli.id
-    mission.eta_scene_minutes = round(sortie.time_to_scene_min, 1)
-    mission.sortie_km = round(sortie.total_km, 1)
-    mission.reason, mission.reason_detail, mission.blocked = assignment.reason[:300], None, None
-    h = sortie.hospital
-    mission.hospital = {"name": h.name, "lat": h.lat, "lon": h.lon}
+    _store_sortie(mission, heli.id, assignment)
     mission.assigned_by, mission.assigned_at, mission.updated_at = principal.name, at, at
-    mission.planned_on_scene_at = sortie.on_scene_at
-    mission.planned_at_hospital_at = sortie.at_hospital_at
-    mission.planned_back_at_base_at = sortie.back_at_base_at
     await session.flush()
     await heli_service.change_status(
         session,
@@ -165,6 +169,17 @@ async def assign(
     return AssignOutcome(mission, None)
 
 
+async def _lock_pending(session: AsyncSession) -> list[MedevacMission]:
+    rows = await session.scalars(
+        select(MedevacMission)
+        .where(MedevacMission.status == MissionStatus.pending)
+        .order_by(MedevacMission.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class BatchOutcome:
     status: str
@@ -178,15 +193,7 @@ async def assign_pending(
 ) -> BatchOutcome:
     """Every pending mission in one optimization (core ``assign_batch``, off the event loop)."""
     when = clock.resolve_at(at)
-    pending = list(
-        await session.scalars(
-            select(MedevacMission)
-            .where(MedevacMission.status == MissionStatus.pending)
-            .order_by(MedevacMission.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
+    pending = await _lock_pending(session)
     fleet = await heli_service.lock_fleet(session)
     ctx = await heli_service.member_context(session)
     solve = partial(

@@ -50,7 +50,7 @@ async def _check_requests(session: AsyncSession, request_ids: Sequence[int]) -> 
     rows = await session.execute(
         select(AidRequest.id, AidRequest.status).where(AidRequest.id.in_(request_ids))
     )
-    found = {request_id: status for request_id, status in rows}
+    found = {request_id: status for request_id, status in rows}  # noqa: C416 - Result.keys()
     missing = sorted(set(request_ids) - set(found))
     if missing:
         raise NotFound(f"aid requests {missing} do not exist", code="unknown-request")

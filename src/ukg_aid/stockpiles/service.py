@@ -75,11 +75,11 @@ async def apply_change(
     reserved = stock.reserved + change.reserved
     floor = stock.reserve_floor + change.reserve_floor
     if on_hand < 0 or reserved < 0 or floor < 0 or reserved > on_hand:
+        where = f"depot {stock.depot_id} / {stock.item_code}"
         raise Conflict(
-            f"depot {stock.depot_id} / {stock.item_code}: on_hand {on_hand} would be below what "
-            f"approved plans reserved ({reserved})"
+            f"{where}: on_hand {on_hand} would be below what approved plans reserved ({reserved})"
             if reserved > on_hand >= 0
-            else f"depot {stock.depot_id} / {stock.item_code}: the change would make stock negative",
+            else f"{where}: the change would make stock negative",
             code="stock-invariant",
             on_hand=stock.on_hand,
             reserved=stock.reserved,
