@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ukg_aid.aid_requests.router import router as aid_requests_router
+from ukg_aid.audit.router import events_router
 from ukg_aid.audit.router import router as audit_router
 from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
@@ -28,6 +29,7 @@ for _router in (
     helicopters_router,
     medevac_router,
     audit_router,
+    events_router,
     tokens_router,
 ):
     api_router.include_router(_router, responses=ERRORS)

@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
 
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.schemas import AuditEventRead
-from ukg_aid.deps import AuditReader, PagingDep, Session
+from ukg_aid.audit.stream import stream
+from ukg_aid.deps import AuditReader, PagingDep, Reader, Session
 from ukg_aid.schemas import Page
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
@@ -43,4 +45,38 @@ async def list_audit_events(
         total=total,
         limit=paging.limit,
         offset=paging.offset,
+    )
+
+
+events_router = APIRouter(tags=["events"])
+
+
+@events_router.get(
+    "/events",
+    summary="Server-sent events of state changes (text/event-stream); resumes after "
+    "Last-Event-ID or ?after=",
+    response_class=StreamingResponse,
+)
+async def events(
+    request: Request,
+    principal: Reader,
+    after: Annotated[int | None, Query(ge=0, description="send events with a larger id")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=10_000, description="close after N events")] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> StreamingResponse:
+    start = after
+    if start is None and last_event_id and last_event_id.isdigit():
+        start = int(last_event_id)
+    settings = request.app.state.settings
+    body = stream(
+        request.app.state.db,
+        principal,
+        after_id=start,
+        limit=limit,
+        poll_s=settings.events_poll_seconds,
+    )
+    return StreamingResponse(
+        body,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -13,6 +13,8 @@ from ukg_aid import clock
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.principal import Principal
 
+EVENTS_CHANNEL = "ukg_aid_events"
+
 
 async def record(
     session: AsyncSession,
@@ -39,7 +41,22 @@ async def record(
     )
     session.add(event)
     await session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Wakes every worker's event stream when (and only if) this transaction commits.
+        await session.execute(select(func.pg_notify(EVENTS_CHANNEL, str(event.id))))
     return event
+
+
+async def events_after(session: AsyncSession, after_id: int, limit: int) -> list[AuditEvent]:
+    """Events newer than ``after_id``, oldest first (the event stream's source of truth)."""
+    rows = await session.scalars(
+        select(AuditEvent).where(AuditEvent.id > after_id).order_by(AuditEvent.id).limit(limit)
+    )
+    return list(rows)
+
+
+async def last_event_id(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0))) or 0)
 
 
 def _filtered(
