@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
-from ukg_aid.deps import CurrentPrincipal, Session
+from ukg_aid.deps import CurrentPrincipal, Session, SettingsDep
 from ukg_aid.errors import Conflict, Unprocessable
 from ukg_aid.idempotency.models import IdempotencyRecord
 
@@ -41,6 +42,7 @@ class Idempotency:
     key: str | None
     method: str
     path: str
+    ttl: timedelta = timedelta(hours=72)
     _hash: str | None = None
 
     async def replay(self, body: BaseModel | None) -> JSONResponse | None:
@@ -54,6 +56,11 @@ class Idempotency:
             )
         )
         if record is None:
+            return None
+        if record.created_at < clock.now() - self.ttl:
+            # Expired: the key may be used afresh (UKG_AID_IDEMPOTENCY_TTL_HOURS).
+            await self.session.delete(record)
+            await self.session.flush()
             return None
         if record.body_hash != self._hash:
             raise Unprocessable(
@@ -93,6 +100,7 @@ class Idempotency:
 def get_idempotency(
     request: Request,
     session: Session,
+    settings: SettingsDep,
     principal: CurrentPrincipal,
     idempotency_key: Annotated[
         str | None,
@@ -110,6 +118,7 @@ def get_idempotency(
         key=idempotency_key,
         method=request.method,
         path=request.url.path,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
 
 
