@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +20,7 @@ from ukg_aid.aid_requests.schemas import (
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.members.models import Member
 
@@ -148,14 +149,8 @@ async def list_requests(
         query = query.where(AidRequest.status == status)
     if priority:
         query = query.where(AidRequest.priority == priority)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.options(selectinload(AidRequest.lines))
-        .order_by(AidRequest.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(rows), int(total or 0)
+    query = query.options(selectinload(AidRequest.lines))
+    return await fetch_page(session, query, AidRequest.id, limit=limit, offset=offset)
 
 
 def refresh_status(req: AidRequest, at: datetime) -> None:

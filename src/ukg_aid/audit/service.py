@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import clock
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.principal import Principal
+from ukg_aid.db.paging import fetch_page
 
 EVENTS_CHANNEL = "ukg_aid_events"
 
@@ -91,6 +92,4 @@ async def list_events(
     session: AsyncSession, *, limit: int, offset: int, **filters: Any
 ) -> tuple[list[AuditEvent], int]:
     query = _filtered(**filters)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return await fetch_page(session, query, AuditEvent.id.desc(), limit=limit, offset=offset)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock, dispatch_air
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Hospital, Preference
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
@@ -140,9 +141,7 @@ async def list_helicopters(
         query = query.where(Helicopter.member_code == member_code)
     if status:
         query = query.where(Helicopter.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Helicopter.id).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return await fetch_page(session, query, Helicopter.id, limit=limit, offset=offset)
 
 
 async def change_status(
@@ -212,11 +211,8 @@ async def history(
 ) -> tuple[list[HelicopterStatusChange], int]:
     await get_helicopter(session, heli_id)
     query = select(HelicopterStatusChange).where(HelicopterStatusChange.helicopter_id == heli_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.order_by(HelicopterStatusChange.id.desc()).limit(limit).offset(offset)
-    )
-    return list(rows), int(total or 0)
+    order = HelicopterStatusChange.id.desc()
+    return await fetch_page(session, query, order, limit=limit, offset=offset)
 
 
 async def coverage(session: AsyncSession, at: datetime) -> CoverageReport:

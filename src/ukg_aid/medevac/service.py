@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock, union_area
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.medevac.models import MedevacMission, MissionStatus
@@ -151,9 +152,7 @@ async def list_missions(
         query = query.where(MedevacMission.status == status)
     if severity:
         query = query.where(MedevacMission.severity == severity)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(MedevacMission.id).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return await fetch_page(session, query, MedevacMission.id, limit=limit, offset=offset)
 
 
 def geojson(missions: list[MedevacMission]) -> dict[str, Any]:

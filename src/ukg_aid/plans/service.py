@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import anyio
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +15,7 @@ from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.config import Settings
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.plans import loading
 from ukg_aid.plans.models import (
@@ -194,14 +195,8 @@ async def list_plans(
     query = select(DispatchPlan)
     if status:
         query = query.where(DispatchPlan.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(
-        query.options(selectinload(DispatchPlan.allocations))
-        .order_by(DispatchPlan.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(rows), int(total or 0)
+    query = query.options(selectinload(DispatchPlan.allocations))
+    return await fetch_page(session, query, DispatchPlan.id.desc(), limit=limit, offset=offset)
 
 
 async def list_allocations(
@@ -223,9 +218,7 @@ async def list_allocations(
         query = query.where(PlanAllocation.requester_code == requester)
     if plan_id is not None:
         query = query.where(PlanAllocation.plan_id == plan_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(PlanAllocation.id).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return await fetch_page(session, query, PlanAllocation.id, limit=limit, offset=offset)
 
 
 async def geojson(session: AsyncSession, plan: DispatchPlan) -> dict[str, Any]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound
 from ukg_aid.members import service as member_service
 from ukg_aid.stockpiles.models import Depot, DepotStatus
@@ -43,9 +44,7 @@ async def list_depots(
         query = query.where(Depot.member_code == member_code)
     if status:
         query = query.where(Depot.status == status)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(Depot.id).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return await fetch_page(session, query, Depot.id, limit=limit, offset=offset)
 
 
 async def create_depot(session: AsyncSession, *, principal: Principal, data: DepotCreate) -> Depot:

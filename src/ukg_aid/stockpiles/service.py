@@ -14,6 +14,7 @@ from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog import service as catalog_service
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
@@ -228,6 +229,4 @@ async def ledger(
     query = select(StockLedger).where(StockLedger.depot_id == depot_id)
     if item_code:
         query = query.where(StockLedger.item_code == item_code)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.scalars(query.order_by(StockLedger.id.desc()).limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return await fetch_page(session, query, StockLedger.id.desc(), limit=limit, offset=offset)
