@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ukg_aid.errors import (
@@ -94,8 +95,26 @@ def _is_bad_value(exc: DBAPIError) -> bool:
     return isinstance(sqlstate, str) and sqlstate.startswith("22")
 
 
+def _sqlstate(exc: DBAPIError) -> str | None:
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return state if isinstance(state, str) else None
+
+
+# Deadlock detected / serialization failure: the transaction was rolled back whole; a retry works.
+RETRYABLE = frozenset({"40P01", "40001"})
+
+
 async def _on_db(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
+    if _sqlstate(exc) in RETRYABLE:
+        log.warning(
+            "transaction rolled back by the database (%s); client asked to retry", _sqlstate(exc)
+        )
+        return problem_response(
+            Conflict(
+                "another change to the same records won; nothing was changed — retry", code="retry"
+            )
+        )
     if _is_bad_value(exc):
         log.info("value refused by the database: %s", exc.orig)
         return problem_response(Unprocessable(BAD_VALUE, code="bad-value"))
@@ -112,6 +131,11 @@ async def _on_overflow(request: Request, exc: Exception) -> JSONResponse:
         return await _on_unexpected(request, exc)
     log.info("value overflow: %s", cause)
     return problem_response(Unprocessable(BAD_VALUE, code="bad-value"))
+
+
+async def _on_pool_timeout(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("no database connection free in time: %s", exc)
+    return problem_response(ServiceUnavailable("the service is busy; retry shortly", code="busy"))
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -134,4 +158,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _on_db)
     app.add_exception_handler(OverflowError, _on_overflow)
     app.add_exception_handler(StatementError, _on_overflow)
+    app.add_exception_handler(SATimeoutError, _on_pool_timeout)
     app.add_exception_handler(Exception, _on_unexpected)

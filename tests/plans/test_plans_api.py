@@ -141,11 +141,13 @@ async def test_unrelated_change_does_not_block_approval(
         await client.post("/api/v1/plans", json={"request_ids": [req["id"]]}, headers=coord)
     ).json()
     nara = await tokens.headers(Role.desk, "29")
-    await client.post(
+    used = await client.post(
         f"/api/v1/depots/{scarce['depot']}/stock/test_kit/adjustments",
         json={"delta": -30, "reason": "local use"},
         headers=nara,
     )
+    assert used.status_code == 200
+    assert (await stock_row(client, coord, scarce["depot"], "test_kit"))["available"] == 60
     ok = await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord)
     assert ok.status_code == 200, ok.text
 
@@ -201,7 +203,9 @@ async def test_who_may_plan_dispatch_and_deliver(client: httpx.AsyncClient, toke
     assert (
         await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=desk)
     ).status_code == 403
-    await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord)
+    assert (
+        await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord)
+    ).status_code == 200
     alloc = plan["allocations"][0]
     other_desk = await tokens.headers(Role.desk, "30")
     assert (
@@ -254,3 +258,34 @@ async def test_plan_geojson_and_list(client: httpx.AsyncClient, tokens, scarce) 
     assert plan["id"] in {p["id"] for p in listed["items"]}
     missing = await client.post("/api/v1/plans", json={"request_ids": [999999]}, headers=coord)
     assert missing.status_code == 404
+
+
+async def test_nothing_ships_from_a_plan_nobody_approved(
+    client: httpx.AsyncClient, tokens, scarce
+) -> None:
+    desk = await tokens.headers(Role.desk, "27100")
+    coord = await tokens.headers(Role.coordinator)
+    req = await file_request(client, desk, "27100", [("test_kit", 30)])
+    approved = (
+        await client.post("/api/v1/plans", json={"request_ids": [req["id"]]}, headers=coord)
+    ).json()
+    assert (
+        await client.post(f"/api/v1/plans/{approved['id']}/approve", headers=coord)
+    ).status_code == 200
+    # A second plan for the same stock is only proposed: its allocation must not ship.
+    other = await file_request(client, desk, "27100", [("test_kit", 20)])
+    proposed = (
+        await client.post("/api/v1/plans", json={"request_ids": [other["id"]]}, headers=coord)
+    ).json()
+    alloc = proposed["allocations"][0]
+    supplier = await tokens.headers(Role.desk, alloc["supplier_code"])
+    refused = await client.post(f"/api/v1/allocations/{alloc['id']}/dispatch", headers=supplier)
+    assert refused.status_code == 409 and refused.json()["code"] == "plan-state"
+    row = await stock_row(client, coord, scarce["depot"], "test_kit")
+    assert (row["on_hand"], row["reserved"]) == (100, 30)
+
+    discarded = await client.post(f"/api/v1/plans/{proposed['id']}/discard", headers=coord)
+    assert discarded.status_code == 200
+    assert {a["status"] for a in discarded.json()["allocations"]} == {"cancelled"}
+    still = await client.post(f"/api/v1/allocations/{alloc['id']}/dispatch", headers=supplier)
+    assert still.status_code == 409

@@ -13,13 +13,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
+from conftest import make_settings
+from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
@@ -114,3 +117,82 @@ async def test_twenty_overlapping_plans_exactly_ten_approve(
         lines = [ln for r in requests["items"] for ln in r["lines"]]
         assert sum(ln["allocated"] for ln in lines) == 100
         assert all(ln["allocated"] <= ln["quantity"] for ln in lines)
+
+
+@pytest.fixture
+async def live_client(live_db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process app on the committed database: concurrent requests really interleave."""
+    app = create_app(make_settings(live_db.url), database=live_db)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://live"
+    ) as client:
+        yield client
+
+
+async def _two_allocation_plan(
+    client: httpx.AsyncClient, live_db: Database, item: str
+) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    admin = await _token(live_db, Role.admin)
+    coord = await _token(live_db, Role.coordinator)
+    desk = await _token(live_db, Role.desk, "27100")
+    depot = await first_depot(client, admin, "29")
+    await create_item(client, admin, item)
+    await put_stock(client, admin, depot, item, 100)
+    ids = [(await file_request(client, desk, "27100", [(item, 10)]))["id"] for _ in range(2)]
+    plan = (await client.post("/api/v1/plans", json={"request_ids": ids}, headers=coord)).json()
+    assert len(plan["allocations"]) == 2
+    approved = await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord)
+    assert approved.status_code == 200
+    supplier = await _token(live_db, Role.desk, plan["allocations"][0]["supplier_code"])
+    return plan, {
+        "admin": admin,
+        "coord": coord,
+        "desk": desk,
+        "supplier": supplier,
+        "depot": {"id": str(depot)},
+    }
+
+
+async def test_two_last_deliveries_at_once_complete_the_plan(
+    live_db: Database, live_client: httpx.AsyncClient
+) -> None:
+    for round_ in range(4):
+        plan, who = await _two_allocation_plan(live_client, live_db, f"kit_deliver_{round_}")
+        for a in plan["allocations"]:
+            sent = await live_client.post(
+                f"/api/v1/allocations/{a['id']}/dispatch", headers=who["supplier"]
+            )
+            assert sent.status_code == 200
+        results = await asyncio.gather(
+            *(
+                live_client.post(f"/api/v1/allocations/{a['id']}/deliver", headers=who["desk"])
+                for a in plan["allocations"]
+            )
+        )
+        assert [r.status_code for r in results] == [200, 200]
+        final = await live_client.get(f"/api/v1/plans/{plan['id']}", headers=who["coord"])
+        assert final.json()["status"] == "completed", round_
+
+
+async def test_a_delivery_racing_a_cancellation_never_deadlocks(
+    live_db: Database, live_client: httpx.AsyncClient
+) -> None:
+    for round_ in range(4):
+        item = f"kit_race_{round_}"
+        plan, who = await _two_allocation_plan(live_client, live_db, item)
+        shipped, waiting = plan["allocations"]
+        sent = await live_client.post(
+            f"/api/v1/allocations/{shipped['id']}/dispatch", headers=who["supplier"]
+        )
+        assert sent.status_code == 200
+        deliver, cancel = await asyncio.gather(
+            live_client.post(f"/api/v1/allocations/{shipped['id']}/deliver", headers=who["desk"]),
+            live_client.post(f"/api/v1/plans/{plan['id']}/cancel", headers=who["coord"]),
+        )
+        assert (deliver.status_code, cancel.status_code) == (200, 200), (deliver.text, cancel.text)
+        final = (await live_client.get(f"/api/v1/plans/{plan['id']}", headers=who["coord"])).json()
+        assert final["status"] == "cancelled"
+        statuses = {a["id"]: a["status"] for a in final["allocations"]}
+        assert statuses == {shipped["id"]: "delivered", waiting["id"]: "cancelled"}
+        row = await stock_row(live_client, who["admin"], int(who["depot"]["id"]), item)
+        assert (row["on_hand"], row["reserved"]) == (90, 0)

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid import clock
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.models import Priority, RequestStatus
 from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestCreate, AidRequestRead
@@ -109,9 +108,7 @@ async def cancel_request(
     body: AidRequestCancel | None = None,
 ) -> AidRequestRead:
     body = body or AidRequestCancel()
-    when = clock.resolve_at(body.at)
-    req = await request_service.cancel_request(
-        session, principal=principal, request_id=request_id, reason=body.reason, at=when
+    await lifecycle.cancel_request(
+        session, principal=principal, request_id=request_id, reason=body.reason, at=body.at
     )
-    await lifecycle.release_for_request(session, principal=principal, request_id=req.id, at=when)
-    return request_service.to_read(await request_service.get_request(session, req.id))
+    return request_service.to_read(await request_service.get_request(session, request_id))

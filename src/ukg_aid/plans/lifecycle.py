@@ -1,7 +1,9 @@
 """Plan and allocation state changes, each all-or-nothing.
 
-Lock order everywhere (no deadlocks between coordinators and desks): plan or allocation rows,
-then requests by id, then stock rows by (depot_id, item_code), then request lines by id.
+Lock order everywhere (no deadlocks between coordinators and desks): plan rows by id, then
+their allocation rows, then requests by id, then stock rows by (depot_id, item_code), then request
+lines by id. Every path that touches an allocation locks its plan first, so two desks finishing
+one plan's last deliveries, or a delivery racing a cancellation, are serialised on the plan.
 
     plan:        proposed ─approve→ approved ─(all allocations closed)→ completed
                  proposed ─discard→ discarded;  approved ─cancel→ cancelled
@@ -174,6 +176,8 @@ async def discard(
     plan = await plan_service.get_plan(session, plan_id, lock=True)
     _require(plan, PlanStatus.proposed)
     plan.status, plan.decided_by, plan.decided_at = PlanStatus.discarded, principal.name, when
+    for a in await _lock_allocations(session, [a.id for a in plan.allocations]):
+        a.status = AllocationStatus.cancelled  # nothing was reserved: nothing to release
     plan.closed_at = when
     await session.flush()
     await audit.record(
@@ -213,7 +217,17 @@ async def _release(
         )
         lines[a.line_id].allocated -= a.quantity
         a.status = AllocationStatus.cancelled
-    await session.flush()
+        await session.flush()
+        await audit.record(
+            session,
+            principal=principal,
+            action="allocation.cancel",
+            entity="allocation",
+            entity_id=a.id,
+            before={"status": "planned"},
+            after={"status": "cancelled", "released_units": a.quantity, "why": why},
+            at=when,
+        )
     return sum(a.quantity for a in planned)
 
 
@@ -254,41 +268,75 @@ async def _lock_allocations(session: AsyncSession, ids: list[int]) -> list[PlanA
     return list(rows)
 
 
-async def release_for_request(
-    session: AsyncSession, *, principal: Principal, request_id: int, at: datetime
-) -> int:
-    """A cancelled request gives back what approved plans reserved for it and did not ship."""
-    ids = list(
+async def _lock_plans(session: AsyncSession, ids: set[int]) -> dict[int, DispatchPlan]:
+    rows = await session.scalars(
+        select(DispatchPlan)
+        .where(DispatchPlan.id.in_(sorted(ids)))
+        .order_by(DispatchPlan.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {p.id: p for p in rows}
+
+
+async def cancel_request(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    request_id: int,
+    reason: str | None,
+    at: datetime | None,
+) -> None:
+    """Cancel an aid request and give back what approved plans reserved for it and did not ship.
+
+    The plans holding its allocations are locked before the request (the lock order above).
+    """
+    when = clock.resolve_at(at)
+    holding = set(
         await session.scalars(
-            select(PlanAllocation.id)
-            .join(DispatchPlan, DispatchPlan.id == PlanAllocation.plan_id)
-            .where(
+            select(PlanAllocation.plan_id).where(
                 PlanAllocation.request_id == request_id,
                 PlanAllocation.status == AllocationStatus.planned,
-                DispatchPlan.status == PlanStatus.approved,
             )
         )
     )
-    if not ids:
-        return 0
+    plans = await _lock_plans(session, holding)
+    await request_service.cancel_request(
+        session, principal=principal, request_id=request_id, reason=reason, at=when
+    )
+    approved = [p.id for p in plans.values() if p.status is PlanStatus.approved]
+    ids = list(
+        await session.scalars(
+            select(PlanAllocation.id).where(
+                PlanAllocation.request_id == request_id,
+                PlanAllocation.plan_id.in_(approved),
+                PlanAllocation.status == AllocationStatus.planned,
+            )
+        )
+    )
     allocations = await _lock_allocations(session, ids)
-    freed = await _release(
+    await _release(
         session,
         allocations,
         principal=principal,
-        when=at,
+        when=when,
         why=f"aid request {request_id} cancelled",
     )
     for plan_id in sorted({a.plan_id for a in allocations}):
-        await _complete_if_done(session, plan_id, at)
-    return freed
+        await _complete_if_done(session, principal, plans[plan_id], when)
 
 
-async def _allocation(session: AsyncSession, allocation_id: int) -> PlanAllocation:
-    found = await _lock_allocations(session, [allocation_id])
-    if not found:
+async def _allocation(
+    session: AsyncSession, allocation_id: int
+) -> tuple[DispatchPlan, PlanAllocation]:
+    """The allocation and its plan, plan locked first."""
+    plan_id = await session.scalar(
+        select(PlanAllocation.plan_id).where(PlanAllocation.id == allocation_id)
+    )
+    if plan_id is None:
         raise NotFound(f"allocation {allocation_id} does not exist", code="unknown-allocation")
-    return found[0]
+    plan = (await _lock_plans(session, {plan_id}))[plan_id]
+    return plan, (await _lock_allocations(session, [allocation_id]))[0]
 
 
 def _require_allocation(a: PlanAllocation, status: AllocationStatus, action: str) -> None:
@@ -306,8 +354,9 @@ async def dispatch(
 ) -> PlanAllocation:
     """The supplier's desk ships: stock leaves on_hand and its reservation."""
     when = clock.resolve_at(at)
-    a = await _allocation(session, allocation_id)
+    plan, a = await _allocation(session, allocation_id)
     principal.require_member(a.supplier_code, action="dispatch from depots")
+    _require(plan, PlanStatus.approved)  # nothing ships from a plan nobody approved
     _require_allocation(a, AllocationStatus.planned, "dispatched")
     stock = await _lock_stock(session, {(a.depot_id, a.item_code)})
     lines = await _lock_lines(session, {a.line_id})
@@ -342,7 +391,7 @@ async def deliver(
 ) -> PlanAllocation:
     """The requester's desk confirms arrival; the request's status follows its lines."""
     when = clock.resolve_at(at)
-    a = await _allocation(session, allocation_id)
+    plan, a = await _allocation(session, allocation_id)
     principal.require_member(a.requester_code, action="confirm deliveries")
     _require_allocation(a, AllocationStatus.dispatched, "delivered")
     req = (await _lock_requests(session, {a.request_id}))[a.request_id]
@@ -352,7 +401,7 @@ async def deliver(
     await session.flush()
     req = await request_service.get_request(session, req.id)
     request_service.refresh_status(req, when)
-    await _complete_if_done(session, a.plan_id, when)
+    await _complete_if_done(session, principal, plan, when)
     await audit.record(
         session,
         principal=principal,
@@ -367,9 +416,30 @@ async def deliver(
     return a
 
 
-async def _complete_if_done(session: AsyncSession, plan_id: int, when: datetime) -> None:
-    plan = await plan_service.get_plan(session, plan_id)
-    closed = (AllocationStatus.delivered, AllocationStatus.cancelled)
-    if plan.status is PlanStatus.approved and all(x.status in closed for x in plan.allocations):
+async def _complete_if_done(
+    session: AsyncSession, principal: Principal, plan: DispatchPlan, when: datetime
+) -> None:
+    """An approved plan whose allocations are all delivered or cancelled is completed.
+
+    The caller holds the plan's lock, so two last deliveries cannot both miss the completion.
+    """
+    if plan.status is not PlanStatus.approved:
+        return
+    statuses = set(
+        await session.scalars(
+            select(PlanAllocation.status).where(PlanAllocation.plan_id == plan.id)
+        )
+    )
+    if statuses <= {AllocationStatus.delivered, AllocationStatus.cancelled}:
         plan.status, plan.closed_at = PlanStatus.completed, when
         await session.flush()
+        await audit.record(
+            session,
+            principal=principal,
+            action="plan.complete",
+            entity="plan",
+            entity_id=plan.id,
+            before={"status": "approved"},
+            after={"status": "completed"},
+            at=when,
+        )
