@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
+from ukg_aid import clock
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.schemas import AuditEventRead
 from ukg_aid.audit.stream import stream
@@ -37,8 +38,8 @@ async def list_audit_events(
         action=action,
         actor=actor,
         member_code=member,
-        since=since,
-        until=until,
+        since=since and clock.resolve_at(since),
+        until=until and clock.resolve_at(until),
     )
     return Page(
         items=[AuditEventRead.model_validate(r) for r in rows],

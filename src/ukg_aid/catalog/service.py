@@ -9,7 +9,9 @@ from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.catalog.schemas import ItemCreate, ItemRead, ItemUpdate
-from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.errors import Conflict, NotFound, Unprocessable
+
+NULLABLE = frozenset({"category", "per_person_per_day"})
 
 
 async def list_items(session: AsyncSession) -> list[Item]:
@@ -47,6 +49,11 @@ async def update_item(
     item = await get_item(session, code)
     before = ItemRead.model_validate(item).model_dump(mode="json")
     for field, value in data.model_dump(exclude_unset=True).items():
+        if value is None and field not in NULLABLE:
+            raise Unprocessable(
+                f"'{field}' cannot be null",
+                errors=[{"loc": ["body", field], "msg": "may not be null", "type": "null"}],
+            )
         setattr(item, field, value)
     await session.flush()
     after = ItemRead.model_validate(item).model_dump(mode="json")
