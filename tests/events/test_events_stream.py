@@ -10,8 +10,10 @@ import pytest
 
 from conftest import make_settings
 from ukg_aid.app import create_app
+from ukg_aid.audit import service as audit_service
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
+from ukg_aid.auth.principal import SYSTEM
 from ukg_aid.db import Database
 
 REQUEST = {
@@ -118,3 +120,96 @@ async def test_a_commit_in_another_worker_wakes_the_stream(live_db: Database) ->
     (event,) = parse(resp.text)
     assert event["event"] == "aid_request.file"
     assert event["data"]["entity_id"] == str(filed.json()["id"])
+
+
+async def test_an_event_committed_late_is_still_sent(live_db: Database) -> None:
+    """Transaction A takes the smaller id but commits after B: the stream sends both."""
+    async with live_db.transaction() as s:
+        observer = (
+            await auth_service.create_token(
+                s, name="obs-late", role=Role.observer, member_code=None, expires_in_days=1
+            )
+        ).secret
+    async with live_db.transaction() as s:
+        start = await audit_service.last_event_id(s)
+    settings = make_settings(live_db.url).model_copy(update={"events_poll_seconds": 0.2})
+    app = create_app(settings, database=live_db)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://a"
+    ) as client:
+        stream = asyncio.create_task(
+            client.get(
+                "/api/v1/events",
+                params={"after": start, "limit": 2},
+                headers={"Authorization": f"Bearer {observer}"},
+            )
+        )
+        async with live_db.sessionmaker() as slow:
+            early = await audit_service.record(
+                slow, principal=SYSTEM, action="test.slow", entity="test", entity_id="a"
+            )
+            async with live_db.transaction() as quick:
+                late = await audit_service.record(
+                    quick, principal=SYSTEM, action="test.quick", entity="test", entity_id="b"
+                )
+            assert early.id < late.id
+            await asyncio.sleep(1.0)  # the stream has sent the quick one by now
+            await slow.commit()
+        resp = await asyncio.wait_for(stream, timeout=20)
+    assert sorted(e["id"] for e in parse(resp.text)) == [early.id, late.id]
+
+
+async def test_open_streams_do_not_starve_the_pool(live_db: Database) -> None:
+    """Three open streams and ordinary requests on a two-connection pool."""
+    small = Database(live_db.url, pool_size=1)
+    try:
+        async with small.transaction() as s:
+            observer = (
+                await auth_service.create_token(
+                    s,
+                    name=f"obs-pool-{id(s)}",
+                    role=Role.observer,
+                    member_code=None,
+                    expires_in_days=1,
+                )
+            ).secret
+        settings = make_settings(small.url).model_copy(update={"events_poll_seconds": 0.2})
+        app = create_app(settings, database=small)
+        headers = {"Authorization": f"Bearer {observer}"}
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://a", timeout=60
+        ) as client:
+            streams = [
+                asyncio.create_task(
+                    client.get("/api/v1/events", params={"limit": 1}, headers=headers)
+                )
+                for _ in range(3)
+            ]
+            await asyncio.sleep(0.5)
+            members = await client.get("/api/v1/members", headers=headers)
+            assert members.status_code == 200
+            admin = await _admin(small)
+            made = await client.post(
+                "/api/v1/items",
+                headers=admin,
+                json={
+                    "code": f"pool_probe_{id(app) % 10_000}",
+                    "name_en": "probe",
+                    "name_ja": "probe",
+                    "unit": "piece",
+                    "unit_weight_kg": 1.0,
+                },
+            )
+            assert made.status_code == 201
+            done = await asyncio.wait_for(asyncio.gather(*streams), timeout=30)
+        assert all(parse(r.text)[0]["event"] == "item.create" for r in done)
+    finally:
+        await small.dispose()
+
+
+async def _admin(db: Database) -> dict[str, str]:
+    async with db.transaction() as s:
+        issued = await auth_service.create_token(
+            s, name=f"admin-pool-{id(s)}", role=Role.admin, member_code=None, expires_in_days=1
+        )
+    return {"Authorization": f"Bearer {issued.secret}"}

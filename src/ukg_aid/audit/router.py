@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from ukg_aid import clock
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.schemas import AuditEventRead
-from ukg_aid.audit.stream import stream
+from ukg_aid.audit.stream import EventHub, stream
 from ukg_aid.deps import AuditReader, PagingDep, Reader, Session
 from ukg_aid.schemas import Page
 
@@ -69,8 +69,12 @@ async def events(
     if start is None and last_event_id and last_event_id.isdigit():
         start = int(last_event_id)
     settings = request.app.state.settings
+    hub = getattr(request.app.state, "event_hub", None)
+    if hub is None:
+        hub = request.app.state.event_hub = EventHub(request.app.state.db)
     body = stream(
         request.app.state.db,
+        hub,
         principal,
         after_id=start,
         limit=limit,

@@ -1,19 +1,23 @@
 """``GET /api/v1/events``: server-sent events of state changes, across any number of workers.
 
 The append-only audit log is the source of truth: a stream sends every audit event with an id
-above the last one it sent, so nothing is lost or duplicated across reconnects
-(``Last-Event-ID``). On PostgreSQL, ``audit.record`` issues ``pg_notify`` in the writing
-transaction and each stream ``LISTEN``s, so workers wake the moment another worker commits;
-SQLite (one process) simply polls. Either way a poll every ``poll_s`` seconds is the safety net.
+above the last one it sent, re-reading a short window below it for transactions that committed
+out of id order, so nothing is duplicated and late commits are not lost (``Last-Event-ID``
+resumes). On PostgreSQL, ``audit.record`` issues ``pg_notify`` in the writing transaction and
+one ``LISTEN`` connection per process wakes that process's streams the moment another worker
+commits; SQLite (one process) simply polls. Either way a poll every ``poll_s`` seconds is the
+safety net.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.models import AuditEvent
@@ -24,6 +28,8 @@ from ukg_aid.db import Database
 
 FULL_VIEW = frozenset({Role.admin, Role.coordinator, Role.observer})
 HEARTBEAT_S = 15.0
+LOOKBACK = 256
+"""How far below the newest sent id a stream re-reads, for transactions that committed late."""
 
 
 def render(event: AuditEvent, principal: Principal) -> str:
@@ -36,48 +42,87 @@ def render(event: AuditEvent, principal: Principal) -> str:
     )
 
 
-@asynccontextmanager
-async def _wakeups(db: Database) -> AsyncIterator[asyncio.Event]:
-    """An Event set whenever another transaction commits an audit event (PostgreSQL)."""
-    wake = asyncio.Event()
-    if db.dialect != "postgresql":
-        yield wake
-        return
-    async with db.engine.connect() as conn:
-        raw: Any = (await conn.get_raw_connection()).driver_connection
-        callback: Callable[..., None] = lambda *_args: wake.set()  # noqa: E731
-        await raw.add_listener(audit_service.EVENTS_CHANNEL, callback)
+class EventHub:
+    """One ``LISTEN`` connection per process, shared by all its open streams (PostgreSQL).
+
+    The connection is taken when the first stream subscribes and given back when the last one
+    leaves, so streams never eat the request pool; on SQLite there is nothing to listen to.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.waiters: set[asyncio.Event] = set()
+        self._lock = asyncio.Lock()
+        self._conn: AsyncConnection | None = None
+        self._raw: Any = None
+
+    def _wake_all(self, *_args: object) -> None:
+        for waiter in self.waiters:
+            waiter.set()
+
+    async def _open(self) -> None:
+        self._conn = await self.db.engine.connect()
+        self._raw = (await self._conn.get_raw_connection()).driver_connection
+        await self._raw.add_listener(audit_service.EVENTS_CHANNEL, self._wake_all)
+
+    async def _close(self) -> None:
+        if self._conn is not None:
+            await self._raw.remove_listener(audit_service.EVENTS_CHANNEL, self._wake_all)
+            await self._conn.close()
+            self._conn = self._raw = None
+
+    @asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[asyncio.Event]:
+        wake = asyncio.Event()
+        async with self._lock:
+            if not self.waiters and self.db.dialect == "postgresql":
+                await self._open()
+            self.waiters.add(wake)
         try:
             yield wake
         finally:
-            await raw.remove_listener(audit_service.EVENTS_CHANNEL, callback)
+            async with self._lock:
+                self.waiters.discard(wake)
+                if not self.waiters:
+                    await self._close()
 
 
 async def stream(
     db: Database,
+    hub: EventHub,
     principal: Principal,
     *,
     after_id: int | None,
     limit: int | None,
     poll_s: float,
 ) -> AsyncIterator[str]:
-    """Yield SSE messages until ``limit`` events were sent (forever when None)."""
-    sent = 0
-    async with _wakeups(db) as wake:
+    """Yield SSE messages until ``limit`` events were sent (forever when None).
+
+    Ids come from a sequence at insert time but transactions commit in their own order, so an
+    id can become visible after a larger one was sent. Each poll therefore looks back
+    ``LOOKBACK`` ids below the highest sent and sends what it has not sent yet.
+    """
+    sent: set[int] = set()
+    count = 0
+    async with hub.subscribe() as wake:
         if after_id is None:
             async with db.transaction() as session:
                 after_id = await audit_service.last_event_id(session)
+        floor = high = after_id
         yield f"retry: 3000\n: streaming events after {after_id}\n\n"
         idle = 0.0
-        while limit is None or sent < limit:
-            async with db.transaction() as session:
-                events = await audit_service.events_after(session, after_id, 500)
-            for event in events[: None if limit is None else limit - sent]:
-                yield render(event, principal)
-                after_id, sent = event.id, sent + 1
-            if events:
-                continue
+        while limit is None or count < limit:
             wake.clear()
+            async with db.transaction() as session:
+                recent = await audit_service.events_after(session, max(floor, high - LOOKBACK), 500)
+            fresh = [e for e in recent if e.id not in sent]
+            for event in fresh[: None if limit is None else limit - count]:
+                yield render(event, principal)
+                sent.add(event.id)
+                high, count = max(high, event.id), count + 1
+            sent = {i for i in sent if i > high - LOOKBACK}
+            if fresh:
+                continue
             try:
                 await asyncio.wait_for(wake.wait(), timeout=poll_s)
             except TimeoutError:
