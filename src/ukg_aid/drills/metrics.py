@@ -23,6 +23,15 @@ def fill_rate(snapshot: Snapshot, member: str | None = None) -> float | None:
     return got / req if req else None
 
 
+def lowest_member_fill(log: RunLog, hour: int) -> float | None:
+    """The worst-served filing member's fill rate at ``hour``: fair shares show up here."""
+    snaps = [s for s in log.snapshots if s.hour <= hour]
+    if not snaps or log.snapshots[-1].hour < hour:
+        return None
+    rates = [r for code in log.first_filed if (r := fill_rate(snaps[-1], code)) is not None]
+    return min(rates) if rates else None
+
+
 def fill_at(log: RunLog, hour: int) -> float | None:
     """Overall fill rate at ``hour`` (None if the run was shorter)."""
     snaps = [s for s in log.snapshots if s.hour <= hour]
@@ -31,17 +40,30 @@ def fill_at(log: RunLog, hour: int) -> float | None:
     return fill_rate(snaps[-1])
 
 
-def first_delivery_hours(log: RunLog) -> dict[str, float]:
-    """Per member: hours from its first filing to its first confirmed delivery."""
+def first_delivery_hours(log: RunLog) -> dict[str, float | None]:
+    """Per member that filed: hours from its first filing to its first confirmed delivery
+    (None: nothing delivered within the drill)."""
     first: dict[str, datetime] = {}
     for d in log.deliveries:
         if d.member_code not in first or d.delivered_at < first[d.member_code]:
             first[d.member_code] = d.delivered_at
     return {
-        m: round((first[m] - log.first_filed[m]).total_seconds() / 3600, 2)
-        for m in sorted(first)
-        if m in log.first_filed
+        m: round((first[m] - log.first_filed[m]).total_seconds() / 3600, 2) if m in first else None
+        for m in sorted(log.first_filed)
     }
+
+
+def median_with_unserved(values: list[float | None]) -> float | None:
+    """Median where None (never served) counts as longer than any served value; None when
+    half or more were never served (the median was not reached within the drill)."""
+    if not values:
+        return None
+    ranked = sorted(values, key=lambda v: (v is None, v or 0.0))
+    mid = len(ranked) // 2
+    pair = ranked[mid - 1 : mid + 1] if len(ranked) % 2 == 0 else [ranked[mid]]
+    if any(v is None for v in pair):
+        return None
+    return round(sum(v for v in pair if v is not None) / len(pair), 2)
 
 
 def unmet_by_item(log: RunLog) -> dict[str, int]:
@@ -77,7 +99,7 @@ def medevac(log: RunLog, start: datetime, end: datetime) -> dict[str, Any]:
         "served_red": sum(1 for m in served if m.severity == "red"),
         "filed_red": sum(1 for m in log.missions if m.severity == "red"),
         "refused_by_reason": dict(sorted(refused.items())),
-        "median_red_minutes_to_scene": round(statistics.median(red_minutes), 1)
+        "median_red_minutes_call_to_scene": round(statistics.median(red_minutes), 1)
         if red_minutes
         else None,
         "helicopter_utilization": round(sum(m.busy_minutes for m in served) / window, 3)
@@ -95,10 +117,11 @@ def summary(log: RunLog, start: datetime, hours: int) -> dict[str, Any]:
         "fill_rate_24h": _round(fill_at(log, 24)),
         "fill_rate_72h": _round(fill_at(log, 72)),
         "fill_rate_end": _round(fill_at(log, hours)),
-        "median_hours_to_first_delivery": round(statistics.median(first.values()), 2)
-        if first
-        else None,
+        "lowest_member_fill_24h": _round(lowest_member_fill(log, 24)),
+        "lowest_member_fill_end": _round(lowest_member_fill(log, hours)),
+        "median_hours_to_first_delivery": median_with_unserved(list(first.values())),
         "hours_to_first_delivery": first,
+        "members_without_delivery": sorted(m for m, h in first.items() if h is None),
         "requested_units": sum(log.requested_by_item.values()),
         "delivered_units": sum(log.delivered_by_item.values()),
         "local_use_units": sum(log.local_use.values()),

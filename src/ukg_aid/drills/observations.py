@@ -32,7 +32,7 @@ class MissionOutcome:
     filed_at: datetime
     assigned_at: datetime | None
     helicopter_id: int | None
-    minutes_to_scene: float | None
+    minutes_to_scene: float | None  # from the call, waiting for an aircraft included
     busy_minutes: float
     refusal: str | None
 

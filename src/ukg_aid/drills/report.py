@@ -133,7 +133,7 @@ def _first_delivery_chart(report: dict[str, Any], path: Path) -> Path:
         ax,
         names,
         {
-            p: [v["hours_to_first_delivery"].get(c, float("nan")) for c in codes]
+            p: [_nan(v["hours_to_first_delivery"].get(c)) for c in codes]
             for p, v in report["policies"].items()
         },
     )
@@ -178,6 +178,8 @@ def markdown(report: dict[str, Any], charts: list[Path]) -> str:
         ("fill rate at 24 h", "fill_rate_24h", _fmt_pct),
         ("fill rate at 72 h", "fill_rate_72h", _fmt_pct),
         ("fill rate at the end", "fill_rate_end", _fmt_pct),
+        ("worst-served member's fill at 24 h", "lowest_member_fill_24h", _fmt_pct),
+        ("worst-served member's fill at the end", "lowest_member_fill_end", _fmt_pct),
         ("median hours to first delivery", "median_hours_to_first_delivery", _fmt_num),
         ("units requested", "requested_units", _fmt_num),
         ("units delivered", "delivered_units", _fmt_num),
@@ -203,7 +205,7 @@ def markdown(report: dict[str, Any], charts: list[Path]) -> str:
         ("medevac filed", "filed"),
         ("medevac served", "served"),
         ("red served / filed", None),
-        ("median red minutes to scene", "median_red_minutes_to_scene"),
+        ("median red minutes, call to scene", "median_red_minutes_call_to_scene"),
         ("helicopter utilization", "helicopter_utilization"),
     ):
         if key is None:
@@ -214,6 +216,11 @@ def markdown(report: dict[str, Any], charts: list[Path]) -> str:
             cells = [_fmt_num(v["medevac"][key]) for v in pols.values()]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += [
+        "",
+        "Members with no delivery within the drill: "
+        + "; ".join(
+            f"{p}: {', '.join(v['members_without_delivery']) or 'none'}" for p, v in pols.items()
+        ),
         "",
         "Not flown, by reason: "
         + "; ".join(f"{p}: {v['medevac']['refused_by_reason'] or 'none'}" for p, v in pols.items()),
@@ -228,6 +235,10 @@ def markdown(report: dict[str, Any], charts: list[Path]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else value
 
 
 def _fmt_pct(v: float | None) -> str:
