@@ -22,9 +22,9 @@ async def test_seeded_fleet_and_filters(client: httpx.AsyncClient, tokens) -> No
     helis = await fleet(client, reader)
     assert len(helis) == 8 and len({h["callsign"] for h in helis}) == 8
     tottori = by_callsign(helis, "KANSAI-OSHIDORI")
-    assert tottori["daylight_fixed_end"] == "17:15:00" and tottori["member_code"] == "31"
+    assert tottori["daylight_fixed_end"] == "17:15" and tottori["member_code"] == "31"
     assert tottori["base"]["lat"] == pytest.approx(35.436)
-    assert all(h["daylight_start"] == "08:30:00" and h["cruise_kmh"] == 220 for h in helis)
+    assert all(h["daylight_start"] == "08:30" and h["cruise_kmh"] == 220 for h in helis)
 
     hyogo = await client.get("/api/v1/helicopters", params={"member": "28"}, headers=reader)
     assert {h["callsign"] for h in hyogo.json()["items"]} == {

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.schemas import InputModel, OutputModel
+
+# A wall-clock time in Japan, written "HH:MM" (an RFC 3339 "time" would need an offset).
+LocalTime = Annotated[
+    time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+            "description": "local time in Japan, HH:MM",
+        }
+    ),
+]
 
 
 class BaseRead(OutputModel):
@@ -24,8 +38,8 @@ class HelicopterRead(OutputModel):
     status: AircraftStatus
     cruise_kmh: float
     range_km: float
-    daylight_start: time
-    daylight_fixed_end: time | None
+    daylight_start: LocalTime
+    daylight_fixed_end: LocalTime | None
     mission_id: int | None = Field(description="the active mission holding this aircraft, if any")
     updated_at: datetime
 
