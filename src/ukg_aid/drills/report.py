@@ -16,6 +16,18 @@ from ukg_aid.drills.observations import RunLog
 
 STYLE = {"optimized": "-", "baseline": "--"}
 COLOR = {"optimized": "tab:blue", "baseline": "tab:orange"}
+# Green is kept for "served"; refusal reasons get the other colours, always in the same order.
+REASON_COLORS = (
+    "tab:red",
+    "tab:gray",
+    "tab:purple",
+    "tab:brown",
+    "tab:pink",
+    "tab:olive",
+    "tab:cyan",
+    "tab:blue",
+    "tab:orange",
+)
 
 
 def build(
@@ -149,12 +161,20 @@ def _medevac_chart(report: dict[str, Any], path: Path) -> Path:
     )
     served = [report["policies"][p]["medevac"]["served"] for p in policies]
     ax.bar(policies, served, label="served", color="tab:green")
+    reds = [report["policies"][p]["medevac"]["served_red"] for p in policies]
+    ax.bar(policies, reds, label="of which red", color="none", edgecolor="black", hatch="//")
     bottom = list(served)
     for reason in reasons:
         vals = [
             report["policies"][p]["medevac"]["refused_by_reason"].get(reason, 0) for p in policies
         ]
-        ax.bar(policies, vals, bottom=bottom, label=f"not flown: {reason}")
+        ax.bar(
+            policies,
+            vals,
+            bottom=bottom,
+            label=f"not flown: {reason}",
+            color=REASON_COLORS[reasons.index(reason) % len(REASON_COLORS)],
+        )
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     ax.set(ylabel="missions", title="Medevac missions: served and not flown (with reasons)")
     ax.legend(fontsize=8)
