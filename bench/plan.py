@@ -38,7 +38,8 @@ from ukg_aid.matching import (
     validate,
 )
 
-REFERENCE = Path("/work/shared/reference")
+# The workspace keeps shared/ beside the repository (shared/reference: sourced positions).
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 RESULTS = Path(__file__).parent / "results" / "plan.json"
 CITIES = {"26100", "27100", "27140", "28100"}
 NANKAI = frozenset({"27", "27100", "27140", "28", "28100", "30", "36"})
