@@ -26,16 +26,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app_support import SEED_DIR, make_settings
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
-from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.seed import seed
-
-REPO = Path(__file__).resolve().parents[1]
-SEED_DIR = REPO / "data" / "stockpiles"
 
 
 def _pg_server_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:
@@ -187,10 +184,6 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
     """A session for arranging and checking state directly (same transaction as the app)."""
     async with db.transaction() as s:
         yield s
-
-
-def make_settings(url: str) -> Settings:
-    return Settings(database_url=url, seed_dir=SEED_DIR)
 
 
 @pytest.fixture

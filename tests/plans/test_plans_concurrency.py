@@ -21,7 +21,7 @@ import httpx
 import pytest
 from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
-from conftest import make_settings
+from app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
