@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     counterpart_factor: float = Field(default=0.8, gt=0, le=1.0)
 
     events_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    events_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
     union_buffer_km: float = Field(default=15.0, ge=0, le=100)
 
     @field_validator("database_url")

@@ -213,3 +213,29 @@ async def _admin(db: Database) -> dict[str, str]:
             s, name=f"admin-pool-{id(s)}", role=Role.admin, member_code=None, expires_in_days=1
         )
     return {"Authorization": f"Bearer {issued.secret}"}
+
+
+async def test_revoking_the_token_ends_an_open_stream(live_db: Database) -> None:
+    """On a committed database: the stream and the revocation run on separate connections."""
+    admin = await _admin(live_db)
+    observer_name = "watcher"
+    settings = make_settings(live_db.url).model_copy(
+        update={"events_poll_seconds": 0.1, "events_heartbeat_seconds": 0.3}
+    )
+    app = create_app(settings, database=live_db)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://a"
+    ) as client:
+        issued = await client.post(
+            "/api/v1/tokens", headers=admin, json={"name": observer_name, "role": "observer"}
+        )
+        secret = issued.json()["token"]
+        stream = asyncio.create_task(
+            client.get("/api/v1/events", headers={"Authorization": f"Bearer {secret}"})
+        )
+        await asyncio.sleep(0.5)
+        assert not stream.done()  # no limit: it streams until something ends it
+        revoked = await client.post(f"/api/v1/tokens/{observer_name}/revoke", headers=admin)
+        assert revoked.status_code == 200
+        resp = await asyncio.wait_for(stream, timeout=20)
+    assert "event: closed" in resp.text

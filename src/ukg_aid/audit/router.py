@@ -79,6 +79,7 @@ async def events(
         after_id=start,
         limit=limit,
         poll_s=settings.events_poll_seconds,
+        heartbeat_s=settings.events_heartbeat_seconds,
     )
     return StreamingResponse(
         body,

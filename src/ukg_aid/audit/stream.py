@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.audit.schemas import AuditEventRead
+from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
 from ukg_aid.db import Database
@@ -87,6 +88,12 @@ class EventHub:
                     await self._close()
 
 
+async def _still_allowed(db: Database, principal: Principal) -> bool:
+    """A long-lived stream re-checks its token, so revocation also ends open streams."""
+    async with db.transaction() as session:
+        return await auth_service.is_active(session, principal.token_id)
+
+
 async def stream(
     db: Database,
     hub: EventHub,
@@ -95,6 +102,7 @@ async def stream(
     after_id: int | None,
     limit: int | None,
     poll_s: float,
+    heartbeat_s: float = HEARTBEAT_S,
 ) -> AsyncIterator[str]:
     """Yield SSE messages until ``limit`` events were sent (forever when None).
 
@@ -127,6 +135,9 @@ async def stream(
                 await asyncio.wait_for(wake.wait(), timeout=poll_s)
             except TimeoutError:
                 idle += poll_s
-                if idle >= HEARTBEAT_S:
+                if idle >= heartbeat_s:
                     idle = 0.0
+                    if not await _still_allowed(db, principal):
+                        yield "event: closed\ndata: the token was revoked or has expired\n\n"
+                        return
                     yield ": keep-alive\n\n"

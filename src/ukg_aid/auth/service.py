@@ -77,6 +77,14 @@ async def authenticate(session: AsyncSession, raw: str) -> Principal:
     )
 
 
+async def is_active(session: AsyncSession, token_id: int) -> bool:
+    """The token exists, is not revoked and has not expired."""
+    token = await session.get(ApiToken, token_id, populate_existing=True)
+    if token is None or token.revoked_at is not None:
+        return False
+    return token.expires_at is None or token.expires_at > clock.now()
+
+
 async def revoke_token(session: AsyncSession, *, name: str) -> ApiToken:
     token = await session.scalar(select(ApiToken).where(ApiToken.name == name))
     if token is None:
