@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from ukg_aid import clock, union_area
+from ukg_aid import clock, placement
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, Priority, RequestStatus
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
@@ -22,7 +22,6 @@ from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
-from ukg_aid.members.models import Member
 
 CLOSED = (RequestStatus.fulfilled, RequestStatus.cancelled)
 
@@ -50,11 +49,15 @@ def snapshot(req: AidRequest) -> dict[str, Any]:
 
 async def _validate(session: AsyncSession, data: AidRequestCreate, buffer_km: float) -> None:
     """Semantic checks pydantic cannot do: known member and items, point inside the union."""
-    errors: list[dict[str, Any]] = []
-    if await session.get(Member, data.member_code) is None:
-        errors.append(
-            {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}
-        )
+    errors = await placement.member_and_point_errors(
+        session,
+        member_code=data.member_code,
+        lat=data.delivery.lat,
+        lon=data.delivery.lon,
+        field="delivery",
+        what="delivery point",
+        buffer_km=buffer_km,
+    )
     codes = [line.item_code for line in data.lines]
     known = set(await session.scalars(select(Item.code).where(Item.code.in_(codes))))
     for i, code in enumerate(codes):
@@ -66,15 +69,6 @@ async def _validate(session: AsyncSession, data: AidRequestCreate, buffer_km: fl
                     "type": "unknown_item",
                 }
             )
-    if not union_area.contains(data.delivery.lat, data.delivery.lon, buffer_km=buffer_km):
-        errors.append(
-            {
-                "loc": ["body", "delivery"],
-                "msg": "delivery point is outside the union's area "
-                f"(member outlines buffered by {buffer_km:g} km)",
-                "type": "outside_union",
-            }
-        )
     if errors:
         raise Unprocessable("the aid request is not valid", errors=errors)
 

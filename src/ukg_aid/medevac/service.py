@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock, union_area
+from ukg_aid import clock, placement
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.db.paging import fetch_page
@@ -22,7 +22,6 @@ from ukg_aid.medevac.schemas import (
     SceneRead,
     TimelineRead,
 )
-from ukg_aid.members.models import Member
 
 
 def to_read(m: MedevacMission) -> MissionRead:
@@ -72,20 +71,15 @@ def to_core(m: MedevacMission) -> Mission:
 
 
 async def _validate(session: AsyncSession, data: MissionCreate, buffer_km: float) -> None:
-    errors: list[dict[str, Any]] = []
-    if await session.get(Member, data.member_code) is None:
-        errors.append(
-            {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}
-        )
-    if not union_area.contains(data.scene.lat, data.scene.lon, buffer_km=buffer_km):
-        errors.append(
-            {
-                "loc": ["body", "scene"],
-                "msg": "scene is outside the union's area "
-                f"(member outlines buffered by {buffer_km:g} km)",
-                "type": "outside_union",
-            }
-        )
+    errors = await placement.member_and_point_errors(
+        session,
+        member_code=data.member_code,
+        lat=data.scene.lat,
+        lon=data.scene.lon,
+        field="scene",
+        what="scene",
+        buffer_km=buffer_km,
+    )
     if errors:
         raise Unprocessable("the medevac mission is not valid", errors=errors)
 
