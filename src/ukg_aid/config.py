@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     loading_minutes: float = Field(default=30.0, ge=0, le=600)
     osrm_url: str | None = None
     solver_time_limit_s: float = Field(default=20.0, gt=0, le=600)
+    medevac_time_limit_s: float = Field(default=10.0, gt=0, le=600)
     counterpart_factor: float = Field(default=0.8, gt=0, le=1.0)
 
     events_poll_seconds: float = Field(default=1.0, gt=0, le=60)

@@ -41,7 +41,14 @@ async def local_instance(seed_dir: Path) -> AsyncIterator[UkgClient]:
                     member_code=None,
                     expires_in_days=2,
                 )
-            app = create_app(Settings(database_url=url, seed_dir=seed_dir), database=db)
+            # Generous solver limits: a drill's report must not depend on how busy the machine is.
+            settings = Settings(
+                database_url=url,
+                seed_dir=seed_dir,
+                solver_time_limit_s=600,
+                medevac_time_limit_s=600,
+            )
+            app = create_app(settings, database=db)
             client = UkgClient.connect(
                 LOCAL_BASE_URL, issued.secret, transport=httpx.ASGITransport(app=app)
             )

@@ -189,7 +189,11 @@ class BatchOutcome:
 
 
 async def assign_pending(
-    session: AsyncSession, *, principal: Principal, at: datetime | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    at: datetime | None,
+    time_limit_s: float = 10.0,
 ) -> BatchOutcome:
     """Every pending mission in one optimization (core ``assign_batch``, off the event loop)."""
     when = clock.resolve_at(at)
@@ -205,6 +209,7 @@ async def assign_pending(
         ctx.preferences,
         member_parent=ctx.parents,
         offices=ctx.offices,
+        time_limit_s=time_limit_s,
     )
     result = await anyio.to_thread.run_sync(solve)
     missions = {m.id: m for m in pending}

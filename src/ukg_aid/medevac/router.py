@@ -112,10 +112,13 @@ async def missions_geojson(
     summary="Assign every pending mission in one optimization (ems, admin)",
 )
 async def assign_pending(
-    session: Session, principal: Ems, body: BatchBody | None = None
+    session: Session, principal: Ems, settings: SettingsDep, body: BatchBody | None = None
 ) -> BatchRead:
     outcome = await lifecycle.assign_pending(
-        session, principal=principal, at=body.at if body else None
+        session,
+        principal=principal,
+        at=body.at if body else None,
+        time_limit_s=settings.medevac_time_limit_s,
     )
     return BatchRead(
         status=outcome.status,
