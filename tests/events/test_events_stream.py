@@ -95,6 +95,8 @@ async def test_a_commit_in_another_worker_wakes_the_stream(live_db: Database) ->
                 s, name="desk", role=Role.desk, member_code="27100", expires_in_days=1
             )
         ).secret
+    async with live_db.transaction() as s:
+        start = await audit_service.last_event_id(s)
     settings = make_settings(live_db.url).model_copy(update={"events_poll_seconds": 60.0})
     listener, writer = (
         create_app(settings, database=live_db),
@@ -107,11 +109,13 @@ async def test_a_commit_in_another_worker_wakes_the_stream(live_db: Database) ->
         stream = asyncio.create_task(
             a.get(
                 "/api/v1/events",
-                params={"limit": 1},
+                # From a fixed id: should the write land before the stream subscribes, the
+                # stream's first read finds it and the test still holds.
+                params={"limit": 1, "after": start},
                 headers={"Authorization": f"Bearer {observer}"},
             )
         )
-        await asyncio.sleep(0.5)  # let the stream subscribe before the other worker writes
+        await asyncio.sleep(0.5)  # normally the stream is waiting on NOTIFY by now
         filed = await b.post(
             "/api/v1/aid-requests", json=REQUEST, headers={"Authorization": f"Bearer {desk}"}
         )
