@@ -3,13 +3,59 @@ several test folders have one)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 from ukg_aid.config import Settings
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "stockpiles"
+REPO = Path(__file__).resolve().parents[1]
+SEED_DIR = REPO / "data" / "stockpiles"
 
 
 def make_settings(url: str) -> Settings:
     """Settings for an app under test on ``url`` with the repository's seed data."""
     return Settings(database_url=url, seed_dir=SEED_DIR)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(database_url: str, *, workers: int = 1) -> Iterator[str]:
+    """``ukg-aid serve`` as a real process on 127.0.0.1 (loopback only); yields its base URL."""
+    port = _free_port()
+    env = os.environ | {"UKG_AID_DATABASE_URL": database_url, "UKG_AID_LOG_LEVEL": "warning"}
+    cli = Path(sys.executable).with_name("ukg-aid")
+    proc = subprocess.Popen(
+        [str(cli), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("ukg-aid serve did not start within 60 s") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)

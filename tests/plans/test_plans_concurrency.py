@@ -7,62 +7,26 @@ approve; the depot is never oversubscribed and no line gets more than it asked f
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
-from app_support import make_settings
+from app_support import make_settings, served
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture
 def two_workers(live_db: Database) -> Iterator[str]:
     """``ukg-aid serve --workers 2`` on the live database; yields its base URL."""
-    port = _free_port()
-    env = os.environ | {"UKG_AID_DATABASE_URL": live_db.url, "UKG_AID_LOG_LEVEL": "warning"}
-    cli = Path(sys.executable).with_name("ukg-aid")
-    proc = subprocess.Popen(
-        [str(cli), "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the two-worker server did not start within 60 s")
+    with served(live_db.url, workers=2) as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 async def _token(db: Database, role: Role, member: str | None = None) -> dict[str, str]:
