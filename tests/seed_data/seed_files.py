@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "stockpiles"
 OUTLINES = REPO / "src" / "ukg_aid" / "data" / "member_prefectures.geojson"
+ISLANDS = REPO / "src" / "ukg_aid" / "data" / "islands.geojson"
 
 Row = dict[str, str]
 
@@ -29,6 +30,11 @@ def read_rows(name: str) -> tuple[list[str], list[Row]]:
 
 
 def load_outlines() -> dict[str, BaseGeometry]:
-    """Prefecture code → outline (lon/lat), self-intersections repaired with buffer(0)."""
-    data = json.loads(OUTLINES.read_text(encoding="utf-8"))
-    return {str(f["properties"]["code"]): shape(f["geometry"]).buffer(0) for f in data["features"]}
+    """Prefecture code → outline (lon/lat), self-intersections repaired with buffer(0), with the
+    service's supplementary island outlines (Awaji, approximate) joined to their prefecture."""
+    outlines: dict[str, BaseGeometry] = {}
+    for path in (OUTLINES, ISLANDS):
+        for f in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            code, geom = str(f["properties"]["code"]), shape(f["geometry"]).buffer(0)
+            outlines[code] = outlines[code].union(geom) if code in outlines else geom
+    return outlines
