@@ -57,3 +57,10 @@ def test_medevac_summary_counts_and_minutes_from_the_call() -> None:
     assert fig["median_red_minutes_call_to_scene"] == 45.0
     # 09:00-12:00 is all daylight: 2 aircraft × 180 min; 180 busy minutes → 0.5
     assert fig["helicopter_utilization"] == 0.5
+
+
+def test_lines_left_with_nothing_count_only_items_others_received() -> None:
+    log = RunLog(policy="baseline")
+    log.line_fills = [("water", 1.0), ("water", 0.0), ("water", 0.5), ("tents", 0.0)]
+    # tents reached nobody: those lines say nothing about sharing, so they are not counted
+    assert metrics.lines_left_empty(log) == (1, 3)

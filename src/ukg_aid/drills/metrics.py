@@ -32,6 +32,14 @@ def lowest_member_fill(log: RunLog, hour: int) -> float | None:
     return min(rates) if rates else None
 
 
+def lines_left_empty(log: RunLog) -> tuple[int, int]:
+    """Request lines that got nothing, among lines of items that others did receive: SPEC §3's
+    "no desk is left with nothing while another gets everything". Returns (empty, counted)."""
+    received = {item for item, fill in log.line_fills if fill > 0}
+    counted = [fill for item, fill in log.line_fills if item in received]
+    return sum(1 for fill in counted if fill == 0), len(counted)
+
+
 def fill_at(log: RunLog, hour: int) -> float | None:
     """Overall fill rate at ``hour`` (None if the run was shorter)."""
     snaps = [s for s in log.snapshots if s.hour <= hour]
@@ -119,6 +127,8 @@ def summary(log: RunLog, start: datetime, hours: int) -> dict[str, Any]:
         "fill_rate_end": _round(fill_at(log, hours)),
         "lowest_member_fill_24h": _round(lowest_member_fill(log, 24)),
         "lowest_member_fill_end": _round(lowest_member_fill(log, hours)),
+        "lines_left_empty": lines_left_empty(log)[0],
+        "lines_counted": lines_left_empty(log)[1],
         "median_hours_to_first_delivery": median_with_unserved(list(first.values())),
         "hours_to_first_delivery": first,
         "members_without_delivery": sorted(m for m, h in first.items() if h is None),

@@ -52,3 +52,4 @@ class RunLog:
     missions: list[MissionOutcome] = field(default_factory=list)
     fleet_size: int = 0
     local_use: dict[str, int] = field(default_factory=dict)
+    line_fills: list[tuple[str, float]] = field(default_factory=list)  # (item, delivered/asked)

@@ -204,6 +204,7 @@ def markdown(report: dict[str, Any], charts: list[Path]) -> str:
         ("units requested", "requested_units", _fmt_num),
         ("units delivered", "delivered_units", _fmt_num),
         ("delivered haul (unit·km)", "delivered_haul_km_units", _fmt_num),
+        ("request lines left with nothing (of lines whose item others received)", "lines", None),
         ("plans approved / stale approvals", None, None),
     ]
     lines = [
@@ -216,7 +217,9 @@ def markdown(report: dict[str, Any], charts: list[Path]) -> str:
         "|---|" + "---|" * len(pols),
     ]
     for label, key, fmt in rows:
-        if key is None:
+        if key == "lines":
+            cells = [f"{v['lines_left_empty']} / {v['lines_counted']}" for v in pols.values()]
+        elif key is None:
             cells = [f"{v['plans_approved']} / {v['stale_approvals']}" for v in pols.values()]
         else:
             cells = [fmt(v[key]) for v in pols.values()]  # type: ignore[misc]

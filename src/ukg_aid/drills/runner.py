@@ -203,6 +203,9 @@ class DrillRunner:
 
     async def _finish(self) -> None:
         await self.air.finish(self.script.start + timedelta(hours=self.script.hours))
+        for req in await self.a.admin.requests():
+            for line in req.lines:
+                self.log.line_fills.append((line.item_code, line.delivered / line.quantity))
 
 
 def _priority(item_code: str) -> str:
