@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,9 @@ from ukg_aid.auth.principal import Principal
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.errors import Forbidden, Unauthorized
+from ukg_aid.schemas import Page
+
+T = TypeVar("T")
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -92,6 +95,10 @@ class Paging:
     ) -> None:
         self.limit = min(limit or settings.default_page_limit, settings.max_page_limit)
         self.offset = offset
+
+    def page(self, items: Sequence[T], total: int) -> Page[T]:
+        """The answer of a list route: ``items`` of this page and the paging that produced it."""
+        return Page(items=list(items), total=total, limit=self.limit, offset=self.offset)
 
 
 PagingDep = Annotated[Paging, Depends()]

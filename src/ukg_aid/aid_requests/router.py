@@ -60,12 +60,7 @@ async def list_requests(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[request_service.to_read(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([request_service.to_read(r) for r in rows], total)
 
 
 @router.get("/geojson", summary="Aid requests' delivery points as GeoJSON")

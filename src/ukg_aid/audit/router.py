@@ -41,12 +41,7 @@ async def list_audit_events(
         since=since and clock.resolve_at(since),
         until=until and clock.resolve_at(until),
     )
-    return Page(
-        items=[AuditEventRead.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([AuditEventRead.model_validate(r) for r in rows], total)
 
 
 events_router = APIRouter(tags=["events"])

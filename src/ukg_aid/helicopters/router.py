@@ -36,12 +36,7 @@ async def list_helicopters(
         session, member_code=member, status=heli_status, limit=paging.limit, offset=paging.offset
     )
     missions = await heli_service.active_missions(session)
-    return Page(
-        items=[heli_service.to_read(h, _mission_id(missions, h.id)) for h in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([heli_service.to_read(h, _mission_id(missions, h.id)) for h in rows], total)
 
 
 def _mission_id(missions: dict[int, MedevacMission], heli_id: int) -> int | None:
@@ -97,9 +92,4 @@ async def helicopter_history(
     rows, total = await heli_service.history(
         session, heli_id, limit=paging.limit, offset=paging.offset
     )
-    return Page(
-        items=[StatusChangeRead.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([StatusChangeRead.model_validate(r) for r in rows], total)

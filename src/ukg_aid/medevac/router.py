@@ -80,12 +80,7 @@ async def list_missions(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[mission_service.to_read(m) for m in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([mission_service.to_read(m) for m in rows], total)
 
 
 @router.get("/geojson", summary="Medevac scenes as GeoJSON points")

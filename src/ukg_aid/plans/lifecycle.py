@@ -21,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.aid_requests import service as request_service
-from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, RequestStatus
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.errors import Conflict, NotFound, StaleAllocations
+from ukg_aid.members.service import OPEN_STATUSES
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
 from ukg_aid.plans.schemas import AllocationRead
@@ -126,11 +127,7 @@ async def approve(
     requests = await _lock_requests(session, {a.request_id for a in plan.allocations})
     stock = await _lock_stock(session, {(a.depot_id, a.item_code) for a in plan.allocations})
     lines = await _lock_lines(session, {a.line_id for a in plan.allocations})
-    open_ids = {
-        i
-        for i, r in requests.items()
-        if r.status in (RequestStatus.open, RequestStatus.partially_fulfilled)
-    }
+    open_ids = {i for i, r in requests.items() if r.status in OPEN_STATUSES}
     stale = _stale(plan, stock, lines, open_ids)
     if stale:
         raise StaleAllocations(

@@ -61,12 +61,7 @@ async def list_plans(
     rows, total = await plan_service.list_plans(
         session, status=plan_status, limit=paging.limit, offset=paging.offset
     )
-    return Page(
-        items=[plan_service.to_summary(p) for p in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([plan_service.to_summary(p) for p in rows], total)
 
 
 @router.get("/plans/{plan_id}", summary="One plan with allocations, unmet needs and solver facts")
@@ -144,12 +139,7 @@ async def list_allocations(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[AllocationRead.model_validate(a) for a in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([AllocationRead.model_validate(a) for a in rows], total)
 
 
 @router.post(

@@ -41,12 +41,7 @@ async def list_depots(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(
-        items=[DepotRead.model_validate(d) for d in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([DepotRead.model_validate(d) for d in rows], total)
 
 
 @router.get("/depots/geojson", summary="Depots as a GeoJSON FeatureCollection")
@@ -119,7 +114,7 @@ async def list_stock(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return Page(items=rows, total=total, limit=paging.limit, offset=paging.offset)
+    return paging.page(rows, total)
 
 
 @router.put(
@@ -177,9 +172,4 @@ async def stock_ledger(
     rows, total = await stock_service.ledger(
         session, depot_id=depot_id, item_code=item, limit=paging.limit, offset=paging.offset
     )
-    return Page(
-        items=[LedgerRead.model_validate(r) for r in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
+    return paging.page([LedgerRead.model_validate(r) for r in rows], total)
