@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
@@ -36,12 +36,18 @@ StockKey = tuple[int, str]
 
 
 async def _lock_stock(session: AsyncSession, keys: set[StockKey]) -> dict[StockKey, Stock]:
-    rows: dict[StockKey, Stock] = {}
-    for depot_id, item_code in sorted(keys):
-        stock = await stock_service.lock_stock(session, depot_id, item_code)
-        if stock is not None:
-            rows[(depot_id, item_code)] = stock
-    return rows
+    """The stock rows, locked in (depot_id, item_code) order in one query (rows are locked as
+    the sorted scan returns them, so every caller takes them in the same order)."""
+    if not keys:
+        return {}
+    rows = await session.scalars(
+        select(Stock)
+        .where(tuple_(Stock.depot_id, Stock.item_code).in_(sorted(keys)))
+        .order_by(Stock.depot_id, Stock.item_code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {(row.depot_id, row.item_code): row for row in rows}
 
 
 async def _lock_lines(session: AsyncSession, ids: set[int]) -> dict[int, AidRequestLine]:
