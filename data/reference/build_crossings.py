@@ -40,17 +40,30 @@ MASK = RoaringLandmask.new()
 #        bearings to search)
 BRIDGES = {
     "akashi-kaikyo": (
-        "明石海峡大橋", "Akashi Kaikyō Bridge", 34.61694, 135.02111, (960, 1991, 960),
-        ("神戸市垂水区東舞子町 (Honshu)", 28100), ("淡路市岩屋 (松帆, Awaji)", 28),
+        "明石海峡大橋",
+        "Akashi Kaikyō Bridge",
+        34.61694,
+        135.02111,
+        (960, 1991, 960),
+        ("神戸市垂水区東舞子町 (Honshu)", 28100),
+        ("淡路市岩屋 (松帆, Awaji)", 28),
         range(0, 180, 1),
     ),
     "onaruto": (
-        "大鳴門橋", "Ōnaruto Bridge", 34.23861, 134.65139, (93, 330, 876, 330),
-        ("南あわじ市福良丙 (門崎, Awaji)", 28), ("鳴門市鳴門町土佐泊浦 (大毛島孫崎, Shikoku side)", 36),
+        "大鳴門橋",
+        "Ōnaruto Bridge",
+        34.23861,
+        134.65139,
+        (93, 330, 876, 330),
+        ("南あわじ市福良丙 (門崎, Awaji)", 28),
+        ("鳴門市鳴門町土佐泊浦 (大毛島孫崎, Shikoku side)", 36),
         range(0, 180, 1),
     ),
 }
 KM_PER_DEG_LAT = 110.574
+
+
+CONFIDENCE = "low (estimate, ±300 m: derived axis, see build_crossings.py)"
 
 
 def _land(lat: float, lon: float) -> bool:
@@ -99,8 +112,11 @@ def _landmask_polygons() -> dict[str, object]:
     xx, yy = np.meshgrid(lons, lats)
     m = MASK.contains_many(xx.ravel().astype(float), yy.ravel().astype(float))
     cells = [
-        box(x - step / 2, y - step / 2, x + step / 2, y + step / 2).buffer(step * 0.02, join_style=2)
-        for x, y, ok in zip(xx.ravel(), yy.ravel(), m) if ok
+        box(x - step / 2, y - step / 2, x + step / 2, y + step / 2).buffer(
+            step * 0.02, join_style=2
+        )
+        for x, y, ok in zip(xx.ravel(), yy.ravel(), m, strict=True)
+        if ok
     ]
     union = unary_union(cells).buffer(-step * 0.02, join_style=2)
     parts = list(getattr(union, "geoms", [union]))
@@ -109,7 +125,9 @@ def _landmask_polygons() -> dict[str, object]:
     naruto = naruto.intersection(box(134.55, 34.13, 134.70, 34.25)).difference(awaji)
     return {
         "Awaji Island (淡路島)": awaji.simplify(0.0005),
-        "Naruto side (大毛島・鳴門, clipped 134.55–134.70 E, 34.13–34.25 N)": naruto.simplify(0.0005),
+        "Naruto side (大毛島・鳴門, clipped 134.55–134.70 E, 34.13–34.25 N)": naruto.simplify(
+            0.0005
+        ),
     }
 
 
@@ -124,31 +142,47 @@ def main() -> None:
         to_a = (sum(spans[:main_idx]) + spans[main_idx] / 2) / 1000
         to_b = total - to_a
         for label, end, dist, shore, brg in (
-            ("A", end_a, to_a, shore_a, bearing), ("B", end_b, to_b, shore_b, bearing + 180)
+            ("A", end_a, to_a, shore_a, bearing),
+            ("B", end_b, to_b, shore_b, bearing + 180),
         ):
             d = max(dist, shore + 0.1)  # at least 100 m inland of the landmask shore
             lat, lon = _at(lat0, lon0, brg, d)
             p = Point(lon, lat)
             inside = [n for n, g in outlines.items() if g.contains(p)]  # type: ignore[attr-defined]
-            rows.append({
-                "crossing": key, "name_ja": ja, "name_en": en, "end": label,
-                "locality_ja": end[0], "member_code": end[1],
-                "lat": round(lat, 5), "lon": round(lon, 5),
-                "axis_bearing_deg": brg % 360, "dist_from_centre_km": round(d, 3),
-                "shore_from_centre_km": round(shore, 3),
-                "on_land_landmask": _land(lat, lon),
-                "inside_shipped_outlines": ";".join(inside) or "NONE",
-                "length_m": int(total * 1000),
-                "coord_confidence": "low (estimate, ±300 m: derived axis, see build_crossings.py)",
-            })
+            rows.append(
+                {
+                    "crossing": key,
+                    "name_ja": ja,
+                    "name_en": en,
+                    "end": label,
+                    "locality_ja": end[0],
+                    "member_code": end[1],
+                    "lat": round(lat, 5),
+                    "lon": round(lon, 5),
+                    "axis_bearing_deg": brg % 360,
+                    "dist_from_centre_km": round(d, 3),
+                    "shore_from_centre_km": round(shore, 3),
+                    "on_land_landmask": _land(lat, lon),
+                    "inside_shipped_outlines": ";".join(inside) or "NONE",
+                    "length_m": int(total * 1000),
+                    "coord_confidence": CONFIDENCE,
+                }
+            )
     with (HERE / "crossings.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     feats = [
-        {"type": "Feature", "properties": {"name": n, "source": "PyPI roaring-landmask 0.11.0 "
-         "(GSHHG, LGPL; OpenStreetMap, © OpenStreetMap contributors, ODbL); 0.001° grid, "
-         "simplified 0.0005°"}, "geometry": mapping(g)}
+        {
+            "type": "Feature",
+            "properties": {
+                "name": n,
+                "source": "PyPI roaring-landmask 0.11.0 "
+                "(GSHHG, LGPL; OpenStreetMap, © OpenStreetMap contributors, ODbL); 0.001° grid, "
+                "simplified 0.0005°",
+            },
+            "geometry": mapping(g),
+        }
         for n, g in _landmask_polygons().items()
     ]
     (HERE / "crossings_landmask.geojson").write_text(

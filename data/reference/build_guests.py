@@ -23,8 +23,16 @@ HERE = Path(__file__).resolve().parent
 # YutoKamei/dstokuron_kamei data/municipality_population_2020.csv — the same basis as
 # /work/shared/reference/municipalities.csv.
 POPULATION_2020 = {
-    "17": 1133294, "17202": 50336, "17204": 24633, "17205": 12934, "17461": 7897,
-    "17463": 15693, "17384": 18641, "03": 1211206, "04": 2303487, "07": 1834198,
+    "17": 1133294,
+    "17202": 50336,
+    "17204": 24633,
+    "17205": 12934,
+    "17461": 7897,
+    "17463": 15693,
+    "17384": 18641,
+    "03": 1211206,
+    "04": 2303487,
+    "07": 1834198,
 }
 
 # Prefectural office points: the list of prefectural-office coordinates carried by many public
@@ -40,10 +48,19 @@ PREF_OFFICES = {
 # Municipalities: English is a Hepburn romanisation of japancode's kana by the researcher.
 MUNICIPALITIES = {
     "17205": ("Suzu City", "noto-2024: Kansai counterpart (Hyogo, Kobe)"),
-    "17204": ("Wajima City", "noto-2024: Kansai counterpart (Osaka Pref., Osaka City, Sakai, Tokushima)"),
+    "17204": (
+        "Wajima City",
+        "noto-2024: Kansai counterpart (Osaka Pref., Osaka City, Sakai, Tokushima)",
+    ),
     "17202": ("Nanao City", "noto-2024: Kansai counterpart (Kyoto Pref., Kyoto City)"),
-    "17461": ("Anamizu Town", "noto-2024: northern Noto municipality; NO union counterpart found in the sources"),
-    "17463": ("Noto Town", "noto-2024: northern Noto municipality; NO union counterpart found in the sources"),
+    "17461": (
+        "Anamizu Town",
+        "noto-2024: northern Noto municipality; NO union counterpart found in the sources",
+    ),
+    "17463": (
+        "Noto Town",
+        "noto-2024: northern Noto municipality; NO union counterpart found in the sources",
+    ),
     "17384": ("Shika Town", "noto-2024: intensity 7 site (志賀町香能), NO union counterpart found"),
 }
 PREF_ROLE = {
@@ -53,10 +70,24 @@ PREF_ROLE = {
     "07": "tohoku-2011: Kansai counterpart (Kyoto, Shiga)",
 }
 COLUMNS = [
-    "code", "kind", "pref_code", "name_ja", "name_en", "name_en_basis", "office_name_ja",
-    "office_lat", "office_lon", "office_source", "population", "population_basis", "role",
+    "code",
+    "kind",
+    "pref_code",
+    "name_ja",
+    "name_en",
+    "name_en_basis",
+    "office_name_ja",
+    "office_lat",
+    "office_lon",
+    "office_source",
+    "population",
+    "population_basis",
+    "role",
 ]
 POP_BASIS = "2020 census preliminary count (e-Stat statsData 0003433219)"
+
+
+OFFICE_SOURCE = "PyPI japancode 0.1.0 data/municipalities.json (code4fukui/localgovjp, CC0)"
 
 
 def _japancode_municipalities() -> dict[str, dict[str, object]]:
@@ -70,24 +101,44 @@ def build() -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for code, (name_ja, office, name_en, lat, lon) in PREF_OFFICES.items():
-        writer.writerow({
-            "code": code, "kind": "prefecture", "pref_code": code, "name_ja": name_ja,
-            "name_en": name_en, "name_en_basis": "japancode pref_en", "office_name_ja": office,
-            "office_lat": lat, "office_lon": lon,
-            "office_source": "public prefectural-office coordinate list (see build_guests.py)",
-            "population": POPULATION_2020[code], "population_basis": POP_BASIS,
-            "role": PREF_ROLE[code],
-        })
+        writer.writerow(
+            {
+                "code": code,
+                "kind": "prefecture",
+                "pref_code": code,
+                "name_ja": name_ja,
+                "name_en": name_en,
+                "name_en_basis": "japancode pref_en",
+                "office_name_ja": office,
+                "office_lat": lat,
+                "office_lon": lon,
+                "office_source": "public prefectural-office coordinate list (see build_guests.py)",
+                "population": POPULATION_2020[code],
+                "population_basis": POP_BASIS,
+                "role": PREF_ROLE[code],
+            }
+        )
     for code, (name_en, role) in MUNICIPALITIES.items():
         m = munis[code]
-        writer.writerow({
-            "code": code, "kind": "municipality", "pref_code": code[:2], "name_ja": m["city"],
-            "name_en": name_en, "name_en_basis": f"romanised from japancode kana {m['citykana']}",
-            "office_name_ja": f"{m['city']}役所" if str(m["city"]).endswith("市") else f"{m['city']}役場",
-            "office_lat": round(float(m["lat"]), 6), "office_lon": round(float(m["lng"]), 6),
-            "office_source": "PyPI japancode 0.1.0 data/municipalities.json (code4fukui/localgovjp, CC0)",
-            "population": POPULATION_2020[code], "population_basis": POP_BASIS, "role": role,
-        })
+        writer.writerow(
+            {
+                "code": code,
+                "kind": "municipality",
+                "pref_code": code[:2],
+                "name_ja": m["city"],
+                "name_en": name_en,
+                "name_en_basis": f"romanised from japancode kana {m['citykana']}",
+                "office_name_ja": f"{m['city']}役所"
+                if str(m["city"]).endswith("市")
+                else f"{m['city']}役場",
+                "office_lat": round(float(m["lat"]), 6),
+                "office_lon": round(float(m["lng"]), 6),
+                "office_source": OFFICE_SOURCE,
+                "population": POPULATION_2020[code],
+                "population_basis": POP_BASIS,
+                "role": role,
+            }
+        )
     return out.getvalue()
 
 

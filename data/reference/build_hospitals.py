@@ -25,9 +25,24 @@ MUNICIPALITIES = ROOT / "src" / "ukg_aid" / "quake" / "data" / "municipalities.c
 DESIGNATED_CITIES = {"26100", "27100", "27140", "28100"}
 
 OUT_COLUMNS = [
-    "key", "member_code", "pref_code", "municipality_code", "municipality_ja", "name_ja",
-    "name_en", "name_en_basis", "kind", "designation_source", "heliport", "heliport_source",
-    "lat", "lon", "coord_method", "coord_confidence", "heli_base_id", "note",
+    "key",
+    "member_code",
+    "pref_code",
+    "municipality_code",
+    "municipality_ja",
+    "name_ja",
+    "name_en",
+    "name_en_basis",
+    "kind",
+    "designation_source",
+    "heliport",
+    "heliport_source",
+    "lat",
+    "lon",
+    "coord_method",
+    "coord_confidence",
+    "heli_base_id",
+    "note",
 ]
 
 
