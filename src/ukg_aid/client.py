@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from ukg_aid.aid_requests.schemas import AidRequestRead
 from ukg_aid.auth.schemas import TokenIssued
@@ -114,11 +114,11 @@ class UkgClient:
                 return rows
 
     # -- reference data --------------------------------------------------------------------
-    async def members(self) -> list[MemberRead]:
-        return TypeAdapter(list[MemberRead]).validate_python(await self.call("GET", "/members"))
+    async def members(self, kind: str | None = None) -> list[MemberRead]:
+        return await self._all("/members", MemberRead, kind=kind)
 
-    async def items(self) -> list[ItemRead]:
-        return TypeAdapter(list[ItemRead]).validate_python(await self.call("GET", "/items"))
+    async def items(self, category: str | None = None) -> list[ItemRead]:
+        return await self._all("/items", ItemRead, category=category)
 
     async def depots(self, member: str | None = None) -> list[DepotRead]:
         return await self._all("/depots", DepotRead, member=member)
