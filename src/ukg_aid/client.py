@@ -25,7 +25,7 @@ from ukg_aid.catalog.schemas import ItemRead
 from ukg_aid.helicopters.schemas import HelicopterRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
-from ukg_aid.plans.schemas import AllocationRead, PlanRead
+from ukg_aid.plans.schemas import AllocationRow, PlanRead
 from ukg_aid.stockpiles.schemas import DepotRead, StockRead
 
 M = TypeVar("M", bound=BaseModel)
@@ -192,14 +192,14 @@ class UkgClient:
         data = await self.call("POST", f"/plans/{plan_id}/{action}", json=_at(at))
         return PlanRead.model_validate(data)
 
-    async def allocations(self, **filters: Any) -> list[AllocationRead]:
-        return await self._all("/allocations", AllocationRead, **filters)
+    async def allocations(self, **filters: Any) -> list[AllocationRow]:
+        return await self._all("/allocations", AllocationRow, **filters)
 
     async def allocation_action(
         self, allocation_id: int, action: str, at: datetime | None = None
-    ) -> AllocationRead:
+    ) -> AllocationRow:
         data = await self.call("POST", f"/allocations/{allocation_id}/{action}", json=_at(at))
-        return AllocationRead.model_validate(data)
+        return AllocationRow.model_validate(data)
 
     # -- helicopters and medevac -----------------------------------------------------------
     async def helicopters(self) -> list[HelicopterRead]:

@@ -18,7 +18,7 @@ from ukg_aid.client import ConflictError, UkgClient
 from ukg_aid.drills import air
 from ukg_aid.drills.observations import Delivery, RunLog, Snapshot
 from ukg_aid.drills.script import PRIORITY, DrillScript, RequestWave, split
-from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.plans.schemas import AllocationRow
 
 STRICKEN_LIFT_SHARE = 0.5
 """When at least this share of the union has filed, the coordinator lets stricken members supply
@@ -175,7 +175,7 @@ class DrillRunner:
             )
             self._record_delivery(alloc, filed[alloc.request_id])
 
-    def _record_delivery(self, alloc: AllocationRead, filed_at: datetime) -> None:
+    def _record_delivery(self, alloc: AllocationRow, filed_at: datetime) -> None:
         assert alloc.expected_at is not None
         self.log.deliveries.append(
             Delivery(
