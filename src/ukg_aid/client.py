@@ -26,7 +26,7 @@ from ukg_aid.helicopters.schemas import HelicopterRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.plans.schemas import AllocationRow, PlanRead
-from ukg_aid.stockpiles.schemas import DepotRead, StockRead
+from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -88,6 +88,19 @@ class UkgClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One request; returns the decoded JSON or raises :class:`ApiError`."""
+        resp = await self.request(method, path, json=json, params=params, headers=headers)
+        return resp.json()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request; returns the response (any body type) or raises :class:`ApiError`."""
         all_headers = dict(headers or {})
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
@@ -100,7 +113,7 @@ class UkgClient:
             raise (ConflictError if resp.status_code == 409 else ApiError)(
                 resp.status_code, problem
             )
-        return resp.json()
+        return resp
 
     async def _all(self, path: str, model: type[M], **params: Any) -> list[M]:
         """Every row of a paged list."""
@@ -131,6 +144,29 @@ class UkgClient:
 
     async def stock(self, member: str | None = None, item: str | None = None) -> list[StockRead]:
         return await self._all("/stock", StockRead, member=member, item=item)
+
+    async def export_stock(self, member: str | None = None, depot_id: int | None = None) -> str:
+        """The stock CSV (UTF-8 text, BOM included, as Excel wants it)."""
+        resp = await self.request(
+            "GET", "/stock/export", params={"member": member, "depot_id": depot_id}
+        )
+        return resp.content.decode("utf-8")
+
+    async def import_stock(
+        self,
+        csv_text: str,
+        reason: str,
+        *,
+        dry_run: bool = True,
+        key: str | None = None,
+        at: datetime | None = None,
+    ) -> StockImportResult:
+        """Preview (default) or apply a stock CSV; a bad file raises ApiError 422 listing
+        every bad line in ``problem["errors"]``."""
+        body = {"csv": csv_text, "reason": reason, "dry_run": dry_run, **_at(at)}
+        headers = {"Idempotency-Key": key} if key else None
+        data = await self.call("POST", "/stock/import", json=body, headers=headers)
+        return StockImportResult.model_validate(data)
 
     async def create_token(
         self, name: str, role: str, member_code: str | None = None, expires_in_days: int = 2
