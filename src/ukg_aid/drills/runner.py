@@ -136,7 +136,8 @@ class DrillRunner:
                 },
             )
             need[row.item_code] -= take
-            self.log.local_use[row.item_code] = self.log.local_use.get(row.item_code, 0) + take
+            used = self.log.local_use.setdefault(wave.member_code, {})
+            used[row.item_code] = used.get(row.item_code, 0) + take
         return need
 
     async def _plan(self, now: datetime) -> None:
