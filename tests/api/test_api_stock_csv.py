@@ -281,6 +281,12 @@ async def test_encodings_bom_and_shift_jis(client: httpx.AsyncClient, tokens) ->
     assert "Shift-JIS" in body["errors"][0]["msg"] and body["errors"][0]["line"] == 2
     utf16 = text.encode("utf-16-le").decode("utf-8", errors="replace")
     assert_problem(await _import(client, desk, utf16, dry_run=True), 422)
+    # A lone surrogate escaped in JSON cannot be stored as UTF-8: a 422, never a 500.
+    raw = '{"csv": "depot_id,item_code,on_hand\\n1,wa\\ud800ter,5\\n", "reason": "x"}'
+    resp = await client.post(
+        IMPORT, content=raw, headers=desk | {"Content-Type": "application/json"}
+    )
+    assert assert_problem(resp, 422)["errors"]
 
 
 async def test_five_thousand_rows_at_most(client: httpx.AsyncClient, tokens) -> None:

@@ -84,3 +84,16 @@ def test_render_has_bom_crlf_and_defuses_formulas() -> None:
     assert row["on_hand"] == "5"
     rows, errors = csv_format.parse(text)
     assert (rows, errors) == ([CsvRow(2, 1, "water", 5, 1)], [])
+
+
+def test_hostile_cells_get_short_clear_errors() -> None:
+    header = "depot_id,item_code,on_hand\n"
+    huge = "9" * 6000  # int() of this many digits raises; must be a row error, not a crash
+    rows, errors = csv_format.parse(header + f"1,water,{huge}\n2,{'x' * 500},oops\n")
+    assert rows == [] and [(e.line, e.type) for e in errors] == [
+        (2, "too_large"),
+        (3, "not_integer"),
+    ]
+    assert all(len(e.msg) < 120 for e in errors)
+    assert _types(header + "1,wa\ud800ter,5\n") == [(2, None, "encoding")]
+    assert _types(header + "1,water," + "x" * 200_000 + "\n") == [(2, None, "csv")]

@@ -40,6 +40,7 @@ EXPORT_COLUMNS = (
 REQUIRED = ("depot_id", "item_code", "on_hand")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGITS = re.compile(r"[0-9]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,11 @@ class CsvError:
         }
 
 
+def short(text: str, limit: int = 40) -> str:
+    """A cell as quoted back in an error: long values cut (a message must stay readable)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
@@ -94,6 +100,8 @@ UTF_16 = (
     "'Unicode text'); save it as 'CSV UTF-8 (comma delimited)' and import it again"
 )
 
+SURROGATE = "this line holds a broken character (a lone UTF-16 surrogate); retype or re-save it"
+
 
 def encoding_errors(text: str) -> list[CsvError]:
     """Lines holding U+FFFD (bytes that were not UTF-8 when the file was read) or NUL."""
@@ -103,6 +111,8 @@ def encoding_errors(text: str) -> list[CsvError]:
             errors.append(CsvError(number, None, SHIFT_JIS, "encoding"))
         elif "\x00" in line:
             errors.append(CsvError(number, None, UTF_16, "encoding"))
+        elif not line.isascii() and _SURROGATE.search(line):
+            errors.append(CsvError(number, None, SURROGATE, "encoding"))
     return errors
 
 
@@ -115,8 +125,8 @@ def _header(cells: list[str], line: int) -> tuple[dict[str, int], list[CsvError]
     for i, name in enumerate(names):
         if name and name not in EXPORT_COLUMNS:
             known = ", ".join(EXPORT_COLUMNS)
-            msg = f"unknown column '{cells[i].strip()}'; the columns are: {known}"
-            errors.append(CsvError(line, cells[i].strip(), msg, "unknown_column"))
+            msg = f"unknown column '{short(cells[i].strip())}'; the columns are: {known}"
+            errors.append(CsvError(line, short(cells[i].strip()), msg, "unknown_column"))
         elif name and names.index(name) != i:
             errors.append(CsvError(line, name, f"column '{name}' appears twice", "duplicate"))
     for name in REQUIRED:
@@ -129,13 +139,13 @@ def _number(raw: str, column: str, line: int) -> tuple[int | None, CsvError | No
     """A whole number ≥ 0 (full-width digits accepted: they are what IMEs type)."""
     value = unicodedata.normalize("NFKC", raw).strip()
     if _DIGITS.fullmatch(value):
-        number = int(value)
-        if number <= MAX_VALUE:
-            return number, None
-        return None, CsvError(line, column, f"{value} is larger than {MAX_VALUE:,}", "too_large")
+        if len(value) <= len(str(MAX_VALUE)) and int(value) <= MAX_VALUE:
+            return int(value), None
+        msg = f"{short(value)} is larger than {MAX_VALUE:,}"
+        return None, CsvError(line, column, msg, "too_large")
     if value.startswith("-") and _DIGITS.fullmatch(value[1:]):
         return None, CsvError(line, column, f"{value} is negative", "negative")
-    msg = f"'{raw}' is not a whole number (write digits only, e.g. 1200)"
+    msg = f"'{short(raw)}' is not a whole number (write digits only, e.g. 1200)"
     return None, CsvError(line, column, msg, "not_integer")
 
 

@@ -119,7 +119,7 @@ def _check(row: CsvRow, known: _Known, principal: Principal) -> CsvError | None:
         )
         return CsvError(row.line, "depot_id", msg, "wrong_member")
     if row.item_code not in known.items:
-        msg = f"item '{row.item_code}' is not in the catalog"
+        msg = f"item '{csv_format.short(row.item_code)}' is not in the catalog"
         return CsvError(row.line, "item_code", msg, "unknown_item")
     stock = known.stock.get((row.depot_id, row.item_code))
     reserved = stock.reserved if stock else 0
@@ -147,7 +147,8 @@ def _errors(rows: list[CsvRow], known: _Known, principal: Principal) -> list[Csv
     for row in rows:
         key = (row.depot_id, row.item_code)
         if key in first:
-            msg = f"depot {row.depot_id} × '{row.item_code}' is already on line {first[key]}"
+            item = csv_format.short(row.item_code)
+            msg = f"depot {row.depot_id} × '{item}' is already on line {first[key]}"
             errors.append(CsvError(row.line, "item_code", msg, "duplicate"))
             continue
         first[key] = row.line
