@@ -26,6 +26,7 @@ from ukg_aid.helicopters.schemas import HelicopterRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.plans.schemas import AllocationRow, PlanRead
+from ukg_aid.reports.schemas import SituationReport
 from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
 
 M = TypeVar("M", bound=BaseModel)
@@ -236,6 +237,10 @@ class UkgClient:
     ) -> AllocationRow:
         data = await self.call("POST", f"/allocations/{allocation_id}/{action}", json=_at(at))
         return AllocationRow.model_validate(data)
+
+    async def situation(self) -> SituationReport:
+        """The situation report: per member requested → delivered, unmet needs, plans."""
+        return SituationReport.model_validate(await self.call("GET", "/reports/situation"))
 
     # -- helicopters and medevac -----------------------------------------------------------
     async def helicopters(self) -> list[HelicopterRead]:

@@ -185,3 +185,12 @@ def test_ahead_judges_only_figures_with_one_meaning() -> None:
     assert compare.ahead(hours, {hours.key: 3.0}, {hours.key: 2.5}) == "baseline"
     asked = next(f for f in compare.FIGURES if f.key == "requested_units")
     assert compare.ahead(asked, {asked.key: 1}, {asked.key: 9}) is None
+
+
+def test_differences_below_what_is_printed_or_the_haul_tolerance_are_no_lead() -> None:
+    fill = next(f for f in compare.FIGURES if f.key == "fill_rate_end")
+    assert compare.ahead(fill, {fill.key: 0.26501}, {fill.key: 0.26499}) == "equal"
+    assert compare.ahead(fill, {fill.key: 0.265}, {fill.key: 0.266}) == "baseline"
+    haul = next(f for f in compare.FIGURES if f.key == "delivered_haul_km_units")
+    assert compare.ahead(haul, {haul.key: 518_440_322}, {haul.key: 518_437_241}) == "equal"
+    assert compare.ahead(haul, {haul.key: 133_632_886}, {haul.key: 126_543_592}) == "baseline"

@@ -14,6 +14,7 @@ import pytest
 
 from app_support import StatementCounter
 from ukg_aid.auth.models import Role
+from ukg_aid.client import UkgClient
 from ukg_aid.clock import JST
 from ukg_aid.db import Database
 
@@ -178,7 +179,10 @@ async def test_every_reader_may_read_it_in_a_few_statements(
 
 
 async def test_an_empty_union_reports_zeros(client: httpx.AsyncClient, tokens) -> None:
-    report = (await client.get(URL, headers=await tokens.headers(Role.observer))).json()
+    headers = await tokens.headers(Role.observer)
+    report = (await client.get(URL, headers=headers)).json()
+    typed = await UkgClient(client, headers["Authorization"].removeprefix("Bearer ")).situation()
+    assert typed.totals.requested == 0 and typed.plans.proposed == 0
     assert report["members"] == [] and report["unmet"] == []
     assert report["totals"]["fill_rate"] is None and report["totals"]["requested"] == 0
     assert set(report["plans"].values()) == {0}

@@ -21,6 +21,7 @@ class Figure:
     why: str | None = None  # message key explaining a baseline lead
     kind: str = "num"  # how to print: num | pct, or "of" (value / the ``total`` figure)
     total: Callable[[Figures], float | None] | None = None
+    rel_tol: float = 0.0  # differences within this share of the larger value count as equal
 
 
 def _get(name: str) -> Callable[[Figures], float | None]:
@@ -50,7 +51,10 @@ SUPPLY = (
     Figure("local_use_units", _get("local_use_units"), None),
     Figure("requested_units", _get("requested_units"), None),
     Figure("delivered_units", _get("delivered_units"), True, "why.delivered"),
-    Figure("delivered_haul_km_units", _get("delivered_haul_km_units"), False, "why.haul"),
+    # SPEC §3 holds the haul to 0.5 %: a smaller difference is no lead either way.
+    Figure(
+        "delivered_haul_km_units", _get("delivered_haul_km_units"), False, "why.haul", rel_tol=0.005
+    ),
     Figure(
         "lines_left_empty",
         _get("lines_left_empty"),
@@ -82,7 +86,10 @@ def ahead(figure: Figure, optimized: Figures, baseline: Figures) -> str | None:
     if a is None or b is None:
         # A figure the drill never reached (no median, no fill) loses to one it reached.
         return "baseline" if a is None else "optimized"
-    if abs(a - b) < 1e-9:
+    # Compared as printed (rates to 0.1 point, hours and minutes to 0.1), never closer.
+    digits = 3 if figure.kind == "pct" else 1
+    a, b = round(a, digits), round(b, digits)
+    if abs(a - b) <= max(1e-9, figure.rel_tol * max(abs(a), abs(b))):
         return "equal"
     return "optimized" if (a > b) == figure.higher_is_better else "baseline"
 
