@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt bench fuzz install dev clean
+.PHONY: run test lint fmt bench fuzz drill-docs install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ fmt: $(STAMP)
 bench: $(STAMP)  ## benchmarks against baselines measured in the same run
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
+
+drill-docs: $(STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
+	$(BIN)/python bench/drill_figures.py
 
 fuzz: $(STAMP)  ## schemathesis against the OpenAPI spec (long)
 	$(BIN)/pip install --quiet -e '.[dev,fuzz]'
