@@ -16,7 +16,7 @@ async def test_drill_drives_a_training_deployment_over_http(live_db: Database) -
         admin = await auth_service.create_token(
             s, name="trainer", role=Role.admin, member_code=None, expires_in_days=1
         )
-    with served(live_db.url) as url:
+    with served(live_db.url, env={"UKG_AID_CLOCK": "simulated"}) as url:
         opts = DrillOptions(
             scenario="hyogo-nanbu-1995",
             seed=3,

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from ukg_aid import clock, matching
+from ukg_aid import matching
 from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
@@ -106,14 +107,20 @@ async def solve(
 
 
 async def create_plan(
-    session: AsyncSession, *, principal: Principal, data: PlanCreate, settings: Settings
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: PlanCreate,
+    settings: Settings,
+    clock: Clock,
 ) -> DispatchPlan:
-    at = clock.resolve_at(data.at)
+    at = clock.resolve(data.at)
     problem = await loading.build_problem(
         session,
         settings=settings,
         request_ids=data.request_ids,
         include_stricken_suppliers=data.include_stricken_suppliers,
+        as_of=at,
     )
     result = await solve(problem, settings, data.policy)
     request_ids = sorted({line.request_id for line in problem.lines})

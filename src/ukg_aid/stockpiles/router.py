@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import Page
 from ukg_aid.stockpiles import depots as depot_service
@@ -70,11 +70,15 @@ async def depots_geojson(
     response_model=DepotRead,
 )
 async def create_depot(
-    body: DepotCreate, session: Session, principal: DeskOrAdmin, idem: IdempotencyDep
+    body: DepotCreate,
+    session: Session,
+    principal: DeskOrAdmin,
+    idem: IdempotencyDep,
+    clock: ClockDep,
 ) -> DepotRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    depot = await depot_service.create_depot(session, principal=principal, data=body)
+    depot = await depot_service.create_depot(session, principal=principal, data=body, clock=clock)
     out = DepotRead.model_validate(depot)
     await idem.remember(status.HTTP_201_CREATED, out)
     return out
@@ -89,10 +93,10 @@ async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
     "/depots/{depot_id}", summary="Change a depot's status or details (the owning desk, or admin)"
 )
 async def update_depot(
-    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin
+    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin, clock: ClockDep
 ) -> DepotRead:
     depot = await depot_service.update_depot(
-        session, principal=principal, depot_id=depot_id, data=body
+        session, principal=principal, depot_id=depot_id, data=body, clock=clock
     )
     return DepotRead.model_validate(depot)
 
@@ -129,9 +133,15 @@ async def set_stock(
     session: Session,
     principal: DeskOrAdmin,
     response: Response,
+    clock: ClockDep,
 ) -> StockRead:
     row, created = await stock_service.set_stock(
-        session, principal=principal, depot_id=depot_id, item_code=item_code, data=body
+        session,
+        principal=principal,
+        depot_id=depot_id,
+        item_code=item_code,
+        data=body,
+        clock=clock,
     )
     if created:
         response.status_code = status.HTTP_201_CREATED
@@ -150,11 +160,17 @@ async def adjust_stock(
     session: Session,
     principal: DeskOrAdmin,
     idem: IdempotencyDep,
+    clock: ClockDep,
 ) -> StockRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
     row = await stock_service.adjust_stock(
-        session, principal=principal, depot_id=depot_id, item_code=item_code, data=body
+        session,
+        principal=principal,
+        depot_id=depot_id,
+        item_code=item_code,
+        data=body,
+        clock=clock,
     )
     await idem.remember(status.HTTP_200_OK, row)
     return row
