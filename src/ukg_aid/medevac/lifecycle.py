@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
-from ukg_aid.clock import Clock, require_forward, settle
+from ukg_aid.clock import JST, Clock, require_forward, settle
 from ukg_aid.dispatch_air import AircraftStatus, Assignment, Preference, Refusal
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.helicopters import service as heli_service
@@ -302,7 +302,7 @@ def _batch_summary(
         "status": result.status.value,
         "assigned": [a.mission_id for a in result.assignments],
         "refused": {str(r.mission_id): r.reason.value for r in result.refusals},
-        "deferred": {str(m.id): m.updated_at.isoformat() for m in deferred},
+        "deferred": {str(m.id): m.updated_at.astimezone(JST).isoformat() for m in deferred},
     }
 
 
