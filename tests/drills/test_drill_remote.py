@@ -50,25 +50,21 @@ async def test_a_drill_on_a_deployment_needs_an_admin_token() -> None:
 
 
 async def test_a_drill_refuses_a_live_deployment_before_changing_anything(
-    live_db: Database,
+    pg_url: str, pg_database: Database
 ) -> None:
-    async with live_db.transaction() as s:
-        admin = await auth_service.create_token(
-            s, name="ops", role=Role.admin, member_code=None, expires_in_days=1
-        )
-    with served(live_db.url) as url:  # the deployment default: the live clock
+    with served(pg_url) as url:  # the deployment default: the live clock
         opts = DrillOptions(
             scenario="hyogo-nanbu-1995",
             hours=1,
             url=url,
-            token=admin.secret,
+            token="the check comes before any authenticated call",
             policies=("optimized",),
         )
         with pytest.raises(DrillSetupError, match="runs the live clock") as caught:
             await run_drill(opts)
     assert "UKG_AID_CLOCK=simulated" in str(caught.value)
-    async with live_db.transaction() as s:
-        assert [t.name for t in await auth_service.list_tokens(s)] == ["ops"]
+    async with pg_database.transaction() as s:
+        assert not [t for t in await auth_service.list_tokens(s) if t.name.startswith("drill-")]
 
 
 async def test_a_drill_plays_one_policy_per_run_on_a_deployment() -> None:
