@@ -256,19 +256,7 @@ async def assign_pending(
     pending = [m for m in locked if m.updated_at <= when]
     deferred = [m for m in locked if m.updated_at > when]
     fleet = _fleet_at(whole_fleet, when)
-    ctx = await heli_service.member_context(session)
-    solve = partial(
-        dispatch_air.assign_batch,
-        [heli_service.to_aircraft(h) for h in fleet],
-        [mission_service.to_core(m) for m in pending],
-        when,
-        heli_service.base_hospitals(whole_fleet),
-        ctx.preferences,
-        member_parent=ctx.parents,
-        offices=ctx.offices,
-        time_limit_s=time_limit_s,
-    )
-    result = await anyio.to_thread.run_sync(solve)
+    result = await _solve_batch(session, pending, whole_fleet, fleet, when, time_limit_s)
     missions = {m.id: m for m in pending}
     helis = {h.id: h for h in fleet}
     for a in result.assignments:
@@ -293,6 +281,30 @@ async def assign_pending(
         refused=[missions[r.mission_id] for r in result.refusals],
         deferred=deferred,
     )
+
+
+async def _solve_batch(
+    session: AsyncSession,
+    pending: list[MedevacMission],
+    whole_fleet: list[Helicopter],
+    fleet: list[Helicopter],
+    when: datetime,
+    time_limit_s: float,
+) -> dispatch_air.BatchResult:
+    """The core's batch assignment, off the event loop: ``fleet`` may fly, every base receives."""
+    ctx = await heli_service.member_context(session)
+    solve = partial(
+        dispatch_air.assign_batch,
+        [heli_service.to_aircraft(h) for h in fleet],
+        [mission_service.to_core(m) for m in pending],
+        when,
+        heli_service.base_hospitals(whole_fleet),
+        ctx.preferences,
+        member_parent=ctx.parents,
+        offices=ctx.offices,
+        time_limit_s=time_limit_s,
+    )
+    return await anyio.to_thread.run_sync(solve)
 
 
 def _batch_summary(

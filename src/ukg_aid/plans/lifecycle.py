@@ -102,17 +102,7 @@ async def approve(
             code="stale-allocations",
             allocations=stale,
         )
-    for a in plan.allocations:
-        await stock_service.apply_change(
-            session,
-            stock[(a.depot_id, a.item_code)],
-            stock_service.Change(reserved=a.quantity),
-            reason=f"reserved for plan {plan.id}",
-            actor=principal.name,
-            at=when,
-            ref=f"allocation:{a.id}",
-        )
-        lines[a.line_id].allocated += a.quantity
+    await _reserve(session, plan, stock, lines, actor=principal.name, when=when)
     plan.status = PlanStatus.completed if not plan.allocations else PlanStatus.approved
     plan.decided_by, plan.decided_at = principal.name, when
     await session.flush()
@@ -131,6 +121,29 @@ async def approve(
         note=note,
     )
     return plan
+
+
+async def _reserve(
+    session: AsyncSession,
+    plan: DispatchPlan,
+    stock: dict[StockKey, Stock],
+    lines: dict[int, AidRequestLine],
+    *,
+    actor: str,
+    when: datetime,
+) -> None:
+    """Reserve every allocation's units on its (locked) stock row and request line."""
+    for a in plan.allocations:
+        await stock_service.apply_change(
+            session,
+            stock[(a.depot_id, a.item_code)],
+            stock_service.Change(reserved=a.quantity),
+            reason=f"reserved for plan {plan.id}",
+            actor=actor,
+            at=when,
+            ref=f"allocation:{a.id}",
+        )
+        lines[a.line_id].allocated += a.quantity
 
 
 def _after_creation(plan: DispatchPlan, when: datetime, what: str) -> datetime:

@@ -123,13 +123,11 @@ async def create_plan(
         as_of=at,
     )
     result = await solve(problem, settings, data.policy)
-    request_ids = sorted({line.request_id for line in problem.lines})
-    requesters = {line.line_id: line.member_code for line in problem.lines}
     plan = DispatchPlan(
         status=PlanStatus.proposed,
         policy=data.policy,
         include_stricken_suppliers=data.include_stricken_suppliers,
-        request_ids=request_ids,
+        request_ids=sorted({line.request_id for line in problem.lines}),
         solver_status=result.status.value,
         solver_wall_ms=round(result.wall_ms, 3),
         objective=result.objective,
@@ -140,6 +138,27 @@ async def create_plan(
     )
     session.add(plan)
     await session.flush()
+    await _add_allocations(session, plan, problem, result)
+    plan = await get_plan(session, plan.id)
+    await audit.record(
+        session,
+        principal=principal,
+        action="plan.create",
+        entity="plan",
+        entity_id=plan.id,
+        after=to_summary(plan).model_dump(mode="json"),
+        at=at,
+    )
+    return plan
+
+
+async def _add_allocations(
+    session: AsyncSession,
+    plan: DispatchPlan,
+    problem: matching.Problem,
+    result: matching.PlanResult,
+) -> None:
+    requesters = {line.line_id: line.member_code for line in problem.lines}
     session.add_all(
         PlanAllocation(
             plan_id=plan.id,
@@ -158,17 +177,6 @@ async def create_plan(
         for a in result.allocations
     )
     await session.flush()
-    plan = await get_plan(session, plan.id)
-    await audit.record(
-        session,
-        principal=principal,
-        action="plan.create",
-        entity="plan",
-        entity_id=plan.id,
-        after=to_summary(plan).model_dump(mode="json"),
-        at=at,
-    )
-    return plan
 
 
 def _unmet(u: matching.Unmet) -> dict[str, Any]:
