@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from ukg_aid import clock, matching
+from ukg_aid import matching
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
@@ -110,23 +111,27 @@ async def solve(
 
 
 async def create_plan(
-    session: AsyncSession, *, principal: Principal, data: PlanCreate, settings: Settings
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: PlanCreate,
+    settings: Settings,
+    clock: Clock,
 ) -> DispatchPlan:
-    at = clock.resolve_at(data.at)
+    at = clock.resolve(data.at)
     problem = await loading.build_problem(
         session,
         settings=settings,
         request_ids=data.request_ids,
         include_stricken_suppliers=data.include_stricken_suppliers,
+        as_of=at,
     )
     result = await solve(problem, settings, data.policy)
-    request_ids = sorted({line.request_id for line in problem.lines})
-    requesters = {line.line_id: line.member_code for line in problem.lines}
     plan = DispatchPlan(
         status=PlanStatus.proposed,
         policy=data.policy,
         include_stricken_suppliers=data.include_stricken_suppliers,
-        request_ids=request_ids,
+        request_ids=sorted({line.request_id for line in problem.lines}),
         solver_status=result.status.value,
         solver_wall_ms=round(result.wall_ms, 3),
         objective=result.objective,
@@ -137,6 +142,27 @@ async def create_plan(
     )
     session.add(plan)
     await session.flush()
+    await _add_allocations(session, plan, problem, result)
+    plan = await get_plan(session, plan.id)
+    await audit.record(
+        session,
+        principal=principal,
+        action="plan.create",
+        entity="plan",
+        entity_id=plan.id,
+        after=to_summary(plan).model_dump(mode="json"),
+        at=at,
+    )
+    return plan
+
+
+async def _add_allocations(
+    session: AsyncSession,
+    plan: DispatchPlan,
+    problem: matching.Problem,
+    result: matching.PlanResult,
+) -> None:
+    requesters = {line.line_id: line.member_code for line in problem.lines}
     session.add_all(
         PlanAllocation(
             plan_id=plan.id,
@@ -155,17 +181,6 @@ async def create_plan(
         for a in result.allocations
     )
     await session.flush()
-    plan = await get_plan(session, plan.id)
-    await audit.record(
-        session,
-        principal=principal,
-        action="plan.create",
-        entity="plan",
-        entity_id=plan.id,
-        after=to_summary(plan).model_dump(mode="json"),
-        at=at,
-    )
-    return plan
 
 
 def _unmet(u: matching.Unmet) -> dict[str, Any]:
