@@ -81,7 +81,9 @@ async def scenario(client: httpx.AsyncClient, tokens) -> dict[str, Any]:
     await _item(api, admin, "test_tent", "テストテント", "tent")
     await _item(api, admin, "test_cot", "テスト簡易ベッド", "cot")
     nara, wakayama = await _depot(api, admin, "29"), await _depot(api, admin, "30")
-    await api.ok("PUT", f"/depots/{nara}/stock/test_kit", admin, on_hand=100, reserve_floor=10, at=_at(-1))
+    await api.ok(
+        "PUT", f"/depots/{nara}/stock/test_kit", admin, on_hand=100, reserve_floor=10, at=_at(-1)
+    )
     await api.ok("PUT", f"/depots/{wakayama}/stock/test_cot", admin, on_hand=20, at=_at(-1))
 
     a = await api.file("27100", OSAKA_CITY_HALL, {"test_kit": 60, "test_tent": 5}, 0)
