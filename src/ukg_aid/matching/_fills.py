@@ -1,16 +1,22 @@
 """How much each line of one item receives: priority classes in order, fair shares within a class.
 
-Who can serve whom depends only on members (a depot never serves its own member's request), so
-fill amounts are decided on a tiny network aggregated by member:
+Who can serve whom depends only on members (`eligibility`: a depot never serves its own member's
+request; whether it may give at all is a property of the row), so fill amounts are decided on a tiny
+network aggregated by member:
 source → supplying member (its free stock) → requesting member (any other) → line → sink,
 where the line → sink capacity is what the line may receive. Per-line amounts of a served class
 are then fixed while the next class is decided; this loses nothing, because the lines' reachable
 amounts form a polymatroid, in which every maximal vector of a class leaves the same room for the
 classes after it.
+
+Nothing is lost by the aggregation either: a depot-level flow sums to a member-level one, and a
+member-level flow splits back over the supplier's depots in any way (each of them may serve every
+line the member may serve), so the fills equal those of the full depot × line network.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -34,21 +40,24 @@ class Fills:
 
 
 def _member_arcs(item: ItemData) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Arcs source(0) → supplier member → requesting member → line; returns line node ids too."""
-    stock: dict[str, int] = {}
-    for d in item.donors:
-        stock[d.member_code] = stock.get(d.member_code, 0) + d.available
+    """Arcs source(0) → supplier member → requesting member → line; returns line node ids too.
+
+    A supplier member reaches a requesting member where `rules.serves` allows (eligibility)."""
+    rules = item.rules
+    stock: dict[int, int] = defaultdict(int)
+    for member, d in zip(rules.donor_member.tolist(), item.donors, strict=True):
+        stock[member] += d.available
     big = sum(stock.values()) + 1
-    givers = {code: 2 + k for k, code in enumerate(sorted(stock))}
-    askers_codes = sorted({ln.member_code for ln in item.lines})
-    askers = {code: 2 + len(givers) + k for k, code in enumerate(askers_codes)}
+    givers = {m: 2 + k for k, m in enumerate(sorted(stock))}
+    asking = sorted(set(rules.line_member.tolist()))
+    askers = {m: 2 + len(givers) + k for k, m in enumerate(asking)}
     first_line = 2 + len(givers) + len(askers)
     arcs: list[tuple[int, int, int]] = []
-    for code, node in givers.items():
-        arcs.append((0, node, stock[code]))
-        arcs += [(node, target, big) for other, target in askers.items() if other != code]
+    for giver, node in givers.items():
+        arcs.append((0, node, stock[giver]))
+        arcs += [(node, target, big) for a, target in askers.items() if rules.serves[giver, a]]
     line_nodes = [first_line + j for j in range(len(item.lines))]
-    arcs += [(askers[ln.member_code], line_nodes[j], big) for j, ln in enumerate(item.lines)]
+    arcs += [(askers[m], line_nodes[j], big) for j, m in enumerate(rules.line_member.tolist())]
     tails, heads, caps = (list(column) for column in zip(*arcs, strict=True))
     return tails, heads, caps, line_nodes
 
