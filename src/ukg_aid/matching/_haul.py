@@ -55,7 +55,6 @@ def _network_simplex(item: ItemData, fills: Fills) -> list[Flow] | None:
     its floor, and a spill column (stock that stays home); empty rows and columns are left out.
     Forbidden pairs cost more than any detour could save, so an optimum never uses them while a
     plan without them exists (the fills guarantee one)."""
-    n_donors = len(item.donors)
     quantity = np.array([ln.quantity for ln in item.lines], dtype=np.int64)
     floors = np.array(fills.floors, dtype=np.int64)
     rank = np.array([ln.priority.rank for ln in item.lines])
@@ -68,49 +67,55 @@ def _network_simplex(item: ItemData, fills: Fills) -> list[Flow] | None:
     rows = np.concatenate([available, short[slack]])
     cols = np.concatenate([floors[at_floor], (quantity - floors)[above], [spill] if spill else []])
     matrix, forbidden = _transport_costs(item, at_floor, above, rank[above], slack, spill > 0)
-    plan = _emd(rows.astype(float), cols.astype(float), matrix)
-    if plan is None or plan[matrix >= forbidden].any():
+    found = _emd(rows.astype(float), cols.astype(float), matrix)
+    if found is None:
         return None
-    shipped = np.zeros(item.eligible.shape, dtype=np.int64)
-    shipped[:, at_floor] += plan[:n_donors, : len(at_floor)]
-    shipped[:, above] += plan[:n_donors, len(at_floor) : len(at_floor) + len(above)]
-    donor_idx, line_idx = np.nonzero(shipped)
-    qty = shipped[donor_idx, line_idx]
-    return [(int(j), int(i), int(q)) for i, j, q in zip(donor_idx, line_idx, qty, strict=True)]
+    row, col, qty = found
+    if row.size and (matrix[row, col] >= forbidden).any():
+        return None
+    line_of_col = np.concatenate([at_floor, above])
+    real = (row < len(item.donors)) & (col < len(line_of_col))
+    key = row[real] * len(item.lines) + line_of_col[col[real]]
+    keys, where = np.unique(key, return_inverse=True)
+    summed = np.bincount(where, weights=qty[real]).astype(np.int64)
+    donor_idx, line_idx = np.divmod(keys, len(item.lines))
+    return list(zip(line_idx.tolist(), donor_idx.tolist(), summed.tolist(), strict=True))
 
 
 def _transport_costs(
     item: ItemData, at_floor: Any, above: Any, above_rank: Any, slack: Any, spill: bool
 ) -> tuple[Any, float]:
     """The cost matrix of `_network_simplex` and the cost of a forbidden cell."""
-    n_donors = len(item.donors)
-    cost = integer_costs(item)
-    n_rows = n_donors + len(slack)
+    cost = np.rint(item.cost * COST_SCALE)
+    n_rows = len(item.donors) + len(slack)
     n_cols = len(at_floor) + len(above) + int(spill)
-    forbidden = float((n_rows + n_cols + 1) * (int(cost[item.eligible].max()) + 1))
+    forbidden = float((n_rows + n_cols + 1) * (cost[item.eligible].max() + 1))
     ship = np.where(item.eligible, cost, forbidden)
-    matrix = np.full((n_rows, n_cols), forbidden)
-    matrix[:n_donors, : len(at_floor)] = ship[:, at_floor]
-    matrix[:n_donors, len(at_floor) : len(at_floor) + len(above)] = ship[:, above]
+    blocks = [ship[:, at_floor], ship[:, above]]
     if spill:
-        matrix[:n_donors, -1] = 0.0
-    for row, rank in enumerate(slack.tolist(), start=n_donors):
-        matrix[row, len(at_floor) + np.flatnonzero(above_rank == rank)] = 0.0
-    return matrix, forbidden
+        blocks.append(np.zeros((len(item.donors), 1)))
+    slack_rows = np.full((len(slack), n_cols), forbidden)
+    for k, rank in enumerate(slack.tolist()):
+        slack_rows[k, len(at_floor) + np.flatnonzero(above_rank == rank)] = 0.0
+    matrix = np.vstack([np.hstack(blocks), slack_rows])
+    return np.ascontiguousarray(matrix), forbidden
 
 
-def _emd(rows: Any, cols: Any, matrix: Any) -> Any | None:
-    """POT's exact network simplex; None unless it reports an optimum with whole-unit flows."""
+def _emd(rows: Any, cols: Any, matrix: Any) -> tuple[Any, Any, Any] | None:
+    """POT's exact network simplex: the nonzero cells (row, column, units), or None unless it
+    reports an optimum in whole units."""
     limit = max(1_000_000, 50 * matrix.size)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         plan, log = ot.emd(rows, cols, matrix, numItermax=limit, log=True, center_dual=False)
     if log.get("warning") is not None:
         return None
-    whole = np.rint(plan)
-    if np.abs(plan - whole).max(initial=0.0) > 1e-6:
+    row, col = np.nonzero(plan)
+    qty = plan[row, col]
+    whole = np.rint(qty)
+    if np.abs(qty - whole).max(initial=0.0) > 1e-6:
         return None
-    return whole.astype(np.int64)
+    return row, col, whole.astype(np.int64)
 
 
 def _min_cost_flow(item: ItemData, fills: Fills) -> list[Flow]:

@@ -93,14 +93,14 @@ def _distance_matrix(
     travel: TravelModel, donors: Sequence[Supply], lines: Sequence[RequestLine]
 ) -> Any:
     """Real km, donors × lines; asks the travel model once per distinct delivery point."""
-    points = sorted({(ln.lat, ln.lon) for ln in lines})
-    if not donors or not points:
+    if not donors or not lines:
         return np.zeros((len(donors), len(lines)))
+    coords = np.array([(ln.lat, ln.lon) for ln in lines], dtype=float)
+    points, column = np.unique(coords, axis=0, return_inverse=True)
     origins = [Point(d.lat, d.lon) for d in donors]
-    destinations = [Point(lat, lon) for lat, lon in points]
+    destinations = [Point(float(lat), float(lon)) for lat, lon in points]
     if isinstance(travel, EstimateTravel):
         table = travel.matrix(origins, destinations)
     else:
         table = np.asarray(travel.distances_km(origins, destinations), dtype=float)
-    column = {p: k for k, p in enumerate(points)}
-    return table[:, [column[(ln.lat, ln.lon)] for ln in lines]]
+    return table[:, column.ravel()]

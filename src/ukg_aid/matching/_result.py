@@ -8,7 +8,7 @@ from collections import defaultdict
 import numpy as np
 
 from ukg_aid.matching._plan import Flow, ItemData
-from ukg_aid.matching.eligibility import haul_factor, is_counterpart, supply_barrier
+from ukg_aid.matching.eligibility import haul_factor, is_counterpart
 from ukg_aid.matching.problem import (
     Allocation,
     Objective,
@@ -37,7 +37,7 @@ class Assembly:
         for j, _, qty in flows:
             filled[j] += qty
         self.allocations.extend(_allocations(self.problem, item, flows, filled, self.travel))
-        self.unmet.extend(_unmet(self.problem, item, filled))
+        self.unmet.extend(_unmet(item, filled))
 
     def result(self, status: SolveStatus, started: float) -> PlanResult:
         """`started` is a `time.perf_counter()` reading taken when solving began."""
@@ -78,11 +78,11 @@ def _allocations(
     return result
 
 
-def _unmet(problem: Problem, item: ItemData, filled: dict[int, int]) -> list[Unmet]:
+def _unmet(item: ItemData, filled: dict[int, int]) -> list[Unmet]:
     blockers: dict[str, set[str]] = defaultdict(set)
-    for s in item.stock:
+    for s, barrier in zip(item.stock, item.rules.barriers, strict=True):
         if s.on_hand > 0:
-            blockers[s.member_code].add(supply_barrier(problem, s) or "shortage")
+            blockers[s.member_code].add(barrier or "shortage")
     result = []
     for j, line in enumerate(item.lines):
         missing = line.quantity - filled[j]

@@ -58,10 +58,12 @@ def haul_factor(options: Options, supplier_code: str, requester_code: str) -> fl
 
 @dataclass(frozen=True, slots=True)
 class ItemEligibility:
-    """One item's answer, computed once: `donors` (rows that may give), `members` (codes of donors
-    and requesters), each donor's and line's index into `members`, and member × member tables of
+    """One item's answer, computed once: `barriers` (`supply_barrier` of each of the item's stock
+    rows, in the order given), `donors` (the rows that may give), `members` (codes of donors and
+    requesters), each donor's and line's index into `members`, and member × member tables of
     `may_serve` and `haul_factor`."""
 
+    barriers: tuple[str | None, ...]
     donors: tuple[Supply, ...]
     members: tuple[str, ...]
     donor_member: Any
@@ -82,7 +84,8 @@ def item_eligibility(
     problem: Problem, supplies: Sequence[Supply], lines: Sequence[RequestLine]
 ) -> ItemEligibility:
     """`supplies`: the item's stock rows (any); `lines`: the item's lines, in solver order."""
-    donors = tuple(s for s in supplies if may_supply(problem, s))
+    barriers = tuple(supply_barrier(problem, s) for s in supplies)
+    donors = tuple(s for s, barrier in zip(supplies, barriers, strict=True) if barrier is None)
     members = tuple(sorted({*(d.member_code for d in donors), *(ln.member_code for ln in lines)}))
     index = {code: k for k, code in enumerate(members)}
     serves = np.array([[may_serve(a, b) for b in members] for a in members], dtype=bool)
@@ -90,6 +93,7 @@ def item_eligibility(
         [[haul_factor(problem.options, a, b) for b in members] for a in members], dtype=float
     )
     return ItemEligibility(
+        barriers=barriers,
         donors=donors,
         members=members,
         donor_member=np.array([index[d.member_code] for d in donors], dtype=np.int64),

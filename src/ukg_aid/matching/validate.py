@@ -17,6 +17,7 @@ from ukg_aid.geo import Point
 from ukg_aid.matching.eligibility import haul_factor, may_serve, may_supply, stricken_barred
 from ukg_aid.matching.problem import (
     UNMET_CAUSES,
+    Allocation,
     PlanResult,
     Priority,
     Problem,
@@ -112,16 +113,35 @@ def _accounting(problem: Problem, result: PlanResult, travel: TravelModel) -> li
     for ln in problem.lines:
         if filled[ln.line_id] + missing[ln.line_id] != ln.quantity:
             issues.append(f"accounting: line {ln.line_id} allocated + unmet != requested")
+    issues += [
+        f"accounting: line {a.line_id} depot {a.depot_id} km or ETA is off"
+        for a, km in _recomputed_km(problem, result, travel)
+        if not _close(a.distance_km, km, 1e-3)
+        or not _close(a.eta_minutes, travel.eta_minutes(km), 1e-2)
+    ]
+    return issues
+
+
+def _recomputed_km(
+    problem: Problem, result: PlanResult, travel: TravelModel
+) -> list[tuple[Allocation, float]]:
+    """Each allocation with its km asked afresh from `travel`: one table per item over the depots
+    and delivery points the plan uses (one router request per item, not per allocation)."""
     stock = {(s.depot_id, s.item_code): s for s in problem.supplies}
     lines = {ln.line_id: ln for ln in problem.lines}
+    by_item: dict[str, list[Allocation]] = defaultdict(list)
     for a in result.allocations:
-        s, ln = stock[(a.depot_id, a.item_code)], lines[a.line_id]
-        km = travel.distances_km([Point(s.lat, s.lon)], [Point(ln.lat, ln.lon)])[0][0]
-        if not _close(a.distance_km, km, 1e-3) or not _close(
-            a.eta_minutes, travel.eta_minutes(km), 1e-2
-        ):
-            issues.append(f"accounting: line {a.line_id} depot {a.depot_id} km or ETA is off")
-    return issues
+        by_item[a.item_code].append(a)
+    found = []
+    for code, allocations in by_item.items():
+        depots = sorted({a.depot_id for a in allocations})
+        line_ids = sorted({a.line_id for a in allocations})
+        origins = [Point(stock[(d, code)].lat, stock[(d, code)].lon) for d in depots]
+        ends = [Point(lines[k].lat, lines[k].lon) for k in line_ids]
+        table = travel.distances_km(origins, ends)
+        row, col = {d: k for k, d in enumerate(depots)}, {d: k for k, d in enumerate(line_ids)}
+        found += [(a, float(table[row[a.depot_id]][col[a.line_id]])) for a in allocations]
+    return found
 
 
 def _close(a: float, b: float, tol: float) -> bool:
