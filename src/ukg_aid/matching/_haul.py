@@ -5,9 +5,10 @@ rest of each class may go wherever the haul is shortest. It runs on the full dep
 (every eligible pair), so its optimum is the dense optimum by construction; two exact engines solve
 it (`settings.HaulEngine`), and the tests and `bench/plan.py` check they agree.
 
-Pruning the network to each line's nearest depots and pricing the omitted arcs back in was measured
-and rejected (docs/benchmarks.md): with real shortages the optimum draws from far depots, so the
-repair loop re-solved a dozen times and was slower than the dense network simplex.
+Pruning the network to each line's nearest depots and pricing the omitted arcs back in (exact, with
+fallback hubs) was measured and rejected (`bench/haul_sparse.py`, docs/benchmarks.md): with real
+shortages the optimum draws from far depots, so the repair loop re-solves many times from scratch
+and is slower than the dense network simplex.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ class HaulEngine(StrEnum):
     """Which exact solver runs the shortest-haul stage (rule 4). Both give the same optimum.
 
     ``network_simplex``: POT's network simplex (LEMON) on the dense depot × line network, the
-    default, 10-20× faster than cost scaling on national instances (`bench/plan.py`).
+    default, much faster than cost scaling at national scale (figures: docs/benchmarks.md).
     ``min_cost_flow``: OR-Tools cost scaling on the same network: the reference the bench and the
     tests compare against, and the fallback should the network simplex ever stop short."""
 
