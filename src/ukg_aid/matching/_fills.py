@@ -39,7 +39,10 @@ class Fills:
     class_totals: dict[int, int]
 
 
-def _member_arcs(item: ItemData) -> tuple[list[int], list[int], list[int], list[int]]:
+MemberArcs = tuple[list[int], list[int], list[int], list[int]]
+
+
+def _member_arcs(item: ItemData) -> MemberArcs:
     """Arcs source(0) → supplier member → requesting member → line; returns line node ids too.
 
     A supplier member reaches a requesting member where `rules.serves` allows (eligibility)."""
@@ -65,8 +68,8 @@ def _member_arcs(item: ItemData) -> tuple[list[int], list[int], list[int], list[
 class _MemberNetwork:
     """Max-flow on the member network with adjustable line → sink capacities."""
 
-    def __init__(self, item: ItemData) -> None:
-        tails, heads, caps, line_nodes = _member_arcs(item)
+    def __init__(self, arcs: MemberArcs) -> None:
+        tails, heads, caps, line_nodes = arcs
         self.flow = max_flow.SimpleMaxFlow()
         self.flow.add_arcs_with_capacity(np.array(tails), np.array(heads), np.array(caps))
         n = len(line_nodes)
@@ -84,7 +87,8 @@ class _MemberNetwork:
 
 def fair_fills(item: ItemData) -> Fills:
     """Rule 2 (priority) and rule 3 (fair shares) for one item."""
-    network = _MemberNetwork(item)
+    arcs = _member_arcs(item)
+    network = _MemberNetwork(arcs)
     quantity = [ln.quantity for ln in item.lines]
     n = len(quantity)
     caps, floors = [0] * n, [0] * n
@@ -95,7 +99,7 @@ def fair_fills(item: ItemData) -> Fills:
         class_floors = _max_min_floors(network, caps, idx, quantity)
         for j, f in zip(idx, class_floors, strict=True):
             floors[j] = f
-        served = _serve_most(item, caps, idx, floors, quantity)
+        served = _serve_most(arcs, caps, idx, floors, quantity)
         for j in idx:
             caps[j] = served[j]
         totals[rank] = sum(served[j] for j in idx)
@@ -158,14 +162,14 @@ def _snap_down(r: Ratio, q: list[int]) -> Ratio:
 
 
 def _serve_most(
-    item: ItemData, caps: list[int], idx: list[int], floors: list[int], quantity: list[int]
+    arcs: MemberArcs, caps: list[int], idx: list[int], floors: list[int], quantity: list[int]
 ) -> list[int]:
     """Priority: with classes above fixed and this class at its floors, serve as much as possible.
 
     Max-flow at least cost where fixed amounts and floors cost -1 a unit: a maximum flow that
     saturates them always exists, and any flow that does not costs more.
     """
-    tails, heads, arc_caps, line_nodes = _member_arcs(item)
+    tails, heads, arc_caps, line_nodes = arcs
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         np.array(tails), np.array(heads), np.array(arc_caps), np.zeros(len(tails), np.int64)

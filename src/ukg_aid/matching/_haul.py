@@ -13,7 +13,6 @@ and is slower than the dense network simplex.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -106,9 +105,9 @@ def _emd(rows: Any, cols: Any, matrix: Any) -> tuple[Any, Any, Any] | None:
     """POT's exact network simplex: the nonzero cells (row, column, units), or None unless it
     reports an optimum in whole units."""
     limit = max(1_000_000, 50 * matrix.size)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        plan, log = ot.emd(rows, cols, matrix, numItermax=limit, log=True, center_dual=False)
+    # Warnings are not silenced here: `warnings.catch_warnings` is not thread-safe, and plans are
+    # solved in worker threads; POT only warns when it stops short, which falls back anyway.
+    plan, log = ot.emd(rows, cols, matrix, numItermax=limit, log=True, center_dual=False)
     if log.get("warning") is not None:
         return None
     row, col = np.nonzero(plan)
