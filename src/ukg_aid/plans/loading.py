@@ -141,12 +141,8 @@ async def build_problem(
     stock = await supplies(session, {line.item_code for line in lines}) if lines else []
     options = matching.Options(
         include_stricken_suppliers=include_stricken_suppliers,
-        circuity=settings.road_circuity,
-        truck_kmh=settings.truck_kmh,
-        loading_minutes=settings.loading_minutes,
         counterparts=await counterparts(session),
         counterpart_factor=settings.counterpart_factor,
-        time_limit_s=settings.solver_time_limit_s,
     )
     return matching.Problem(
         supplies=tuple(stock),

@@ -82,13 +82,16 @@ def to_summary(plan: DispatchPlan) -> PlanSummary:
 
 
 def _run_solver(
-    problem: matching.Problem, travel: matching.TravelModel, policy: PlanPolicy
+    problem: matching.Problem, how: matching.SolverSettings, policy: PlanPolicy
 ) -> matching.PlanResult:
     """CPU-bound; called in a worker thread. Refuses to hand back a plan that breaks a rule."""
     optimized = policy is PlanPolicy.optimized
-    result = (matching.solve if optimized else matching.solve_greedy)(problem, travel)
+    if optimized:
+        result = matching.solve(problem, how)
+    else:
+        result = matching.solve_greedy(problem, how.travel)
     violations = matching.validate(
-        problem, result, travel, check_priority=optimized, check_fairness=optimized
+        problem, result, how.travel, check_priority=optimized, check_fairness=optimized
     )
     if violations:
         log.error("solver produced an invalid plan: %s", violations[:5])
@@ -103,9 +106,11 @@ def _run_solver(
 async def solve(
     problem: matching.Problem, settings: Settings, policy: PlanPolicy
 ) -> matching.PlanResult:
-    travel = loading.travel_model(settings)
+    how = matching.SolverSettings(
+        travel=loading.travel_model(settings), time_limit_s=settings.solver_time_limit_s
+    )
     try:
-        return await anyio.to_thread.run_sync(_run_solver, problem, travel, policy)
+        return await anyio.to_thread.run_sync(_run_solver, problem, how, policy)
     except matching.TravelError as exc:
         raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
 
@@ -134,7 +139,7 @@ async def create_plan(
         request_ids=sorted({line.request_id for line in problem.lines}),
         solver_status=result.status.value,
         solver_wall_ms=round(result.wall_ms, 3),
-        objective=result.objective,
+        objective=result.objective.to_dict(),
         unmet=[_unmet(u) for u in result.unmet],
         inputs=problem.to_dict(),
         created_by=principal.name,
