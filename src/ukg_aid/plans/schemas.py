@@ -5,16 +5,16 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.plans.models import AllocationStatus, PlanPolicy, PlanStatus
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import BodyId, InputModel, JsonBool, OutputModel
 
 
 class PlanCreate(InputModel):
-    request_ids: list[int] | None = Field(
+    request_ids: list[BodyId] | None = Field(
         default=None,
         max_length=10_000,
         description="plan only these requests' open lines (default: every open request)",
     )
-    include_stricken_suppliers: bool = Field(
+    include_stricken_suppliers: JsonBool = Field(
         default=False, description="let members with an open request supply others too"
     )
     policy: PlanPolicy = Field(

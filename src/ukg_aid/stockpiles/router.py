@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session
 from ukg_aid.idempotency.service import IdempotencyDep
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import DepotStatus
@@ -81,7 +81,7 @@ async def create_depot(
 
 
 @router.get("/depots/{depot_id}", summary="One depot")
-async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
+async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> DepotRead:
     return DepotRead.model_validate(await depot_service.get_depot(session, depot_id))
 
 
@@ -89,7 +89,7 @@ async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
     "/depots/{depot_id}", summary="Change a depot's status or details (the owning desk, or admin)"
 )
 async def update_depot(
-    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin
+    depot_id: IdParam, body: DepotUpdate, session: Session, principal: DeskOrAdmin
 ) -> DepotRead:
     depot = await depot_service.update_depot(
         session, principal=principal, depot_id=depot_id, data=body
@@ -104,7 +104,7 @@ async def list_stock(
     paging: PagingDep,
     member: MemberFilter = None,
     item: Annotated[str | None, Query(description="item code")] = None,
-    depot_id: Annotated[int | None, Query()] = None,
+    depot_id: Annotated[IdParam | None, Query()] = None,
 ) -> Page[StockRead]:
     rows, total = await stock_service.list_stock(
         session,
@@ -123,7 +123,7 @@ async def list_stock(
     responses={201: {"model": StockRead}},
 )
 async def set_stock(
-    depot_id: int,
+    depot_id: IdParam,
     item_code: str,
     body: StockWrite,
     session: Session,
@@ -144,7 +144,7 @@ async def set_stock(
     summary="Add or remove units with a reason (receipts, losses, local use)",
 )
 async def adjust_stock(
-    depot_id: int,
+    depot_id: IdParam,
     item_code: str,
     body: StockAdjustment,
     session: Session,
@@ -162,7 +162,7 @@ async def adjust_stock(
 
 @router.get("/depots/{depot_id}/ledger", summary="Every change to a depot's stock, newest first")
 async def stock_ledger(
-    depot_id: int,
+    depot_id: IdParam,
     session: Session,
     _: Reader,
     paging: PagingDep,
