@@ -179,51 +179,87 @@ MISSION = {
 }
 ITEM = {"code": "strict_probe", "name_en": "p", "name_ja": "p", "unit": "piece"}
 
+STOCK = "/depots/{depot}/stock/water"
+ADJUST = STOCK + "/adjustments"
+TOKEN = {"name": "strict", "role": "observer"}
+
+
+def _line(quantity: Any) -> dict[str, Any]:
+    return filing(lines=[{"item_code": "water", "quantity": quantity}])
+
+
+def _at(*loc: Any) -> tuple[Any, ...]:
+    return ("body", *loc)
+
+
 # (method, path, body, loc of the refused field). Every value here is a non-number posing as one.
 LOOSE_BODIES: list[tuple[str, str, Any, tuple[Any, ...]]] = [
-    ("PUT", "/depots/{depot}/stock/water", {"on_hand": "7"}, ("body", "on_hand")),
-    ("PUT", "/depots/{depot}/stock/water", {"on_hand": True}, ("body", "on_hand")),
-    ("PUT", "/depots/{depot}/stock/water", {"on_hand": 7.0}, ("body", "on_hand")),
-    ("PUT", "/depots/{depot}/stock/water", {"on_hand": 7.5}, ("body", "on_hand")),
-    ("PUT", "/depots/{depot}/stock/water", {"on_hand": 7, "reserve_floor": "1"}, ("body", "reserve_floor")),
-    ("POST", "/depots/{depot}/stock/water/adjustments", {"delta": "5", "reason": "x"}, ("body", "delta")),
-    ("POST", "/depots/{depot}/stock/water/adjustments", {"delta": False, "reason": "x"}, ("body", "delta")),
-    ("POST", "/depots/{depot}/stock/water/adjustments", {"delta": -5.0, "reason": "x"}, ("body", "delta")),
-    ("POST", "/depots", DEPOT | {"lat": "34.7"}, ("body", "lat")),
-    ("POST", "/depots", DEPOT | {"lon": True}, ("body", "lon")),
-    ("PATCH", "/depots/{depot}", {"lat": "34.7"}, ("body", "lat")),
-    ("POST", "/aid-requests", filing(lines=[{"item_code": "water", "quantity": "10"}]), ("body", "lines", 0, "quantity")),
-    ("POST", "/aid-requests", filing(lines=[{"item_code": "water", "quantity": 10.0}]), ("body", "lines", 0, "quantity")),
-    ("POST", "/aid-requests", filing(lines=[{"item_code": "water", "quantity": True}]), ("body", "lines", 0, "quantity")),
-    ("POST", "/aid-requests", filing(delivery=OSAKA_POINT | {"lat": "34.68"}), ("body", "delivery", "lat")),
-    ("POST", "/medevac-missions", MISSION | {"patients": "1"}, ("body", "patients")),
-    ("POST", "/medevac-missions", MISSION | {"patients": True}, ("body", "patients")),
-    ("POST", "/medevac-missions", MISSION | {"patients": 1.0}, ("body", "patients")),
-    ("POST", "/medevac-missions", MISSION | {"scene": {"lat": "34.7", "lon": 135.5}}, ("body", "scene", "lat")),
-    ("POST", "/medevac-missions", MISSION | {"hospital": {"name": "h", "lat": 34.7, "lon": "135.5"}}, ("body", "hospital", "lon")),
-    ("POST", "/medevac-missions/1/assign", {"helicopter_id": "1"}, ("body", "helicopter_id")),
-    ("POST", "/medevac-missions/1/assign", {"helicopter_id": 1.0}, ("body", "helicopter_id")),
-    ("POST", "/medevac-missions/1/assign", {"helicopter_id": True}, ("body", "helicopter_id")),
-    ("POST", "/plans", {"request_ids": ["1"]}, ("body", "request_ids", 0)),
-    ("POST", "/plans", {"request_ids": [1.0]}, ("body", "request_ids", 0)),
-    ("POST", "/plans", {"request_ids": [True]}, ("body", "request_ids", 0)),
-    ("POST", "/plans", {"request_ids": [2**31]}, ("body", "request_ids", 0)),
-    ("POST", "/plans", {"include_stricken_suppliers": "true"}, ("body", "include_stricken_suppliers")),
-    ("POST", "/plans", {"include_stricken_suppliers": 1}, ("body", "include_stricken_suppliers")),
-    ("POST", "/items", ITEM | {"unit_weight_kg": "1.5"}, ("body", "unit_weight_kg")),
-    ("POST", "/items", ITEM | {"unit_weight_kg": True}, ("body", "unit_weight_kg")),
-    ("POST", "/items", ITEM | {"unit_weight_kg": 1, "per_person_per_day": "3"}, ("body", "per_person_per_day")),
-    ("PATCH", "/items/water", {"unit_weight_kg": "2"}, ("body", "unit_weight_kg")),
-    ("POST", "/tokens", {"name": "strict", "role": "observer", "expires_in_days": "30"}, ("body", "expires_in_days")),
-    ("POST", "/tokens", {"name": "strict", "role": "observer", "expires_in_days": 30.0}, ("body", "expires_in_days")),
-    ("POST", "/tokens", {"name": "strict", "role": "observer", "expires_in_days": True}, ("body", "expires_in_days")),
-]  # fmt: skip
+    ("PUT", STOCK, {"on_hand": "7"}, _at("on_hand")),
+    ("PUT", STOCK, {"on_hand": True}, _at("on_hand")),
+    ("PUT", STOCK, {"on_hand": 7.0}, _at("on_hand")),
+    ("PUT", STOCK, {"on_hand": 7.5}, _at("on_hand")),
+    ("PUT", STOCK, {"on_hand": 7, "reserve_floor": "1"}, _at("reserve_floor")),
+    ("POST", ADJUST, {"delta": "5", "reason": "x"}, _at("delta")),
+    ("POST", ADJUST, {"delta": False, "reason": "x"}, _at("delta")),
+    ("POST", ADJUST, {"delta": -5.0, "reason": "x"}, _at("delta")),
+    ("POST", "/depots", DEPOT | {"lat": "34.7"}, _at("lat")),
+    ("POST", "/depots", DEPOT | {"lon": True}, _at("lon")),
+    ("PATCH", "/depots/{depot}", {"lat": "34.7"}, _at("lat")),
+    ("POST", "/aid-requests", _line("10"), _at("lines", 0, "quantity")),
+    ("POST", "/aid-requests", _line(10.0), _at("lines", 0, "quantity")),
+    ("POST", "/aid-requests", _line(True), _at("lines", 0, "quantity")),
+    (
+        "POST",
+        "/aid-requests",
+        filing(delivery=OSAKA_POINT | {"lat": "34.68"}),
+        _at("delivery", "lat"),
+    ),
+    ("POST", "/medevac-missions", MISSION | {"patients": "1"}, _at("patients")),
+    ("POST", "/medevac-missions", MISSION | {"patients": True}, _at("patients")),
+    ("POST", "/medevac-missions", MISSION | {"patients": 1.0}, _at("patients")),
+    (
+        "POST",
+        "/medevac-missions",
+        MISSION | {"scene": {"lat": "34.7", "lon": 135.5}},
+        _at("scene", "lat"),
+    ),
+    (
+        "POST",
+        "/medevac-missions",
+        MISSION | {"hospital": {"name": "h", "lat": 34.7, "lon": "135.5"}},
+        _at("hospital", "lon"),
+    ),
+    ("POST", "/medevac-missions/1/assign", {"helicopter_id": "1"}, _at("helicopter_id")),
+    ("POST", "/medevac-missions/1/assign", {"helicopter_id": 1.0}, _at("helicopter_id")),
+    ("POST", "/medevac-missions/1/assign", {"helicopter_id": True}, _at("helicopter_id")),
+    ("POST", "/plans", {"request_ids": ["1"]}, _at("request_ids", 0)),
+    ("POST", "/plans", {"request_ids": [1.0]}, _at("request_ids", 0)),
+    ("POST", "/plans", {"request_ids": [True]}, _at("request_ids", 0)),
+    ("POST", "/plans", {"request_ids": [2**31]}, _at("request_ids", 0)),
+    ("POST", "/plans", {"include_stricken_suppliers": "true"}, _at("include_stricken_suppliers")),
+    ("POST", "/plans", {"include_stricken_suppliers": 1}, _at("include_stricken_suppliers")),
+    ("POST", "/items", ITEM | {"unit_weight_kg": "1.5"}, _at("unit_weight_kg")),
+    ("POST", "/items", ITEM | {"unit_weight_kg": True}, _at("unit_weight_kg")),
+    (
+        "POST",
+        "/items",
+        ITEM | {"unit_weight_kg": 1, "per_person_per_day": "3"},
+        _at("per_person_per_day"),
+    ),
+    ("PATCH", "/items/water", {"unit_weight_kg": "2"}, _at("unit_weight_kg")),
+    ("POST", "/tokens", TOKEN | {"expires_in_days": "30"}, _at("expires_in_days")),
+    ("POST", "/tokens", TOKEN | {"expires_in_days": 30.0}, _at("expires_in_days")),
+    ("POST", "/tokens", TOKEN | {"expires_in_days": True}, _at("expires_in_days")),
+]
 
 
 @pytest.mark.parametrize(
     ("method", "path", "body", "loc"),
     LOOSE_BODIES,
-    ids=[f"{m} {p} {'.'.join(map(str, loc[1:]))}={i}" for i, (m, p, _, loc) in enumerate(LOOSE_BODIES)],
+    ids=[
+        f"{m} {p} {'.'.join(map(str, loc[1:]))}={i}"
+        for i, (m, p, _, loc) in enumerate(LOOSE_BODIES)
+    ],
 )
 async def test_numbers_and_flags_must_be_json_numbers_and_booleans(
     client: httpx.AsyncClient,
