@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock
+from ukg_aid import clock, placement
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.db.paging import fetch_page
-from ukg_aid.errors import NotFound
+from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.members import service as member_service
 from ukg_aid.stockpiles.models import Depot, DepotStatus
 from ukg_aid.stockpiles.schemas import DepotCreate, DepotRead, DepotUpdate
@@ -47,9 +47,21 @@ async def list_depots(
     return await fetch_page(session, query, Depot.id, limit=limit, offset=offset)
 
 
-async def create_depot(session: AsyncSession, *, principal: Principal, data: DepotCreate) -> Depot:
+async def _check_position(lat: float, lon: float, buffer_km: float) -> None:
+    """A member's depot lies inside Japan and inside the union's area."""
+    errors = await placement.point_errors(
+        lat=lat, lon=lon, loc=["lat"], what="depot", union_buffer_km=buffer_km
+    )
+    if errors:
+        raise Unprocessable("the depot's position is not valid", errors=errors)
+
+
+async def create_depot(
+    session: AsyncSession, *, principal: Principal, data: DepotCreate, buffer_km: float
+) -> Depot:
     principal.require_member(data.member_code, action="create depots")
     await member_service.get_member(session, data.member_code)
+    await _check_position(data.lat, data.lon, buffer_km)
     at = clock.resolve_at(data.at)
     depot = Depot(**data.model_dump(exclude={"at"}), created_at=at, updated_at=at)
     session.add(depot)
@@ -67,12 +79,22 @@ async def create_depot(session: AsyncSession, *, principal: Principal, data: Dep
 
 
 async def update_depot(
-    session: AsyncSession, *, principal: Principal, depot_id: int, data: DepotUpdate
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    depot_id: int,
+    data: DepotUpdate,
+    buffer_km: float,
 ) -> Depot:
     depot = await get_depot(session, depot_id, lock=True)
     principal.require_member(depot.member_code, action="change depots")
     before = snapshot(depot)
     changes = data.model_dump(exclude_unset=True, exclude={"at"})
+    lat, lon = changes.get("lat"), changes.get("lon")
+    if lat is not None or lon is not None:  # the position it would have: one may move alone
+        await _check_position(
+            depot.lat if lat is None else lat, depot.lon if lon is None else lon, buffer_km
+        )
     for field, value in changes.items():
         if value is None and field in {"name", "status", "lat", "lon"}:
             continue

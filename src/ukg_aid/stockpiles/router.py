@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session
+from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session, SettingsDep
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.stockpiles import depots as depot_service
@@ -70,11 +70,17 @@ async def depots_geojson(
     response_model=DepotRead,
 )
 async def create_depot(
-    body: DepotCreate, session: Session, principal: DeskOrAdmin, idem: IdempotencyDep
+    body: DepotCreate,
+    session: Session,
+    principal: DeskOrAdmin,
+    idem: IdempotencyDep,
+    settings: SettingsDep,
 ) -> DepotRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    depot = await depot_service.create_depot(session, principal=principal, data=body)
+    depot = await depot_service.create_depot(
+        session, principal=principal, data=body, buffer_km=settings.union_buffer_km
+    )
     out = DepotRead.model_validate(depot)
     await idem.remember(status.HTTP_201_CREATED, out)
     return out
@@ -89,10 +95,18 @@ async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> DepotRead
     "/depots/{depot_id}", summary="Change a depot's status or details (the owning desk, or admin)"
 )
 async def update_depot(
-    depot_id: IdParam, body: DepotUpdate, session: Session, principal: DeskOrAdmin
+    depot_id: IdParam,
+    body: DepotUpdate,
+    session: Session,
+    principal: DeskOrAdmin,
+    settings: SettingsDep,
 ) -> DepotRead:
     depot = await depot_service.update_depot(
-        session, principal=principal, depot_id=depot_id, data=body
+        session,
+        principal=principal,
+        depot_id=depot_id,
+        data=body,
+        buffer_km=settings.union_buffer_km,
     )
     return DepotRead.model_validate(depot)
 
