@@ -13,9 +13,9 @@ keeping Sakhalin out (Cape Crillon is 43 km from Hokkaido's outline). The island
 Tsushima (its north end is about 60 km from the city office at Izuhara) while the Korean coast
 stays beyond 85 km of that office. Still outside: islands more than 70 km from any municipal
 office and 40 km from the outline — Iōtō, Minamitorishima and Okinotorishima (no resident
-civilians), the Tokara and Mishima village islands (their villages' offices are in Kagoshima city),
-and the Senkaku islands, Takeshima and the Northern Territories. ``docs/reliability-input.md`` has
-the figures.
+civilians), the southern Tokara islands such as Takarajima (Toshima village's office is in
+Kagoshima city), the Senkaku islands and Takeshima; the nearer shore of Kunashir (Northern
+Territories) falls inside the 40 km buffer. ``docs/reliability-input.md`` has the figures.
 
 Distances are measured in local equirectangular projections (per 1° latitude band for the outline,
 at the point for offices), good to about 1 % of the buffer.
