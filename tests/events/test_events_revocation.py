@@ -99,6 +99,7 @@ async def test_a_revoked_token_loses_its_stream_while_events_flow(live_db: Datab
         resp = await asyncio.wait_for(stream, timeout=GIVE_UP_S)
         elapsed = time.monotonic() - started
     assert resp.text.endswith("event: closed\ndata: the token was revoked or has expired\n\n")
+    print(f"\nbusy stream closed {elapsed:.2f} s after revocation (heartbeat {HEARTBEAT_S:g} s)")
     assert elapsed < BOUND_S, f"stream ended {elapsed:.1f} s after the revocation"
     assert resp.text.count("event: test.tick\n") > 20  # it was busy all along
 
@@ -124,5 +125,6 @@ async def test_an_expiring_token_loses_its_stream_while_events_flow(live_db: Dat
     assert resp.status_code == 200
     assert resp.text.endswith("event: closed\ndata: the token was revoked or has expired\n\n")
     late = (ended - expires_at).total_seconds()
+    print(f"\nbusy stream closed {late:.2f} s after expiry (heartbeat {HEARTBEAT_S:g} s)")
     assert 0 <= late < BOUND_S, f"stream ended {late:.1f} s after the token expired"
     assert resp.text.count("event: test.tick\n") > 20  # the stream was busy all along
