@@ -2,9 +2,9 @@
 
 Every route (``app.routes``) × every principal — a desk of the member that owns the target, a
 desk of another member, coordinator, ems, observer, admin, no token, a revoked token and an
-expired token — is called once, against ``RULES``: an expectation table kept here,
-independently of the code, saying which roles may call each route and whether desks may only
-act for their own member. A route without a rule fails the test, so a new route cannot ship
+expired token — is called once, against ``RULES`` (``authorization_rules.py``): an expectation
+table kept independently of the code, saying which roles may call each route and whether desks
+may only act for their own member. A route without a rule fails the test, so a new route cannot ship
 without someone deciding who may call it.
 
 - An allowed principal gets its 2xx (or a status the case names, never 401/403).
@@ -26,6 +26,18 @@ from typing import Any
 
 import httpx
 from api_helpers import OSAKA_POINT, PROBLEM_JSON, filing
+from authorization_rules import (
+    ADMIN,
+    COORD,
+    DESK,
+    EMS,
+    OTHER,
+    OWN,
+    PRINCIPALS,
+    RULES,
+    Rule,
+    expected,
+)
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import text, update
 
@@ -34,104 +46,6 @@ from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import ApiToken, Role
-
-DESK, COORD, EMS, OBS, ADMIN = Role.desk, Role.coordinator, Role.ems, Role.observer, Role.admin
-EVERYONE = frozenset(Role)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Who may call a route. ``own_member``: a desk only for the member owning the target."""
-
-    roles: frozenset[Role] = frozenset()
-    own_member: bool = False
-    public: bool = False
-
-
-def may(*roles: Role, own_member: bool = False) -> Rule:
-    return Rule(frozenset(roles), own_member)
-
-
-PUBLIC = Rule(public=True)
-READ = Rule(EVERYONE)
-AUDIT = may(COORD, ADMIN, OBS)
-
-# The expectation table (README "Roles and tokens"). Keep it independent of deps.py.
-RULES: dict[tuple[str, str], Rule] = {
-    ("GET", "/openapi.json"): PUBLIC,
-    ("GET", "/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
-    ("GET", "/redoc"): PUBLIC,
-    ("GET", "/healthz"): PUBLIC,
-    ("GET", "/readyz"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
-    ("GET", "/api/v1/members"): READ,
-    ("GET", "/api/v1/members/geojson"): READ,
-    ("GET", "/api/v1/members/{code}"): READ,
-    ("GET", "/api/v1/items"): READ,
-    ("GET", "/api/v1/items/{code}"): READ,
-    ("POST", "/api/v1/items"): may(ADMIN),
-    ("PATCH", "/api/v1/items/{code}"): may(ADMIN),
-    ("GET", "/api/v1/depots"): READ,
-    ("GET", "/api/v1/depots/geojson"): READ,
-    ("POST", "/api/v1/depots"): may(DESK, ADMIN, own_member=True),
-    ("GET", "/api/v1/depots/{depot_id}"): READ,
-    ("PATCH", "/api/v1/depots/{depot_id}"): may(DESK, ADMIN, own_member=True),
-    ("GET", "/api/v1/stock"): READ,
-    ("PUT", "/api/v1/depots/{depot_id}/stock/{item_code}"): may(DESK, ADMIN, own_member=True),
-    ("POST", "/api/v1/depots/{depot_id}/stock/{item_code}/adjustments"): may(
-        DESK, ADMIN, own_member=True
-    ),
-    ("GET", "/api/v1/depots/{depot_id}/ledger"): READ,
-    ("POST", "/api/v1/aid-requests"): may(DESK, ADMIN, own_member=True),
-    ("GET", "/api/v1/aid-requests"): READ,
-    ("GET", "/api/v1/aid-requests/geojson"): READ,
-    ("GET", "/api/v1/aid-requests/{request_id}"): READ,
-    ("POST", "/api/v1/aid-requests/{request_id}/cancel"): may(DESK, COORD, ADMIN, own_member=True),
-    ("POST", "/api/v1/plans"): may(COORD, ADMIN),
-    ("GET", "/api/v1/plans"): READ,
-    ("GET", "/api/v1/plans/{plan_id}"): READ,
-    ("GET", "/api/v1/plans/{plan_id}/geojson"): READ,
-    ("GET", "/api/v1/plans/{plan_id}/inputs"): READ,
-    ("POST", "/api/v1/plans/{plan_id}/approve"): may(COORD, ADMIN),
-    ("POST", "/api/v1/plans/{plan_id}/discard"): may(COORD, ADMIN),
-    ("POST", "/api/v1/plans/{plan_id}/cancel"): may(COORD, ADMIN),
-    ("GET", "/api/v1/allocations"): READ,
-    ("POST", "/api/v1/allocations/{allocation_id}/dispatch"): may(DESK, ADMIN, own_member=True),
-    ("POST", "/api/v1/allocations/{allocation_id}/deliver"): may(DESK, ADMIN, own_member=True),
-    ("GET", "/api/v1/helicopters"): READ,
-    ("GET", "/api/v1/helicopters/geojson"): READ,
-    ("GET", "/api/v1/helicopters/coverage"): READ,
-    ("GET", "/api/v1/helicopters/{heli_id}"): READ,
-    ("PATCH", "/api/v1/helicopters/{heli_id}"): may(EMS, ADMIN),
-    ("GET", "/api/v1/helicopters/{heli_id}/history"): READ,
-    ("POST", "/api/v1/medevac-missions"): may(EMS, DESK, ADMIN, own_member=True),
-    ("GET", "/api/v1/medevac-missions"): READ,
-    ("GET", "/api/v1/medevac-missions/geojson"): READ,
-    ("POST", "/api/v1/medevac-missions/assign"): may(EMS, ADMIN),
-    ("GET", "/api/v1/medevac-missions/{mission_id}"): READ,
-    ("POST", "/api/v1/medevac-missions/{mission_id}/assign"): may(EMS, ADMIN),
-    ("POST", "/api/v1/medevac-missions/{mission_id}/{action}"): may(EMS, ADMIN),
-    ("GET", "/api/v1/audit-events"): AUDIT,
-    ("GET", "/api/v1/events"): READ,
-    ("POST", "/api/v1/tokens"): may(ADMIN),
-    ("GET", "/api/v1/tokens"): may(ADMIN),
-    ("POST", "/api/v1/tokens/{name}/revoke"): may(ADMIN),
-}
-
-OWN, OTHER = "27", "28"
-PRINCIPALS = (
-    "desk own member",
-    "desk other member",
-    "coordinator",
-    "ems",
-    "observer",
-    "admin",
-    "no token",
-    "revoked token",
-    "expired token",
-)
-NO_ENTRY = frozenset({"no token", "revoked token", "expired token"})
 
 
 @dataclass
@@ -149,6 +63,13 @@ class Call:
 
 
 Ctx = dict[str, Any]
+ITEM = {
+    "code": "matrix_probe",
+    "name_en": "p",
+    "name_ja": "p",
+    "unit": "piece",
+    "unit_weight_kg": 1,
+}
 NIGHT_OR_ORDER = frozenset({409})  # no aircraft can fly now, or the mission is not that far yet
 
 
@@ -160,15 +81,7 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
     mission = {"member_code": OWN, "scene": dict(OSAKA_POINT), "severity": "red", "patients": 1}
     return {
         ("GET", "/api/v1/events"): Call(params={"after": 0, "limit": 1}),
-        ("POST", "/api/v1/items"): Call(
-            json={
-                "code": "matrix_probe",
-                "name_en": "p",
-                "name_ja": "p",
-                "unit": "piece",
-                "unit_weight_kg": 1.0,
-            }
-        ),
+        ("POST", "/api/v1/items"): Call(json=ITEM),
         ("PATCH", "/api/v1/items/{code}"): Call(json={"name_en": "Drinking water"}),
         ("POST", "/api/v1/depots"): Call(
             json={"member_code": OWN, "name": "Matrix depot", "lat": 34.70, "lon": 135.50}
@@ -253,20 +166,6 @@ def test_every_route_has_a_declared_rule() -> None:
     assert missing == [], f"declare who may call these routes in RULES: {missing}"
     stale = sorted(RULES.keys() - served)
     assert stale == [], f"RULES names routes the app no longer serves: {stale}"
-
-
-def expected(rule: Rule, principal: str) -> int | None:
-    """None when the principal may call the route, else the status it must get."""
-    if rule.public:
-        return None
-    if principal in NO_ENTRY:
-        return 401
-    role = Role.desk if principal.startswith("desk") else Role(principal)
-    if role not in rule.roles:
-        return 403
-    if role is Role.desk and rule.own_member and principal == "desk other member":
-        return 403
-    return None
 
 
 class Principals:
