@@ -44,7 +44,7 @@ async def _lock_stock(session: AsyncSession, keys: set[StockKey]) -> dict[StockK
         select(Stock)
         .where(tuple_(Stock.depot_id, Stock.item_code).in_(sorted(keys)))
         .order_by(Stock.depot_id, Stock.item_code)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {(row.depot_id, row.item_code): row for row in rows}
@@ -55,7 +55,7 @@ async def _lock_lines(session: AsyncSession, ids: set[int]) -> dict[int, AidRequ
         select(AidRequestLine)
         .where(AidRequestLine.id.in_(sorted(ids)))
         .order_by(AidRequestLine.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {line.id: line for line in rows}
@@ -66,7 +66,7 @@ async def _lock_requests(session: AsyncSession, ids: set[int]) -> dict[int, AidR
         select(AidRequest)
         .where(AidRequest.id.in_(sorted(ids)))
         .order_by(AidRequest.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {r.id: r for r in rows}
@@ -265,7 +265,7 @@ async def _lock_allocations(session: AsyncSession, ids: list[int]) -> list[PlanA
         select(PlanAllocation)
         .where(PlanAllocation.id.in_(sorted(ids)))
         .order_by(PlanAllocation.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return list(rows)
@@ -276,7 +276,7 @@ async def _lock_plans(session: AsyncSession, ids: set[int]) -> dict[int, Dispatc
         select(DispatchPlan)
         .where(DispatchPlan.id.in_(sorted(ids)))
         .order_by(DispatchPlan.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {p.id: p for p in rows}
