@@ -58,15 +58,13 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT", help="port ($PORT)")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
-    import uvicorn  # noqa: PLC0415 - only the server needs it
+    """Serve the API with uvicorn (several workers: metrics summed, workers die with us)."""
+    from ukg_aid import serving  # noqa: PLC0415 - only the server needs uvicorn
 
-    uvicorn.run(
-        "ukg_aid.asgi:app",
+    serving.serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
         log_level=os.environ.get("UKG_AID_LOG_LEVEL", "info"),
     )
 
