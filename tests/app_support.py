@@ -3,6 +3,7 @@ several test folders have one)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -33,10 +34,29 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, *, workers: int = 1) -> Iterator[str]:
-    """``ukg-aid serve`` as a real process on 127.0.0.1 (loopback only); yields its base URL."""
+def served(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``ukg-aid serve`` as a real process on 127.0.0.1 (loopback only); yields its base URL.
+
+    ``env`` adds settings (``UKG_AID_*``) for this server only.
+    """
+    with serve_process(database_url, workers=workers, env=env) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like :func:`served`, also yielding the ``ukg-aid serve`` process (the supervisor when
+    ``workers > 1``), for tests that kill it or its workers."""
     port = _free_port()
-    env = os.environ | {"UKG_AID_DATABASE_URL": database_url, "UKG_AID_LOG_LEVEL": "warning"}
+    env = (
+        os.environ
+        | {"UKG_AID_DATABASE_URL": database_url, "UKG_AID_LOG_LEVEL": "warning"}
+        | (env or {})
+    )
     cli = Path(sys.executable).with_name("ukg-aid")
     proc = subprocess.Popen(
         [str(cli), "serve", "--port", str(port), "--workers", str(workers)],
@@ -55,7 +75,35 @@ def served(database_url: str, *, workers: int = 1) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("ukg-aid serve did not start within 60 s") from None
                 time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (from /proc), e.g. a supervisor's workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def workers(supervisor: int) -> list[int]:
+    """The uvicorn worker processes of a ``ukg-aid serve --workers N`` supervisor (not
+    multiprocessing's resource tracker, its other child)."""
+    found = []
+    for pid in children(supervisor):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.append(pid)
+    return found

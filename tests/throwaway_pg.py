@@ -31,19 +31,6 @@ def _bin_dir() -> Path | None:
     return Path(candidates[-1]).parent if candidates else None
 
 
-def available() -> bool:
-    """PostgreSQL binaries are installed and we can run them as a non-root user."""
-    if _bin_dir() is None:
-        return False
-    if os.geteuid() != 0:
-        return True
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        return False
-    return shutil.which("runuser") is not None
-
-
 class Cluster:
     """One throwaway cluster: data directory, socket directory and log in ``root``."""
 

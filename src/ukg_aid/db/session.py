@@ -3,7 +3,7 @@
 The API's engine is bounded (:class:`Limits`), so a database that is stopped or frozen costs a
 request a few seconds, never a minute: a new connection must be up within ``connect_s``, a free
 pooled connection must turn up within ``pool_s``, and no statement may run longer than
-``statement_s`` (PostgreSQL's ``statement_timeout``, plus a client-side deadline a second later
+``statement_s`` (PostgreSQL's ``statement_timeout``, plus a client-side deadline half a second later
 for a server that cannot answer at all). A pooled connection is pinged (``SELECT 1`` within
 ``ping_s``) when it is checked out, so connections that died while the database was away are
 replaced instead of failing a request. The CLI, migrations and drills use an unbounded engine.
@@ -32,7 +32,7 @@ from ukg_aid.config import async_database_url
 if TYPE_CHECKING:
     from ukg_aid.config import Settings
 
-CLIENT_MARGIN_S = 1.0
+CLIENT_MARGIN_S = 0.5
 """The client gives up this long after the server's own statement timeout should have fired."""
 
 
