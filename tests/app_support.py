@@ -107,3 +107,14 @@ def workers(supervisor: int) -> list[int]:
         if b"spawn_main" in cmdline:
             found.append(pid)
     return found
+
+
+def wait_for_workers(supervisor: int, n: int, timeout_s: float = 60) -> list[int]:
+    """Block until the supervisor has ``n`` workers (each imports the whole app first)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = workers(supervisor)
+        if len(found) == n:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"expected {n} workers, found {workers(supervisor)}")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app_support import serve_process, workers
+from app_support import serve_process, wait_for_workers, workers
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
@@ -30,16 +30,6 @@ async def _token(db: Database, role: Role, member: str | None = None) -> dict[st
             expires_in_days=1,
         )  # fmt: skip
     return {"Authorization": f"Bearer {issued.secret}"}
-
-
-def _wait_for_workers(supervisor: int, n: int, timeout_s: float = 60) -> list[int]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = workers(supervisor)
-        if len(found) == n:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"expected {n} workers, found {workers(supervisor)}")
 
 
 def _healthz_total(body: str) -> float:
@@ -57,7 +47,7 @@ def _healthz_total(body: str) -> float:
 def _two_workers(db: Database) -> Iterator[tuple[str, int]]:
     env = {"UKG_AID_METRICS_TOKEN": SCRAPE_TOKEN}
     with serve_process(db.url, workers=2, env=env) as (url, proc):
-        _wait_for_workers(proc.pid, 2)
+        wait_for_workers(proc.pid, 2)
         yield url, proc.pid
 
 
