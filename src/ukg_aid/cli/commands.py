@@ -6,15 +6,15 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
-from ukg_aid.cli import app
+from ukg_aid.cli import app, render
 from ukg_aid.cli.drill import drill_app
 from ukg_aid.cli.quake import quake_app
 from ukg_aid.config import get_settings
@@ -118,15 +118,6 @@ def token_revoke(name: Annotated[str, typer.Argument(help="token name")]) -> Non
 def token_list() -> None:
     """List tokens (never their secrets)."""
     tokens = _with_session(auth_service.list_tokens)
-    table = Table("name", "role", "member", "prefix", "created", "expires", "revoked")
-    for t in tokens:
-        table.add_row(
-            t.name,
-            t.role.value,
-            t.member_code or "",
-            t.prefix + "…",
-            f"{t.created_at:%Y-%m-%d}",
-            f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "never",
-            f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "",
-        )
-    Console().print(table)
+    console = Console()
+    tz = ZoneInfo(get_settings().timezone)
+    console.print(render.token_table(tokens, tz=tz, width=console.width))
