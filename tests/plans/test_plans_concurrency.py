@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -188,6 +189,7 @@ async def _plan_and_approve_rush(
         return "approve", done.status_code, done.json().get("code")
 
     outcomes = await asyncio.gather(*(plan_and_approve(i) for i in range(24)))
+    print(f"planning rush {kits}: {sorted(Counter(outcomes).items())}")  # docs/reliability.md
     assert not [o for o in outcomes if o[2] == "retry"], outcomes
     assert set(outcomes) <= {("approve", 200, None), ("approve", 409, "stale-allocations")}
 

@@ -75,6 +75,7 @@ async def test_metrics_are_the_sum_of_every_worker(two_workers: tuple[str, int])
         _healthz_total(_fresh_connection_get(url, "/metrics", scrape).text) - before
         for _ in range(8)
     ]
+    print(f"metrics: {sent} requests sent, /healthz totals on 8 scrapes: {totals}")
     assert totals == [sent] * 8, totals  # one worker's view alone would show part of them
 
 
