@@ -38,6 +38,7 @@ from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.deps import bearer
 from ukg_aid.errors import PROBLEM_JSON, Forbidden, Unauthorized
+from ukg_aid.problems import RETRY_AFTER_S
 
 log = logging.getLogger("ukg_aid")
 router = APIRouter(tags=["health"])
@@ -83,7 +84,7 @@ async def readyz(request: Request) -> JSONResponse:
         body | {"type": "about:blank", "title": "Not ready", "status": 503},
         status_code=503,
         media_type=PROBLEM_JSON,
-        headers={"Retry-After": "2"},
+        headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 
 

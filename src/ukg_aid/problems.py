@@ -124,9 +124,14 @@ async def _on_db(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(Unprocessable(BAD_VALUE, code="bad-value"))
     if failures.is_outage(exc):
         log.warning("database unavailable: %s", exc)
-    else:
-        log.exception("database error", exc_info=exc)
-    return problem_response(ServiceUnavailable(DB_DOWN, code="database-unavailable"))
+        return problem_response(ServiceUnavailable(DB_DOWN, code="database-unavailable"))
+    log.exception("database error", exc_info=exc)
+    return problem_response(
+        ServiceUnavailable(
+            "the database refused the operation (logged); nothing was changed — retry shortly",
+            code="database-error",
+        )
+    )
 
 
 async def _on_os_error(request: Request, exc: Exception) -> JSONResponse:
