@@ -15,12 +15,15 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from starlette.types import Message, Receive, Scope, Send
 
 from app_support import make_settings
-from ukg_aid.app import create_app
+from ukg_aid.app import NO_RETRY_PATHS, create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.db.retry import RetryTransactions, TransactionRetry
 
 REQUEST = {
     "member_code": "27100",
@@ -115,3 +118,33 @@ async def test_retries_are_bounded_then_409_retry_and_nothing_stored(
     assert resp.json()["code"] == "retry"
     assert await _attempts(live_db) == 4  # the first attempt and UKG_AID_DB_RETRIES=3 more
     assert await _count(live_db) == before
+
+
+def _lost_race() -> DBAPIError:
+    return DBAPIError("INSERT ...", {}, Exception("deadlock detected"))
+
+
+async def _receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def test_the_event_stream_and_started_responses_are_never_re_run() -> None:
+    """Re-running is only safe before anything was sent; the SSE route is excluded outright."""
+    calls: list[str] = []
+    sent: list[Message] = []
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        calls.append(scope["path"])
+        if scope["path"] == "/started":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise TransactionRetry(_lost_race())
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    middleware = RetryTransactions(endpoint, retries=3, skip_paths=NO_RETRY_PATHS)
+    for path in ("/api/v1/events", "/started"):
+        with pytest.raises((TransactionRetry, DBAPIError)):
+            await middleware({"type": "http", "path": path}, _receive, send)
+    assert calls == ["/api/v1/events", "/started"]  # each ran once
+    assert set(create_app().openapi()["paths"]) >= NO_RETRY_PATHS  # the excluded route exists
