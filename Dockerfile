@@ -5,9 +5,11 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY requirements ./requirements
 COPY src ./src
-# A wheel of the package and of every dependency, so the runtime stage needs no compiler.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+# A wheel of the package and of every dependency (the tested versions: the constraints file),
+# so the runtime stage needs no compiler.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c requirements/constraints.txt .
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \

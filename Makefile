@@ -3,49 +3,64 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-STAMP := $(VENV)/.installed
+# The versions the suite last passed with; every install below is held to them. Bytecode is
+# compiled on first import (only what is used) rather than for every installed file.
+CONSTRAINTS := requirements/constraints.txt
+PIP_INSTALL := $(BIN)/pip install --quiet --no-compile -c $(CONSTRAINTS)
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint fmt bench fuzz drill-docs install dev clean
+.PHONY: run test lint fmt bench fuzz drill-docs install constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+$(RUN_STAMP): $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(PIP_INSTALL) -e .
+	touch $(RUN_STAMP)
 
-install: $(STAMP)  ## install the service and dev tools into .venv
+$(DEV_STAMP): $(RUN_STAMP)
+	$(PIP_INSTALL) -e '.[dev]'
+	touch $(DEV_STAMP)
 
-run: $(STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by default)
+install: $(DEV_STAMP)  ## install the service and dev tools into .venv
+
+run: $(RUN_STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by default; no dev tools)
 	$(BIN)/ukg-aid db upgrade
 	$(BIN)/ukg-aid seed
 	$(BIN)/ukg-aid serve --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)  ## the whole suite on PostgreSQL (+ SQLite smoke set), then lint
+test: $(DEV_STAMP)  ## the whole suite on PostgreSQL (+ SQLite smoke set), then lint
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory lint
 
-lint: $(STAMP)  ## ruff (lint + format check) and mypy --strict
+lint: $(DEV_STAMP)  ## ruff (lint + format check) and mypy --strict
 	$(BIN)/ruff check src tests bench migrations
 	$(BIN)/ruff format --check src tests bench migrations
 	$(BIN)/mypy
 
-fmt: $(STAMP)
+fmt: $(DEV_STAMP)
 	$(BIN)/ruff check --fix src tests bench migrations
 	$(BIN)/ruff format src tests bench migrations
 
-bench: $(STAMP)  ## benchmarks against baselines measured in the same run
+bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run
 	$(BIN)/python bench/haul_sparse.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
 
-drill-docs: $(STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
+drill-docs: $(DEV_STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
 	$(BIN)/python bench/drill_figures.py
 
-fuzz: $(STAMP)  ## schemathesis against the OpenAPI spec (long)
-	$(BIN)/pip install --quiet -e '.[dev,fuzz]'
+fuzz: $(DEV_STAMP)  ## schemathesis against the OpenAPI spec (long)
+	$(PIP_INSTALL) -e '.[dev,fuzz]'
 	$(BIN)/python bench/fuzz.py
+
+constraints: $(DEV_STAMP)  ## after the suite passed with new versions: pin them (see README)
+	$(PIP_INSTALL) -e '.[dev,fuzz]'
+	@{ echo "# Versions make test last passed with: make run / make test / make fuzz install"; \
+	   echo "# only these. Regenerate with 'make constraints' (README: Dependencies)."; \
+	   $(BIN)/pip freeze --exclude-editable | grep -v '^ukg-aid' | sort -f; } > $(CONSTRAINTS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@ several test folders have one)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -46,7 +47,19 @@ def served(
     database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """``ukg-aid serve`` as a real process on 127.0.0.1 (loopback only); yields its base URL.
-    ``env`` adds settings (e.g. ``UKG_AID_CLOCK``)."""
+
+    ``env`` adds settings (``UKG_AID_*``) for this server only.
+    """
+    with serve_process(database_url, workers=workers, env=env) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like :func:`served`, also yielding the ``ukg-aid serve`` process (the supervisor when
+    ``workers > 1``), for tests that kill it or its workers."""
     port = _free_port()
     env = (
         os.environ
@@ -71,9 +84,10 @@ def served(
                 if time.monotonic() > deadline:
                     raise RuntimeError("ukg-aid serve did not start within 60 s") from None
                 time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
 
 
@@ -97,3 +111,41 @@ class StatementCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (from /proc), e.g. a supervisor's workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def workers(supervisor: int) -> list[int]:
+    """The uvicorn worker processes of a ``ukg-aid serve --workers N`` supervisor (not
+    multiprocessing's resource tracker, its other child)."""
+    found = []
+    for pid in children(supervisor):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.append(pid)
+    return found
+
+
+def wait_for_workers(supervisor: int, n: int, timeout_s: float = 60) -> list[int]:
+    """Block until the supervisor has ``n`` workers (each imports the whole app first)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = workers(supervisor)
+        if len(found) == n:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"expected {n} workers, found {workers(supervisor)}")

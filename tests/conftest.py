@@ -226,9 +226,8 @@ def tokens(db: Database) -> Tokens:
     return Tokens(db)
 
 
-@pytest.fixture
-async def live_db(pg_server: str) -> AsyncIterator[Database]:
-    """A committed database for concurrency tests: truncated and re-seeded for each test."""
+@asynccontextmanager
+async def _committed_database(pg_server: str) -> AsyncIterator[Database]:
     name = "ukg_aid_test_live_" + uuid.uuid4().hex[:8]
     _admin_sql(f"{pg_server}/postgres", f'CREATE DATABASE "{name}"')
     url = f"{pg_server}/{name}"
@@ -239,6 +238,20 @@ async def live_db(pg_server: str) -> AsyncIterator[Database]:
     finally:
         await database.dispose()
         _admin_sql(f"{pg_server}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def live_db(pg_server: str) -> AsyncIterator[Database]:
+    """A committed database for concurrency tests: a fresh one, migrated and seeded, per test."""
+    async with _committed_database(pg_server) as database:
+        yield database
+
+
+@pytest.fixture(scope="module")
+async def module_live_db(pg_server: str) -> AsyncIterator[Database]:
+    """Like ``live_db``, shared by one module's tests (each of them leaves it consistent)."""
+    async with _committed_database(pg_server) as database:
+        yield database
 
 
 async def count_rows(session: AsyncSession, table: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ukg_aid.clock import ClockMode
@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=_default_database_url)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_echo: bool = False
+    # How long the API waits for PostgreSQL before answering 503 (seconds); see ukg_aid.db.session.
+    db_connect_timeout_s: float = Field(default=1.5, gt=0, le=60)
+    db_pool_timeout_s: float = Field(default=1.5, gt=0, le=60)
+    db_statement_timeout_s: float = Field(default=3.0, gt=0, le=600)
+    db_retries: int = Field(default=3, ge=0, le=10, description="re-runs after a deadlock")
+    readyz_timeout_s: float = Field(default=1.5, gt=0, le=30)
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
     seed_dir: Path = Field(default_factory=_default_seed_dir)
     timezone: str = "Asia/Tokyo"
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.auth import service as auth_service
@@ -53,15 +54,25 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-async def get_principal(request: Request, session: Session) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An API token: `ukg-aid token create --role ROLE --name NAME` prints it "
+    "(admins also `POST /api/v1/tokens`). Paste the secret without the `Bearer ` prefix.",
+)
+"""Declares the bearer scheme in the OpenAPI document (the docs page's Authorize button, and
+a lock on every route that needs a token); we answer a missing token ourselves (problem+json)."""
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def get_principal(request: Request, session: Session, credentials: Credentials) -> Principal:
+    if credentials is None or not credentials.credentials.strip():
         raise Unauthorized(
             "send 'Authorization: Bearer <token>'; create one with 'ukg-aid token create'",
             code="missing-token",
         )
-    principal = await auth_service.authenticate(session, secret.strip())
+    principal = await auth_service.authenticate(session, credentials.credentials.strip())
     request.state.principal = principal
     return principal
 

@@ -15,7 +15,7 @@ stays beyond 85 km of that office. Still outside: islands more than 70 km from a
 office and 40 km from the outline — Iōtō, Minamitorishima and Okinotorishima (no resident
 civilians), the southern Tokara islands such as Takarajima (Toshima village's office is in
 Kagoshima city), the Senkaku islands and Takeshima; the nearer shore of Kunashir (Northern
-Territories) falls inside the 40 km buffer. ``docs/reliability-input.md`` has the figures.
+Territories) falls inside the 40 km buffer. ``docs/reliability.md`` has the figures.
 
 Distances are measured in local equirectangular projections (per 1° latitude band for the outline,
 at the point for offices), good to about 1 % of the buffer.

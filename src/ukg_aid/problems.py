@@ -13,6 +13,8 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ukg_aid.db import failures
+from ukg_aid.db.retry import TransactionRetry, retries_left
 from ukg_aid.errors import (
     PROBLEM_JSON,
     AppError,
@@ -24,8 +26,13 @@ from ukg_aid.errors import (
 
 log = logging.getLogger("ukg_aid")
 
+RETRY_AFTER_S = 2
+"""``Retry-After`` on every 503: the database (or the pool) is expected back within seconds."""
+
 
 def problem_response(error: AppError, headers: dict[str, str] | None = None) -> JSONResponse:
+    if error.status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_S)} | (headers or {})
     return JSONResponse(
         error.problem(), status_code=error.status, media_type=PROBLEM_JSON, headers=headers
     )
@@ -95,20 +102,17 @@ def _is_bad_value(exc: DBAPIError) -> bool:
     return isinstance(sqlstate, str) and sqlstate.startswith("22")
 
 
-def _sqlstate(exc: DBAPIError) -> str | None:
-    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return state if isinstance(state, str) else None
+DB_DOWN = "the database is not reachable or did not answer in time; nothing was changed — retry"
 
 
-# Deadlock detected / serialization failure: the transaction was rolled back whole; a retry works.
-RETRYABLE = frozenset({"40P01", "40001"})
-
-
-async def _on_db(_: Request, exc: Exception) -> JSONResponse:
+async def _on_db(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
-    if _sqlstate(exc) in RETRYABLE:
+    if failures.is_retryable(exc):
+        if retries_left(request.scope) > 0:
+            raise TransactionRetry(exc)  # RetryTransactions runs the request again
         log.warning(
-            "transaction rolled back by the database (%s); client asked to retry", _sqlstate(exc)
+            "transaction rolled back by the database (%s) on every attempt; client asked to retry",
+            failures.sqlstate(exc),
         )
         return problem_response(
             Conflict(
@@ -118,8 +122,24 @@ async def _on_db(_: Request, exc: Exception) -> JSONResponse:
     if _is_bad_value(exc):
         log.info("value refused by the database: %s", exc.orig)
         return problem_response(Unprocessable(BAD_VALUE, code="bad-value"))
+    if failures.is_outage(exc):
+        log.warning("database unavailable: %s", exc)
+        return problem_response(ServiceUnavailable(DB_DOWN, code="database-unavailable"))
     log.exception("database error", exc_info=exc)
-    return problem_response(ServiceUnavailable("the database is not reachable; retry shortly"))
+    return problem_response(
+        ServiceUnavailable(
+            "the database refused the operation (logged); nothing was changed — retry shortly",
+            code="database-error",
+        )
+    )
+
+
+async def _on_os_error(request: Request, exc: Exception) -> JSONResponse:
+    """Refused, reset or timed-out database connections arrive as plain OSError/TimeoutError."""
+    if not failures.is_outage(exc):
+        return await _on_unexpected(request, exc)
+    log.warning("database unavailable: %r", exc)
+    return problem_response(ServiceUnavailable(DB_DOWN, code="database-unavailable"))
 
 
 async def _on_overflow(request: Request, exc: Exception) -> JSONResponse:
@@ -159,4 +179,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, _on_overflow)
     app.add_exception_handler(StatementError, _on_overflow)
     app.add_exception_handler(SATimeoutError, _on_pool_timeout)
+    app.add_exception_handler(OSError, _on_os_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -35,11 +35,9 @@ AUDIT = may(COORD, ADMIN, OBS)
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
-    ("GET", "/docs/oauth2-redirect"): PUBLIC,
-    ("GET", "/redoc"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/metrics"): may(ADMIN, OBS),  # or the scrape token UKG_AID_METRICS_TOKEN
     ("GET", "/api/v1/members"): READ,
     ("GET", "/api/v1/members/geojson"): READ,
     ("GET", "/api/v1/members/{code}"): READ,

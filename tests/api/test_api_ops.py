@@ -53,11 +53,11 @@ def _requests_total(body: str, route: str, status: str) -> float:
 @pytest.mark.sqlite
 async def test_metrics_count_requests_per_route_template(client: httpx.AsyncClient, tokens) -> None:
     headers = await tokens.headers(Role.observer)
-    before = (await client.get("/metrics")).text
+    before = (await client.get("/metrics", headers=headers)).text
     for _ in range(3):
         await client.get("/healthz")
     await client.get("/api/v1/depots/424242", headers=headers)
-    resp = await client.get("/metrics")
+    resp = await client.get("/metrics", headers=headers)
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/plain")
     after = resp.text

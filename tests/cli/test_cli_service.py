@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -46,11 +49,12 @@ class Ran:
     stderr: str
 
 
-def run_cli(db_file: Path, *args: str) -> Ran:
-    """Run ``ukg-aid ARGS`` in-process against ``db_file``."""
+def run_cli(db_file: Path, *args: str, columns: int = 200) -> Ran:
+    """Run ``ukg-aid ARGS`` in-process against ``db_file`` on a terminal ``columns`` wide."""
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(cli_app, list(args), env=_env(db_file))
+        env = _env(db_file) | {"COLUMNS": str(columns)}
+        result = CliRunner().invoke(cli_app, list(args), env=env)
     finally:
         get_settings.cache_clear()
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -171,3 +175,66 @@ def test_seed_at_dates_a_training_deployment_for_its_scenario(tmp_path: Path) ->
             assert dates == {"1995-01-16 20:46:00.000000"}, (table, dates)  # UTC
     absurd = run_cli(tmp_path / "other.db", "seed", "--at", "1900-01-01T00:00:00+0900")
     assert absurd.returncode == 1 and "not a date that can be meant" in absurd.stderr
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+LISTED = {
+    "osaka-city-desk-night-shift": ("desk", "27100"),
+    "union-coordinator": ("coordinator", None),
+    "press-office": ("observer", None),
+}
+
+
+def _issue_tokens(db_file: Path) -> dict[str, tuple[str, str, str]]:
+    """Token name → (stored prefix, created, valid-until) as Japan time, read from the file."""
+    for name, (role, member) in LISTED.items():
+        args = ["token", "create", "--role", role, "--name", name]
+        args += ["--member", member] if member else ["--expires-days", "0"]
+        assert run_cli(db_file, *args).returncode == 0
+    assert run_cli(db_file, "token", "revoke", "press-office").returncode == 0
+    with sqlite3.connect(db_file) as conn:
+        rows = conn.execute(
+            "SELECT name, prefix, created_at, coalesce(revoked_at, expires_at) FROM api_tokens"
+        ).fetchall()
+
+    def jst(text: str | None) -> str:
+        if text is None:
+            return "never"
+        local = datetime.fromisoformat(text).replace(tzinfo=UTC).astimezone(TOKYO)
+        return f"{local:%Y-%m-%d %H:%M} JST"
+
+    return {
+        name: (prefix, jst(created), jst(until))
+        for name, prefix, created, until in rows
+        if name in LISTED
+    }
+
+
+@pytest.mark.parametrize("columns", [80, 120, 200])
+def test_token_list_is_japan_time_with_the_zone_and_cuts_nothing(
+    seeded: Path, tmp_path: Path, columns: int
+) -> None:
+    db_file = tmp_path / "tokens.db"
+    shutil.copy(seeded, db_file)
+    expected = _issue_tokens(db_file)
+    listed = run_cli(db_file, "token", "list", columns=columns)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    assert "…" not in listed.stdout  # rich's mark for a cut cell
+    assert "times in Asia/Tokyo" in listed.stdout
+    for name, (prefix, created, until) in expected.items():
+        row = next(i for i, line in enumerate(lines) if line.lstrip().startswith(name))
+        rest = lines[row + 1 :]
+        more = next(
+            (i for i, ln in enumerate(rest) if not ln.startswith("  ") or not ln.strip()), 0
+        )
+        block = "\n".join(lines[row : row + 1 + more])  # the row and its continuation lines
+        assert prefix in block, (name, block)
+        if columns >= 110:  # one line per token, times whole
+            assert created in lines[row] and until in lines[row], lines[row]
+        else:  # date above time
+            for stamp in (created, until):
+                date, _, clock = stamp.partition(" ")
+                assert date in block and (clock in block or stamp == "never"), (stamp, block)
+        assert ("revoked" in block) == (name == "press-office"), block

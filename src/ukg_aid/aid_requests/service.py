@@ -148,7 +148,7 @@ async def get_request(session: AsyncSession, request_id: int, *, lock: bool = Fa
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     req = await session.scalar(query)
     if req is None:
         raise NotFound(f"aid request {request_id} does not exist", code="unknown-request")

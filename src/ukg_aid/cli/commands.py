@@ -7,15 +7,15 @@ import os
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
-from ukg_aid.cli import app
+from ukg_aid.cli import app, render
 from ukg_aid.cli.drill import drill_app
 from ukg_aid.cli.quake import quake_app
 from ukg_aid.cli.stock import stock_app
@@ -61,15 +61,13 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT", help="port ($PORT)")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
-    import uvicorn  # noqa: PLC0415 - only the server needs it
+    """Serve the API with uvicorn (several workers: metrics summed, workers die with us)."""
+    from ukg_aid import serving  # noqa: PLC0415 - only the server needs uvicorn
 
-    uvicorn.run(
-        "ukg_aid.asgi:app",
+    serving.serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
         log_level=os.environ.get("UKG_AID_LOG_LEVEL", "info"),
     )
 
@@ -132,15 +130,6 @@ def token_revoke(name: Annotated[str, typer.Argument(help="token name")]) -> Non
 def token_list() -> None:
     """List tokens (never their secrets)."""
     tokens = _with_session(auth_service.list_tokens)
-    table = Table("name", "role", "member", "prefix", "created", "expires", "revoked")
-    for t in tokens:
-        table.add_row(
-            t.name,
-            t.role.value,
-            t.member_code or "",
-            t.prefix + "…",
-            f"{t.created_at:%Y-%m-%d}",
-            f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "never",
-            f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "",
-        )
-    Console().print(table)
+    console = Console()
+    tz = ZoneInfo(get_settings().timezone)
+    console.print(render.token_table(tokens, tz=tz, width=console.width))

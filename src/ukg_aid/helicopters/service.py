@@ -101,7 +101,7 @@ async def member_context(session: AsyncSession) -> MemberContext:
 async def get_helicopter(session: AsyncSession, heli_id: int, *, lock: bool = False) -> Helicopter:
     query = select(Helicopter).where(Helicopter.id == heli_id)
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     heli = await session.scalar(query)
     if heli is None:
         raise NotFound(f"helicopter {heli_id} does not exist", code="unknown-helicopter")
@@ -113,7 +113,7 @@ async def lock_fleet(session: AsyncSession) -> list[Helicopter]:
     rows = await session.scalars(
         select(Helicopter)
         .order_by(Helicopter.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return list(rows)

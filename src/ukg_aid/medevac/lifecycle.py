@@ -219,7 +219,7 @@ async def _lock_pending(session: AsyncSession) -> list[MedevacMission]:
         select(MedevacMission)
         .where(MedevacMission.status == MissionStatus.pending)
         .order_by(MedevacMission.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return list(rows)

@@ -137,7 +137,7 @@ async def get_mission(
 ) -> MedevacMission:
     query = select(MedevacMission).where(MedevacMission.id == mission_id)
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     mission = await session.scalar(query)
     if mission is None:
         raise NotFound(f"medevac mission {mission_id} does not exist", code="unknown-mission")

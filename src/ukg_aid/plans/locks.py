@@ -27,7 +27,7 @@ async def lock_stock(session: AsyncSession, keys: set[StockKey]) -> dict[StockKe
         select(Stock)
         .where(tuple_(Stock.depot_id, Stock.item_code).in_(sorted(keys)))
         .order_by(Stock.depot_id, Stock.item_code)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {(row.depot_id, row.item_code): row for row in rows}
@@ -38,7 +38,7 @@ async def lock_lines(session: AsyncSession, ids: set[int]) -> dict[int, AidReque
         select(AidRequestLine)
         .where(AidRequestLine.id.in_(sorted(ids)))
         .order_by(AidRequestLine.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {line.id: line for line in rows}
@@ -49,7 +49,7 @@ async def lock_requests(session: AsyncSession, ids: set[int]) -> dict[int, AidRe
         select(AidRequest)
         .where(AidRequest.id.in_(sorted(ids)))
         .order_by(AidRequest.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {r.id: r for r in rows}
@@ -60,7 +60,7 @@ async def lock_allocations(session: AsyncSession, ids: list[int]) -> list[PlanAl
         select(PlanAllocation)
         .where(PlanAllocation.id.in_(sorted(ids)))
         .order_by(PlanAllocation.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return list(rows)
@@ -71,7 +71,7 @@ async def lock_plans(session: AsyncSession, ids: set[int]) -> dict[int, Dispatch
         select(DispatchPlan)
         .where(DispatchPlan.id.in_(sorted(ids)))
         .order_by(DispatchPlan.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return {p.id: p for p in rows}

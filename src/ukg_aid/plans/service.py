@@ -206,7 +206,7 @@ async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update(of=DispatchPlan)
+        query = query.with_for_update(of=DispatchPlan, key_share=True)
     plan = await session.scalar(query)
     if plan is None:
         raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")

@@ -25,7 +25,7 @@ def snapshot(depot: Depot) -> dict[str, Any]:
 async def get_depot(session: AsyncSession, depot_id: int, *, lock: bool = False) -> Depot:
     query = select(Depot).where(Depot.id == depot_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     depot = await session.scalar(query)
     if depot is None:
         raise NotFound(f"depot {depot_id} does not exist", code="unknown-depot")

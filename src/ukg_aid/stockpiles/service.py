@@ -58,7 +58,7 @@ async def lock_stock(session: AsyncSession, depot_id: int, item_code: str) -> St
     return await session.scalar(
         select(Stock)
         .where(Stock.depot_id == depot_id, Stock.item_code == item_code)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
 
 

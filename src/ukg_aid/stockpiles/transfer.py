@@ -97,7 +97,7 @@ async def _load(session: AsyncSession, rows: list[CsvRow], *, lock: bool) -> _Kn
         .order_by(Stock.depot_id, Stock.item_code)
         .execution_options(populate_existing=True)
     )
-    stock = await session.scalars(query.with_for_update() if lock else query)
+    stock = await session.scalars(query.with_for_update(key_share=True) if lock else query)
     return _Known(
         depots={d.id: d for d in depots},
         items={i.code: i for i in items},
