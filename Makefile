@@ -35,9 +35,10 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench migrations
 	$(BIN)/ruff format src tests bench migrations
 
-bench: $(STAMP)  ## benchmarks against baselines measured in the same run
+bench: $(STAMP)  ## benchmarks against baselines measured in the same run (API part needs wrk)
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
+	$(BIN)/python bench/api.py
 
 fuzz: $(STAMP)  ## schemathesis against the OpenAPI spec (long)
 	$(BIN)/pip install --quiet -e '.[dev,fuzz]'
