@@ -241,38 +241,7 @@ def _writes(app: FastAPI) -> None:
     ) -> JSONResponse:
         async with request.app.state.pool.acquire() as conn, conn.transaction():
             token = await authenticate(conn, request, "desk", "admin")
-            depot = await conn.fetchrow(DEPOT_SQL, depot_id)
-            if depot is None:
-                return problem(404, "Not Found", f"depot {depot_id} does not exist")
-            _require_member(token, depot["member_code"])
-            row = await conn.fetchrow(LOCK_STOCK_SQL, depot_id, item_code)
-            if row is None:
-                return problem(404, "Not Found", f"depot {depot_id} holds no '{item_code}'")
-            on_hand = row["on_hand"] + body.delta
-            if on_hand < 0 or row["reserved"] > on_hand:
-                return problem(409, "Conflict", "the change would break a stock invariant")
-            at = body.at or now()
-            before = stock_json(row, depot["member_code"])
-            after = stock_json({**row, "on_hand": on_hand, "updated_at": at}, depot["member_code"])
-            await conn.execute(UPDATE_STOCK_SQL, on_hand, at, row["id"])
-            await conn.fetchval(
-                LEDGER_SQL,
-                row["id"],
-                depot_id,
-                item_code,
-                body.delta,
-                on_hand,
-                row["reserved"],
-                row["reserve_floor"],
-                body.reason,
-                token["name"],
-                at,
-            )
-            snapshot = {k: after[k] for k in ("on_hand", "reserved", "reserve_floor", "available")}
-            state = {k: before[k] for k in snapshot}
-            what = ("stock.adjust", "stock", f"{depot_id}:{item_code}")
-            await audit(conn, token, at, what, state, snapshot)
-        return JSONResponse(after)
+            return await _adjust(conn, token, depot_id, item_code, body)
 
     @app.post("/api/v1/aid-requests")
     async def file_request(body: AidRequestCreate, request: Request) -> JSONResponse:
@@ -280,10 +249,53 @@ def _writes(app: FastAPI) -> None:
             token = await authenticate(conn, request, "desk", "admin")
             _require_member(token, body.member_code)
             await _check_request(conn, body)
-            out = await _insert_request(conn, token, body)
+            at = _resolve(body.at)
+            out = await _insert_request(conn, token, body, at)
             what = ("aid_request.file", "aid_request", str(out["id"]))
-            await audit(conn, token, body.at or now(), what, None, out)
+            await audit(conn, token, at, what, None, out)
         return JSONResponse(out, status_code=201)
+
+
+def _resolve(at: datetime | None) -> datetime:
+    """``ukg_aid.clock.resolve_at``: the given time (naive means Japan time) or now."""
+    if at is None:
+        return now()
+    return at if at.tzinfo else at.replace(tzinfo=JST)
+
+
+async def _adjust(
+    conn: asyncpg.Connection,
+    token: Mapping[str, Any],
+    depot_id: int,
+    item_code: str,
+    body: StockAdjustment,
+) -> JSONResponse:
+    """``stockpiles.service.adjust_stock``: owned depot, locked row, ledger, audit, NOTIFY."""
+    depot = await conn.fetchrow(DEPOT_SQL, depot_id)
+    if depot is None:
+        return problem(404, "Not Found", f"depot {depot_id} does not exist")
+    _require_member(token, depot["member_code"])
+    row = await conn.fetchrow(LOCK_STOCK_SQL, depot_id, item_code)
+    if row is None:
+        return problem(404, "Not Found", f"depot {depot_id} holds no '{item_code}'")
+    on_hand = row["on_hand"] + body.delta
+    if on_hand < 0 or row["reserved"] > on_hand:
+        return problem(409, "Conflict", "the change would break a stock invariant")
+    at, member = _resolve(body.at), depot["member_code"]
+    before = stock_json(row, member)
+    after = stock_json({**row, "on_hand": on_hand, "updated_at": at}, member)
+    await conn.execute(UPDATE_STOCK_SQL, on_hand, at, row["id"])
+    await conn.fetchval(
+        LEDGER_SQL,
+        *(row["id"], depot_id, item_code, body.delta),
+        *(on_hand, row["reserved"], row["reserve_floor"], body.reason, token["name"], at),
+    )
+    snapshot = {k: after[k] for k in ("on_hand", "reserved", "reserve_floor", "available")}
+    state = {k: before[k] for k in snapshot}
+    await audit(
+        conn, token, at, ("stock.adjust", "stock", f"{depot_id}:{item_code}"), state, snapshot
+    )
+    return JSONResponse(after)
 
 
 async def _check_request(conn: asyncpg.Connection, body: AidRequestCreate) -> None:
@@ -299,12 +311,9 @@ async def _check_request(conn: asyncpg.Connection, body: AidRequestCreate) -> No
 
 
 async def _insert_request(
-    conn: asyncpg.Connection, token: Mapping[str, Any], body: AidRequestCreate
+    conn: asyncpg.Connection, token: Mapping[str, Any], body: AidRequestCreate, at: datetime
 ) -> dict[str, Any]:
-    at = body.at or now()
-    needed_by = body.needed_by and (
-        body.needed_by if body.needed_by.tzinfo else body.needed_by.replace(tzinfo=JST)
-    )
+    needed_by = _resolve(body.needed_by) if body.needed_by else None
     d = body.delivery
     req = await conn.fetchrow(
         REQUEST_SQL,
@@ -316,7 +325,7 @@ async def _insert_request(
         needed_by,
         body.note,
         token["name"],
-        at if at.tzinfo else at.replace(tzinfo=JST),
+        at,
     )
     lines = await conn.fetch(
         LINES_SQL,

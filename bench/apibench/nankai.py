@@ -23,6 +23,7 @@ import csv
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -217,21 +218,7 @@ async def _load(session: AsyncSession, inst: Instance, out: Seeded) -> None:
         )
         for c in inst.items
     )
-    depots = [
-        Depot(
-            key=f"bench-{k:03d}",
-            member_code=d.member,
-            name=f"Bench depot {k:03d}",
-            kind=d.kind,
-            lat=d.lat,
-            lon=d.lon,
-            status=DepotStatus.operational if d.operational else DepotStatus.damaged,
-            note=f"synthetic benchmark depot: {d.near} jittered ±0.1°",
-            created_at=now,
-            updated_at=now,
-        )
-        for k, d in enumerate(inst.depots)
-    ]
+    depots = [_depot(k, d, now) for k, d in enumerate(inst.depots)]
     session.add_all(depots)
     await session.flush()
     rows = [
@@ -247,23 +234,7 @@ async def _load(session: AsyncSession, inst: Instance, out: Seeded) -> None:
     ]
     session.add_all(rows)
     await session.flush()
-    session.add_all(
-        StockLedger(
-            stock_id=r.id,
-            depot_id=r.depot_id,
-            item_code=r.item_code,
-            delta_on_hand=r.on_hand,
-            delta_reserved=0,
-            delta_reserve_floor=r.reserve_floor,
-            on_hand_after=r.on_hand,
-            reserved_after=0,
-            reserve_floor_after=r.reserve_floor,
-            reason="bench seed",
-            actor="system",
-            at=now,
-        )
-        for r in rows
-    )
+    session.add_all(_seed_entry(r, now) for r in rows)
     await session.flush()
     out.depot_ids = [d.id for d in depots]
     member_of = {d.id: d.member_code for d in depots}
@@ -271,6 +242,39 @@ async def _load(session: AsyncSession, inst: Instance, out: Seeded) -> None:
         (r.depot_id, r.item_code) for r in rows if member_of[r.depot_id] == ADJUST_MEMBER
     ]
     out.stock_rows = len(rows)
+
+
+def _depot(k: int, d: DepotSpec, now: datetime) -> Depot:
+    return Depot(
+        key=f"bench-{k:03d}",
+        member_code=d.member,
+        name=f"Bench depot {k:03d}",
+        kind=d.kind,
+        lat=d.lat,
+        lon=d.lon,
+        status=DepotStatus.operational if d.operational else DepotStatus.damaged,
+        note=f"synthetic benchmark depot: {d.near} jittered ±0.1°",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _seed_entry(row: Stock, now: datetime) -> StockLedger:
+    """The ledger row ``seed.py`` writes for a seeded stock row."""
+    return StockLedger(
+        stock_id=row.id,
+        depot_id=row.depot_id,
+        item_code=row.item_code,
+        delta_on_hand=row.on_hand,
+        delta_reserved=0,
+        delta_reserve_floor=row.reserve_floor,
+        on_hand_after=row.on_hand,
+        reserved_after=0,
+        reserve_floor_after=row.reserve_floor,
+        reason="bench seed",
+        actor="system",
+        at=now,
+    )
 
 
 async def _tokens(session: AsyncSession, out: Seeded) -> dict[str, Principal]:

@@ -132,6 +132,7 @@ class CountingProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def counts(self) -> dict[str, int]:
         """A snapshot of the counters (take one before and after the requests to measure)."""
@@ -163,17 +164,23 @@ class CountingProxy:
         self.port = int(self._server.sockets[0].getsockname()[1])
 
     async def _stop(self) -> None:
+        """Stop listening and end every open connection (closing its sockets) before the loop
+        stops: a client that has just hung up may not have been seen out yet."""
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        writers = [client_w]
         try:
             server_r, server_w = await asyncio.open_connection(*self.upstream)
-        except OSError:
-            client_w.close()
-            return
-        try:
+            writers.append(server_w)
             if await self._startup(client_r, client_w, server_w):
                 self.connections += 1
                 turn = _Turn(self)
@@ -181,9 +188,14 @@ class CountingProxy:
                     self._pump(client_r, server_w, self._client_side(turn)),
                     self._pump(server_r, client_w, self._server_side(turn)),
                 )
+        except OSError:
+            pass
         finally:
-            for writer in (client_w, server_w):
+            for writer in writers:
                 writer.close()
+                with contextlib.suppress(OSError, asyncio.CancelledError):
+                    await writer.wait_closed()
+            self._tasks.discard(task)
 
     async def _startup(
         self,

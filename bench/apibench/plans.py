@@ -125,17 +125,22 @@ def plan_cycle(
     return cycle
 
 
-def timed_cycles(base_url: str, token: str, cycles: int, idle_s: float) -> dict[str, Any]:
-    """``cycles`` plan cycles with health sampled throughout (``idle_s`` of idle baseline)."""
-    runs = []
+def timed_cycles(
+    base_url: str, token: str, cycles: int, idle_s: float, budget_s: float
+) -> dict[str, Any]:
+    """Up to ``cycles`` plan cycles, health sampled throughout (``idle_s`` of idle baseline);
+    no new cycle starts after ``budget_s`` (the first always runs), so a loaded machine or a
+    slow service cannot stretch the run unboundedly."""
+    runs: list[PlanCycle] = []
     with HealthSampler(base_url) as health:
         time.sleep(1.0)  # the sampler process starts and connects
         idle = (time.time(), time.time() + idle_s)
         time.sleep(idle_s)
-        for _ in range(cycles):
+        started = time.monotonic()
+        while len(runs) < cycles and (not runs or time.monotonic() - started < budget_s):
             runs.append(plan_cycle(base_url, token))
     phases = ("create", "approve", "cancel")
-    out: dict[str, Any] = {"cycles": cycles, "facts": runs[-1].facts}
+    out: dict[str, Any] = {"cycles": len(runs), "facts": runs[-1].facts}
     for phase in phases:
         out[f"{phase}_s"] = [c.seconds[phase] for c in runs]
         out[f"{phase}_s_median"] = statistics.median(out[f"{phase}_s"])

@@ -96,6 +96,12 @@ def tree_cpu_s(root: int) -> float:
     return total
 
 
+def use_server(url: str) -> None:
+    """Point every helper here at ``url`` (the shared server or a cluster of our own)."""
+    global PG_SERVER  # noqa: PLW0603 - one run, one server
+    PG_SERVER = url
+
+
 def admin_sql(*statements: str) -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         for statement in statements:

@@ -184,7 +184,7 @@ def connection_table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def section(result: dict[str, Any]) -> str:
+def _method(result: dict[str, Any]) -> str:
     inst, settings = result["instance"], result["settings"]
     wrk_cpu = max(
         row[app]["wrk_cpu_share"]
@@ -192,31 +192,95 @@ def section(result: dict[str, Any]) -> str:
         for row in by.values()
         for app in ("service", "bare")
     )
-    method = METHOD.format(
+    return METHOD.format(
         depots=inst["depots"],
         items=inst["items"],
         stock_rows=f"{inst['stock_rows']:,}",
         requests=inst["requests"],
-        adjust=inst.get("adjust_rows", "its"),
+        adjust=inst["adjust_rows"],
         seconds=settings["seconds"],
         rounds=settings["rounds"],
         warmup=settings["warmup_s"],
         wrk_cpu=wrk_cpu,
     )
+
+
+def _run_line(result: dict[str, Any]) -> str:
     load = result["load_average"]
+    return (
+        f"This run: {result['started']}{' (--quick)' if result['quick'] else ''},"
+        f" {result['wall_s'] / 60:.1f} min; PostgreSQL: {result['database_server']}; load"
+        f" average {load['start'][0]:.1f} at the start and {load['end'][0]:.1f} at the end on a"
+        f" shared {result['cpus']}-core machine where other engineers were running test suites:"
+        " absolute figures are noisy, **the ratios are what matter** (both apps ran interleaved"
+        " under the same noise)."
+    )
+
+
+def _span(values: list[float], fmt: str = "{:.2f}") -> str:
+    low, high = min(values), max(values)
+    return (
+        fmt.format(low)
+        if fmt.format(low) == fmt.format(high)
+        else (f"{fmt.format(low)}–{fmt.format(high)}")
+    )
+
+
+def reading(result: dict[str, Any]) -> list[str]:
+    """What the tables say, in numbers taken from them."""
+    routes, counted = result["routes"], result["statements"]
+    kinds: dict[str, list[float]] = {"read": [], "write": []}
+    cpu = []
+    for key, by_conc in routes.items():
+        for row in by_conc.values():
+            kinds[ROUTE_NAMES[key][2]].append(row["ratio_rps"])
+            cpu.append(
+                row["service"]["server_cpu_ms_per_request"]
+                / row["bare"]["server_cpu_ms_per_request"]
+            )
+    extra = [counted[k]["service"]["statements"] - counted[k]["bare"]["statements"] for k in routes]
+    pinged = all(
+        counted[k]["service"]["heads"][:3] == ["BEGIN", "(empty: ping)", "ROLLBACK"] for k in routes
+    )
+    plan, facts, health = counted["plan"], result["plans"]["facts"], result["plans"]["health"]
+    per_allocation = {
+        phase: plan[phase]["statements"] / max(1, facts["allocations"])
+        for phase in ("approve", "cancel")
+    }
+    worst = max(("create", "approve", "cancel"), key=lambda ph: health[ph].get("p99_ms", 0))
+    peak = result["connections"]["load_64"]["service"]
+    return [
+        f"- The service serves {_span(kinds['read'])}× the bare app's requests/s on reads and"
+        f" {_span(kinds['write'])}× on writes (targets: 0.6× and 0.5×), and burns"
+        f" {_span(cpu, '{:.1f}')}× its CPU per request (server processes only), so most of"
+        " the gap is CPU spent in the service's own processes.",
+        f"- Each service request runs {_span([float(e) for e in extra], '{:.0f}')} statements more"
+        " than the bare app's"
+        + (
+            ": every one opens with `BEGIN; ; ROLLBACK` (the pool's pre-ping, 3 round trips)"
+            " before its own `BEGIN … COMMIT`, reads included."
+            if pinged
+            else "."
+        ),
+        f"- Approve runs {per_allocation['approve']:.1f} statements per allocation and cancel"
+        f" {per_allocation['cancel']:.1f}, one round trip each ({facts['allocations']:,}"
+        f" allocations); POST /plans runs {plan['create']['statements']}.",
+        f"- /healthz p99 was worst during {worst} ({_ms(health[worst]['p99_ms'])} ms, max"
+        f" {_ms(health[worst]['max_ms'])} ms) against {_ms(health['idle']['p99_ms'])} ms idle.",
+        f"- At 64 connections the 2-worker service held {peak} server connections at peak.",
+    ]
+
+
+def section(result: dict[str, Any]) -> str:
     parts = [
         BEGIN,
         "## API",
         "",
-        "`bench/api.py` → `bench/results/api.json` (`python bench/api.py [--quick]`, the last step"
-        " of `make bench`).",
-        f"This run: {result['started']}{' (--quick)' if result['quick'] else ''},"
-        f" {result['wall_s'] / 60:.1f} min, load average {load['start'][0]:.1f} at the start and"
-        f" {load['end'][0]:.1f} at the end on a shared {result['cpus']}-core machine where other"
-        " engineers were running test suites: absolute figures are noisy, **the ratios are what"
-        " matter** (both apps ran interleaved under the same noise).",
+        "`bench/api.py` → `bench/results/api.json` (`python bench/api.py [--quick]"
+        " [--own-cluster]`, the last step of `make bench`; needs `wrk`).",
+        _run_line(result),
         "",
-        method,
+        _method(result),
         "",
         "### Routes: service against the bare ceiling",
         "",
@@ -240,6 +304,10 @@ def section(result: dict[str, Any]) -> str:
         "The service's pool allows 2 workers × (10 + 10 overflow) = 40; connections opened under"
         " load are the overflow being closed on return and opened again (the bare pool closes"
         " its idle connections after 2 s, so it reopens them between its runs).",
+        "",
+        "### Reading it",
+        "",
+        *reading(result),
         END,
     ]
     return "\n".join(parts) + "\n"

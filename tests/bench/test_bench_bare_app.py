@@ -3,6 +3,7 @@ on the same committed database, so the benchmark compares like with like."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,16 +38,20 @@ class Pair:
 async def _token(db: Database, role: Role, member: str | None) -> dict[str, str]:
     async with db.transaction() as s:
         issued = await auth_service.create_token(
-            s, name=f"bench-{role.value}", role=role, member_code=member, expires_in_days=1
+            s,
+            name=f"bench-{role.value}-{uuid.uuid4().hex[:6]}",
+            role=role,
+            member_code=member,
+            expires_in_days=1,
         )
     return {"Authorization": f"Bearer {issued.secret}"}
 
 
 @pytest.fixture
-async def pair(live_db: Database) -> AsyncIterator[Pair]:
-    observer = await _token(live_db, Role.observer, None)
-    desk = await _token(live_db, Role.desk, "27")
-    async with live_db.transaction() as s:
+async def pair(bench_db: Database) -> AsyncIterator[Pair]:
+    observer = await _token(bench_db, Role.observer, None)
+    desk = await _token(bench_db, Role.desk, "27")
+    async with bench_db.transaction() as s:
         row = (
             await s.execute(
                 select(Stock.depot_id, Stock.item_code)
@@ -56,14 +61,14 @@ async def pair(live_db: Database) -> AsyncIterator[Pair]:
                 .limit(1)
             )
         ).one()
-    service_app = create_app(make_settings(live_db.url), database=live_db)
-    bare = bare_app.create_app(live_db.url.replace("+asyncpg", ""), pool_max=2)
+    service_app = create_app(make_settings(bench_db.url), database=bench_db)
+    bare = bare_app.create_app(bench_db.url.replace("+asyncpg", ""), pool_max=2)
     async with (
         bare.router.lifespan_context(bare),
         httpx.AsyncClient(transport=httpx.ASGITransport(service_app), base_url="http://s") as s,
         httpx.AsyncClient(transport=httpx.ASGITransport(bare), base_url="http://b") as b,
     ):
-        yield Pair(s, b, live_db, observer, desk, row.depot_id, row.item_code)
+        yield Pair(s, b, bench_db, observer, desk, row.depot_id, row.item_code)
 
 
 async def both(pair: Pair, method: str, path: str, headers: dict[str, str], **kw: Any) -> Any:
