@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import itertools
 import json
 import os
@@ -133,8 +134,6 @@ def loads(seeded: nankai.Seeded) -> dict[str, Load]:
 
 
 def _office(member: str) -> dict[str, float]:
-    import csv  # noqa: PLC0415
-
     with (nankai.SEED_DIR / "members.csv").open(encoding="utf-8") as f:
         row = next(r for r in csv.DictReader(f) if r["code"] == member)
     return {"lat": float(row["office_lat"]), "lon": float(row["office_lon"])}

@@ -33,12 +33,15 @@ from fastapi.responses import JSONResponse
 
 from ukg_aid import union_area
 from ukg_aid.aid_requests.schemas import AidRequestCreate
+from ukg_aid.audit.service import EVENTS_CHANNEL
 from ukg_aid.clock import JST, now
+from ukg_aid.config import Settings
 from ukg_aid.stockpiles.schemas import StockAdjustment
 
-EVENTS_CHANNEL = "ukg_aid_events"  # ukg_aid.audit.service.EVENTS_CHANNEL
-UNION_BUFFER_KM = 15.0  # the service's default UKG_AID_UNION_BUFFER_KM
-DEFAULT_LIMIT, MAX_LIMIT = 100, 1000  # the service's default page limit and cap
+_DEFAULTS = Settings.model_fields  # the service's defaults, so both apps apply the same ones
+UNION_BUFFER_KM = float(_DEFAULTS["union_buffer_km"].default)
+DEFAULT_LIMIT = int(_DEFAULTS["default_page_limit"].default)
+MAX_LIMIT = int(_DEFAULTS["max_page_limit"].default)
 
 TOKEN_SQL = (
     "SELECT id, name, role, member_code, token_hash, prefix, created_at, expires_at, revoked_at"

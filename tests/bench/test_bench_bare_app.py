@@ -3,11 +3,13 @@ on the same committed database, so the benchmark compares like with like."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +18,7 @@ import bare_app
 from app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.audit.models import AuditEvent
+from ukg_aid.audit.service import EVENTS_CHANNEL
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
@@ -108,9 +111,16 @@ async def test_refusals_match_the_service(pair: Pair) -> None:
 async def test_stock_adjustment_writes_what_the_service_writes(pair: Pair) -> None:
     ledger, audit = await _count(pair.db, StockLedger), await _count(pair.db, AuditEvent)
     path = f"/api/v1/depots/{pair.depot_id}/stock/{pair.item}/adjustments"
-    (s_status, s), (b_status, b) = await both(
-        pair, "POST", path, pair.desk, json={"delta": 2, "reason": "bench: receipt"}
-    )
+    notified: asyncio.Queue[str] = asyncio.Queue()
+    listener = await asyncpg.connect(pair.db.url.replace("+asyncpg", ""))
+    await listener.add_listener(EVENTS_CHANNEL, lambda *args: notified.put_nowait(args[3]))
+    try:
+        (s_status, s), (b_status, b) = await both(
+            pair, "POST", path, pair.desk, json={"delta": 2, "reason": "bench: receipt"}
+        )
+        woken = [await asyncio.wait_for(notified.get(), 10) for _ in range(2)]
+    finally:
+        await listener.close()
     assert (s_status, b_status) == (200, 200)
     assert s.keys() == b.keys()
     assert b["on_hand"] == s["on_hand"] + 2
@@ -125,6 +135,7 @@ async def test_stock_adjustment_writes_what_the_service_writes(pair: Pair) -> No
             await session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(2))
         )
     bare_event, service_event = events
+    assert woken == [str(service_event.id), str(bare_event.id)]  # both wake event streams
     assert (bare_event.action, bare_event.entity, bare_event.entity_id) == (
         service_event.action,
         service_event.entity,
