@@ -82,18 +82,7 @@ def _stat(pid: int) -> tuple[int, float] | None:
 
 def tree_cpu_s(root: int) -> float:
     """CPU seconds used so far by ``root`` and every live descendant (the uvicorn workers)."""
-    children: dict[int, list[int]] = defaultdict(list)
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (st := _stat(int(entry.name))) is not None:
-            children[st[0]].append(int(entry.name))
-            cpu[int(entry.name)] = st[1]
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += cpu.get(pid, 0.0)
-        todo.extend(children.get(pid, []))
-    return total
+    return sum(st[1] for pid in (root, *_descendants(root)) if (st := _stat(pid)) is not None)
 
 
 def use_server(url: str) -> None:
@@ -185,3 +174,39 @@ def pg_host_port() -> tuple[str, int]:
     """Host and port of ``PG_SERVER`` (where the counting proxy forwards to)."""
     parsed = urlsplit(PG_SERVER)
     return parsed.hostname or "127.0.0.1", parsed.port or 5432
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (st := _stat(int(entry.name))) is not None:
+            children[st[0]].append(int(entry.name))
+    out, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def workers_by_client_port(server: Server) -> dict[int, int]:
+    """Which worker process holds each open connection to ``server``: client port → pid.
+
+    Read from the kernel: the worker's socket inodes (``/proc/<pid>/fd``) matched against the
+    established TCP connections on the server's port (``/proc/net/tcp``). Lets the harness tell
+    which worker answered which request without any hook in the service."""
+    port = int(server.url.rsplit(":", 1)[1])
+    owner: dict[str, int] = {}
+    for pid in (server.pid, *_descendants(server.pid)):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        owner |= {link[8:-1]: pid for link in links if link.startswith("socket:[")}
+    out: dict[int, int] = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+        if state == "01" and int(local.split(":")[1], 16) == port and inode in owner:
+            out[int(remote.split(":")[1], 16)] = owner[inode]
+    return out

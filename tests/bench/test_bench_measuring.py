@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ import pytest
 
 from apibench import report
 from apibench.pgwire import CountingProxy, Framer
-from apibench.procs import tree_cpu_s
+from apibench.procs import Server, free_port, tree_cpu_s, workers_by_client_port
 from apibench.stats import Merged, parse_wrk, percentile, sample_percentile
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "api.json"
@@ -143,6 +144,37 @@ def test_process_tree_cpu_includes_descendants() -> None:
             assert time.monotonic() < deadline, "the grandchild's CPU never showed up"
             time.sleep(0.05)
     finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def test_connections_are_traced_to_the_process_holding_them() -> None:
+    """How the harness knows which worker answered a health sample or a plan call."""
+    port = free_port()
+    listen = (
+        "import socket, time\ns = socket.socket()\n"
+        f"s.bind(('127.0.0.1', {port}))\ns.listen()\n"
+        "held = [s.accept()[0] for _ in range(2)]\ntime.sleep(30)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", listen], start_new_session=True)
+    server = Server("listener", f"http://127.0.0.1:{port}", child.pid)
+    clients: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 20
+        while len(clients) < 2:
+            try:
+                clients.append(socket.create_connection(("127.0.0.1", port), timeout=1))
+            except OSError:
+                assert time.monotonic() < deadline, "the listener never listened"
+                time.sleep(0.05)
+        ports = {c.getsockname()[1] for c in clients}
+        while set(workers_by_client_port(server)) != ports:  # accepted: held by the child
+            assert time.monotonic() < deadline, workers_by_client_port(server)
+            time.sleep(0.05)
+        assert set(workers_by_client_port(server).values()) == {child.pid}
+    finally:
+        for c in clients:
+            c.close()
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
 
