@@ -44,10 +44,11 @@ fmt: $(DEV_STAMP)
 	$(BIN)/ruff check --fix src tests bench migrations
 	$(BIN)/ruff format src tests bench migrations
 
-bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run
+bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run (API part needs wrk)
 	$(BIN)/python bench/haul_sparse.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
+	$(BIN)/python bench/api.py
 
 drill-docs: $(DEV_STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
 	$(BIN)/python bench/drill_figures.py

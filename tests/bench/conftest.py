@@ -1,0 +1,45 @@
+"""The benchmark harness lives in ``bench/`` (scripts, not a package): make it importable; and one
+committed database for this folder's tests (the bare app and the service must both see it)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from app_support import SEED_DIR
+from ukg_aid import migrate
+from ukg_aid.db import Database
+from ukg_aid.seed import seed
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+
+def _admin(server: str, statement: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+async def bench_db(pg_server: str) -> AsyncIterator[Database]:
+    """A migrated, seeded, committed database shared by one module's tests (each test leaves
+    its writes behind, so tests compare deltas and use fresh token names)."""
+    name = "ukg_aid_test_bench_" + uuid.uuid4().hex[:8]
+    _admin(pg_server, f'CREATE DATABASE "{name}"')
+    url = f"{pg_server}/{name}"
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        database = Database(url, pool_size=5)
+        async with database.transaction() as session:
+            await seed(session, SEED_DIR)
+        yield database
+        await database.dispose()
+    finally:
+        _admin(pg_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
