@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from ukg_aid import __version__, migrate, problems
+from ukg_aid import __version__, console, migrate, problems
 from ukg_aid.api import api_router
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     problems.install(app)
     app.include_router(api_router)
     _add_health(app)
+    console.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Metrics)
     return app
