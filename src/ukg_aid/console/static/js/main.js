@@ -160,11 +160,13 @@ async function route() {
     if (a.dataset.view === view.id) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
-  document.title = `${t(view.title ?? view.nav)} — ${t("app.title")}`;
+  document.title = t("app.page_title", { view: t(view.title ?? view.nav), app: t("app.title") });
   replace(main, h("p", { class: "loading", testid: "loading" }, t("common.loading")));
   try {
     state.handle = await view.mount(main, context(), args, query);
   } catch (err) {
+    // Shown in words; the screen is built again when the connection comes back.
+    state.handle = { failed: true };
     replace(main, h("p", { class: "error", role: "alert", testid: "view-error" }, problemText(err)));
   }
 }
@@ -217,6 +219,7 @@ function scheduleRefresh(entity) {
     const entities = pending;
     pending = new Set();
     const handle = state.handle;
+    if (handle?.failed) return route();
     if (!handle?.refresh) return;
     const wanted = handle.entities;
     if (entities.has(null) || !wanted || wanted.some((e) => entities.has(e))) {

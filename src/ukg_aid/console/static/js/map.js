@@ -127,7 +127,7 @@ function depotTip(depot, rows, store) {
     "div",
     { class: "depot-tip" },
     h("strong", {}, nameOf(depot)),
-    h("span", {}, ` ${status("depot", depot.status)}`),
+    h("span", { class: "tip-status" }, status("depot", depot.status)),
     h(
       "table",
       {},
@@ -150,7 +150,7 @@ export function drawRequests(view, requests, unmetKg, store, onSelect) {
       fillOpacity: kg > 0 ? 0.45 : 0.1,
       className: `request request-${r.id}`,
     });
-    marker.bindTooltip(h("div", {}, h("strong", {}, t("requests.ref", { id: r.id })), ` ${r.delivery.name}`, h("br"), nameOf(store.member(r.member_code)), h("br"), t("map.unmet_weight", { w: fmtKg(kg) })));
+    marker.bindTooltip(h("div", {}, h("strong", {}, t("requests.ref", { id: r.id })), h("span", { class: "tip-status" }, r.delivery.name), h("br"), nameOf(store.member(r.member_code)), h("br"), t("map.unmet_weight", { w: fmtKg(kg) })));
     if (onSelect) marker.on("click", () => onSelect(r));
     marker.addTo(view.layers.requests);
   }

@@ -29,8 +29,8 @@ export default async function mount(main, ctx) {
     main,
     heading(t("medevac.title"), batch),
     h("div", { class: "board" },
-      h("section", { class: "card", "aria-labelledby": "pend-h" }, h("h2", { id: "pend-h" }, t("medevac.pending")), pending),
-      h("section", { class: "card", "aria-labelledby": "act-h" }, h("h2", { id: "act-h" }, t("medevac.active")), active),
+      h("section", { class: "card wide", "aria-labelledby": "pend-h" }, h("h2", { id: "pend-h" }, t("medevac.pending")), pending),
+      h("section", { class: "card wide", "aria-labelledby": "act-h" }, h("h2", { id: "act-h" }, t("medevac.active")), active),
       h("section", { class: "card", "aria-labelledby": "fleet-h" }, h("h2", { id: "fleet-h" }, t("medevac.fleet")), fleet),
       h("section", { class: "card", "aria-labelledby": "cov-h" }, h("h2", { id: "cov-h" }, t("medevac.coverage")), field(t("medevac.coverage_at"), at, t("requests.jst_hint")), coverage),
     ),
@@ -72,7 +72,7 @@ function missionTable(ctx, missions, helis, refresh, kind) {
         h("td", {}, m.scene.name ?? t("medevac.scene_point", { lat: fmtNumber(m.scene.lat, 3), lon: fmtNumber(m.scene.lon, 3) })),
         h("td", { class: "num" }, fmtNumber(m.patients)),
         h("td", {}, fmtDateTime(m.reported_at)),
-        h("td", {}, badge("mission", m.status), heli ? h("div", {}, heli.callsign) : null, m.reason ? h("div", { class: "why", testid: `mission-reason-${m.id}` }, missionReason(m.reason)) : null, outcome),
+        h("td", {}, badge("mission", m.status), heli ? h("div", {}, heli.callsign) : null, m.reason ? h("div", { class: "why", testid: `mission-reason-${m.id}` }, missionReason(m.reason)) : null, blockedList(m, helis), outcome),
         h("td", {}, missionActions(ctx, m, helis, outcome, refresh)),
       );
     }),
@@ -109,6 +109,17 @@ function missionActions(ctx, m, helis, outcome, refresh) {
       await refresh();
     }, { class: "danger", testid: `cancel-mission-${m.id}` }),
   ];
+}
+
+/** Each aircraft's own reason from the mission's last refusal (kept on the mission). */
+function blockedList(m, helis) {
+  if (m.status !== "pending" || !m.blocked?.length) return null;
+  return h(
+    "details",
+    { class: "blocked", testid: `mission-blocked-${m.id}` },
+    h("summary", {}, t("medevac.blocked", { n: m.blocked.length })),
+    h("ul", {}, m.blocked.map((b) => h("li", {}, t("medevac.refused_aircraft", { callsign: helis.find((x) => x.id === b.helicopter_id)?.callsign ?? "", reason: missionReason(b.reason) })))),
+  );
 }
 
 /** Why no aircraft can fly it: the mission's reason and each aircraft's own, in words. */

@@ -7,6 +7,8 @@ import { fmtDateTime, fmtNumber, fmtPercent, nameOf, t } from "../i18n.js";
 import { heading, table } from "../ui.js";
 import { cause, unitName } from "../words.js";
 
+const PLAN_STATES = ["proposed", "approved", "completed", "discarded", "cancelled"];
+
 export default async function mount(main, ctx) {
   const body = h("div", { testid: "situation" });
   const print = h("button", { type: "button", class: "no-print", testid: "print-report", onclick: () => window.print() }, t("common.print"));
@@ -61,9 +63,9 @@ export function situation(report) {
     }),
     table({
       caption: t("report.plans"),
-      head: ["proposed", "approved", "completed", "discarded", "cancelled"].map((s) => t(`status.plan.${s}`)),
+      head: PLAN_STATES.map((s) => t(`status.plan.${s}`)),
       testid: "report-plans",
-      rows: [h("tr", {}, ["proposed", "approved", "completed", "discarded", "cancelled"].map((s) => h("td", { class: "num" }, fmtNumber(report.plans[s] ?? 0))))],
+      rows: [h("tr", {}, PLAN_STATES.map((s) => h("td", { class: "num" }, fmtNumber(report.plans[s] ?? 0))))],
     }),
   ];
 }

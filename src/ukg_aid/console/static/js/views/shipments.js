@@ -7,6 +7,8 @@ import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName } from "../words.js";
 
+const RECENT = 10;
+
 export default async function mount(main, ctx) {
   const member = ctx.me.member_code;
   const outbound = h("div", { testid: "outbound" });
@@ -18,14 +20,17 @@ export default async function mount(main, ctx) {
     h("section", { class: "card", "aria-labelledby": "in-h" }, h("h2", { id: "in-h" }, t("shipments.inbound")), inbound),
   );
   async function refresh() {
-    const [toShip, shipped, coming, arriving] = await Promise.all([
+    const [toShip, shipped, coming, arriving, received] = await Promise.all([
       listAll("/allocations", { supplier: member, status: "planned" }),
       listAll("/allocations", { supplier: member, status: "dispatched" }),
       listAll("/allocations", { requester: member, status: "planned" }),
       listAll("/allocations", { requester: member, status: "dispatched" }),
+      listAll("/allocations", { requester: member, status: "delivered" }),
     ]);
+    // The latest confirmed deliveries stay in view, so the desk sees its confirmation land.
+    const latest = received.sort((a, b) => b.delivered_at.localeCompare(a.delivered_at)).slice(0, RECENT);
     replace(outbound, slipLinks(member, toShip.concat(shipped)), allocTable(ctx, toShip.concat(shipped), "out", refresh));
-    replace(inbound, allocTable(ctx, arriving.concat(coming), "in", refresh));
+    replace(inbound, allocTable(ctx, arriving.concat(coming, latest), "in", refresh));
   }
   await refresh();
   return { entities: ["allocation", "plan"], refresh };
