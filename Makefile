@@ -4,6 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The console's browser tests drive Debian's Chromium (Playwright's own browser download does
+# not work offline); the IPA Gothic font lets screenshots show Japanese.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-ipafont-gothic
 
 .PHONY: run test lint fmt bench fuzz install dev clean
 
@@ -17,12 +21,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)  ## install the service and dev tools into .venv
 
+$(CHROMIUM):
+	apt-get install -y -q $(BROWSER_PACKAGES) || (apt-get update -q && apt-get install -y -q $(BROWSER_PACKAGES))
+
 run: $(STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by default)
 	$(BIN)/ukg-aid db upgrade
 	$(BIN)/ukg-aid seed
 	$(BIN)/ukg-aid serve --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)  ## the whole suite on PostgreSQL (+ SQLite smoke set), then lint
+test: $(STAMP) $(CHROMIUM)  ## the whole suite on PostgreSQL (+ SQLite smoke set, browser tests), then lint
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory lint
 
