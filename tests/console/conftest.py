@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from console_support import Console, Watched, console_server
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("UKG_AID_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -24,6 +24,11 @@ ARGS = [
 ]
 
 
+# Generous waits: the machine is shared and often loaded (a 2-core box running other suites);
+# the assertions are about what appears, not how fast.
+expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
@@ -34,8 +39,11 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def console(pg_server: str) -> Iterator[Console]:
+    """One served instance for the modules whose tests leave no requests or plans behind (a
+    server takes seconds to start on this machine); a module that needs a day of its own
+    overrides this with a module-scoped one."""
     with console_server(pg_server) as served_console:
         yield served_console
 

@@ -158,6 +158,7 @@ class Watched:
             locale="ja-JP",
             accept_downloads=True,
         )
+        self.context.set_default_timeout(30_000)
         self.context.route("**/*", self._only_the_server)
 
     def _only_the_server(self, route: Route, request: Request) -> None:

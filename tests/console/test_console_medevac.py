@@ -75,7 +75,7 @@ def test_a_mission_no_aircraft_can_fly_is_refused_in_words(page: Page, console: 
         )
         # the reason recorded on the mission is shown in words after a reload too
         expect(page.get_by_test_id(f"mission-reason-{mission['id']}")).to_have_text(
-            "運航可能な機体がありません", timeout=10_000
+            "運航可能な機体がありません"
         )
         blocked = page.get_by_test_id(f"mission-blocked-{mission['id']}")
         blocked.locator("summary").click()

@@ -4,12 +4,21 @@ plan sheet and shipping slips; losing the event stream and resuming it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from console_support import Console, Server, Watched, go, log_in, shoot
+from console_support import Console, Server, Watched, console_server, go, log_in, shoot
 from playwright.sync_api import Browser, Page, expect
 
 REQUESTER = "27100"  # Osaka City
 WATER_L = 1800
+
+
+@pytest.fixture(scope="module")
+def console(pg_server: str) -> Iterator[Console]:
+    """A server of its own: this module's day starts with no request and no plan."""
+    with console_server(pg_server) as served_console:
+        yield served_console
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +51,7 @@ def test_a_filed_request_appears_on_the_coordinators_screen_without_reload(
     flow["request_id"] = request_id
 
     live = coordinator.get_by_test_id(f"open-request-{request_id}")
-    expect(live).to_be_visible(timeout=15_000)
+    expect(live).to_be_visible()
     expect(live).to_contain_text("最優先")
     expect(live).to_contain_text("大阪城公園 避難所")
     expect(coordinator.get_by_test_id(f"fill-{request_id}-water")).to_contain_text(
@@ -174,7 +183,7 @@ def test_a_lost_connection_is_shown_and_the_stream_resumes_from_the_last_event(
         page.evaluate("window.__sameDocument = true")
         second.kill()
         lost = page.get_by_test_id("connection-lost")
-        expect(lost).to_be_visible(timeout=15_000)
+        expect(lost).to_be_visible()
         expect(lost).to_contain_text("接続が切れました")
         expect(page.get_by_test_id("live-status")).to_have_text("接続が切れました")
         shoot(page, "connection-lost")
@@ -182,7 +191,7 @@ def test_a_lost_connection_is_shown_and_the_stream_resumes_from_the_last_event(
             filed = api.post("/aid-requests", json=HIMEJI).json()
         second.start()
         expect(lost).to_be_hidden(timeout=30_000)
-        expect(page.get_by_test_id(f"open-request-{filed['id']}")).to_be_visible(timeout=15_000)
+        expect(page.get_by_test_id(f"open-request-{filed['id']}")).to_be_visible()
         assert page.evaluate("window.__sameDocument") is True
     finally:
         second.kill()
