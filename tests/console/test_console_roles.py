@@ -158,3 +158,50 @@ def test_switching_to_english_changes_every_visible_label(
         page.get_by_test_id("lang-toggle").click()
         page.wait_for_function("() => document.documentElement.lang === 'ja'")
         page.wait_for_function("() => !document.querySelector('[data-testid=loading]')")
+
+
+def test_the_console_works_from_the_keyboard(page: Page, console: Console) -> None:
+    page.goto(console.url)
+    token = page.get_by_test_id("login-token")
+    expect(token).to_be_focused()
+    token.press_sequentially(console.token("coordinator"))
+    token.press("Enter")
+    page.get_by_test_id("whoami").wait_for()
+    expect(page.get_by_test_id("main")).to_be_focused()  # a new screen: focus at its start
+    page.reload()  # the token stays for this tab's session
+    page.get_by_test_id("whoami").wait_for()
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("main")).to_be_focused()
+    plans = page.get_by_test_id("nav-plans")
+    plans.focus()
+    outline = plans.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"  # the focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#/plans'")
+    run = page.get_by_test_id("run-matching")
+    run.focus()
+    expect(run).to_be_focused()
+    # every form field on the screen has a label
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('main input, main select, main textarea')]
+              .filter(el => !el.labels?.length && !el.getAttribute('aria-label'))
+              .map(el => el.outerHTML)"""
+    )
+    assert unlabelled == []
+
+
+def test_the_map_reads_on_a_wall_display(browse: Watched, console: Console) -> None:
+    page = browse.new_page()
+    page.set_viewport_size({"width": 3840, "height": 2160})
+    log_in(page, console, "coordinator")
+    expect(page.locator("[data-testid^=map-member-]")).to_have_count(12)
+    size = page.get_by_test_id("map-member-27").evaluate(
+        "el => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert body >= 24  # the type grows with the screen (about 28 px on 4K)
+    assert size >= 18
+    shoot(page, "wall-map")

@@ -81,7 +81,7 @@ export const get = (path, query) => api("GET", path, { query });
 /** Every row of a list route, page by page; accepts a bare array or a page object. */
 export async function listAll(path, query = {}) {
   const rows = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await get(path, { ...query, limit: 1000, offset });
     if (Array.isArray(page)) return page;
     rows.push(...page.items);

@@ -3,15 +3,7 @@
 import { ApiError, api, get, onUnauthorized, problemText, token } from "./api.js";
 import { capabilities } from "./can.js";
 import { h, replace } from "./dom.js";
-import {
-  applyStatic,
-  langFromUrl,
-  lang,
-  loadCatalog,
-  nameOf,
-  otherLang,
-  t,
-} from "./i18n.js";
+import { applyStatic, langFromUrl, lang, loadCatalog, nameOf, otherLang, t } from "./i18n.js";
 import { Live } from "./live.js";
 import { closeAudit, openAudit } from "./views/audit.js";
 import { showLogin } from "./views/login.js";
@@ -133,7 +125,11 @@ function renderNav() {
       "ul",
       {},
       tabs.map((v) =>
-        h("li", {}, h("a", { href: `#/${v.id}`, testid: `nav-${v.id}`, dataset: { view: v.id } }, t(v.nav))),
+        h(
+          "li",
+          {},
+          h("a", { href: `#/${v.id}`, testid: `nav-${v.id}`, dataset: { view: v.id } }, t(v.nav)),
+        ),
       ),
     ),
   );
@@ -164,10 +160,15 @@ async function route() {
   replace(main, h("p", { class: "loading", testid: "loading" }, t("common.loading")));
   try {
     state.handle = await view.mount(main, context(), args, query);
+    // A new screen: the keyboard (and a screen reader) continues from its start.
+    if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
   } catch (err) {
     // Shown in words; the screen is built again when the connection comes back.
     state.handle = { failed: true };
-    replace(main, h("p", { class: "error", role: "alert", testid: "view-error" }, problemText(err)));
+    replace(
+      main,
+      h("p", { class: "error", role: "alert", testid: "view-error" }, problemText(err)),
+    );
   }
 }
 

@@ -7,6 +7,9 @@ import { fmtKg, fmtNumber, nameOf, t } from "./i18n.js";
 import { itemLabel, status } from "./words.js";
 
 const L = window.L;
+
+/** Pixels scaled with the root font size, so markers grow on a wall display as the text does. */
+const px = (n) => (n * parseFloat(getComputedStyle(document.documentElement).fontSize)) / 16;
 const NEED_CLASSES = [0, 0.25, 0.5, 0.75]; // share of the largest member's unmet weight
 const NEED_COLOURS = ["#f7f4ea", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000"];
 
@@ -17,7 +20,13 @@ export function needColour(ratio) {
 }
 
 export function createMap(el) {
-  const map = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.25, minZoom: 6, maxZoom: 13 });
+  const map = L.map(el, {
+    attributionControl: false,
+    zoomControl: false,
+    zoomSnap: 0.25,
+    minZoom: 6,
+    maxZoom: 13,
+  });
   L.control.zoom({ zoomInTitle: t("map.zoom_in"), zoomOutTitle: t("map.zoom_out") }).addTo(map);
   L.control.attribution({ prefix: false }).addAttribution(t("map.attribution")).addTo(map);
   const layers = {};
@@ -40,7 +49,8 @@ export function drawOutlines(view, geojson, needByMember, maxNeed, store) {
         fillColor: needColour((needByMember.get(f.properties.code) ?? 0) / (maxNeed || 1)),
         className: `outline outline-${f.properties.code}`,
       }),
-      onEachFeature: (f, l) => l.bindTooltip(() => memberTip(store, f.properties.code, needByMember), { sticky: true }),
+      onEachFeature: (f, l) =>
+        l.bindTooltip(() => memberTip(store, f.properties.code, needByMember), { sticky: true }),
     },
   );
   layer.addTo(view.layers.outlines);
@@ -48,7 +58,13 @@ export function drawOutlines(view, geojson, needByMember, maxNeed, store) {
 }
 
 function memberTip(store, code, needByMember) {
-  return h("div", {}, h("strong", {}, nameOf(store.member(code))), h("br"), t("map.unmet_weight", { w: fmtKg(needByMember.get(code) ?? 0) }));
+  return h(
+    "div",
+    {},
+    h("strong", {}, nameOf(store.member(code))),
+    h("br"),
+    t("map.unmet_weight", { w: fmtKg(needByMember.get(code) ?? 0) }),
+  );
 }
 
 /**
@@ -58,18 +74,33 @@ function memberTip(store, code, needByMember) {
  */
 export function drawMembers(view, geojson, needByMember, maxNeed, store) {
   view.layers.members.clearLayers();
-  const outlines = new Map(geojson.features.filter((f) => f.properties.feature === "outline").map((f) => [f.properties.code, f]));
+  const outlines = new Map(
+    geojson.features
+      .filter((f) => f.properties.feature === "outline")
+      .map((f) => [f.properties.code, f]),
+  );
   for (const f of geojson.features.filter((x) => x.properties.feature === "office")) {
     const code = f.properties.code;
     const [lon, lat] = f.geometry.coordinates;
     const need = needByMember.get(code) ?? 0;
     const tip = () => memberTip(store, code, needByMember);
-    L.circleMarker([lat, lon], { radius: 6, weight: 2, color: "#1f2328", fillColor: needColour(need / (maxNeed || 1)), fillOpacity: 1, className: `office office-${code}` })
+    L.circleMarker([lat, lon], {
+      radius: px(6),
+      weight: px(2),
+      color: "#1f2328",
+      fillColor: needColour(need / (maxNeed || 1)),
+      fillOpacity: 1,
+      className: `office office-${code}`,
+    })
       .bindTooltip(tip)
       .addTo(view.layers.members);
     const outline = outlines.get(code);
     const at = outline ? labelPoint(outline.geometry) : [lat, lon];
-    const html = h("span", { class: `member-label kind-${f.properties.kind}`, testid: `map-member-${code}` }, nameOf(store.member(code)));
+    const html = h(
+      "span",
+      { class: `member-label kind-${f.properties.kind}`, testid: `map-member-${code}` },
+      nameOf(store.member(code)),
+    );
     const icon = L.divIcon({ className: "member-icon", html, iconSize: null });
     L.marker(at, { icon, keyboard: false, interactive: false }).addTo(view.layers.members);
   }
@@ -89,7 +120,8 @@ function labelPoint(geometry) {
       cx += (ring[j][0] + ring[i][0]) * cross;
       cy += (ring[j][1] + ring[i][1]) * cross;
     }
-    if (!best || Math.abs(area) > Math.abs(best.area)) best = { area, lon: cx / (3 * area), lat: cy / (3 * area) };
+    if (!best || Math.abs(area) > Math.abs(best.area))
+      best = { area, lon: cx / (3 * area), lat: cy / (3 * area) };
   }
   return [best.lat, best.lon];
 }
@@ -100,14 +132,16 @@ export function drawDepots(view, depots, store, onSelect) {
   view.layers.depots.clearLayers();
   for (const d of depots) {
     const marker = L.circleMarker([d.lat, d.lon], {
-      radius: 5,
-      weight: 2,
+      radius: px(5),
+      weight: px(2),
       color: "#ffffff",
       fillColor: DEPOT_COLOURS[d.status],
       fillOpacity: 1,
       className: `depot depot-${d.status}`,
     });
-    marker.bindTooltip(h("div", {}, h("strong", {}, nameOf(d)), h("br"), status("depot", d.status)));
+    marker.bindTooltip(
+      h("div", {}, h("strong", {}, nameOf(d)), h("br"), status("depot", d.status)),
+    );
     marker.on("tooltipopen", async () => {
       // Stock on hover: fetched when asked, so the map never loads every stock row.
       try {
@@ -131,8 +165,30 @@ function depotTip(depot, rows, store) {
     h(
       "table",
       {},
-      h("thead", {}, h("tr", {}, h("th", {}, t("stock.item")), h("th", {}, t("stock.on_hand")), h("th", {}, t("stock.available")))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, h("td", {}, itemLabel(store, r.item_code)), h("td", { class: "num" }, fmtNumber(r.on_hand)), h("td", { class: "num" }, fmtNumber(r.available))))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, t("stock.item")),
+          h("th", {}, t("stock.on_hand")),
+          h("th", {}, t("stock.available")),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.map((r) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, itemLabel(store, r.item_code)),
+            h("td", { class: "num" }, fmtNumber(r.on_hand)),
+            h("td", { class: "num" }, fmtNumber(r.available)),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -143,14 +199,25 @@ export function drawRequests(view, requests, unmetKg, store, onSelect) {
   for (const r of requests) {
     const kg = unmetKg(r);
     const marker = L.circleMarker([r.delivery.lat, r.delivery.lon], {
-      radius: 5 + 20 * Math.sqrt(kg / max),
-      weight: 2,
+      radius: px(5 + 20 * Math.sqrt(kg / max)),
+      weight: px(2),
       color: "#7f0000",
       fillColor: "#d7301f",
       fillOpacity: kg > 0 ? 0.45 : 0.1,
       className: `request request-${r.id}`,
     });
-    marker.bindTooltip(h("div", {}, h("strong", {}, t("requests.ref", { id: r.id })), h("span", { class: "tip-status" }, r.delivery.name), h("br"), nameOf(store.member(r.member_code)), h("br"), t("map.unmet_weight", { w: fmtKg(kg) })));
+    marker.bindTooltip(
+      h(
+        "div",
+        {},
+        h("strong", {}, t("requests.ref", { id: r.id })),
+        h("span", { class: "tip-status" }, r.delivery.name),
+        h("br"),
+        nameOf(store.member(r.member_code)),
+        h("br"),
+        t("map.unmet_weight", { w: fmtKg(kg) }),
+      ),
+    );
     if (onSelect) marker.on("click", () => onSelect(r));
     marker.addTo(view.layers.requests);
   }
@@ -174,13 +241,29 @@ export function drawFlows(view, plan, geojson, store) {
   for (const route of routes.values()) {
     const latlngs = route.coords.map(([lon, lat]) => [lat, lon]);
     L.polyline(latlngs, {
-      weight: 2 + 10 * (route.kg / max),
+      weight: px(2 + 10 * (route.kg / max)),
       color: plan.status === "proposed" ? "#8250df" : "#0969da",
       opacity: 0.75,
       dashArray: plan.status === "proposed" ? "8 6" : null,
       className: `flow-line flow-${plan.status}`,
     })
-      .bindTooltip(h("div", {}, route.lines.map((p) => h("div", {}, t("map.flow_line", { item: itemLabel(store, p.item_code), qty: fmtNumber(p.quantity) }))), t("map.flow_weight", { w: fmtKg(route.kg) })))
+      .bindTooltip(
+        h(
+          "div",
+          {},
+          route.lines.map((p) =>
+            h(
+              "div",
+              {},
+              t("map.flow_line", {
+                item: itemLabel(store, p.item_code),
+                qty: fmtNumber(p.quantity),
+              }),
+            ),
+          ),
+          t("map.flow_weight", { w: fmtKg(route.kg) }),
+        ),
+      )
       .addTo(view.layers.flows);
   }
 }
@@ -190,34 +273,62 @@ export function drawHelicopters(view, geojson) {
   for (const f of geojson.features) {
     const p = f.properties;
     const [lon, lat] = f.geometry.coordinates;
-    const html = h("span", { class: `heli-icon heli-${p.status}`, testid: `map-heli-${p.id}` }, t("map.heli_symbol"));
+    const html = h(
+      "span",
+      { class: `heli-icon heli-${p.status}`, testid: `map-heli-${p.id}` },
+      t("map.heli_symbol"),
+    );
     const icon = L.divIcon({ className: "heli-marker", html, iconSize: null });
     L.marker([lat, lon], { icon, keyboard: false, title: p.callsign })
-      .bindTooltip(h("div", {}, h("strong", {}, p.callsign), h("br"), status("heli", p.status), h("br"), nameOf(p.base)))
+      .bindTooltip(
+        h(
+          "div",
+          {},
+          h("strong", {}, p.callsign),
+          h("br"),
+          status("heli", p.status),
+          h("br"),
+          nameOf(p.base),
+        ),
+      )
       .addTo(view.layers.helicopters);
   }
 }
 
 export function legend() {
   return h(
+    "div",
+    { class: "legend", testid: "map-legend" },
+    h("strong", {}, t("map.legend")),
+    h("div", {}, t("map.legend_need")),
+    h(
       "div",
-      { class: "legend", testid: "map-legend" },
-      h("strong", {}, t("map.legend")),
-      h("div", {}, t("map.legend_need")),
-      h("div", { class: "scale" }, NEED_COLOURS.map((c) => {
+      { class: "scale" },
+      NEED_COLOURS.map((c) => {
         const s = h("span", { class: "swatch" });
         s.style.background = c;
         return s;
-      })),
-      h("div", { class: "scale-ends" }, h("span", {}, t("map.legend_none")), h("span", {}, t("map.legend_most"))),
-      Object.entries(DEPOT_COLOURS).map(([code, colour]) => {
-        const s = h("span", { class: "swatch round" });
-        s.style.background = colour;
-        return h("div", {}, s, t("map.legend_depot", { status: status("depot", code) }));
       }),
-      h("div", {}, h("span", { class: "swatch round request" }), t("map.legend_request")),
-      h("div", {}, h("span", { class: "swatch line proposed" }), t("map.legend_flow_proposed")),
-      h("div", {}, h("span", { class: "swatch line approved" }), t("map.legend_flow_approved")),
-      h("div", {}, h("span", { class: "heli-icon heli-available" }, t("map.heli_symbol")), t("map.legend_heli")),
+    ),
+    h(
+      "div",
+      { class: "scale-ends" },
+      h("span", {}, t("map.legend_none")),
+      h("span", {}, t("map.legend_most")),
+    ),
+    Object.entries(DEPOT_COLOURS).map(([code, colour]) => {
+      const s = h("span", { class: "swatch round" });
+      s.style.background = colour;
+      return h("div", {}, s, t("map.legend_depot", { status: status("depot", code) }));
+    }),
+    h("div", {}, h("span", { class: "swatch round request" }), t("map.legend_request")),
+    h("div", {}, h("span", { class: "swatch line proposed" }), t("map.legend_flow_proposed")),
+    h("div", {}, h("span", { class: "swatch line approved" }), t("map.legend_flow_approved")),
+    h(
+      "div",
+      {},
+      h("span", { class: "heli-icon heli-available" }, t("map.heli_symbol")),
+      t("map.legend_heli"),
+    ),
   );
 }

@@ -19,7 +19,13 @@ export function errorBlock(err, testid = "error") {
     "div",
     { class: "notice error", role: "alert", testid },
     h("p", {}, problemText(err)),
-    lines.length ? h("ul", { testid: `${testid}-lines` }, lines.map((l) => h("li", {}, l))) : null,
+    lines.length
+      ? h(
+          "ul",
+          { testid: `${testid}-lines` },
+          lines.map((l) => h("li", {}, l)),
+        )
+      : null,
   );
 }
 

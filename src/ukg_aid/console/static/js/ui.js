@@ -6,7 +6,11 @@ import { notifyError } from "./notices.js";
 import { status } from "./words.js";
 
 export function badge(kind, code) {
-  return h("span", { class: `badge ${kind}-${code}`, dataset: { status: code } }, status(kind, code));
+  return h(
+    "span",
+    { class: `badge ${kind}-${code}`, dataset: { status: code } },
+    status(kind, code),
+  );
 }
 
 /** A bar of how much of `quantity` is delivered / dispatched / allocated, with the numbers. */
@@ -33,7 +37,11 @@ export function fillBar({ quantity, allocated, dispatched, delivered }, testid) 
       seg("dispatched", dispatched - delivered),
       seg("delivered", delivered),
     ),
-    h("span", { class: "fill-text" }, t("fill.short", { done: fmtNumber(allocated), quantity: fmtNumber(quantity) })),
+    h(
+      "span",
+      { class: "fill-text" },
+      t("fill.short", { done: fmtNumber(allocated), quantity: fmtNumber(quantity) }),
+    ),
   );
 }
 
@@ -63,7 +71,11 @@ export function actionButton(label, action, props = {}) {
 export function askNote({ title, label, confirm, required = false, danger = false }) {
   return new Promise((resolve) => {
     const input = h("textarea", { rows: 3, maxlength: 500, required, testid: "dialog-note" });
-    const ok = h("button", { type: "submit", class: danger ? "danger" : "primary", testid: "dialog-confirm" }, confirm);
+    const ok = h(
+      "button",
+      { type: "submit", class: danger ? "danger" : "primary", testid: "dialog-confirm" },
+      confirm,
+    );
     const cancel = h("button", { type: "button", testid: "dialog-cancel" }, t("common.cancel"));
     const form = h(
       "form",
@@ -96,12 +108,21 @@ export function askNote({ title, label, confirm, required = false, danger = fals
 
 /** A table with a caption, header cells from labels and rows of cells. */
 export function table({ caption, head, rows, testid, empty }) {
-  if (!rows.length && empty) return h("p", { class: "empty", testid: testid && `${testid}-empty` }, empty);
+  if (!rows.length && empty)
+    return h("p", { class: "empty", testid: testid && `${testid}-empty` }, empty);
   return h(
     "table",
     { testid },
     caption ? h("caption", {}, caption) : null,
-    h("thead", {}, h("tr", {}, head.map((label) => h("th", { scope: "col" }, label)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        head.map((label) => h("th", { scope: "col" }, label)),
+      ),
+    ),
     h("tbody", {}, rows),
   );
 }
@@ -110,5 +131,10 @@ export const num = (n, digits) => h("td", { class: "num" }, fmtNumber(n, digits)
 
 /** A heading row for a screen: title and optional buttons. */
 export function heading(title, ...buttons) {
-  return h("div", { class: "view-head" }, h("h1", {}, title), h("div", { class: "buttons" }, buttons));
+  return h(
+    "div",
+    { class: "view-head" },
+    h("h1", {}, title),
+    h("div", { class: "buttons" }, buttons),
+  );
 }

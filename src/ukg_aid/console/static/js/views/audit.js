@@ -11,15 +11,41 @@ let opener = null;
 export async function openAudit(entity, id, ctx) {
   opener = document.activeElement;
   const el = panel();
-  const close = h("button", { type: "button", class: "close", testid: "audit-close", onclick: closeAudit }, t("common.close"));
+  const close = h(
+    "button",
+    { type: "button", class: "close", testid: "audit-close", onclick: closeAudit },
+    t("common.close"),
+  );
   const body = h("div", { testid: "audit-events" }, t("common.loading"));
-  replace(el, h("div", { class: "panel-head" }, h("h2", { id: "audit-h", tabindex: -1 }, t("audit.trail", { entity: word("entity.", entity), id })), close), body);
+  replace(
+    el,
+    h(
+      "div",
+      { class: "panel-head" },
+      h(
+        "h2",
+        { id: "audit-h", tabindex: -1 },
+        t("audit.trail", { entity: word("entity.", entity), id }),
+      ),
+      close,
+    ),
+    body,
+  );
   el.setAttribute("aria-labelledby", "audit-h");
   el.hidden = false;
   el.querySelector("h2").focus();
   try {
     const events = await listAll("/audit-events", { entity, entity_id: String(id) });
-    replace(body, events.length ? h("ol", { class: "audit-list" }, events.map((e) => eventItem(e, ctx))) : h("p", { class: "empty" }, t("audit.empty")));
+    replace(
+      body,
+      events.length
+        ? h(
+            "ol",
+            { class: "audit-list" },
+            events.map((e) => eventItem(e, ctx)),
+          )
+        : h("p", { class: "empty" }, t("audit.empty")),
+    );
   } catch (err) {
     replace(body, h("p", { class: "error", role: "alert" }, problemText(err)));
   }
@@ -42,7 +68,12 @@ export function eventItem(e) {
   return h(
     "li",
     { testid: `audit-event-${e.id}` },
-    h("div", { class: "audit-head" }, h("strong", {}, word("action.", e.action)), h("span", {}, fmtDateTime(e.at))),
+    h(
+      "div",
+      { class: "audit-head" },
+      h("strong", {}, word("action.", e.action)),
+      h("span", {}, fmtDateTime(e.at)),
+    ),
     h("div", {}, t("audit.by", { actor: e.actor, role: word("role.", e.role) })),
     changes(e),
     note ? h("div", { class: "note" }, t("audit.note", { note })) : null,
@@ -52,14 +83,26 @@ export function eventItem(e) {
 function changes(e) {
   const after = e.after ?? {};
   const before = e.before ?? {};
-  const keys = Object.keys(after).filter((k) => k !== "note" && isScalar(after[k]) && before[k] !== after[k]);
+  const keys = Object.keys(after).filter(
+    (k) => k !== "note" && isScalar(after[k]) && before[k] !== after[k],
+  );
   if (!keys.length) return null;
   return h(
     "ul",
     { class: "changes" },
-    keys.slice(0, 8).map((k) =>
-      h("li", {}, t("audit.change", { field: word("field.", k), before: k in before ? show(before[k]) : t("common.none"), after: show(after[k]) })),
-    ),
+    keys
+      .slice(0, 8)
+      .map((k) =>
+        h(
+          "li",
+          {},
+          t("audit.change", {
+            field: word("field.", k),
+            before: k in before ? show(before[k]) : t("common.none"),
+            after: show(after[k]),
+          }),
+        ),
+      ),
   );
 }
 

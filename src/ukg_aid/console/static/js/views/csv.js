@@ -10,7 +10,12 @@ import { table } from "../ui.js";
 import { depotName } from "../words.js";
 
 export function csvPanel(ctx, member, onApplied) {
-  const file = h("input", { type: "file", accept: ".csv,text/csv", required: true, testid: "csv-file" });
+  const file = h("input", {
+    type: "file",
+    accept: ".csv,text/csv",
+    required: true,
+    testid: "csv-file",
+  });
   const reason = h("input", { type: "text", maxlength: 200, required: true, testid: "csv-reason" });
   const preview = h("button", { type: "submit", testid: "csv-preview" }, t("csv.preview"));
   const result = h("div", { testid: "csv-result", "aria-live": "polite" });
@@ -58,7 +63,10 @@ async function exportCsv(ctx, member) {
     const blob = await resp.blob();
     const p = jstParts(new Date());
     const stamp = `${p.y}${String(p.m).padStart(2, "0")}${String(p.d).padStart(2, "0")}-${p.hh}${p.mm}`;
-    const link = h("a", { href: URL.createObjectURL(blob), download: `stock-${member}-${stamp}.csv` });
+    const link = h("a", {
+      href: URL.createObjectURL(blob),
+      download: `stock-${member}-${stamp}.csv`,
+    });
     document.body.append(link);
     link.click();
     link.remove();
@@ -73,17 +81,36 @@ async function runPreview(ctx, body, result, onApplied) {
   try {
     answer = await api("POST", "/stock/import", { body: { ...body, dry_run: true } });
   } catch (err) {
-    replace(result, h("h3", {}, t("csv.refused")), errorBlock(err, "csv-errors"), h("p", {}, t("csv.nothing_applied")));
+    replace(
+      result,
+      h("h3", {}, t("csv.refused")),
+      errorBlock(err, "csv-errors"),
+      h("p", {}, t("csv.nothing_applied")),
+    );
     return;
   }
-  const apply = h("button", { type: "button", class: "primary", testid: "csv-apply" }, t("csv.apply"));
+  const apply = h(
+    "button",
+    { type: "button", class: "primary", testid: "csv-apply" },
+    t("csv.apply"),
+  );
   const cancel = h("button", { type: "button", testid: "csv-discard" }, t("common.cancel"));
   const key = newKey();
   apply.addEventListener("click", async () => {
     apply.disabled = true;
     try {
-      const applied = await api("POST", "/stock/import", { body: { ...body, dry_run: false }, key });
-      replace(result, h("p", { class: "ok", testid: "csv-applied" }, t("csv.applied", { n: fmtNumber(applied.changes.length) })));
+      const applied = await api("POST", "/stock/import", {
+        body: { ...body, dry_run: false },
+        key,
+      });
+      replace(
+        result,
+        h(
+          "p",
+          { class: "ok", testid: "csv-applied" },
+          t("csv.applied", { n: fmtNumber(applied.changes.length) }),
+        ),
+      );
       onApplied();
     } catch (err) {
       replace(result, errorBlock(err, "csv-errors"), h("p", {}, t("csv.nothing_applied")));
@@ -93,7 +120,14 @@ async function runPreview(ctx, body, result, onApplied) {
   replace(
     result,
     h("h3", {}, t("csv.preview_title")),
-    h("p", { testid: "csv-summary" }, t("csv.summary", { changes: fmtNumber(answer.changes.length), unchanged: fmtNumber(answer.unchanged) })),
+    h(
+      "p",
+      { testid: "csv-summary" },
+      t("csv.summary", {
+        changes: fmtNumber(answer.changes.length),
+        unchanged: fmtNumber(answer.unchanged),
+      }),
+    ),
     changesTable(ctx, answer.changes),
     answer.changes.length ? h("div", { class: "buttons" }, apply, cancel) : null,
   );
@@ -101,10 +135,22 @@ async function runPreview(ctx, body, result, onApplied) {
 
 function changesTable(ctx, changes) {
   const arrow = (before, after) =>
-    before === after ? fmtNumber(after) : t("csv.change", { before: before === null ? t("common.none") : fmtNumber(before), after: fmtNumber(after) });
+    before === after
+      ? fmtNumber(after)
+      : t("csv.change", {
+          before: before === null ? t("common.none") : fmtNumber(before),
+          after: fmtNumber(after),
+        });
   return table({
     caption: t("csv.changes"),
-    head: [t("csv.line"), t("stock.depot"), t("stock.item"), t("stock.on_hand"), t("stock.reserve_floor"), t("csv.kind")],
+    head: [
+      t("csv.line"),
+      t("stock.depot"),
+      t("stock.item"),
+      t("stock.on_hand"),
+      t("stock.reserve_floor"),
+      t("csv.kind"),
+    ],
     testid: "csv-changes",
     rows: changes.map((c) =>
       h(

@@ -20,14 +20,42 @@ import { openRequestsPanel } from "./open_requests.js";
 let outlineCache = null;
 
 export default async function mount(main, ctx) {
-  const mapEl = h("div", { class: "union-map", testid: "union-map", role: "region", "aria-label": t("map.aria") });
+  const mapEl = h("div", {
+    class: "union-map",
+    testid: "union-map",
+    role: "region",
+    "aria-label": t("map.aria"),
+  });
   const planNote = h("p", { class: "plan-note", testid: "map-plan" });
   const side = h("div", { class: "side", testid: "open-requests" });
-  const run = ctx.caps.plan ? h("a", { class: "button primary", href: "#/plans", testid: "goto-plans" }, t("map.review_plans")) : null;
+  const run = ctx.caps.plan
+    ? h(
+        "a",
+        { class: "button primary", href: "#/plans", testid: "goto-plans" },
+        t("map.review_plans"),
+      )
+    : null;
   replace(
     main,
     heading(t("map.title"), run),
-    h("div", { class: "map-layout" }, h("section", { class: "map-pane", "aria-labelledby": "map-h" }, h("h2", { id: "map-h", class: "visually-hidden" }, t("map.title")), mapEl, planNote, legend()), h("section", { class: "side-pane", "aria-labelledby": "open-h" }, h("h2", { id: "open-h" }, t("open.title")), side)),
+    h(
+      "div",
+      { class: "map-layout" },
+      h(
+        "section",
+        { class: "map-pane", "aria-labelledby": "map-h" },
+        h("h2", { id: "map-h", class: "visually-hidden" }, t("map.title")),
+        mapEl,
+        planNote,
+        legend(),
+      ),
+      h(
+        "section",
+        { class: "side-pane", "aria-labelledby": "open-h" },
+        h("h2", { id: "open-h" }, t("open.title")),
+        side,
+      ),
+    ),
   );
   const view = createMap(mapEl);
   outlineCache = outlineCache ?? (await get("/members/geojson"));
@@ -41,27 +69,50 @@ export default async function mount(main, ctx) {
       currentPlan(),
     ]);
     const requests = open.concat(partial);
-    const unmetKg = (r) => r.lines.reduce((sum, l) => sum + (l.quantity - l.allocated) * (ctx.store.item(l.item_code)?.unit_weight_kg ?? 0), 0);
+    const unmetKg = (r) =>
+      r.lines.reduce(
+        (sum, l) =>
+          sum + (l.quantity - l.allocated) * (ctx.store.item(l.item_code)?.unit_weight_kg ?? 0),
+        0,
+      );
     const need = new Map();
     for (const r of requests) need.set(r.member_code, (need.get(r.member_code) ?? 0) + unmetKg(r));
     const max = Math.max(0, ...need.values());
     const layer = drawOutlines(view, outlineCache, need, max, ctx.store);
     drawMembers(view, outlineCache, need, max, ctx.store);
     drawFlows(view, plan?.plan, plan?.geojson, ctx.store);
-    drawDepots(view, ctx.store.depots, ctx.store, ctx.caps.audit ? (d) => ctx.openAudit("depot", d.id) : null);
+    drawDepots(
+      view,
+      ctx.store.depots,
+      ctx.store,
+      ctx.caps.audit ? (d) => ctx.openAudit("depot", d.id) : null,
+    );
     drawRequests(view, requests, unmetKg, ctx.store, (r) => focusRequest(side, r.id));
     drawHelicopters(view, heli);
     if (!fitted) {
       view.map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       fitted = true;
     }
-    replace(planNote, plan ? t("map.showing_plan", { id: plan.plan.id, status: t(`status.plan.${plan.plan.status}`) }) : t("map.no_plan"));
+    replace(
+      planNote,
+      plan
+        ? t("map.showing_plan", { id: plan.plan.id, status: t(`status.plan.${plan.plan.status}`) })
+        : t("map.no_plan"),
+    );
     planNote.dataset.planId = plan ? plan.plan.id : "";
     replace(side, openRequestsPanel(ctx, requests, need, refresh));
   }
   await refresh();
   return {
-    entities: ["aid_request", "plan", "allocation", "depot", "helicopter", "medevac_mission", "stock"],
+    entities: [
+      "aid_request",
+      "plan",
+      "allocation",
+      "depot",
+      "helicopter",
+      "medevac_mission",
+      "stock",
+    ],
     refresh,
     destroy: () => view.map.remove(),
   };
@@ -87,4 +138,3 @@ function focusRequest(side, id) {
   row.focus();
   setTimeout(() => row.classList.remove("flash"), 1500);
 }
-

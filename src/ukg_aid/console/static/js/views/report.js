@@ -11,7 +11,11 @@ const PLAN_STATES = ["proposed", "approved", "completed", "discarded", "cancelle
 
 export default async function mount(main, ctx) {
   const body = h("div", { testid: "situation" });
-  const print = h("button", { type: "button", class: "no-print", testid: "print-report", onclick: () => window.print() }, t("common.print"));
+  const print = h(
+    "button",
+    { type: "button", class: "no-print", testid: "print-report", onclick: () => window.print() },
+    t("common.print"),
+  );
   replace(main, heading(t("report.title"), print), body);
   async function refresh() {
     replace(body, situation(await get("/reports/situation")));
@@ -22,9 +26,19 @@ export default async function mount(main, ctx) {
 
 export function situation(report) {
   const tot = report.totals;
-  const kpi = (label, value, testid) => h("div", { class: "kpi", testid }, h("span", { class: "kpi-label" }, label), h("span", { class: "kpi-value" }, value));
+  const kpi = (label, value, testid) =>
+    h(
+      "div",
+      { class: "kpi", testid },
+      h("span", { class: "kpi-label" }, label),
+      h("span", { class: "kpi-value" }, value),
+    );
   return [
-    h("p", { class: "generated", testid: "report-generated" }, t("report.generated", { at: fmtDateTime(report.generated_at) })),
+    h(
+      "p",
+      { class: "generated", testid: "report-generated" },
+      t("report.generated", { at: fmtDateTime(report.generated_at) }),
+    ),
     h(
       "div",
       { class: "kpis", testid: "report-totals" },
@@ -36,7 +50,18 @@ export function situation(report) {
     ),
     table({
       caption: t("report.by_member"),
-      head: [t("report.member"), t("report.open"), t("report.requested"), t("report.allocated"), t("report.dispatched"), t("report.delivered"), t("report.fill_rate"), t("report.first_request"), t("report.first_delivery"), t("report.hours")],
+      head: [
+        t("report.member"),
+        t("report.open"),
+        t("report.requested"),
+        t("report.allocated"),
+        t("report.dispatched"),
+        t("report.delivered"),
+        t("report.fill_rate"),
+        t("report.first_request"),
+        t("report.first_delivery"),
+        t("report.hours"),
+      ],
       testid: "report-members",
       empty: t("report.no_requests"),
       rows: report.members.map((m) =>
@@ -44,11 +69,19 @@ export function situation(report) {
           "tr",
           { testid: `report-member-${m.member_code}` },
           h("th", { scope: "row" }, nameOf(m)),
-          ...[m.requests_open, m.requested, m.allocated, m.dispatched, m.delivered].map((n) => h("td", { class: "num" }, fmtNumber(n))),
+          ...[m.requests_open, m.requested, m.allocated, m.dispatched, m.delivered].map((n) =>
+            h("td", { class: "num" }, fmtNumber(n)),
+          ),
           h("td", { class: "num" }, fmtPercent(m.fill_rate)),
           h("td", {}, fmtDateTime(m.first_request_at)),
           h("td", {}, m.first_delivery_at ? fmtDateTime(m.first_delivery_at) : t("report.not_yet")),
-          h("td", { class: "num" }, m.hours_to_first_delivery === null ? t("common.none") : fmtNumber(m.hours_to_first_delivery, 1)),
+          h(
+            "td",
+            { class: "num" },
+            m.hours_to_first_delivery === null
+              ? t("common.none")
+              : fmtNumber(m.hours_to_first_delivery, 1),
+          ),
         ),
       ),
     }),
@@ -58,14 +91,30 @@ export function situation(report) {
       testid: "report-unmet",
       empty: t("report.no_unmet"),
       rows: report.unmet.map((u) =>
-        h("tr", {}, h("th", { scope: "row" }, t("item.with_unit", { name: nameOf(u), unit: unitName(u.unit) })), h("td", { class: "num" }, fmtNumber(u.quantity)), h("td", {}, cause(u.cause))),
+        h(
+          "tr",
+          {},
+          h(
+            "th",
+            { scope: "row" },
+            t("item.with_unit", { name: nameOf(u), unit: unitName(u.unit) }),
+          ),
+          h("td", { class: "num" }, fmtNumber(u.quantity)),
+          h("td", {}, cause(u.cause)),
+        ),
       ),
     }),
     table({
       caption: t("report.plans"),
       head: PLAN_STATES.map((s) => t(`status.plan.${s}`)),
       testid: "report-plans",
-      rows: [h("tr", {}, PLAN_STATES.map((s) => h("td", { class: "num" }, fmtNumber(report.plans[s] ?? 0))))],
+      rows: [
+        h(
+          "tr",
+          {},
+          PLAN_STATES.map((s) => h("td", { class: "num" }, fmtNumber(report.plans[s] ?? 0))),
+        ),
+      ],
     }),
   ];
 }

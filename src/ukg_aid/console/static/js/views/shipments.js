@@ -16,8 +16,18 @@ export default async function mount(main, ctx) {
   replace(
     main,
     heading(t("shipments.title", { member: memberName(ctx.store, member) })),
-    h("section", { class: "card", "aria-labelledby": "out-h" }, h("h2", { id: "out-h" }, t("shipments.outbound")), outbound),
-    h("section", { class: "card", "aria-labelledby": "in-h" }, h("h2", { id: "in-h" }, t("shipments.inbound")), inbound),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "out-h" },
+      h("h2", { id: "out-h" }, t("shipments.outbound")),
+      outbound,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "in-h" },
+      h("h2", { id: "in-h" }, t("shipments.inbound")),
+      inbound,
+    ),
   );
   async function refresh() {
     const [toShip, shipped, coming, arriving, received] = await Promise.all([
@@ -28,8 +38,14 @@ export default async function mount(main, ctx) {
       listAll("/allocations", { requester: member, status: "delivered" }),
     ]);
     // The latest confirmed deliveries stay in view, so the desk sees its confirmation land.
-    const latest = received.sort((a, b) => b.delivered_at.localeCompare(a.delivered_at)).slice(0, RECENT);
-    replace(outbound, slipLinks(member, toShip.concat(shipped)), allocTable(ctx, toShip.concat(shipped), "out", refresh));
+    const latest = received
+      .sort((a, b) => b.delivered_at.localeCompare(a.delivered_at))
+      .slice(0, RECENT);
+    replace(
+      outbound,
+      slipLinks(member, toShip.concat(shipped)),
+      allocTable(ctx, toShip.concat(shipped), "out", refresh),
+    );
     replace(inbound, allocTable(ctx, arriving.concat(coming, latest), "in", refresh));
   }
   await refresh();
@@ -42,12 +58,28 @@ function slipLinks(member, rows) {
   return h(
     "p",
     { class: "buttons" },
-    plans.map((id) => h("a", { class: "button", href: `#/print-slips/${id}?supplier=${member}`, testid: `slips-${id}` }, t("shipments.print_slips", { id }))),
+    plans.map((id) =>
+      h(
+        "a",
+        { class: "button", href: `#/print-slips/${id}?supplier=${member}`, testid: `slips-${id}` },
+        t("shipments.print_slips", { id }),
+      ),
+    ),
   );
 }
 
 function allocTable(ctx, rows, side, refresh) {
-  const head = [t("alloc.plan"), t("alloc.from"), t("alloc.to"), t("alloc.item"), t("alloc.quantity"), t("alloc.weight"), t("alloc.eta"), t("alloc.status"), t("common.actions")];
+  const head = [
+    t("alloc.plan"),
+    t("alloc.from"),
+    t("alloc.to"),
+    t("alloc.item"),
+    t("alloc.quantity"),
+    t("alloc.weight"),
+    t("alloc.eta"),
+    t("alloc.status"),
+    t("common.actions"),
+  ];
   return table({
     caption: side === "out" ? t("shipments.outbound_caption") : t("shipments.inbound_caption"),
     head,
@@ -64,7 +96,13 @@ function allocTable(ctx, rows, side, refresh) {
         h("td", {}, d.item),
         h("td", { class: "num" }, fmtNumber(a.quantity)),
         h("td", { class: "num" }, fmtKg(d.weightKg)),
-        h("td", {}, a.expected_at ? fmtDateTime(a.expected_at) : t("alloc.eta_minutes", { n: fmtNumber(a.eta_minutes) })),
+        h(
+          "td",
+          {},
+          a.expected_at
+            ? fmtDateTime(a.expected_at)
+            : t("alloc.eta_minutes", { n: fmtNumber(a.eta_minutes) }),
+        ),
         h("td", {}, badge("allocation", a.status)),
         h("td", {}, action(ctx, a, refresh)),
       );
@@ -77,7 +115,11 @@ function action(ctx, a, refresh) {
     return actionButton(
       t("alloc.dispatch"),
       async () => {
-        const note = await askNote({ title: t("alloc.dispatch_title", { id: a.id }), label: t("common.note"), confirm: t("alloc.dispatch") });
+        const note = await askNote({
+          title: t("alloc.dispatch_title", { id: a.id }),
+          label: t("common.note"),
+          confirm: t("alloc.dispatch"),
+        });
         if (note === null) return;
         await api("POST", `/allocations/${a.id}/dispatch`, { body: note ? { note } : {} });
         ctx.notify(t("alloc.dispatched", { id: a.id }));
@@ -90,7 +132,11 @@ function action(ctx, a, refresh) {
     return actionButton(
       t("alloc.deliver"),
       async () => {
-        const note = await askNote({ title: t("alloc.deliver_title", { id: a.id }), label: t("common.note"), confirm: t("alloc.deliver") });
+        const note = await askNote({
+          title: t("alloc.deliver_title", { id: a.id }),
+          label: t("common.note"),
+          confirm: t("alloc.deliver"),
+        });
         if (note === null) return;
         await api("POST", `/allocations/${a.id}/deliver`, { body: note ? { note } : {} });
         ctx.notify(t("alloc.delivered", { id: a.id }));

@@ -24,7 +24,17 @@ export default async function mount(main, ctx) {
     if (body.querySelector(".editing")) return;
     const rows = await listAll("/stock", { member });
     const depots = ctx.store.depots.filter((d) => d.member_code === member);
-    replace(body, depots.map((d) => depotCard(ctx, d, rows.filter((r) => r.depot_id === d.id), done)));
+    replace(
+      body,
+      depots.map((d) =>
+        depotCard(
+          ctx,
+          d,
+          rows.filter((r) => r.depot_id === d.id),
+          done,
+        ),
+      ),
+    );
   }
   const done = () => refresh();
   await refresh();
@@ -93,7 +103,11 @@ function stockRow(ctx, row, editable, done) {
     num(row.available),
   );
   if (editable) {
-    const edit = h("button", { type: "button", testid: `edit-stock-${row.depot_id}-${row.item_code}` }, t("common.edit"));
+    const edit = h(
+      "button",
+      { type: "button", testid: `edit-stock-${row.depot_id}-${row.item_code}` },
+      t("common.edit"),
+    );
     edit.addEventListener("click", () => tr.replaceWith(editRow(ctx, row, done)));
     tr.append(h("td", {}, edit));
   }
@@ -101,12 +115,35 @@ function stockRow(ctx, row, editable, done) {
 }
 
 function editRow(ctx, row, done) {
-  const onHand = h("input", { type: "number", min: 0, step: 1, value: row.on_hand, required: true, testid: "stock-on-hand" });
-  const floor = h("input", { type: "number", min: 0, step: 1, value: row.reserve_floor, required: true, testid: "stock-floor" });
-  const reason = h("input", { type: "text", maxlength: 200, required: true, testid: "stock-reason" });
+  const onHand = h("input", {
+    type: "number",
+    min: 0,
+    step: 1,
+    value: row.on_hand,
+    required: true,
+    testid: "stock-on-hand",
+  });
+  const floor = h("input", {
+    type: "number",
+    min: 0,
+    step: 1,
+    value: row.reserve_floor,
+    required: true,
+    testid: "stock-floor",
+  });
+  const reason = h("input", {
+    type: "text",
+    maxlength: 200,
+    required: true,
+    testid: "stock-reason",
+  });
   const form = h("form", { class: "edit-stock" });
   const cancel = h("button", { type: "button", testid: "stock-cancel" }, t("common.cancel"));
-  const save = h("button", { type: "submit", class: "primary", testid: "stock-save" }, t("common.save"));
+  const save = h(
+    "button",
+    { type: "submit", class: "primary", testid: "stock-save" },
+    t("common.save"),
+  );
   form.append(
     field(t("stock.on_hand"), onHand),
     field(t("stock.reserve_floor"), floor),
@@ -129,7 +166,11 @@ function editRow(ctx, row, done) {
     save.disabled = true;
     try {
       await api("PUT", `/depots/${row.depot_id}/stock/${encodeURIComponent(row.item_code)}`, {
-        body: { on_hand: Number(onHand.value), reserve_floor: Number(floor.value), reason: reason.value.trim() },
+        body: {
+          on_hand: Number(onHand.value),
+          reserve_floor: Number(floor.value),
+          reason: reason.value.trim(),
+        },
       });
       ctx.notify(t("stock.saved", { item: itemLabel(ctx.store, row.item_code) }));
       tr.classList.remove("editing");
@@ -146,9 +187,23 @@ function editRow(ctx, row, done) {
 function addItemForm(ctx, depot, present, done) {
   const missing = ctx.store.items.filter((i) => !present.has(i.code));
   if (!missing.length) return null;
-  const item = select(missing.map((i) => [i.code, itemLabel(ctx.store, i.code)]), { testid: `add-item-${depot.id}` });
-  const onHand = h("input", { type: "number", min: 0, step: 1, required: true, testid: `add-on-hand-${depot.id}` });
-  const reason = h("input", { type: "text", maxlength: 200, required: true, testid: `add-reason-${depot.id}` });
+  const item = select(
+    missing.map((i) => [i.code, itemLabel(ctx.store, i.code)]),
+    { testid: `add-item-${depot.id}` },
+  );
+  const onHand = h("input", {
+    type: "number",
+    min: 0,
+    step: 1,
+    required: true,
+    testid: `add-on-hand-${depot.id}`,
+  });
+  const reason = h("input", {
+    type: "text",
+    maxlength: 200,
+    required: true,
+    testid: `add-reason-${depot.id}`,
+  });
   const form = h(
     "form",
     { class: "inline-form add-item" },
