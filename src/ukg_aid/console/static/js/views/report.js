@@ -47,6 +47,9 @@ export function situation(report) {
       kpi(t("report.dispatched"), fmtNumber(tot.dispatched), "kpi-dispatched"),
       kpi(t("report.delivered"), fmtNumber(tot.delivered), "kpi-delivered"),
       kpi(t("report.fill_rate"), fmtPercent(tot.fill_rate), "kpi-fill"),
+      tot.unmet === undefined
+        ? null
+        : kpi(t("report.unmet_total"), fmtNumber(tot.unmet), "kpi-unmet"),
     ),
     table({
       caption: t("report.by_member"),
