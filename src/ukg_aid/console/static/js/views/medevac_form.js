@@ -3,6 +3,7 @@
 import { api, newKey } from "../api.js";
 import { field, h, select } from "../dom.js";
 import { nameOf, t } from "../i18n.js";
+import { pointPicker } from "../picker.js";
 
 export function missionForm(ctx, onFiled) {
   const member = select(
@@ -29,6 +30,7 @@ export function missionForm(ctx, onFiled) {
   const fill = () => {
     const office = ctx.store.member(member.value)?.office;
     if (office) [lat.value, lon.value] = [office.lat, office.lon];
+    lat.dispatchEvent(new Event("input"));
   };
   member.addEventListener("change", fill);
   fill();
@@ -51,6 +53,7 @@ export function missionForm(ctx, onFiled) {
       field(t("medevac.severity"), severity),
       field(t("medevac.patients"), patients),
     ),
+    pointPicker(lat, lon, "mission-picker"),
     submit,
   );
   let key = newKey();

@@ -4,6 +4,7 @@ import { api, listAll, newKey } from "../api.js";
 import { field, h, replace, select } from "../dom.js";
 import { fmtDateTime, jstIso, t } from "../i18n.js";
 import { actionButton, askNote, badge, fillBar, heading, table } from "../ui.js";
+import { pointPicker } from "../picker.js";
 import { itemLabel, memberName, priority } from "../words.js";
 
 const PRIORITIES = ["critical", "high", "normal"];
@@ -170,6 +171,7 @@ function requestForm(ctx, member, onFiled) {
       field(t("requests.lon"), lon),
       field(t("requests.needed_by"), neededBy, t("requests.jst_hint")),
     ),
+    pointPicker(lat, lon, "req-picker"),
     h("fieldset", {}, h("legend", {}, t("requests.lines")), lines, add),
     field(t("requests.note"), note),
     submit,
