@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-ipafont-gothic
 
-.PHONY: run test lint fmt bench fuzz install dev clean
+.PHONY: run test lint fmt bench fuzz drill-docs install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ fmt: $(STAMP)
 bench: $(STAMP)  ## benchmarks against baselines measured in the same run
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
+
+drill-docs: $(STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
+	$(BIN)/python bench/drill_figures.py
 
 fuzz: $(STAMP)  ## schemathesis against the OpenAPI spec (long)
 	$(BIN)/pip install --quiet -e '.[dev,fuzz]'

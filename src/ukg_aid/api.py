@@ -14,6 +14,7 @@ from ukg_aid.helicopters.router import router as helicopters_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
+from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
 from ukg_aid.stockpiles.router import router as stockpiles_router
 
@@ -29,6 +30,7 @@ for _router in (
     plans_router,
     helicopters_router,
     medevac_router,
+    reports_router,
     audit_router,
     events_router,
     tokens_router,

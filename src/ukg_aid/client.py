@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from ukg_aid.aid_requests.schemas import AidRequestRead
 from ukg_aid.auth.schemas import TokenIssued
@@ -25,8 +25,9 @@ from ukg_aid.catalog.schemas import ItemRead
 from ukg_aid.helicopters.schemas import HelicopterRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
-from ukg_aid.plans.schemas import AllocationRead, PlanRead
-from ukg_aid.stockpiles.schemas import DepotRead, StockRead
+from ukg_aid.plans.schemas import AllocationRow, PlanRead
+from ukg_aid.reports.schemas import SituationReport
+from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -88,6 +89,19 @@ class UkgClient:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One request; returns the decoded JSON or raises :class:`ApiError`."""
+        resp = await self.request(method, path, json=json, params=params, headers=headers)
+        return resp.json()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request; returns the response (any body type) or raises :class:`ApiError`."""
         all_headers = dict(headers or {})
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
@@ -100,7 +114,7 @@ class UkgClient:
             raise (ConflictError if resp.status_code == 409 else ApiError)(
                 resp.status_code, problem
             )
-        return resp.json()
+        return resp
 
     async def _all(self, path: str, model: type[M], **params: Any) -> list[M]:
         """Every row of a paged list."""
@@ -114,11 +128,11 @@ class UkgClient:
                 return rows
 
     # -- reference data --------------------------------------------------------------------
-    async def members(self) -> list[MemberRead]:
-        return TypeAdapter(list[MemberRead]).validate_python(await self.call("GET", "/members"))
+    async def members(self, kind: str | None = None) -> list[MemberRead]:
+        return await self._all("/members", MemberRead, kind=kind)
 
-    async def items(self) -> list[ItemRead]:
-        return TypeAdapter(list[ItemRead]).validate_python(await self.call("GET", "/items"))
+    async def items(self, category: str | None = None) -> list[ItemRead]:
+        return await self._all("/items", ItemRead, category=category)
 
     async def depots(self, member: str | None = None) -> list[DepotRead]:
         return await self._all("/depots", DepotRead, member=member)
@@ -131,6 +145,29 @@ class UkgClient:
 
     async def stock(self, member: str | None = None, item: str | None = None) -> list[StockRead]:
         return await self._all("/stock", StockRead, member=member, item=item)
+
+    async def export_stock(self, member: str | None = None, depot_id: int | None = None) -> str:
+        """The stock CSV (UTF-8 text, BOM included, as Excel wants it)."""
+        resp = await self.request(
+            "GET", "/stock/export", params={"member": member, "depot_id": depot_id}
+        )
+        return resp.content.decode("utf-8")
+
+    async def import_stock(
+        self,
+        csv_text: str,
+        reason: str,
+        *,
+        dry_run: bool = True,
+        key: str | None = None,
+        at: datetime | None = None,
+    ) -> StockImportResult:
+        """Preview (default) or apply a stock CSV; a bad file raises ApiError 422 listing
+        every bad line in ``problem["errors"]``."""
+        body = {"csv": csv_text, "reason": reason, "dry_run": dry_run, **_at(at)}
+        headers = {"Idempotency-Key": key} if key else None
+        data = await self.call("POST", "/stock/import", json=body, headers=headers)
+        return StockImportResult.model_validate(data)
 
     async def create_token(
         self, name: str, role: str, member_code: str | None = None, expires_in_days: int = 2
@@ -192,14 +229,18 @@ class UkgClient:
         data = await self.call("POST", f"/plans/{plan_id}/{action}", json=_at(at))
         return PlanRead.model_validate(data)
 
-    async def allocations(self, **filters: Any) -> list[AllocationRead]:
-        return await self._all("/allocations", AllocationRead, **filters)
+    async def allocations(self, **filters: Any) -> list[AllocationRow]:
+        return await self._all("/allocations", AllocationRow, **filters)
 
     async def allocation_action(
         self, allocation_id: int, action: str, at: datetime | None = None
-    ) -> AllocationRead:
+    ) -> AllocationRow:
         data = await self.call("POST", f"/allocations/{allocation_id}/{action}", json=_at(at))
-        return AllocationRead.model_validate(data)
+        return AllocationRow.model_validate(data)
+
+    async def situation(self) -> SituationReport:
+        """The situation report: per member requested → delivered, unmet needs, plans."""
+        return SituationReport.model_validate(await self.call("GET", "/reports/situation"))
 
     # -- helicopters and medevac -----------------------------------------------------------
     async def helicopters(self) -> list[HelicopterRead]:

@@ -29,7 +29,9 @@ async def test_members_are_the_twelve(client: httpx.AsyncClient, tokens) -> None
     headers = await tokens.headers(Role.observer)
     resp = await client.get("/api/v1/members", headers=headers)
     assert resp.status_code == 200
-    codes = {m["code"] for m in resp.json()}
+    page = resp.json()
+    assert (page["total"], page["offset"]) == (12, 0)
+    codes = {m["code"] for m in page["items"]}
     assert codes == {
         "25",
         "26",

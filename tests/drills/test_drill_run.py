@@ -29,13 +29,19 @@ async def test_short_drill_reports_both_policies_deterministically(tmp_path: Pat
     assert {
         "report.json",
         "report.md",
+        "report.ja.md",
         "fill_rate.png",
         "unmet_by_item.png",
         "first_delivery.png",
         "medevac.png",
         "helicopter_utilization.png",
     } <= names
-    assert "| fill rate at the end |" in (tmp_path / "a" / "report.md").read_text()
+    english = (tmp_path / "a" / "report.md").read_text()
+    japanese = (tmp_path / "a" / "report.ja.md").read_text()
+    assert "| fill rate at the end |" in english and "| 終了時の充足率 |" in japanese
+    assert "Kobe City" in english and "神戸市" in japanese  # names, not codes
+    assert written["members"]["28100"] == {"name_ja": "神戸市", "name_en": "Kobe City"}
+    assert written["scenario"]["depots_failed"][0]["name"]
 
     for policy in ("optimized", "baseline"):
         figures = first["policies"][policy]

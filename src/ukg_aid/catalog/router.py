@@ -1,17 +1,33 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from ukg_aid.catalog import service as catalog_service
 from ukg_aid.catalog.schemas import ItemCreate, ItemRead, ItemUpdate
-from ukg_aid.deps import Admin, Reader, Session
+from ukg_aid.deps import Admin, PagingDep, Reader, Session
+from ukg_aid.schemas import Page
 
 router = APIRouter(prefix="/items", tags=["catalog"])
 
 
-@router.get("", summary="The item catalog")
-async def list_items(session: Session, _: Reader) -> list[ItemRead]:
-    return [ItemRead.model_validate(i) for i in await catalog_service.list_items(session)]
+@router.get(
+    "",
+    summary="The item catalog, paged like every list",
+    description="Items in code order with names (ja/en), unit and unit weight; "
+    "filter by ``category``.",
+)
+async def list_items(
+    session: Session,
+    _: Reader,
+    paging: PagingDep,
+    category: Annotated[str | None, Query(max_length=40, description="item category")] = None,
+) -> Page[ItemRead]:
+    rows, total = await catalog_service.list_items(
+        session, category=category, limit=paging.limit, offset=paging.offset
+    )
+    return paging.page([ItemRead.model_validate(i) for i in rows], total)
 
 
 @router.get("/{code}", summary="One catalog item")

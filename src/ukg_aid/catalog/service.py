@@ -9,13 +9,20 @@ from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.catalog.schemas import ItemCreate, ItemRead, ItemUpdate
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 
 NULLABLE = frozenset({"category", "per_person_per_day"})
 
 
-async def list_items(session: AsyncSession) -> list[Item]:
-    return list(await session.scalars(select(Item).order_by(Item.code)))
+async def list_items(
+    session: AsyncSession, *, category: str | None, limit: int, offset: int
+) -> tuple[list[Item], int]:
+    """One page of the catalog in code order, optionally of one category."""
+    query = select(Item)
+    if category:
+        query = query.where(Item.category == category)
+    return await fetch_page(session, query, Item.code, limit=limit, offset=offset)
 
 
 async def get_item(session: AsyncSession, code: str) -> Item:

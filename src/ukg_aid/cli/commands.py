@@ -1,4 +1,4 @@
-"""Sub-commands of ``ukg-aid``: serve, db, seed, token (and the quake/drill apps)."""
+"""Sub-commands of ``ukg-aid``: serve, db, seed, token (and the quake/drill/stock apps)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ukg_aid.auth.models import Role
 from ukg_aid.cli import app
 from ukg_aid.cli.drill import drill_app
 from ukg_aid.cli.quake import quake_app
+from ukg_aid.cli.stock import stock_app
 from ukg_aid.config import get_settings
 from ukg_aid.db import Database
 from ukg_aid.errors import AppError
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(quake_app, name="quake")
 app.add_typer(drill_app, name="drill")
+app.add_typer(stock_app, name="stock")
 
 
 def _with_session(work: Callable[..., Awaitable[T]]) -> T:

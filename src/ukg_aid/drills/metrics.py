@@ -134,13 +134,35 @@ def summary(log: RunLog, start: datetime, hours: int) -> dict[str, Any]:
         "members_without_delivery": sorted(m for m, h in first.items() if h is None),
         "requested_units": sum(log.requested_by_item.values()),
         "delivered_units": sum(log.delivered_by_item.values()),
-        "local_use_units": sum(log.local_use.values()),
+        "local_use_units": sum(sum(v.values()) for v in log.local_use.values()),
         "unmet_by_item": unmet_by_item(log),
         "delivered_haul_km_units": round(haul),
         "plans_approved": len(log.plans),
         "stale_approvals": log.stale_approvals,
         "medevac": medevac(log, start, start + timedelta(hours=hours)),
+        "members": members(log, first),
     }
+
+
+def members(log: RunLog, first_delivery: dict[str, float | None]) -> dict[str, dict[str, Any]]:
+    """Per member that needed supplies: own stock used, whether it asked the union, and what
+    it got. A member that covered everything from its own depots never asked."""
+    last = log.snapshots[-1] if log.snapshots else None
+    out: dict[str, dict[str, Any]] = {}
+    for code in sorted(set(log.local_use) | set(log.first_filed)):
+        own = dict(sorted(log.local_use.get(code, {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        requested = last.requested.get(code, 0) if last else 0
+        delivered = last.delivered.get(code, 0) if last else 0
+        out[code] = {
+            "asked_union": code in log.first_filed,
+            "own_stock_units": sum(own.values()),
+            "own_stock_by_item": own,
+            "requested_units": requested,
+            "delivered_units": delivered,
+            "fill_rate": _round(delivered / requested) if requested else None,
+            "hours_to_first_delivery": first_delivery.get(code),
+        }
+    return out
 
 
 def _round(value: float | None) -> float | None:

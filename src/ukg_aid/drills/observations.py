@@ -51,5 +51,5 @@ class RunLog:
     stale_approvals: int = 0
     missions: list[MissionOutcome] = field(default_factory=list)
     fleet_size: int = 0
-    local_use: dict[str, int] = field(default_factory=dict)
+    local_use: dict[str, dict[str, int]] = field(default_factory=dict)  # member → item → units
     line_fills: list[tuple[str, float]] = field(default_factory=list)  # (item, delivered/asked)

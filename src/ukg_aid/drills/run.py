@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ukg_aid.catalog.schemas import ItemRead
 from ukg_aid.client import UkgClient
 from ukg_aid.drills import metrics, report
 from ukg_aid.drills.local import local_instance
 from ukg_aid.drills.observations import RunLog
 from ukg_aid.drills.runner import DrillRunner, make_actors
 from ukg_aid.drills.script import DrillScript, build_script
+from ukg_aid.members.schemas import MemberRead
 from ukg_aid.quake import areas, impact
 from ukg_aid.quake.scenarios import Scenario, load_scenario
+from ukg_aid.stockpiles.schemas import DepotRead
 
 POLICIES = ("optimized", "baseline")
 
@@ -58,9 +61,17 @@ def _instance(opts: DrillOptions) -> Instance:
     return remote
 
 
-async def _script(
-    client: UkgClient, scenario: Scenario, opts: DrillOptions
-) -> tuple[DrillScript, list[areas.MemberArea]]:
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What a policy's run starts from: the script and the names the report shows."""
+
+    script: DrillScript
+    members: list[areas.MemberArea]
+    facts: dict[str, Any]  # names of members, items and failed depots; shaking per member
+
+
+async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> Setup:
+    listed = await client.members()
     members = [
         areas.MemberArea(
             code=m.code,
@@ -71,11 +82,12 @@ async def _script(
             population=m.population,
             name_en=m.name_en,
         )
-        for m in await client.members()
+        for m in listed
     ]
+    listed_depots = await client.depots()
     depots = [
         areas.Depot(id=str(d.id), member_code=d.member_code, lat=d.lat, lon=d.lon)
-        for d in await client.depots()
+        for d in listed_depots
     ]
     municipalities = areas.load_municipalities()
     shaken = impact.assess_impact(
@@ -94,7 +106,43 @@ async def _script(
         hours=opts.hours,
         seed=opts.seed,
     )
-    return script, members
+    facts = _names_and_shaking(listed, listed_depots, await client.items(), script, shaken)
+    return Setup(script=script, members=members, facts=facts)
+
+
+def _names_and_shaking(
+    listed: list[MemberRead],
+    depots: list[DepotRead],
+    items: list[ItemRead],
+    script: DrillScript,
+    shaken: impact.Impact,
+) -> dict[str, Any]:
+    """What the report names (members, items, failed depots) and each member's shaking."""
+    by_id = {d.id: d for d in depots}
+    return {
+        "members": {m.code: {"name_ja": m.name_ja, "name_en": m.name_en} for m in listed},
+        "items": {
+            i.code: {"name_ja": i.name_ja, "name_en": i.name_en, "unit": i.unit} for i in items
+        },
+        "depots_failed": [
+            {
+                "depot_id": f.depot_id,
+                "member_code": f.member_code,
+                "name": by_id[f.depot_id].name,
+                "name_ja": by_id[f.depot_id].name_ja,
+                "status": f.status,
+            }
+            for f in script.failures
+        ],
+        "shaking": {
+            mi.member_code: {
+                "max_intensity": round(mi.max_intensity, 2),
+                "max_class": mi.max_class,
+                "evacuees": mi.evacuees,
+            }
+            for mi in shaken.members
+        },
+    }
 
 
 def _per_policy(
@@ -115,34 +163,40 @@ async def run_drill(
     scenario = load_scenario(opts.scenario)
     instance = _instance(opts)
     runs: dict[str, RunLog] = {}
-    script: DrillScript | None = None
-    names: dict[str, str] = {}
+    setup: Setup | None = None
     for policy in opts.policies:
         async with instance() as admin:
-            script, members = await _script(admin, scenario, opts)
-            names = {m.code: m.name_en for m in members}
+            setup = await _script(admin, scenario, opts)
             tag = f"{policy}-{uuid.uuid4().hex[:6]}" if opts.url else policy
-            actors = await make_actors(admin, [m.code for m in members], tag)
+            actors = await make_actors(admin, [m.code for m in setup.members], tag)
             runner = DrillRunner(
-                actors, script, policy=policy, plan_every=opts.plan_every, member_count=len(members)
+                actors,
+                setup.script,
+                policy=policy,
+                plan_every=opts.plan_every,
+                member_count=len(setup.members),
             )
             runs[policy] = await runner.run(_per_policy(progress, policy))
-    assert script is not None
+    assert setup is not None
+    script = setup.script
     facts = {
         "name": scenario.name,
         "title": scenario.title,
+        "title_ja": scenario.title_ja or scenario.title,
         "start_time": scenario.start_time.isoformat(),
         "hours": opts.hours,
         "seed": opts.seed,
         "filing_members": list(script.filing_members),
-        "depots_failed": len(script.failures),
+        "depots_failed": setup.facts["depots_failed"],
         "missions_called": len(script.missions),
+        "missions_called_red": sum(1 for m in script.missions if m.severity == "red"),
+        "shaking": setup.facts["shaking"],
         "sources": list(scenario.sources),
     }
     summaries = {
         p: metrics.summary(log, scenario.start_time, opts.hours) for p, log in runs.items()
     }
-    result = report.build(facts, runs, summaries, names)
+    result = report.build(facts, runs, summaries, setup.facts["members"], setup.facts["items"])
     if out is not None:
         report.write(result, out)
     return result

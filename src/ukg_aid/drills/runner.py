@@ -18,7 +18,7 @@ from ukg_aid.client import ConflictError, UkgClient
 from ukg_aid.drills import air
 from ukg_aid.drills.observations import Delivery, RunLog, Snapshot
 from ukg_aid.drills.script import PRIORITY, DrillScript, RequestWave, split
-from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.plans.schemas import AllocationRow
 
 STRICKEN_LIFT_SHARE = 0.5
 """When at least this share of the union has filed, the coordinator lets stricken members supply
@@ -136,7 +136,8 @@ class DrillRunner:
                 },
             )
             need[row.item_code] -= take
-            self.log.local_use[row.item_code] = self.log.local_use.get(row.item_code, 0) + take
+            used = self.log.local_use.setdefault(wave.member_code, {})
+            used[row.item_code] = used.get(row.item_code, 0) + take
         return need
 
     async def _plan(self, now: datetime) -> None:
@@ -175,7 +176,7 @@ class DrillRunner:
             )
             self._record_delivery(alloc, filed[alloc.request_id])
 
-    def _record_delivery(self, alloc: AllocationRead, filed_at: datetime) -> None:
+    def _record_delivery(self, alloc: AllocationRow, filed_at: datetime) -> None:
         assert alloc.expected_at is not None
         self.log.deliveries.append(
             Delivery(

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from ukg_aid import union_area
-from ukg_aid.deps import Reader, Session
+from ukg_aid.deps import PagingDep, Reader, Session
 from ukg_aid.members import service as member_service
-from ukg_aid.members.models import Member
+from ukg_aid.members.models import Member, MemberKind
 from ukg_aid.members.schemas import MemberRead
-from ukg_aid.schemas import LatLonRead
+from ukg_aid.schemas import LatLonRead, Page
 
 router = APIRouter(prefix="/members", tags=["members"])
 
@@ -29,10 +29,23 @@ def to_read(member: Member, stricken: set[str]) -> MemberRead:
     )
 
 
-@router.get("", summary="The union's twelve members")
-async def list_members(session: Session, _: Reader) -> list[MemberRead]:
+@router.get(
+    "",
+    summary="The union's members, paged like every list",
+    description="Members in JIS code order; ``stricken`` is true while a member has an open "
+    "aid request (its stock then stays home, SPEC §3). Filter by ``kind``.",
+)
+async def list_members(
+    session: Session,
+    _: Reader,
+    paging: PagingDep,
+    kind: Annotated[MemberKind | None, Query(description="prefecture or city")] = None,
+) -> Page[MemberRead]:
+    rows, total = await member_service.page_members(
+        session, kind=kind, limit=paging.limit, offset=paging.offset
+    )
     stricken = await member_service.stricken_members(session)
-    return [to_read(m, stricken) for m in await member_service.list_members(session)]
+    return paging.page([to_read(m, stricken) for m in rows], total)
 
 
 @router.get("/geojson", summary="Member outlines (prefectures) and offices as GeoJSON")

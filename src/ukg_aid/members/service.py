@@ -6,14 +6,25 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.aid_requests.models import AidRequest, RequestStatus
+from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound
-from ukg_aid.members.models import Member
+from ukg_aid.members.models import Member, MemberKind
 
 OPEN_STATUSES = (RequestStatus.open, RequestStatus.partially_fulfilled)
 
 
 async def list_members(session: AsyncSession) -> list[Member]:
     return list(await session.scalars(select(Member).order_by(Member.code)))
+
+
+async def page_members(
+    session: AsyncSession, *, kind: MemberKind | None, limit: int, offset: int
+) -> tuple[list[Member], int]:
+    """One page of members in code order, optionally of one kind (prefecture or city)."""
+    query = select(Member)
+    if kind is not None:
+        query = query.where(Member.kind == kind)
+    return await fetch_page(session, query, Member.code, limit=limit, offset=offset)
 
 
 async def get_member(session: AsyncSession, code: str) -> Member:

@@ -7,11 +7,11 @@ from fastapi.responses import JSONResponse
 
 from ukg_aid.deps import Coordinator, DeskOrAdmin, PagingDep, Reader, Session, SettingsDep
 from ukg_aid.idempotency.service import IdempotencyDep
-from ukg_aid.plans import lifecycle
+from ukg_aid.plans import lifecycle, rows
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.models import AllocationStatus, PlanStatus
 from ukg_aid.plans.schemas import (
-    AllocationRead,
+    AllocationRow,
     PlanAction,
     PlanCreate,
     PlanInputsRead,
@@ -46,7 +46,7 @@ async def create_plan(
     plan = await plan_service.create_plan(
         session, principal=principal, data=body, settings=settings
     )
-    out = plan_service.to_read(plan)
+    out = await plan_service.read(session, plan)
     await idem.remember(status.HTTP_201_CREATED, out)
     return out
 
@@ -66,7 +66,7 @@ async def list_plans(
 
 @router.get("/plans/{plan_id}", summary="One plan with allocations, unmet needs and solver facts")
 async def get_plan(plan_id: int, session: Session, _: Reader) -> PlanRead:
-    return plan_service.to_read(await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
 
 
 @router.get("/plans/{plan_id}/geojson", summary="A plan as depot → delivery lines (GeoJSON)")
@@ -91,7 +91,7 @@ async def approve_plan(
     await lifecycle.approve(
         session, principal=principal, plan_id=plan_id, at=body.at if body else None
     )
-    return plan_service.to_read(await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
 
 
 @router.post(
@@ -103,7 +103,7 @@ async def discard_plan(
     await lifecycle.discard(
         session, principal=principal, plan_id=plan_id, at=body.at if body else None
     )
-    return plan_service.to_read(await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
 
 
 @router.post(
@@ -117,10 +117,15 @@ async def cancel_plan(
     plan = await lifecycle.cancel(
         session, principal=principal, plan_id=plan_id, at=body.at if body else None
     )
-    return plan_service.to_read(plan)
+    return await plan_service.read(session, plan)
 
 
-@router.get("/allocations", summary="Allocations: a supplier's to-ship list, a requester's inbound")
+@router.get(
+    "/allocations",
+    summary="Allocations: a supplier's to-ship list, a requester's inbound",
+    description="Each row names its depot, supplier, requester, delivery point and item "
+    "(ja/en, unit, unit weight, total weight) beside the ids; loaded in one joined query.",
+)
 async def list_allocations(
     session: Session,
     _: Reader,
@@ -129,8 +134,8 @@ async def list_allocations(
     supplier: Annotated[str | None, Query(description="supplier member code")] = None,
     requester: Annotated[str | None, Query(description="requesting member code")] = None,
     plan_id: Annotated[int | None, Query()] = None,
-) -> Page[AllocationRead]:
-    rows, total = await plan_service.list_allocations(
+) -> Page[AllocationRow]:
+    named, total = await rows.page(
         session,
         status=allocation_status,
         supplier=supplier,
@@ -139,7 +144,7 @@ async def list_allocations(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return paging.page([AllocationRead.model_validate(a) for a in rows], total)
+    return paging.page(named, total)
 
 
 @router.post(
@@ -152,11 +157,11 @@ async def dispatch_allocation(
     session: Session,
     principal: DeskOrAdmin,
     body: PlanAction | None = None,
-) -> AllocationRead:
+) -> AllocationRow:
     a = await lifecycle.dispatch(
         session, principal=principal, allocation_id=allocation_id, at=body.at if body else None
     )
-    return AllocationRead.model_validate(a)
+    return await rows.one(session, a.id)
 
 
 @router.post(
@@ -169,8 +174,8 @@ async def deliver_allocation(
     session: Session,
     principal: DeskOrAdmin,
     body: PlanAction | None = None,
-) -> AllocationRead:
+) -> AllocationRow:
     a = await lifecycle.deliver(
         session, principal=principal, allocation_id=allocation_id, at=body.at if body else None
     )
-    return AllocationRead.model_validate(a)
+    return await rows.one(session, a.id)

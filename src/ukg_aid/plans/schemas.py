@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.plans.models import AllocationStatus, PlanPolicy, PlanStatus
 from ukg_aid.schemas import InputModel, OutputModel
 
@@ -48,6 +49,25 @@ class AllocationRead(OutputModel):
     delivered_at: datetime | None
 
 
+class AllocationRow(AllocationRead):
+    """An allocation as lists and answers show it: the ids plus what a person reads — the
+    depot, supplier, requester, delivery point and item by name (loaded with joins, one query
+    per list). ``AllocationRead`` alone is the stored record the audit log snapshots."""
+
+    depot_name: str
+    depot_name_ja: str | None
+    supplier_name_ja: str
+    supplier_name_en: str
+    requester_name_ja: str
+    requester_name_en: str
+    delivery: DeliveryRead
+    item_name_ja: str
+    item_name_en: str
+    unit: str
+    unit_weight_kg: float
+    weight_kg: float = Field(description="quantity × unit weight")
+
+
 class UnmetRead(OutputModel):
     request_id: int
     line_id: int
@@ -68,7 +88,7 @@ class PlanRead(OutputModel):
     policy: PlanPolicy
     include_stricken_suppliers: bool
     request_ids: list[int]
-    allocations: list[AllocationRead]
+    allocations: list[AllocationRow]
     unmet: list[UnmetRead]
     solver: SolverRead
     created_by: str

@@ -11,13 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ukg_aid import clock, matching
-from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.config import Settings
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
-from ukg_aid.plans import loading
+from ukg_aid.plans import loading, rows
 from ukg_aid.plans.models import (
     AllocationStatus,
     DispatchPlan,
@@ -26,7 +25,7 @@ from ukg_aid.plans.models import (
     PlanStatus,
 )
 from ukg_aid.plans.schemas import (
-    AllocationRead,
+    AllocationRow,
     PlanCreate,
     PlanRead,
     PlanSummary,
@@ -38,14 +37,19 @@ from ukg_aid.stockpiles.models import Depot
 log = logging.getLogger("ukg_aid.plans")
 
 
-def to_read(plan: DispatchPlan) -> PlanRead:
+async def read(session: AsyncSession, plan: DispatchPlan) -> PlanRead:
+    """The plan as the API answers it, its allocations as named rows (one more query)."""
+    return to_read(plan, await rows.for_plan(session, plan.id))
+
+
+def to_read(plan: DispatchPlan, allocations: list[AllocationRow]) -> PlanRead:
     return PlanRead(
         id=plan.id,
         status=plan.status,
         policy=plan.policy,
         include_stricken_suppliers=plan.include_stricken_suppliers,
         request_ids=list(plan.request_ids),
-        allocations=[AllocationRead.model_validate(a) for a in plan.allocations],
+        allocations=allocations,
         unmet=[UnmetRead.model_validate(u) for u in plan.unmet],
         solver=_solver(plan),
         created_by=plan.created_by,
@@ -199,52 +203,26 @@ async def list_plans(
     return await fetch_page(session, query, DispatchPlan.id.desc(), limit=limit, offset=offset)
 
 
-async def list_allocations(
-    session: AsyncSession,
-    *,
-    status: AllocationStatus | None,
-    supplier: str | None,
-    requester: str | None,
-    plan_id: int | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[PlanAllocation], int]:
-    query = select(PlanAllocation)
-    if status:
-        query = query.where(PlanAllocation.status == status)
-    if supplier:
-        query = query.where(PlanAllocation.supplier_code == supplier)
-    if requester:
-        query = query.where(PlanAllocation.requester_code == requester)
-    if plan_id is not None:
-        query = query.where(PlanAllocation.plan_id == plan_id)
-    return await fetch_page(session, query, PlanAllocation.id, limit=limit, offset=offset)
-
-
 async def geojson(session: AsyncSession, plan: DispatchPlan) -> dict[str, Any]:
-    """Depot → delivery lines, one feature per allocation."""
-    depot_ids = {a.depot_id for a in plan.allocations}
-    request_ids = {a.request_id for a in plan.allocations}
+    """Depot → delivery lines, one feature per allocation, its named row as properties."""
+    named = await rows.for_plan(session, plan.id)
+    depot_ids = {a.depot_id for a in named}
     depots = {d.id: d for d in await session.scalars(select(Depot).where(Depot.id.in_(depot_ids)))}
-    requests = {
-        r.id: r
-        for r in await session.scalars(select(AidRequest).where(AidRequest.id.in_(request_ids)))
-    }
-    features = []
-    for a in plan.allocations:
-        depot, req = depots[a.depot_id], requests[a.request_id]
-        features.append(
-            {
-                "type": "Feature",
-                "id": a.id,
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[depot.lon, depot.lat], [req.delivery_lon, req.delivery_lat]],
-                },
-                "properties": AllocationRead.model_validate(a).model_dump(mode="json")
-                | {"depot_name": depot.name, "delivery_name": req.delivery_name},
-            }
-        )
+    features = [
+        {
+            "type": "Feature",
+            "id": a.id,
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [
+                    [depots[a.depot_id].lon, depots[a.depot_id].lat],
+                    [a.delivery.lon, a.delivery.lat],
+                ],
+            },
+            "properties": a.model_dump(mode="json") | {"delivery_name": a.delivery.name},
+        }
+        for a in named
+    ]
     return {
         "type": "FeatureCollection",
         "features": features,

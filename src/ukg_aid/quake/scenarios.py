@@ -1,8 +1,8 @@
 """Built-in earthquake scenarios, stored as JSON files in ``ukg_aid/quake/scenarios/``.
 
-A scenario file holds ``name``, ``title``, ``start_time`` (ISO 8601 with offset, JST),
-``event`` (``lat``, ``lon``, ``depth_km``, exactly one of ``mw``/``mj``, ``fault_type`` and an
-optional ``fault``), ``sources`` and ``notes``. A fault is
+A scenario file holds ``name``, ``title``, ``title_ja`` (optional), ``start_time`` (ISO 8601
+with offset, JST), ``event`` (``lat``, ``lon``, ``depth_km``, exactly one of ``mw``/``mj``,
+``fault_type`` and an optional ``fault``), ``sources`` and ``notes``. A fault is
 ``{"type": "line" | "plane", "coordinates": [[lon, lat], ...], "top_km", "bottom_km", "mesh_km"?}``:
 a ``line`` is the trace of a vertical plane; a ``plane`` is the outline of a dipping plane whose
 first edge is the up-dip edge (see :mod:`ukg_aid.quake.fault`).
@@ -40,6 +40,7 @@ class Scenario:
     start_time: datetime
     sources: tuple[str, ...]
     notes: str
+    title_ja: str | None = None
 
 
 def _scenario_dir() -> Any:
@@ -88,6 +89,7 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         start_time=start,
         sources=tuple(str(s) for s in data.get("sources", ())),
         notes=str(data.get("notes", "")),
+        title_ja=str(data["title_ja"]) if data.get("title_ja") else None,
     )
 
 

@@ -5,9 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
+from ukg_aid import clock
 from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import Page
+from ukg_aid.stockpiles import csv_format, transfer
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import DepotStatus
@@ -17,6 +19,8 @@ from ukg_aid.stockpiles.schemas import (
     DepotUpdate,
     LedgerRead,
     StockAdjustment,
+    StockImport,
+    StockImportResult,
     StockRead,
     StockWrite,
 )
@@ -115,6 +119,59 @@ async def list_stock(
         offset=paging.offset,
     )
     return paging.page(rows, total)
+
+
+CSV_EXPORT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "UTF-8 CSV with a BOM (Excel on Japanese Windows reads it), CRLF lines",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get(
+    "/stock/export",
+    summary="Stock as a CSV file for Excel (any reader)",
+    description="Columns: " + ", ".join(csv_format.EXPORT_COLUMNS) + ". Edit on_hand and "
+    "reserve_floor and send the file back to POST /stock/import; the other columns are read "
+    "for people and ignored on import.",
+    response_class=Response,
+    responses=CSV_EXPORT,
+)
+async def export_stock(
+    session: Session,
+    _: Reader,
+    member: MemberFilter = None,
+    depot_id: Annotated[int | None, Query()] = None,
+) -> Response:
+    text = await transfer.export_csv(session, member_code=member, depot_id=depot_id)
+    scope = f"depot-{depot_id}" if depot_id is not None else member or "union"
+    filename = f"stock-{scope}-{clock.now():%Y%m%d-%H%M}.csv"
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post(
+    "/stock/import",
+    response_model=StockImportResult,
+    summary="Preview or apply a stock CSV in one transaction (the owning desk, or admin)",
+    description="Any bad row refuses the whole file: 422 with `errors` "
+    "[{line, column, msg, type}] listing every bad line, nothing changed (dry runs too). "
+    "Otherwise the changes (`dry_run: true` previews them; false applies them through the "
+    "same stock service as PUT /depots/{id}/stock/{item}: a ledger entry and an audit event "
+    "per changed row). At most 5,000 rows; text must be UTF-8 (a BOM is fine).",
+)
+async def import_stock(
+    body: StockImport, session: Session, principal: DeskOrAdmin, idem: IdempotencyDep
+) -> StockImportResult | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
+    result = await transfer.import_csv(session, principal=principal, data=body)
+    await idem.remember(status.HTTP_200_OK, result)
+    return result
 
 
 @router.put(

@@ -88,3 +88,41 @@ class LedgerRead(OutputModel):
     actor: str
     ref: str | None
     at: datetime
+
+
+class StockImport(InputModel):
+    """A stock CSV (as exported, possibly edited) to preview or apply in one transaction."""
+
+    csv: str = Field(
+        min_length=1,
+        max_length=2_000_000,
+        description="the file's text: a header row, then depot_id,item_code,on_hand"
+        "[,reserve_floor] (other exported columns are ignored); at most 5,000 rows",
+    )
+    reason: str = Field(
+        min_length=1, max_length=200, description="ledger reason for every changed row"
+    )
+    dry_run: bool = Field(default=True, description="preview only: change nothing")
+    at: datetime | None = None
+
+
+class StockImportChange(OutputModel):
+    line: int
+    depot_id: int
+    depot_name: str
+    item_code: str
+    item_name_ja: str
+    item_name_en: str
+    created: bool
+    on_hand_before: int
+    on_hand_after: int
+    reserve_floor_before: int
+    reserve_floor_after: int
+
+
+class StockImportResult(OutputModel):
+    dry_run: bool
+    applied: bool
+    rows: int = Field(description="data rows read from the file")
+    changes: list[StockImportChange]
+    unchanged: int = Field(description="rows equal to what is stored")

@@ -61,6 +61,16 @@ async def lock_stock(session: AsyncSession, depot_id: int, item_code: str) -> St
     )
 
 
+def invariant_violation(on_hand: int, reserved: int, reserve_floor: int) -> str | None:
+    """The stock rule (SPEC §2): 0 ≤ reserved ≤ on_hand and reserve_floor ≥ 0. Returns what is
+    wrong in words, or None when the counts may be stored."""
+    if on_hand < 0 or reserved < 0 or reserve_floor < 0:
+        return "the change would make stock negative"
+    if reserved > on_hand:
+        return f"on_hand {on_hand} would be below what approved plans reserved ({reserved})"
+    return None
+
+
 async def apply_change(
     session: AsyncSession,
     stock: Stock,
@@ -75,12 +85,9 @@ async def apply_change(
     on_hand = stock.on_hand + change.on_hand
     reserved = stock.reserved + change.reserved
     floor = stock.reserve_floor + change.reserve_floor
-    if on_hand < 0 or reserved < 0 or floor < 0 or reserved > on_hand:
-        where = f"depot {stock.depot_id} / {stock.item_code}"
+    if (why := invariant_violation(on_hand, reserved, floor)) is not None:
         raise Conflict(
-            f"{where}: on_hand {on_hand} would be below what approved plans reserved ({reserved})"
-            if reserved > on_hand >= 0
-            else f"{where}: the change would make stock negative",
+            f"depot {stock.depot_id} / {stock.item_code}: {why}",
             code="stock-invariant",
             on_hand=stock.on_hand,
             reserved=stock.reserved,

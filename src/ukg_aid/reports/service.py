@@ -1,0 +1,211 @@
+"""The situation report: where the union stands, in six set-based queries (none per row).
+
+Counting rules (units, per member that filed):
+- ``requested``: the lines' quantities; a cancelled request counts only what was dispatched for
+  it before it was cancelled (the rest was withdrawn, not left unserved).
+- ``allocated`` / ``dispatched`` / ``delivered``: the lines' counters (approved plans, shipped,
+  confirmed), so delivered ≤ dispatched ≤ allocated ≤ requested.
+- ``unmet``: the open remainder (quantity − allocated) of open requests' lines.
+- ``fill_rate``: delivered ÷ requested; ``hours_to_first_delivery``: from the member's first
+  filing to its first confirmed delivery.
+- Unmet needs by item carry the cause the latest plan covering the line gave it; a line that
+  plan did not leave unmet is ``awaiting_approval`` while the plan is proposed, else
+  ``not_planned`` (never planned, or what was planned was discarded, cancelled or released).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import clock
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, RequestStatus
+from ukg_aid.catalog.models import Item
+from ukg_aid.members.models import Member
+from ukg_aid.members.service import OPEN_STATUSES
+from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
+from ukg_aid.reports.schemas import (
+    MemberSituation,
+    PlanCounts,
+    SituationReport,
+    Totals,
+    UnmetNeed,
+)
+
+SUMS = ("requested", "allocated", "dispatched", "delivered", "unmet")
+NOT_PLANNED = "not_planned"
+AWAITING_APPROVAL = "awaiting_approval"
+
+
+def _fill(delivered: int, requested: int) -> float | None:
+    return round(delivered / requested, 4) if requested else None
+
+
+def _hours(start: datetime, end: datetime | None) -> float | None:
+    if end is None:
+        return None
+    return round((end - start).total_seconds() / 3600, 2)
+
+
+async def _line_sums(session: AsyncSession) -> dict[str, dict[str, int]]:
+    cancelled = AidRequest.status == RequestStatus.cancelled
+    is_open = AidRequest.status.in_(OPEN_STATUSES)
+    query = (
+        select(
+            AidRequest.member_code,
+            func.sum(case((cancelled, AidRequestLine.dispatched), else_=AidRequestLine.quantity)),
+            func.sum(AidRequestLine.allocated),
+            func.sum(AidRequestLine.dispatched),
+            func.sum(AidRequestLine.delivered),
+            func.sum(case((is_open, AidRequestLine.quantity - AidRequestLine.allocated), else_=0)),
+        )
+        .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
+        .group_by(AidRequest.member_code)
+    )
+    return {
+        code: dict(zip(SUMS, map(int, sums), strict=True))
+        for code, *sums in await session.execute(query)
+    }
+
+
+async def _request_facts(session: AsyncSession) -> list[Any]:
+    """Per member that filed: names, open requests, first filing."""
+    query = (
+        select(
+            Member.code,
+            Member.name_ja,
+            Member.name_en,
+            func.count(AidRequest.id).filter(AidRequest.status.in_(OPEN_STATUSES)),
+            func.min(AidRequest.filed_at),
+        )
+        .join(AidRequest, AidRequest.member_code == Member.code)
+        .group_by(Member.code, Member.name_ja, Member.name_en)
+        .order_by(Member.code)
+    )
+    return list(await session.execute(query))
+
+
+async def _first_deliveries(session: AsyncSession) -> dict[str, datetime]:
+    query = (
+        select(PlanAllocation.requester_code, func.min(PlanAllocation.delivered_at))
+        .where(PlanAllocation.status == AllocationStatus.delivered)
+        .group_by(PlanAllocation.requester_code)
+    )
+    return {code: at for code, at in await session.execute(query) if at is not None}
+
+
+async def _members(session: AsyncSession) -> list[MemberSituation]:
+    sums = await _line_sums(session)
+    delivered_at = await _first_deliveries(session)
+    out = []
+    for code, name_ja, name_en, open_count, first_filed in await _request_facts(session):
+        s = sums.get(code) or dict.fromkeys(SUMS, 0)
+        out.append(
+            MemberSituation(
+                member_code=code,
+                name_ja=name_ja,
+                name_en=name_en,
+                requests_open=int(open_count),
+                **s,
+                fill_rate=_fill(s["delivered"], s["requested"]),
+                first_request_at=first_filed,
+                first_delivery_at=delivered_at.get(code),
+                hours_to_first_delivery=_hours(first_filed, delivered_at.get(code)),
+            )
+        )
+    return out
+
+
+Latest = dict[int, tuple[int, PlanStatus]]  # request id → (plan id, status) of its latest plan
+
+
+def _causes(plans: list[Any]) -> tuple[Latest, dict[tuple[int, int], str]]:
+    """The latest plan covering each request, and each (plan, line)'s unmet cause."""
+    latest: Latest = {}
+    unmet: dict[tuple[int, int], str] = {}
+    for plan_id, status, request_ids, plan_unmet in plans:  # ascending id: later plans win
+        for request_id in request_ids:
+            latest[int(request_id)] = (plan_id, status)
+        for u in plan_unmet:
+            unmet[(plan_id, int(u["line_id"]))] = str(u["cause"])
+    return latest, unmet
+
+
+async def _unmet(session: AsyncSession) -> list[UnmetNeed]:
+    lines = await session.execute(
+        select(
+            AidRequestLine.id,
+            AidRequestLine.request_id,
+            AidRequestLine.quantity - AidRequestLine.allocated,
+            Item.code,
+            Item.name_ja,
+            Item.name_en,
+            Item.unit,
+        )
+        .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
+        .join(Item, Item.code == AidRequestLine.item_code)
+        .where(
+            AidRequest.status.in_(OPEN_STATUSES),
+            AidRequestLine.quantity > AidRequestLine.allocated,
+        )
+    )
+    plans = await session.execute(
+        select(
+            DispatchPlan.id, DispatchPlan.status, DispatchPlan.request_ids, DispatchPlan.unmet
+        ).order_by(DispatchPlan.id)
+    )
+    latest, causes = _causes(list(plans))
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    items: dict[str, tuple[str, str, str]] = {}
+    for line_id, request_id, remainder, code, name_ja, name_en, unit in lines:
+        plan = latest.get(request_id)
+        cause = NOT_PLANNED
+        if plan is not None:
+            cause = causes.get((plan[0], line_id)) or (
+                AWAITING_APPROVAL if plan[1] is PlanStatus.proposed else NOT_PLANNED
+            )
+        totals[(code, cause)] += int(remainder)
+        items[code] = (name_ja, name_en, unit)
+    return [
+        UnmetNeed(
+            item_code=code,
+            name_ja=items[code][0],
+            name_en=items[code][1],
+            unit=items[code][2],
+            quantity=quantity,
+            cause=cause,
+        )
+        for (code, cause), quantity in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+async def _plan_counts(session: AsyncSession) -> PlanCounts:
+    rows = await session.execute(
+        select(DispatchPlan.status, func.count()).group_by(DispatchPlan.status)
+    )
+    return PlanCounts(**{status.value: int(n) for status, n in rows})
+
+
+async def situation(session: AsyncSession) -> SituationReport:
+    members = await _members(session)
+    requested = sum(m.requested for m in members)
+    delivered = sum(m.delivered for m in members)
+    totals = Totals(
+        requested=requested,
+        allocated=sum(m.allocated for m in members),
+        dispatched=sum(m.dispatched for m in members),
+        delivered=delivered,
+        unmet=sum(m.unmet for m in members),
+        fill_rate=_fill(delivered, requested),
+    )
+    return SituationReport(
+        generated_at=clock.now(),
+        totals=totals,
+        members=members,
+        unmet=await _unmet(session),
+        plans=await _plan_counts(session),
+    )
