@@ -170,6 +170,7 @@ def test_the_console_works_from_the_keyboard(page: Page, console: Console) -> No
     expect(page.get_by_test_id("main")).to_be_focused()  # a new screen: focus at its start
     page.reload()  # the token stays for this tab's session
     page.get_by_test_id("whoami").wait_for()
+    page.locator("[data-testid=main] [data-testid=loading]").wait_for(state="detached")
     page.locator("body").focus()
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("skip-link")).to_be_focused()

@@ -37,6 +37,14 @@ def test_a_filed_request_appears_on_the_coordinators_screen_without_reload(
     go(desk, "#/requests")
     desk.get_by_test_id("req-priority").select_option("critical")
     desk.get_by_test_id("req-delivery-name").fill("大阪城公園 避難所")
+    # the point is picked on the map: a click sets latitude and longitude
+    picker = desk.get_by_test_id("req-picker")
+    expect(picker.locator("path.picked")).to_have_count(1)
+    before = desk.get_by_test_id("req-lat").input_value()
+    picker.click(position={"x": 150, "y": 60})
+    assert desk.get_by_test_id("req-lat").input_value() != before
+    desk.get_by_test_id("req-lat").fill("34.6873")
+    desk.get_by_test_id("req-lon").fill("135.5262")
     desk.get_by_test_id("req-item").select_option("water")
     desk.get_by_test_id("req-qty").fill(str(WATER_L))
     desk.get_by_test_id("req-add-line").click()
@@ -166,6 +174,33 @@ def test_plan_sheet_and_shipping_slips_print_on_a4(
     assert pdf.count(b"/MediaBox [0 0 595") >= len(routes) or pdf.count(b"/Type /Page\n") >= len(
         routes
     )
+    page.emulate_media(media="screen")
+
+
+def test_the_situation_report_shows_the_day_and_prints(
+    page: Page, console: Console, flow: dict[str, object]
+) -> None:
+    log_in(page, console, "observer")
+    go(page, "#/report")
+    with console.api("observer") as api:
+        report = api.get("/reports/situation").json()
+    row = page.get_by_test_id(f"report-member-{REQUESTER}")
+    expect(row.locator("th")).to_have_text("大阪市")
+    mine = next(m for m in report["members"] if m["member_code"] == REQUESTER)
+    assert mine["delivered"] > 0
+    expect(row).to_contain_text(f"{mine['delivered']:,}")
+    expect(page.get_by_test_id("kpi-requested")).to_contain_text(
+        f"{report['totals']['requested']:,}"
+    )
+    expect(page.get_by_test_id("report-plans")).to_contain_text("1")
+    shoot(page, "situation-report", full_page=True)
+    page.get_by_test_id("lang-toggle").click()
+    expect(row.locator("th")).to_have_text("Osaka City")
+    shoot(page, "situation-report", full_page=True)
+    go(page, "#/print-report")
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("report-sheet")).to_be_visible()
+    shoot(page, "print-situation-report", full_page=True)
     page.emulate_media(media="screen")
 
 

@@ -149,6 +149,7 @@ async function route() {
     location.replace(`#/${defaultRoute(state.me.role)}`);
     return;
   }
+  const from = document.activeElement;
   state.handle?.destroy?.();
   state.handle = null;
   document.body.classList.toggle("printing", Boolean(view.print));
@@ -160,8 +161,11 @@ async function route() {
   replace(main, h("p", { class: "loading", testid: "loading" }, t("common.loading")));
   try {
     state.handle = await view.mount(main, context(), args, query);
-    // A new screen: the keyboard (and a screen reader) continues from its start.
-    if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
+    // A new screen: the keyboard (and a screen reader) continues from its start, unless the
+    // user has moved on while it loaded.
+    if (document.activeElement === from || document.activeElement === document.body) {
+      main.focus({ preventScroll: true });
+    }
   } catch (err) {
     // Shown in words; the screen is built again when the connection comes back.
     state.handle = { failed: true };
