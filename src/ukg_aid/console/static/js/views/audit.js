@@ -90,19 +90,17 @@ function changes(e) {
   return h(
     "ul",
     { class: "changes" },
-    keys
-      .slice(0, 8)
-      .map((k) =>
-        h(
-          "li",
-          {},
-          t("audit.change", {
-            field: word("field.", k),
-            before: k in before ? show(before[k]) : t("common.none"),
-            after: show(after[k]),
-          }),
-        ),
+    keys.slice(0, 8).map((k) =>
+      h(
+        "li",
+        {},
+        t("audit.change", {
+          field: word("field.", k),
+          before: k in before ? show(before[k]) : t("common.none"),
+          after: show(after[k]),
+        }),
       ),
+    ),
   );
 }
 
