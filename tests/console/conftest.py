@@ -29,8 +29,11 @@ ARGS = [
 expect.set_options(timeout=20_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Playwright's sync API runs its own event loop in the main thread while it is open, and
+    pytest-asyncio's loop cannot run beside it: the browser lives for one module of (sync) tests
+    and is closed before any async test elsewhere runs (the page's HTTP test is in tests/api)."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does it)")
     with sync_playwright() as p:
@@ -39,7 +42,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def console(pg_server: str) -> Iterator[Console]:
     """One served instance for the modules whose tests leave no requests or plans behind (a
     server takes seconds to start on this machine); a module that needs a day of its own

@@ -4,12 +4,10 @@ label through the catalog, every asset in the package, nothing from another host
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 import tomllib
 from html.parser import HTMLParser
 
-import httpx
 import pytest
 from console_support import CATALOGS, CJK, REPO, STATIC
 
@@ -179,26 +177,3 @@ def test_every_asset_is_package_data() -> None:
             assert any(
                 fnmatch.fnmatch(rel, p) and rel.count("/") == p.count("/") for p in patterns
             ), rel
-
-
-@pytest.mark.sqlite
-async def test_the_page_is_served_in_japanese_by_default_and_english_on_request(
-    client: httpx.AsyncClient,
-) -> None:
-    ja = await client.get("/")
-    assert ja.status_code == 200
-    assert ja.headers["content-type"].startswith("text/html")
-    assert '<html lang="ja">' in ja.text
-    assert f"<title>{CATALOGS['ja']['app.title']}</title>" in ja.text
-    assert "default-src 'self'" in ja.headers["content-security-policy"]
-    en = await client.get("/", params={"lang": "en"})
-    assert '<html lang="en">' in en.text
-    assert f"<title>{CATALOGS['en']['app.title']}</title>" in en.text
-    assert '<html lang="ja">' in (await client.get("/", params={"lang": "xx"})).text
-    catalog = await client.get("/console/i18n/en.json")
-    assert json.loads(catalog.text) == CATALOGS["en"]
-    script = await client.get("/console/js/main.js")
-    assert script.status_code == 200
-    assert "javascript" in script.headers["content-type"]
-    assert (await client.get("/console/vendor/leaflet/leaflet.js")).status_code == 200
-    assert (await client.get("/console/js/nope.js")).status_code == 404

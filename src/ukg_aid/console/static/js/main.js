@@ -1,6 +1,6 @@
 // The console's shell: log-in, the role's tabs, hash routes, the live stream, the language toggle.
 
-import { ApiError, api, get, onUnauthorized, problemText, token } from "./api.js";
+import { ApiError, get, onUnauthorized, problemText, token } from "./api.js";
 import { capabilities } from "./can.js";
 import { h, replace } from "./dom.js";
 import { applyStatic, langFromUrl, lang, loadCatalog, nameOf, otherLang, t } from "./i18n.js";
