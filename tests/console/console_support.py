@@ -203,16 +203,25 @@ def log_in(
     page.get_by_test_id("login-token").fill(console.token(role, member))
     page.get_by_test_id("login-submit").click()
     page.get_by_test_id("whoami").wait_for()
-    page.locator("[data-testid=main] [data-testid=loading]").wait_for(state="detached")
+    ready(page, lang=lang)
     return page
+
+
+def ready(page: Page, view: str | None = None, lang: str | None = None) -> None:
+    """Wait until the screen (``view``, in ``lang``) is built: the shell marks ``main``."""
+    page.wait_for_function(
+        """([view, lang]) => {
+          const [v, l] = (document.querySelector('[data-testid=main]').dataset.ready || ':')
+            .split(':');
+          return v !== '' && (!view || v === view) && (!lang || l === lang);
+        }""",
+        arg=[view, lang],
+    )
 
 
 def go(page: Page, route: str) -> None:
     page.evaluate("route => { location.hash = route; }", route)
-    page.wait_for_function(
-        "route => location.hash === route && !document.querySelector('[data-testid=loading]')",
-        arg=route,
-    )
+    ready(page, view=route.removeprefix("#/").split("/")[0].split("?")[0])
 
 
 def shoot(page: Page, name: str, *, full_page: bool = False) -> Path:
@@ -226,7 +235,8 @@ def shoot(page: Page, name: str, *, full_page: bool = False) -> Path:
 
 def visible_texts(page: Page) -> list[dict[str, Any]]:
     """Every visible text node on the page with the nearest element carrying a lang attribute
-    (the language toggle names the other language in that language)."""
+    (the language toggle names the other language in that language). Free text people typed
+    (delivery points, scenes, notes: ``data-user-text``) is not a label and is left out."""
     return page.evaluate(
         """() => {
           const out = [];
@@ -234,7 +244,8 @@ def visible_texts(page: Page) -> list[dict[str, Any]]:
           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
             const text = node.textContent.trim();
             const el = node.parentElement;
-            if (!text || !el || el.closest('script,style,noscript,[hidden]')) continue;
+            const skip = 'script,style,noscript,[hidden],[data-user-text]';
+            if (!text || !el || el.closest(skip)) continue;
             const box = el.getBoundingClientRect();
             const style = getComputedStyle(el);
             if (style.visibility === 'hidden' || style.display === 'none') continue;

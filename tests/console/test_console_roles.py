@@ -6,7 +6,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import CATALOGS, CJK, Console, Watched, go, log_in, shoot, visible_texts
+from console_support import (
+    CATALOGS,
+    CJK,
+    Console,
+    Watched,
+    go,
+    log_in,
+    ready,
+    shoot,
+    visible_texts,
+)
 from playwright.sync_api import Page, expect
 
 TABS = {
@@ -145,8 +155,7 @@ def test_switching_to_english_changes_every_visible_label(
         assert english == [], f"{view}: English on the Japanese screen: {english[:10]}"
         shoot(page, f"{role}-{view}")
         page.get_by_test_id("lang-toggle").click()
-        page.wait_for_function("() => document.documentElement.lang === 'en'")
-        page.wait_for_function("() => !document.querySelector('[data-testid=loading]')")
+        ready(page, view=view, lang="en")
         assert "lang=en" in page.url
         en = visible_texts(page)
         japanese = [t["text"] for t in en if t["lang"] != "ja" and CJK.search(t["text"])]
@@ -156,8 +165,7 @@ def test_switching_to_english_changes_every_visible_label(
                 assert t["text"] == CATALOGS["en"][t["i18n"]]
         shoot(page, f"{role}-{view}")
         page.get_by_test_id("lang-toggle").click()
-        page.wait_for_function("() => document.documentElement.lang === 'ja'")
-        page.wait_for_function("() => !document.querySelector('[data-testid=loading]')")
+        ready(page, view=view, lang="ja")
 
 
 def test_the_console_works_from_the_keyboard(page: Page, console: Console) -> None:
@@ -169,9 +177,7 @@ def test_the_console_works_from_the_keyboard(page: Page, console: Console) -> No
     page.get_by_test_id("whoami").wait_for()
     expect(page.get_by_test_id("main")).to_be_focused()  # a new screen: focus at its start
     page.reload()  # the token stays for this tab's session
-    page.get_by_test_id("whoami").wait_for()
-    page.locator("[data-testid=main] [data-testid=loading]").wait_for(state="detached")
-    page.locator("body").focus()
+    ready(page)
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("skip-link")).to_be_focused()
     page.keyboard.press("Enter")

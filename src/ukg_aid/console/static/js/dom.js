@@ -66,3 +66,9 @@ export function select(options, props = {}) {
     ),
   );
 }
+
+/** Free text a person typed (a delivery point, a scene, a note): shown as written, in whatever
+ * language it was written, and marked so (the label checks skip it). */
+export function userText(text) {
+  return h("span", { class: "user-text", dataset: { userText: "" } }, text ?? "");
+}

@@ -13,7 +13,15 @@ import { VIEWS, defaultRoute } from "./views/index.js";
 
 const main = document.getElementById("main");
 const nav = document.querySelector("[data-testid=nav]");
-const state = { me: null, caps: null, store: null, live: null, handle: null, route: null };
+const state = {
+  moveFocus: false,
+  me: null,
+  caps: null,
+  store: null,
+  live: null,
+  handle: null,
+  route: null,
+};
 let refreshTimer = null;
 let pending = new Set();
 
@@ -26,7 +34,7 @@ async function boot() {
   });
   checkClock();
   if (token.get()) await enter();
-  else showLogin(main, enter);
+  else showLogin(main, enterFromForm);
 }
 
 function bindChrome() {
@@ -37,7 +45,11 @@ function bindChrome() {
     ev.preventDefault();
     main.focus();
   });
-  window.addEventListener("hashchange", () => state.me && route());
+  window.addEventListener("hashchange", () => {
+    if (!state.me) return;
+    state.moveFocus = true;
+    route();
+  });
 }
 
 function renderLangToggle() {
@@ -61,7 +73,7 @@ async function switchLang() {
     renderNav();
     renderLive(state.live?.state ?? "connecting");
     await route();
-  } else showLogin(main, enter);
+  } else showLogin(main, enterFromForm);
 }
 
 async function checkClock() {
@@ -73,12 +85,22 @@ async function checkClock() {
   }
 }
 
+/** After the log-in form (not on a fresh page load, where Tab should reach the skip link first). */
+async function enterFromForm() {
+  state.moveFocus = true;
+  await enter();
+}
+
 async function enter() {
   try {
     state.me = await get("/me");
   } catch (err) {
     token.clear();
-    showLogin(main, enter, err instanceof ApiError ? problemText(err) : t("problem.network"));
+    showLogin(
+      main,
+      enterFromForm,
+      err instanceof ApiError ? problemText(err) : t("problem.network"),
+    );
     return;
   }
   state.caps = capabilities(state.me);
@@ -102,7 +124,7 @@ function logout(message) {
   document.querySelector("[data-testid=logout]").hidden = true;
   closeAudit();
   history.replaceState(null, "", location.pathname + location.search);
-  showLogin(main, enter, message);
+  showLogin(main, enterFromForm, message);
 }
 
 function renderWho() {
@@ -150,6 +172,7 @@ async function route() {
     return;
   }
   const from = document.activeElement;
+  delete main.dataset.ready;
   state.handle?.destroy?.();
   state.handle = null;
   document.body.classList.toggle("printing", Boolean(view.print));
@@ -161,11 +184,11 @@ async function route() {
   replace(main, h("p", { class: "loading", testid: "loading" }, t("common.loading")));
   try {
     state.handle = await view.mount(main, context(), args, query);
-    // A new screen: the keyboard (and a screen reader) continues from its start, unless the
-    // user has moved on while it loaded.
-    if (document.activeElement === from || document.activeElement === document.body) {
-      main.focus({ preventScroll: true });
-    }
+    // A screen the user went to: the keyboard (and a screen reader) continues from its start,
+    // unless the user has moved on while it loaded.
+    const still = document.activeElement === from || document.activeElement === document.body;
+    if (state.moveFocus && still) main.focus({ preventScroll: true });
+    state.moveFocus = false;
   } catch (err) {
     // Shown in words; the screen is built again when the connection comes back.
     state.handle = { failed: true };
@@ -174,6 +197,8 @@ async function route() {
       h("p", { class: "error", role: "alert", testid: "view-error" }, problemText(err)),
     );
   }
+  // Which screen is on show, in which language (what a browser test waits for).
+  main.dataset.ready = `${view.id}:${lang()}`;
 }
 
 function context() {

@@ -2,7 +2,7 @@
 // One layer per kind of thing (outlines, members, depots, requests, flows, helicopters).
 
 import { get } from "./api.js";
-import { h } from "./dom.js";
+import { h, userText } from "./dom.js";
 import { fmtKg, fmtNumber, nameOf, t } from "./i18n.js";
 import { itemLabel, status } from "./words.js";
 
@@ -211,7 +211,7 @@ export function drawRequests(view, requests, unmetKg, store, onSelect) {
         "div",
         {},
         h("strong", {}, t("requests.ref", { id: r.id })),
-        h("span", { class: "tip-status" }, r.delivery.name),
+        h("span", { class: "tip-status" }, userText(r.delivery.name)),
         h("br"),
         nameOf(store.member(r.member_code)),
         h("br"),

@@ -2,7 +2,7 @@
 // panel that any screen can open.
 
 import { listAll, problemText } from "../api.js";
-import { h, replace } from "../dom.js";
+import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, t, word } from "../i18n.js";
 
 const panel = () => document.querySelector("[data-testid=audit-panel]");
@@ -76,7 +76,9 @@ export function eventItem(e) {
     ),
     h("div", {}, t("audit.by", { actor: e.actor, role: word("role.", e.role) })),
     changes(e),
-    note ? h("div", { class: "note" }, t("audit.note", { note })) : null,
+    note
+      ? h("div", { class: "note" }, h("strong", {}, t("audit.note")), " ", userText(note))
+      : null,
   );
 }
 

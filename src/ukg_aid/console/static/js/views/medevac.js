@@ -2,7 +2,7 @@
 // (ground or return an aircraft), coverage per member. Other roles see it read-only.
 
 import { ApiError, api, get, listAll } from "../api.js";
-import { field, h, replace, select } from "../dom.js";
+import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, fmtNumber, jstInputValue, jstIso, nameOf, t, word } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName, missionReason } from "../words.js";
@@ -139,11 +139,12 @@ function missionTable(ctx, missions, helis, refresh, kind) {
         h(
           "td",
           {},
-          m.scene.name ??
-            t("medevac.scene_point", {
-              lat: fmtNumber(m.scene.lat, 3),
-              lon: fmtNumber(m.scene.lon, 3),
-            }),
+          m.scene.name
+            ? userText(m.scene.name)
+            : t("medevac.scene_point", {
+                lat: fmtNumber(m.scene.lat, 3),
+                lon: fmtNumber(m.scene.lon, 3),
+              }),
         ),
         h("td", { class: "num" }, fmtNumber(m.patients)),
         h("td", {}, fmtDateTime(m.reported_at)),

@@ -1,7 +1,7 @@
 // The open requests grouped by member, then priority, each line with its fill bar.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, nameOf, t } from "../i18n.js";
 import { actionButton, askNote, fillBar } from "../ui.js";
 import { itemLabel, priority } from "../words.js";
@@ -87,7 +87,7 @@ function requestItem(ctx, r, refresh) {
       { class: "req-head" },
       h("span", { class: `prio prio-${r.priority}` }, priority(r.priority)),
       h("strong", {}, t("requests.ref", { id: r.id })),
-      h("span", {}, r.delivery.name),
+      userText(r.delivery.name),
       h("small", {}, fmtDateTime(r.filed_at)),
     ),
     h(

@@ -3,7 +3,7 @@
 
 import { api, get, listAll, newKey } from "../api.js";
 import { describe } from "../allocations.js";
-import { h, replace } from "../dom.js";
+import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { allocationReason, cause, itemLabel, memberName } from "../words.js";
@@ -126,7 +126,7 @@ function planReview(ctx, plan, requests, refresh) {
           "tr",
           { testid: `plan-alloc-${r.id}` },
           h("td", {}, r.depot, h("br"), h("small", {}, r.supplier)),
-          h("td", {}, r.deliveryName, h("br"), h("small", {}, r.requester)),
+          h("td", {}, userText(r.deliveryName), h("br"), h("small", {}, r.requester)),
           h("td", {}, r.item),
           h("td", { class: "num" }, r.qty),
           h("td", { class: "num" }, fmtKg(r.weightKg)),

@@ -3,7 +3,7 @@
 
 import { get, listAll } from "../api.js";
 import { byRoute, describe } from "../allocations.js";
-import { h, replace } from "../dom.js";
+import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { badge, table } from "../ui.js";
 import { allocationReason, cause, itemLabel, memberName } from "../words.js";
@@ -71,7 +71,7 @@ export async function printPlan(main, ctx, [id]) {
             "tr",
             {},
             h("td", {}, r.depot, h("br"), r.supplier),
-            h("td", {}, r.deliveryName, h("br"), r.requester),
+            h("td", {}, userText(r.deliveryName), h("br"), r.requester),
             h("td", {}, r.item),
             h("td", { class: "num" }, r.qty),
             h("td", { class: "num" }, fmtKg(r.weightKg)),
@@ -160,7 +160,7 @@ function slip(ctx, plan, rows, requests, n, of) {
         {},
         h("h2", {}, t("print.to")),
         h("p", {}, first.requester),
-        h("p", {}, first.deliveryName),
+        h("p", {}, userText(first.deliveryName)),
         first.delivery ? h("p", {}, place(first.delivery.lat, first.delivery.lon)) : null,
         h(
           "p",

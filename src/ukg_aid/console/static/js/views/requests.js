@@ -1,7 +1,7 @@
 // Desk: file an aid request (item picker and quantities), see its requests fill, cancel one.
 
 import { api, listAll, newKey } from "../api.js";
-import { field, h, replace, select } from "../dom.js";
+import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstIso, t } from "../i18n.js";
 import { actionButton, askNote, badge, fillBar, heading, table } from "../ui.js";
 import { pointPicker } from "../picker.js";
@@ -52,7 +52,7 @@ export function requestTable(ctx, rows, refresh) {
         { testid: `request-${r.id}`, dataset: { status: r.status } },
         h("th", { scope: "row" }, t("requests.ref", { id: r.id })),
         h("td", {}, h("span", { class: `prio prio-${r.priority}` }, priority(r.priority))),
-        h("td", {}, r.delivery.name),
+        h("td", {}, userText(r.delivery.name)),
         h(
           "td",
           {},

@@ -2,7 +2,7 @@
 
 import { api, listAll } from "../api.js";
 import { describe } from "../allocations.js";
-import { h, replace } from "../dom.js";
+import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName } from "../words.js";
@@ -92,7 +92,7 @@ function allocTable(ctx, rows, side, refresh) {
         { testid: `alloc-${a.id}`, dataset: { status: a.status } },
         h("td", {}, t("plans.ref", { id: a.plan_id })),
         h("td", {}, d.depot, h("br"), h("small", {}, d.supplier)),
-        h("td", {}, d.deliveryName, h("br"), h("small", {}, d.requester)),
+        h("td", {}, userText(d.deliveryName), h("br"), h("small", {}, d.requester)),
         h("td", {}, d.item),
         h("td", { class: "num" }, fmtNumber(a.quantity)),
         h("td", { class: "num" }, fmtKg(d.weightKg)),
