@@ -43,6 +43,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format src tests bench migrations
 
 bench: $(STAMP)  ## benchmarks against baselines measured in the same run
+	$(BIN)/python bench/haul_sparse.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
 

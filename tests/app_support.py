@@ -11,21 +11,28 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ukg_aid.clock import JST, ClockMode
 from ukg_aid.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "data" / "stockpiles"
+SEEDED_AT = datetime(1990, 1, 1, tzinfo=JST)
+"""When the test databases' seed rows are dated: before every date a test or a built-in drill
+scenario replays (the oldest is 1995-01-17), so no test depends on the day it runs (SPEC §9:
+an entity's timeline only moves forward from its seeded state)."""
 
 
-def make_settings(url: str) -> Settings:
-    """Settings for an app under test on ``url`` with the repository's seed data."""
-    return Settings(database_url=url, seed_dir=SEED_DIR)
+def make_settings(url: str, *, clock: ClockMode = ClockMode.live) -> Settings:
+    """Settings for an app under test on ``url`` with the repository's seed data. The clock is
+    live (the deployment default) unless a test replays fixed dates on a simulated one."""
+    return Settings(database_url=url, seed_dir=SEED_DIR, clock=clock)
 
 
 def _free_port() -> int:
@@ -35,10 +42,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, *, workers: int = 1) -> Iterator[str]:
-    """``ukg-aid serve`` as a real process on 127.0.0.1 (loopback only); yields its base URL."""
+def served(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``ukg-aid serve`` as a real process on 127.0.0.1 (loopback only); yields its base URL.
+    ``env`` adds settings (e.g. ``UKG_AID_CLOCK``)."""
     port = _free_port()
-    env = os.environ | {"UKG_AID_DATABASE_URL": database_url, "UKG_AID_LOG_LEVEL": "warning"}
+    env = (
+        os.environ
+        | {"UKG_AID_DATABASE_URL": database_url, "UKG_AID_LOG_LEVEL": "warning"}
+        | (env or {})
+    )
     cli = Path(sys.executable).with_name("ukg-aid")
     proc = subprocess.Popen(
         [str(cli), "serve", "--port", str(port), "--workers", str(workers)],

@@ -26,11 +26,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app_support import SEED_DIR, make_settings
+from app_support import SEED_DIR, SEEDED_AT, make_settings
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
+from ukg_aid.clock import ClockMode
 from ukg_aid.db import Database
 from ukg_aid.seed import seed
 
@@ -96,7 +97,7 @@ async def _migrate_and_seed(url: str) -> None:
     db = Database(url, pool_size=1)
     try:
         async with db.transaction() as session:
-            await seed(session, SEED_DIR)
+            await seed(session, SEED_DIR, at=SEEDED_AT)
     finally:
         await db.dispose()
 
@@ -187,8 +188,12 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(make_settings(db.url), database=db)
+async def client(db: Database, request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
+    """The app through ASGI: on the live clock, or on a simulated one for tests marked
+    ``simulated_clock`` (they replay fixed dates such as a December afternoon)."""
+    simulated = request.node.get_closest_marker("simulated_clock") is not None
+    clock = ClockMode.simulated if simulated else ClockMode.live
+    app = create_app(make_settings(db.url, clock=clock), database=db)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c

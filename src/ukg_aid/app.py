@@ -56,9 +56,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _add_health(app: FastAPI) -> None:
-    @app.get("/healthz", tags=["health"], summary="The process is up")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="The process is up; `clock` says whether it runs the live or a simulated clock",
+    )
+    async def healthz(request: Request) -> dict[str, str]:
+        settings: Settings = request.app.state.settings
+        return {"status": "ok", "version": __version__, "clock": settings.clock.value}
 
     @app.get(
         "/readyz",

@@ -50,8 +50,10 @@ class ConflictError(ApiError):
     """409: the request does not fit the current state."""
 
 
-def _at(at: datetime | None) -> dict[str, str]:
-    return {"at": at.isoformat()} if at is not None else {}
+def _at(at: datetime | None, note: str | None = None) -> dict[str, str]:
+    """The optional ``at`` and ``note`` of an action's body (left out when not given)."""
+    body = {"at": at.isoformat()} if at is not None else {}
+    return body | ({"note": note} if note is not None else {})
 
 
 class UkgClient:
@@ -126,6 +128,14 @@ class UkgClient:
             offset += len(page["items"])
             if not page["items"] or offset >= page["total"]:
                 return rows
+
+    async def health(self) -> dict[str, Any]:
+        """``GET /healthz``: ``status``, ``version`` and ``clock`` (``live`` or ``simulated``)."""
+        resp = await self.http.get("/healthz")
+        if resp.status_code >= 400:
+            raise ApiError(resp.status_code, _problem(resp))
+        body: dict[str, Any] = resp.json()
+        return body
 
     # -- reference data --------------------------------------------------------------------
     async def members(self, kind: str | None = None) -> list[MemberRead]:
@@ -225,18 +235,34 @@ class UkgClient:
         }
         return PlanRead.model_validate(await self.call("POST", "/plans", json=body))
 
-    async def plan_action(self, plan_id: int, action: str, at: datetime | None = None) -> PlanRead:
-        data = await self.call("POST", f"/plans/{plan_id}/{action}", json=_at(at))
+    async def plan_action(
+        self, plan_id: int, action: str, at: datetime | None = None, note: str | None = None
+    ) -> PlanRead:
+        """``approve``, ``discard`` or ``cancel`` a plan."""
+        data = await self.call("POST", f"/plans/{plan_id}/{action}", json=_at(at, note))
         return PlanRead.model_validate(data)
 
     async def allocations(self, **filters: Any) -> list[AllocationRow]:
         return await self._all("/allocations", AllocationRow, **filters)
 
     async def allocation_action(
-        self, allocation_id: int, action: str, at: datetime | None = None
+        self, allocation_id: int, action: str, at: datetime | None = None, note: str | None = None
     ) -> AllocationRow:
-        data = await self.call("POST", f"/allocations/{allocation_id}/{action}", json=_at(at))
-        return AllocationRow.model_validate(data)
+        """``dispatch`` or ``deliver`` an allocation."""
+        path = f"/allocations/{allocation_id}/{action}"
+        return AllocationRow.model_validate(await self.call("POST", path, json=_at(at, note)))
+
+    async def cancel_request(
+        self,
+        request_id: int,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> AidRequestRead:
+        body = _at(at, note) | ({"reason": reason} if reason is not None else {})
+        data = await self.call("POST", f"/aid-requests/{request_id}/cancel", json=body)
+        return AidRequestRead.model_validate(data)
 
     async def situation(self) -> SituationReport:
         """The situation report: per member requested → delivered, unmet needs, plans."""
@@ -274,8 +300,9 @@ class UkgClient:
         at: datetime | None = None,
         preference: str | None = None,
         helicopter_id: int | None = None,
+        note: str | None = None,
     ) -> MissionRead:
-        body: dict[str, Any] = {**_at(at)}
+        body: dict[str, Any] = {**_at(at, note)}
         if preference:
             body["preference"] = preference
         if helicopter_id is not None:
@@ -283,15 +310,25 @@ class UkgClient:
         data = await self.call("POST", f"/medevac-missions/{mission_id}/assign", json=body)
         return MissionRead.model_validate(data)
 
-    async def assign_pending(self, at: datetime | None = None) -> BatchRead:
-        data = await self.call("POST", "/medevac-missions/assign", json=_at(at))
+    async def assign_pending(
+        self, at: datetime | None = None, note: str | None = None
+    ) -> BatchRead:
+        data = await self.call("POST", "/medevac-missions/assign", json=_at(at, note))
         return BatchRead.model_validate(data)
 
     async def mission_action(
-        self, mission_id: int, action: str, at: datetime | None = None
+        self, mission_id: int, action: str, at: datetime | None = None, note: str | None = None
     ) -> MissionRead:
-        data = await self.call("POST", f"/medevac-missions/{mission_id}/{action}", json=_at(at))
-        return MissionRead.model_validate(data)
+        """``en_route``, ``on_scene``, ``transporting``, ``completed`` or ``cancel``."""
+        path = f"/medevac-missions/{mission_id}/{action}"
+        return MissionRead.model_validate(await self.call("POST", path, json=_at(at, note)))
+
+    async def set_helicopter_status(
+        self, heli_id: int, status: str, *, at: datetime | None = None, note: str | None = None
+    ) -> HelicopterRead:
+        body = {"status": status, **_at(at, note)}
+        data = await self.call("PATCH", f"/helicopters/{heli_id}", json=body)
+        return HelicopterRead.model_validate(data)
 
 
 def _problem(resp: httpx.Response) -> dict[str, Any]:

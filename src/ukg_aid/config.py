@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ukg_aid.clock import ClockMode
+
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,6 +47,12 @@ class Settings(BaseSettings):
     db_echo: bool = False
     seed_dir: Path = Field(default_factory=_default_seed_dir)
     timezone: str = "Asia/Tokyo"
+
+    # Time integrity (SPEC §9): live refuses an ``at`` outside [now - backdate, now + 5 min].
+    clock: ClockMode = Field(
+        default=ClockMode.live, description="live (real desks) or simulated (drills, training)"
+    )
+    max_backdate_hours: float = Field(default=24.0, ge=0, le=8760)
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
     default_page_limit: int = Field(default=100, ge=1, le=1000)

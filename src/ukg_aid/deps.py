@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.errors import Forbidden, Unauthorized
@@ -40,6 +42,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_clock(settings: SettingsDep) -> Clock:
+    """The deployment's clock (``UKG_AID_CLOCK``, ``UKG_AID_MAX_BACKDATE_HOURS``)."""
+    return Clock(settings.clock, timedelta(hours=settings.max_backdate_hours))
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 

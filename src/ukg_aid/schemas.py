@@ -4,13 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ukg_aid.clock import JST
 
 T = TypeVar("T")
+
+NOTE_MAX_LENGTH = 500
+
+Note = Annotated[
+    str | None,
+    Field(
+        max_length=NOTE_MAX_LENGTH,
+        description="free text stored with the action and shown in its audit event (`note`)",
+    ),
+]
+"""The note a user may send with an action (SPEC §9); ``note: Note = None``."""
+
+At = Annotated[
+    datetime | None,
+    Field(
+        description="when it happened (ISO 8601; without an offset, Japan time); default now. "
+        "On the live clock at most UKG_AID_MAX_BACKDATE_HOURS (24) in the past and 5 minutes "
+        "in the future; never earlier than the entity's previous change",
+    ),
+]
+"""A write's optional ``at`` (SPEC §5, §9); resolved and checked by ``Clock.resolve``."""
 
 
 class InputModel(BaseModel):

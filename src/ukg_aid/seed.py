@@ -106,10 +106,9 @@ def _is_number(value: str) -> bool:
 
 
 async def _depots(
-    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport, now: dt.datetime
 ) -> dict[str, int]:
     existing = {d.key: d.id for d in await session.scalars(select(Depot)) if d.key}
-    now = clock.now()
     for row in rows:
         if row["key"] in existing:
             continue
@@ -138,9 +137,9 @@ async def _stock(
     rows: list[dict[str, str]],
     depot_ids: dict[str, int],
     report: SeedReport,
+    now: dt.datetime,
 ) -> None:
     have = {(s.depot_id, s.item_code) for s in await session.scalars(select(Stock))}
-    now = clock.now()
     for row in rows:
         depot_id = depot_ids.get(row["depot_key"])
         if depot_id is None:
@@ -192,11 +191,10 @@ def _hhmm(value: str) -> dt.time | None:
 
 
 async def _helicopters(
-    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport, now: dt.datetime
 ) -> None:
     """Aircraft missing by callsign are added; existing ones (and their status) are left alone."""
     have = set(await session.scalars(select(Helicopter.callsign)))
-    now = clock.now()
     for row in rows:
         if row["callsign"] in have:
             continue
@@ -222,15 +220,23 @@ async def _helicopters(
     await session.flush()
 
 
-async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
-    """Seed everything in one transaction (the caller's)."""
+async def seed(
+    session: AsyncSession, seed_dir: Path, *, at: dt.datetime | None = None
+) -> SeedReport:
+    """Seed everything in one transaction (the caller's).
+
+    ``at`` dates what this run adds (default now): a drill's instance, or a training deployment
+    about to replay a past earthquake, is seeded at the scenario's start, so that the drill's
+    first changes do not lie before the rows' own timeline (SPEC §9).
+    """
+    now = clock.now() if at is None else clock.sane(at, field="at")
     report = SeedReport()
     await _members(session, read_csv(seed_dir / "members.csv"), report)
     await _items(session, read_csv(seed_dir / "items.csv"), report)
-    depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report)
-    await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report)
+    depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report, now)
+    await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report, now)
     await _counterparts(session, read_csv(seed_dir / "counterparts.csv"), report)
-    await _helicopters(session, read_csv(seed_dir / "helicopters.csv"), report)
+    await _helicopters(session, read_csv(seed_dir / "helicopters.csv"), report, now)
     if report.added:
         await audit.record(
             session,
@@ -239,5 +245,6 @@ async def seed(session: AsyncSession, seed_dir: Path) -> SeedReport:
             entity="seed",
             entity_id=str(seed_dir.name),
             after=dict(report.added),
+            at=now,
         )
     return report

@@ -53,6 +53,7 @@ async def test_filing_returns_the_request_with_its_lines(
     assert fetched.json() == req
 
 
+@pytest.mark.simulated_clock  # files on the morning of 17 January 2025
 async def test_filing_is_audited_and_honours_at(
     client: httpx.AsyncClient, desk: dict[str, str], tokens
 ) -> None:

@@ -158,3 +158,16 @@ def test_duplicate_token_name_and_unknown_revoke_fail(seeded: Path) -> None:
     missing = run_cli(seeded, "token", "revoke", "never-issued")
     assert missing.returncode != 0
     assert "no token named" in missing.stderr
+
+
+def test_seed_at_dates_a_training_deployment_for_its_scenario(tmp_path: Path) -> None:
+    db_file = tmp_path / "training.db"
+    assert run_cli(db_file, "db", "upgrade").returncode == 0
+    done = run_cli(db_file, "seed", "--at", "1995-01-17T05:46:00+0900")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db_file) as conn:
+        for table in ("depots", "stock", "helicopters"):
+            dates = {row[0] for row in conn.execute(f"SELECT DISTINCT updated_at FROM {table}")}
+            assert dates == {"1995-01-16 20:46:00.000000"}, (table, dates)  # UTC
+    absurd = run_cli(tmp_path / "other.db", "seed", "--at", "1900-01-01T00:00:00+0900")
+    assert absurd.returncode == 1 and "not a date that can be meant" in absurd.stderr

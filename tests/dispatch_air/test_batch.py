@@ -137,7 +137,7 @@ def test_batch_optimum_equals_brute_force_and_validates(
     result = assign_batch(
         aircraft, missions, at, hospitals, prefs, member_parent=MEMBER_PARENT, offices=OFFICES
     )
-    assert result.status is SolveStatus.optimal
+    assert result.status is SolveStatus.OPTIMAL
     assert validate_batch(result.assignments, aircraft, missions, at, hospitals) == []
     assert result.key.rank() == _brute_force_rank(aircraft, missions, at, hospitals, prefs, OFFICES)
     assert {x.mission_id for x in result.assignments} | {r.mission_id for r in result.refusals} == {

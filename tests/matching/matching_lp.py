@@ -8,7 +8,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from ukg_aid.geo import haversine_km
-from ukg_aid.matching import Priority, Problem, RequestLine, Supply
+from ukg_aid.matching import EstimateTravel, Priority, Problem, RequestLine, Supply
 
 
 def donors(problem: Problem, item: str) -> list[Supply]:
@@ -39,7 +39,7 @@ def _pairs(
 
 def weighted_km(problem: Problem, d: Supply, ln: RequestLine) -> float:
     o = problem.options
-    km = haversine_km(d.lat, d.lon, ln.lat, ln.lon) * o.circuity
+    km = haversine_km(d.lat, d.lon, ln.lat, ln.lon) * EstimateTravel().circuity
     return km * (o.counterpart_factor if (d.member_code, ln.member_code) in o.counterparts else 1)
 
 

@@ -46,7 +46,7 @@ def test_lifting_the_stricken_rule_lets_stricken_members_help_each_other() -> No
     )
     result = solve(lifted)
     assert validate(lifted, result) == []
-    assert result.objective["total_allocated"] == 350
+    assert result.objective.total_allocated == 350
     assert all(a.supplier_code != "27" for a in result.allocations)
 
 
@@ -56,7 +56,7 @@ def test_counterpart_preferred_on_a_tie_and_named_in_the_reason() -> None:
     to_hyogo = [a for a in result.allocations if a.line_id == 2]
     assert [a.supplier_code for a in to_hyogo] == ["26"]
     assert to_hyogo[0].reason.startswith("counterpart of 28: ")
-    assert result.objective["weighted_haul_km_units"] < result.objective["haul_km_units"]
+    assert result.objective.weighted_haul_km_units < result.objective.haul_km_units
 
 
 def test_scarce_critical_reasons_say_shortage() -> None:
@@ -64,5 +64,23 @@ def test_scarce_critical_reasons_say_shortage() -> None:
     result = solve(problem)
     assert result.allocations
     assert all(a.reason.startswith("shared out under shortage: ") for a in result.allocations)
-    assert result.objective["min_fill_ratio_critical"] == 0.5
-    assert result.objective["min_fill_ratio_normal"] == 0.0
+    assert result.objective.min_fill_ratio_critical == 0.5
+    assert result.objective.min_fill_ratio_normal == 0.0
+
+
+def test_inputs_stored_before_settings_were_split_still_load() -> None:
+    """Plans stored earlier froze the travel model and time limit into their options."""
+    problem, _ = load("ties")
+    stored = problem.to_dict()
+    stored["options"] |= {
+        "circuity": 1.3,
+        "truck_kmh": 40.0,
+        "loading_minutes": 30.0,
+        "time_limit_s": 20.0,
+    }
+    assert Problem.from_dict(stored) == problem
+    assert set(problem.to_dict()["options"]) == {
+        "include_stricken_suppliers",
+        "counterparts",
+        "counterpart_factor",
+    }

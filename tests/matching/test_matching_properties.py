@@ -6,63 +6,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from matching_lp import class_optima, min_haul
+from matching_strategies import problems
 
 from ukg_aid.matching import (
-    Options,
     PlanResult,
-    Priority,
     Problem,
-    RequestLine,
     SolveStatus,
-    Supply,
     solve,
     solve_greedy,
     validate,
 )
-
-MEMBERS = ["25", "27", "27100", "28"]
-ITEMS = ["water", "blanket"]
-coords = st.tuples(st.floats(34.2, 35.6), st.floats(134.5, 136.2))
-
-
-@st.composite
-def problems(draw: st.DrawFn) -> Problem:
-    supplies = []
-    for depot_id in range(draw(st.integers(1, 6))):
-        member, (lat, lon) = draw(st.sampled_from(MEMBERS)), draw(coords)
-        for item in draw(st.sets(st.sampled_from(ITEMS), min_size=1)):
-            supplies.append(
-                Supply(
-                    depot_id=depot_id,
-                    member_code=member,
-                    item_code=item,
-                    lat=lat,
-                    lon=lon,
-                    on_hand=draw(st.integers(0, 40)),
-                    reserved=draw(st.integers(0, 5)),
-                    reserve_floor=draw(st.integers(0, 10)),
-                    operational=draw(st.sampled_from([True, True, False])),
-                )
-            )
-    lines = [
-        RequestLine(
-            line_id=k,
-            request_id=k // 2,
-            member_code=draw(st.sampled_from(MEMBERS)),
-            item_code=draw(st.sampled_from(ITEMS)),
-            quantity=draw(st.integers(1, 30)),
-            priority=draw(st.sampled_from(list(Priority))),
-            lat=draw(coords)[0],
-            lon=draw(coords)[1],
-        )
-        for k in range(draw(st.integers(1, 7)))
-    ]
-    pairs = draw(st.frozensets(st.tuples(st.sampled_from(MEMBERS), st.sampled_from(MEMBERS))))
-    options = Options(include_stricken_suppliers=draw(st.booleans()), counterparts=pairs)
-    stricken = frozenset(ln.member_code for ln in lines)
-    return Problem(tuple(supplies), tuple(lines), stricken, options)
 
 
 def _fills(result: PlanResult) -> dict[int, int]:
@@ -92,7 +46,7 @@ def test_haul_matches_lp_at_same_fills(problem: Problem) -> None:
     for item in {ln.item_code for ln in problem.lines}:
         lines = [ln for ln in problem.lines if ln.item_code == item]
         lp += min_haul(problem, item, {ln.line_id: filled[ln.line_id] for ln in lines})
-    assert result.objective["weighted_haul_km_units"] <= lp * 1.005 + 1e-6
+    assert result.objective.weighted_haul_km_units <= lp * 1.005 + 1e-6
 
 
 @FAST
@@ -112,4 +66,4 @@ def test_priority_and_fair_shares_match_lp(problem: Problem) -> None:
 def test_greedy_is_feasible(problem: Problem) -> None:
     result = solve_greedy(problem)
     assert validate(problem, result, check_priority=False, check_fairness=False) == []
-    assert result.objective["total_allocated"] <= solve(problem).objective["total_allocated"]
+    assert result.objective.total_allocated <= solve(problem).objective.total_allocated

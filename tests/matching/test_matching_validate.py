@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ukg_aid.matching import (
-    Options,
     PlanResult,
     Problem,
+    SolverSettings,
     SolveStatus,
     Supply,
     solve,
@@ -54,7 +54,9 @@ def test_validate_reports_broken_allocations(changes: dict[str, object], categor
 def test_validate_reports_a_wrong_objective_and_lost_unmet() -> None:
     problem = load("scarce_critical")
     result = solve(problem)
-    wrong = dataclasses.replace(result, objective={**result.objective, "haul_km_units": 1.0})
+    wrong = dataclasses.replace(
+        result, objective=dataclasses.replace(result.objective, haul_km_units=1.0)
+    )
     assert any(v.startswith("objective:") for v in validate(problem, wrong))
     lost = dataclasses.replace(result, unmet=result.unmet[1:])
     assert any(v.startswith("accounting:") for v in validate(problem, lost))
@@ -77,8 +79,8 @@ def test_greedy_starves_a_desk_where_the_solver_shares() -> None:
     greedy = solve_greedy(problem)
     assert validate(problem, greedy, check_fairness=False) == []
     assert any(v.startswith("fairness:") for v in validate(problem, greedy))
-    assert solve(problem).objective["min_fill_ratio_critical"] == 0.5
-    assert greedy.objective["min_fill_ratio_critical"] < 0.5
+    assert solve(problem).objective.min_fill_ratio_critical == 0.5
+    assert greedy.objective.min_fill_ratio_critical < 0.5
 
 
 def test_malformed_problems_are_refused() -> None:
@@ -93,11 +95,10 @@ def test_malformed_problems_are_refused() -> None:
 
 def test_time_limit_gives_a_feasible_timeout_plan_not_an_empty_one() -> None:
     problem = load("scarce_critical")
-    rushed = dataclasses.replace(problem, options=Options(time_limit_s=-1.0))
-    result = solve(rushed)
+    result = solve(problem, SolverSettings(time_limit_s=-1.0))
     assert result.status is SolveStatus.TIMEOUT
     assert result.allocations
-    assert validate(rushed, result, check_priority=False, check_fairness=False) == []
+    assert validate(problem, result, check_priority=False, check_fairness=False) == []
 
 
 def test_plan_result_round_trips() -> None:

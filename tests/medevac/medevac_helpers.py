@@ -12,6 +12,9 @@ from ukg_aid.dispatch_air import Aircraft, AircraftStatus
 JST = dt.timezone(dt.timedelta(hours=9))
 WINTER_AFTERNOON = "2026-12-21T16:15:00+09:00"
 WINTER_MORNING = "2026-12-21T10:00:00+09:00"
+WINTER_EARLY = "2026-12-21T08:00:00+09:00"
+"""Before the morning's missions: status changes that set the scene for them happen then."""
+WINTER_NEXT_MORNING = "2026-12-22T10:00:00+09:00"
 
 KUSHIMOTO = {"lat": 33.47, "lon": 135.78, "name": "Kushimoto"}
 """Far south of Wakayama: a sortie from any base takes over an hour."""

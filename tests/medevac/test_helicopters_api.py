@@ -36,6 +36,7 @@ async def test_seeded_fleet_and_filters(client: httpx.AsyncClient, tokens) -> No
     assert (await client.get("/api/v1/helicopters/99999", headers=reader)).status_code == 404
 
 
+@pytest.mark.simulated_clock  # grounds the fleet at the start of FY2026
 async def test_grounding_is_a_status_change(client: httpx.AsyncClient, tokens) -> None:
     ems = await tokens.headers(Role.ems)
     admin = await tokens.headers(Role.admin)

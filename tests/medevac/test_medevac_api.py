@@ -10,7 +10,9 @@ from medevac_helpers import (
     IKOMA,
     KUSHIMOTO,
     WINTER_AFTERNOON,
+    WINTER_EARLY,
     WINTER_MORNING,
+    WINTER_NEXT_MORNING,
     as_aircraft,
     assign,
     by_callsign,
@@ -27,6 +29,10 @@ from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.geo import haversine_km
 from ukg_aid.members.models import HeliPreference, Member
 
+# These tests replay a December day (daylight rules need fixed dates): a simulated clock, and
+# every action on that day's timeline.
+pytestmark = pytest.mark.simulated_clock
+
 
 @pytest.fixture
 async def ems(tokens) -> dict[str, str]:
@@ -34,7 +40,7 @@ async def ems(tokens) -> dict[str, str]:
 
 
 @pytest.mark.sqlite
-async def test_winter_afternoon_refused_for_daylight_then_morning_fastest(
+async def test_winter_afternoon_refused_for_daylight_then_next_morning_fastest(
     client: httpx.AsyncClient, ems: dict[str, str]
 ) -> None:
     mission = await file_mission(client, ems, "30", KUSHIMOTO, at=WINTER_AFTERNOON)
@@ -54,7 +60,7 @@ async def test_winter_afternoon_refused_for_daylight_then_morning_fastest(
 
     helis = await fleet(client, ems)
     assert all(h["status"] == "available" for h in helis)
-    ok = await assign(client, ems, mission["id"], at=WINTER_MORNING)
+    ok = await assign(client, ems, mission["id"], at=WINTER_NEXT_MORNING)
     assert ok.status_code == 200, ok.text
     got = ok.json()
 
@@ -81,7 +87,7 @@ async def test_winter_afternoon_refused_for_daylight_then_morning_fastest(
             patients=1,
             reported_at=dt.datetime.fromisoformat(WINTER_AFTERNOON),
         ),
-        dt.datetime.fromisoformat(WINTER_MORNING),
+        dt.datetime.fromisoformat(WINTER_NEXT_MORNING),
         hospitals,
     )
     assert isinstance(core, dispatch_air.Assignment) and core.aircraft_id == got["helicopter_id"]
@@ -99,7 +105,9 @@ async def test_busy_and_grounded_aircraft_are_skipped(
     helis = await fleet(client, ems)
     wakayama = by_callsign(helis, "UKG-WAKAYAMA")
     scene = {"lat": 34.10, "lon": 135.30, "name": "Arida"}  # Wakayama's base is the nearest
-    grounded = await set_status(client, ems, wakayama["id"], "maintenance", note="rotor check")
+    grounded = await set_status(
+        client, ems, wakayama["id"], "maintenance", note="rotor check", at=WINTER_EARLY
+    )
     assert grounded.status_code == 200 and grounded.json()["status"] == "maintenance"
 
     first = await file_mission(client, ems, "30", scene)
@@ -136,7 +144,8 @@ async def test_cross_border_geography_first_and_own_first(
     geo = await file_mission(client, ems, "29", IKOMA)
     got = (await assign(client, ems, geo["id"])).json()
     assert got["helicopter_id"] == mozu["id"]  # Osaka's aircraft crosses into Nara
-    await client.post(f"/api/v1/medevac-missions/{geo['id']}/cancel", headers=ems)
+    cancel = {"at": WINTER_MORNING}
+    await client.post(f"/api/v1/medevac-missions/{geo['id']}/cancel", json=cancel, headers=ems)
 
     await session.execute(
         update(Member).where(Member.code == "29").values(heli_preference=HeliPreference.own_first)
@@ -227,10 +236,11 @@ async def test_batch_red_never_pending_while_yellow_flies(
     keep = by_callsign(helis, "KANSAI-MOZU")
     for h in helis:
         if h["id"] != keep["id"]:
-            assert (await set_status(client, ems, h["id"], "off_duty")).status_code == 200
+            off = await set_status(client, ems, h["id"], "off_duty", at=WINTER_EARLY)
+            assert off.status_code == 200
     yellow = await file_mission(client, ems, "27", {"lat": 34.80, "lon": 135.52}, severity="yellow")
     red = await file_mission(client, ems, "27100", {"lat": 34.65, "lon": 135.50})
-    outside = await file_mission(client, ems, "30", KUSHIMOTO, at=WINTER_AFTERNOON)
+    outside = await file_mission(client, ems, "30", KUSHIMOTO)
 
     resp = await client.post(
         "/api/v1/medevac-missions/assign", json={"at": WINTER_MORNING}, headers=ems

@@ -12,6 +12,7 @@ from medevac_helpers import WINTER_MORNING, by_callsign, fleet
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import Role
+from ukg_aid.clock import ClockMode
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 
@@ -32,7 +33,8 @@ async def _token(db: Database, role: Role) -> dict[str, str]:
 
 
 async def test_same_aircraft_many_missions_at_once(live_db: Database) -> None:
-    app = create_app(Settings(database_url=live_db.url, seed_dir=SEED_DIR), database=live_db)
+    settings = Settings(database_url=live_db.url, seed_dir=SEED_DIR, clock=ClockMode.simulated)
+    app = create_app(settings, database=live_db)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as client:

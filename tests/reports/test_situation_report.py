@@ -18,6 +18,9 @@ from ukg_aid.client import UkgClient
 from ukg_aid.clock import JST
 from ukg_aid.db import Database
 
+# The scenario replays a fixed day (SPEC §9: only a simulated clock accepts such times).
+pytestmark = pytest.mark.simulated_clock
+
 URL = "/api/v1/reports/situation"
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=JST)
 OSAKA_CITY_HALL = {"name": "Osaka City Hall", "lat": 34.6937, "lon": 135.5022}
@@ -78,8 +81,10 @@ async def scenario(client: httpx.AsyncClient, tokens) -> dict[str, Any]:
     await _item(api, admin, "test_tent", "テストテント", "tent")
     await _item(api, admin, "test_cot", "テスト簡易ベッド", "cot")
     nara, wakayama = await _depot(api, admin, "29"), await _depot(api, admin, "30")
-    await api.ok("PUT", f"/depots/{nara}/stock/test_kit", admin, on_hand=100, reserve_floor=10)
-    await api.ok("PUT", f"/depots/{wakayama}/stock/test_cot", admin, on_hand=20)
+    await api.ok(
+        "PUT", f"/depots/{nara}/stock/test_kit", admin, on_hand=100, reserve_floor=10, at=_at(-1)
+    )
+    await api.ok("PUT", f"/depots/{wakayama}/stock/test_cot", admin, on_hand=20, at=_at(-1))
 
     a = await api.file("27100", OSAKA_CITY_HALL, {"test_kit": 60, "test_tent": 5}, 0)
     c = await api.file("27140", SAKAI_CITY_HALL, {"test_kit": 10}, 0.5)

@@ -10,7 +10,15 @@ from ukg_aid.aid_requests.models import Priority, RequestStatus
 from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestCreate, AidRequestRead
 from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
-from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session, SettingsDep, require
+from ukg_aid.deps import (
+    ClockDep,
+    DeskOrAdmin,
+    PagingDep,
+    Reader,
+    Session,
+    SettingsDep,
+    require,
+)
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.plans import lifecycle
 from ukg_aid.schemas import Page
@@ -32,11 +40,12 @@ async def file_request(
     principal: DeskOrAdmin,
     idem: IdempotencyDep,
     settings: SettingsDep,
+    clock: ClockDep,
 ) -> AidRequestRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
     req = await request_service.file_request(
-        session, principal=principal, data=body, buffer_km=settings.union_buffer_km
+        session, principal=principal, data=body, buffer_km=settings.union_buffer_km, clock=clock
     )
     out = request_service.to_read(req)
     await idem.remember(status.HTTP_201_CREATED, out)
@@ -100,10 +109,17 @@ async def cancel_request(
     request_id: int,
     session: Session,
     principal: CancellerDep,
+    clock: ClockDep,
     body: AidRequestCancel | None = None,
 ) -> AidRequestRead:
     body = body or AidRequestCancel()
     await lifecycle.cancel_request(
-        session, principal=principal, request_id=request_id, reason=body.reason, at=body.at
+        session,
+        principal=principal,
+        request_id=request_id,
+        reason=body.reason,
+        note=body.note,
+        at=body.at,
+        clock=clock,
     )
     return request_service.to_read(await request_service.get_request(session, request_id))

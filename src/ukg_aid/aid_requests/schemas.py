@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from ukg_aid.aid_requests.models import Priority, RequestStatus
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, Note, OutputModel
 
 MAX_LINE_QUANTITY = 100_000_000
 MAX_LINES = 100
@@ -29,10 +29,12 @@ class AidRequestCreate(InputModel):
     member_code: str = Field(min_length=2, max_length=8)
     delivery: DeliveryPoint
     priority: Priority = Priority.normal
-    needed_by: datetime | None = None
+    needed_by: datetime | None = Field(
+        default=None, description="deadline; not before the request's own filing time (`at`)"
+    )
     lines: list[RequestLineCreate] = Field(min_length=1, max_length=MAX_LINES)
     note: str | None = Field(default=None, max_length=2000)
-    at: datetime | None = Field(default=None, description="filing time (drills); default now")
+    at: At = None
 
     @field_validator("lines")
     @classmethod
@@ -47,7 +49,8 @@ class AidRequestCreate(InputModel):
 
 class AidRequestCancel(InputModel):
     reason: str | None = Field(default=None, max_length=500)
-    at: datetime | None = None
+    note: Note = None
+    at: At = None
 
 
 class DeliveryRead(OutputModel):

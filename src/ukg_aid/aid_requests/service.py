@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from ukg_aid import clock, placement
+from ukg_aid import placement
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, Priority, RequestStatus
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
@@ -20,6 +20,7 @@ from ukg_aid.aid_requests.schemas import (
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
+from ukg_aid.clock import Clock, require_forward, sane
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 
@@ -73,19 +74,46 @@ async def _validate(session: AsyncSession, data: AidRequestCreate, buffer_km: fl
         raise Unprocessable("the aid request is not valid", errors=errors)
 
 
+def _needed_by(data: AidRequestCreate, at: datetime) -> datetime | None:
+    """A deadline that can be meant: inside the sanity bounds and not before the filing (422)."""
+    if data.needed_by is None:
+        return None
+    needed_by = sane(data.needed_by, field="needed_by")
+    if needed_by < at:
+        raise Unprocessable(
+            f"needed_by {needed_by.isoformat()} is before the request's own time "
+            f"{at.isoformat()}: a deadline cannot lie before the filing",
+            code="needed-by-before-filing",
+            errors=[
+                {
+                    "loc": ["body", "needed_by"],
+                    "msg": f"before the request's time ({at.isoformat()})",
+                    "type": "needed_by_before_filing",
+                }
+            ],
+        )
+    return needed_by
+
+
 async def file_request(
-    session: AsyncSession, *, principal: Principal, data: AidRequestCreate, buffer_km: float
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: AidRequestCreate,
+    buffer_km: float,
+    clock: Clock,
 ) -> AidRequest:
+    at = clock.resolve(data.at)
+    needed_by = _needed_by(data, at)
     principal.require_member(data.member_code, action="file aid requests")
     await _validate(session, data, buffer_km)
-    at = clock.resolve_at(data.at)
     req = AidRequest(
         member_code=data.member_code,
         delivery_name=data.delivery.name,
         delivery_lat=data.delivery.lat,
         delivery_lon=data.delivery.lon,
         priority=data.priority,
-        needed_by=data.needed_by and clock.resolve_at(data.needed_by),
+        needed_by=needed_by,
         status=RequestStatus.open,
         note=data.note,
         filed_by=principal.name,
@@ -167,7 +195,8 @@ async def cancel_request(
     principal: Principal,
     request_id: int,
     reason: str | None,
-    at: datetime | None,
+    when: datetime,
+    note: str | None = None,
 ) -> AidRequest:
     """Cancel what is still open. Units already dispatched stay on the road and are tracked."""
     req = await get_request(session, request_id, lock=True)
@@ -176,7 +205,12 @@ async def cancel_request(
         raise Conflict(
             f"aid request {request_id} is already {req.status.value}", code="request-closed"
         )
-    when = clock.resolve_at(at)
+    when = require_forward(
+        when,
+        req.updated_at,
+        subject=f"aid request {req.id}: cancellation",
+        previous_what="its last change" if req.updated_at > req.filed_at else "its filing",
+    )
     before = snapshot(req)
     req.status = RequestStatus.cancelled
     req.cancelled_at = when
@@ -191,5 +225,6 @@ async def cancel_request(
         before=before,
         after={**snapshot(req), "reason": reason},
         at=when,
+        note=note,
     )
     return req

@@ -27,10 +27,15 @@ async def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     at: datetime | None = None,
+    note: str | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction: it commits with the change or not at all."""
+    """Append one event in the caller's transaction: it commits with the change or not at all.
+
+    ``at`` is the action's time, already resolved by the service (``Clock.resolve``), or now;
+    ``note`` is what the actor wrote with the action; ``recorded_at`` is set by the database.
+    """
     event = AuditEvent(
-        at=clock.resolve_at(at),
+        at=at or clock.now(),
         actor=principal.name,
         role=principal.role.value,
         member_code=principal.member_code,
@@ -39,6 +44,7 @@ async def record(
         entity_id=str(entity_id),
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
+        note=note,
     )
     session.add(event)
     await session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 import typer
@@ -82,10 +83,19 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
 
 @app.command()
-def seed() -> None:
+def seed(
+    at: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"],
+            help="date what is added (training deployments replaying a past earthquake: the "
+            "scenario's start, e.g. 1995-01-17T05:46:00+0900); default now, Japan time",
+        ),
+    ] = None,
+) -> None:
     """Load data/stockpiles (idempotent: adds what is missing, overwrites no live stock)."""
     seed_dir = get_settings().seed_dir
-    report = _with_session(lambda s: run_seed(s, seed_dir))
+    report = _with_session(lambda s: run_seed(s, seed_dir, at=at))
     added = ", ".join(f"{n} {what}" for what, n in report.added.items()) or "nothing new"
     err.print(f"seeded from {seed_dir}: {added}")
 

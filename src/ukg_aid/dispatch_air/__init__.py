@@ -8,7 +8,7 @@ Times are timezone-aware (Japan time, ``JST``), distances km, durations minutes.
 * ``coverage``: the fastest available aircraft for each member office.
 """
 
-from ukg_aid.dispatch_air.batch import BatchResult, SolveStatus, assign_batch
+from ukg_aid.dispatch_air.batch import BatchResult, assign_batch
 from ukg_aid.dispatch_air.coverage import COVERED_WITHIN_MIN, CoverageRow, coverage
 from ukg_aid.dispatch_air.daylight import daylight_window, in_window, sunset_at
 from ukg_aid.dispatch_air.model import (
@@ -30,6 +30,7 @@ from ukg_aid.dispatch_air.sortie import (
     choose_hospital,
     plan_sortie,
 )
+from ukg_aid.solving import SolveStatus
 
 __all__ = [
     "COVERED_WITHIN_MIN",

@@ -23,7 +23,6 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -46,13 +45,7 @@ from ukg_aid.dispatch_air.objective import (
 )
 from ukg_aid.dispatch_air.rules import Assignment, Refusal, check_sortie, mission_refusal
 from ukg_aid.dispatch_air.sortie import Sortie, mission_hospital
-
-
-class SolveStatus(StrEnum):
-    """``optimal``: every stage proven optimal; ``feasible``: a time limit cut a stage short."""
-
-    optimal = "optimal"
-    feasible = "feasible"
+from ukg_aid.solving import SolveStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +376,7 @@ def assign_batch(
         offices=ctx.offices,
     )
     return BatchResult(
-        SolveStatus.optimal if optimal else SolveStatus.feasible,
+        SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         tuple(assignments),
         tuple(_refusals(missions, aircraft, served, options, blocked)),
         key,

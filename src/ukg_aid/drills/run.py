@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +41,53 @@ class DrillOptions:
 Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
 
 
-def _instance(opts: DrillOptions) -> Instance:
+class DrillSetupError(ValueError):
+    """The drill cannot run against this deployment (said before anything is changed)."""
+
+
+async def check_training_deployment(client: UkgClient, start: datetime) -> None:
+    """A deployment a drill may drive: it runs a simulated clock (a live one refuses the drill's
+    times, and live stock is not for exercises), and nothing in it is dated after the scenario's
+    start (its timelines would refuse the drill's first steps)."""
+    health = await client.health()
+    if health.get("clock") != "simulated":
+        raise DrillSetupError(
+            f"{client.http.base_url} runs the {health.get('clock', 'live')} clock: a drill only "
+            "drives a training deployment (UKG_AID_CLOCK=simulated), never live stock"
+        )
+    dated = [d.updated_at for d in await client.depots()]
+    dated += [h.updated_at for h in await client.helicopters()]
+    dated += [row.updated_at for row in await client.stock()]
+    latest = max(dated, default=None)
+    if latest is not None and latest > start:
+        raise DrillSetupError(
+            f"{client.http.base_url} holds data dated up to {latest.isoformat()}, after the "
+            f"scenario's start {start.isoformat()}: reset the training database and seed it at "
+            f"the start (ukg-aid seed --at {start.isoformat()})"
+        )
+
+
+def _instance(opts: DrillOptions, start: datetime) -> Instance:
     if opts.url is None:
         if opts.seed_dir is None:
             raise ValueError("a local drill needs the seed data folder")
         seed_dir = opts.seed_dir
-        return lambda: local_instance(seed_dir)
+        return lambda: local_instance(seed_dir, start)
     if not opts.token:
         raise ValueError("--url needs an admin token (--token or UKG_AID_TOKEN)")
+    if len(opts.policies) > 1:
+        raise DrillSetupError(
+            "against a deployment a drill plays one policy per run (--policy optimized or "
+            "--policy baseline), resetting the training database in between: the second "
+            "policy would start from the first one's timeline"
+        )
     url, token = opts.url, opts.token
 
     @asynccontextmanager
     async def remote() -> AsyncIterator[UkgClient]:
         client = UkgClient.connect(url, token)
         try:
+            await check_training_deployment(client, start)
             yield client
         finally:
             await client.aclose()
@@ -161,7 +195,7 @@ async def run_drill(
 ) -> dict[str, Any]:
     """Play the scenario once per policy and return (and optionally write) the report."""
     scenario = load_scenario(opts.scenario)
-    instance = _instance(opts)
+    instance = _instance(opts, scenario.start_time)
     runs: dict[str, RunLog] = {}
     setup: Setup | None = None
     for policy in opts.policies:

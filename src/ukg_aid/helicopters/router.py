@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ukg_aid import clock
-from ukg_aid.deps import Ems, PagingDep, Reader, Session
+from ukg_aid.clock import sane
+from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.schemas import (
@@ -58,9 +58,14 @@ async def helicopters_geojson(
 async def coverage(
     session: Session,
     _: Reader,
-    at: Annotated[datetime | None, Query(description="instant to evaluate; default now")] = None,
+    clock: ClockDep,
+    at: Annotated[
+        datetime | None,
+        Query(description="instant to evaluate (a read: any time within the sanity bounds)"),
+    ] = None,
 ) -> CoverageReport:
-    return await heli_service.coverage(session, clock.resolve_at(at))
+    when = clock.now() if at is None else sane(at, field="at", where="query")
+    return await heli_service.coverage(session, when)
 
 
 @router.get("/{heli_id}", summary="One aircraft")
@@ -76,10 +81,10 @@ async def get_helicopter(heli_id: int, session: Session, _: Reader) -> Helicopte
     summary="Change an aircraft's status, e.g. ground it for maintenance (ems, admin)",
 )
 async def update_helicopter(
-    heli_id: int, body: HelicopterUpdate, session: Session, principal: Ems
+    heli_id: int, body: HelicopterUpdate, session: Session, principal: Ems, clock: ClockDep
 ) -> HelicopterRead:
     heli = await heli_service.update_status(
-        session, principal=principal, heli_id=heli_id, data=body
+        session, principal=principal, heli_id=heli_id, data=body, clock=clock
     )
     missions = await heli_service.active_missions(session)
     return heli_service.to_read(heli, _mission_id(missions, heli.id))

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from ukg_aid.dispatch_air import AircraftStatus
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, Note, OutputModel
 
 # A wall-clock time in Japan, written "HH:MM" (an RFC 3339 "time" would need an offset).
 LocalTime = Annotated[
@@ -46,8 +46,8 @@ class HelicopterRead(OutputModel):
 
 class HelicopterUpdate(InputModel):
     status: AircraftStatus
-    at: datetime | None = None
-    note: str | None = Field(default=None, max_length=500)
+    at: At = None
+    note: Note = None
 
 
 class StatusChangeRead(OutputModel):

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock, dispatch_air
+from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Hospital, Preference
 from ukg_aid.errors import Conflict, NotFound
@@ -154,7 +155,16 @@ async def change_status(
     note: str | None = None,
     mission_id: int | None = None,
 ) -> None:
-    """Set ``status`` (the caller holds the row lock), append history and audit."""
+    """Set ``status`` (the caller holds the row lock), append history and audit.
+
+    Every status change of an aircraft goes through here: its timeline only moves forward.
+    """
+    at = require_forward(
+        at,
+        heli.updated_at,
+        subject=f"helicopter {heli.id} ({heli.callsign}): status change to {status.value}",
+        previous_what="its last status change",
+    )
     before = heli.status
     heli.status, heli.updated_at = status, at
     session.add(
@@ -178,15 +188,21 @@ async def change_status(
         before={"status": before.value},
         after={"status": status.value, "note": note, "mission_id": mission_id},
         at=at,
+        note=note,
     )
 
 
 async def update_status(
-    session: AsyncSession, *, principal: Principal, heli_id: int, data: HelicopterUpdate
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    heli_id: int,
+    data: HelicopterUpdate,
+    clock: Clock,
 ) -> Helicopter:
     """PATCH by hand. ``on_mission`` belongs to missions: it cannot be set or left by hand
     while a mission holds the aircraft, nor set without one (409)."""
-    at = clock.resolve_at(data.at)
+    at = clock.resolve(data.at)
     heli = await get_helicopter(session, heli_id, lock=True)
     mission = (await active_missions(session)).get(heli.id)
     if mission is not None and data.status is not heli.status:

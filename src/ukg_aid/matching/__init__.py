@@ -2,10 +2,12 @@
 
 Public surface::
 
-    solve(problem, travel=None) -> PlanResult          # priority, fair shares, shortest haul
+    solve(problem, settings=None) -> PlanResult        # priority, fair shares, shortest haul
     solve_greedy(problem, travel=None) -> PlanResult   # nearest-first baseline (phone practice)
     validate(problem, result, travel=None, ...) -> list[str]   # empty list = valid plan
 
+`Problem` is what a plan must respect (stored as a plan's frozen inputs); `SolverSettings` is how to
+solve it (travel model, time limit, haul engine). Who may supply whom: `eligibility`.
 Errors: ``ValueError`` (malformed problem) and ``TravelError`` (road router failed).
 """
 
@@ -13,23 +15,27 @@ from ukg_aid.matching.greedy import solve_greedy
 from ukg_aid.matching.problem import (
     UNMET_CAUSES,
     Allocation,
+    Objective,
     Options,
     PlanResult,
     Priority,
     Problem,
     RequestLine,
-    SolveStatus,
     Supply,
     Unmet,
 )
+from ukg_aid.matching.settings import HaulEngine, SolverSettings
 from ukg_aid.matching.solver import solve
 from ukg_aid.matching.travel import EstimateTravel, OsrmTravel, TravelError, TravelModel
 from ukg_aid.matching.validate import validate
+from ukg_aid.solving import SolveStatus
 
 __all__ = [
     "UNMET_CAUSES",
     "Allocation",
     "EstimateTravel",
+    "HaulEngine",
+    "Objective",
     "Options",
     "OsrmTravel",
     "PlanResult",
@@ -37,6 +43,7 @@ __all__ = [
     "Problem",
     "RequestLine",
     "SolveStatus",
+    "SolverSettings",
     "Supply",
     "TravelError",
     "TravelModel",

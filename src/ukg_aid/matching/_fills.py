@@ -1,16 +1,22 @@
 """How much each line of one item receives: priority classes in order, fair shares within a class.
 
-Who can serve whom depends only on members (a depot never serves its own member's request), so
-fill amounts are decided on a tiny network aggregated by member:
+Who can serve whom depends only on members (`eligibility`: a depot never serves its own member's
+request; whether it may give at all is a property of the row), so fill amounts are decided on a tiny
+network aggregated by member:
 source → supplying member (its free stock) → requesting member (any other) → line → sink,
 where the line → sink capacity is what the line may receive. Per-line amounts of a served class
 are then fixed while the next class is decided; this loses nothing, because the lines' reachable
 amounts form a polymatroid, in which every maximal vector of a class leaves the same room for the
 classes after it.
+
+Nothing is lost by the aggregation either: a depot-level flow sums to a member-level one, and a
+member-level flow splits back over the supplier's depots in any way (each of them may serve every
+line the member may serve), so the fills equal those of the full depot × line network.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -33,22 +39,28 @@ class Fills:
     class_totals: dict[int, int]
 
 
-def _member_arcs(item: ItemData) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Arcs source(0) → supplier member → requesting member → line; returns line node ids too."""
-    stock: dict[str, int] = {}
-    for d in item.donors:
-        stock[d.member_code] = stock.get(d.member_code, 0) + d.available
+MemberArcs = tuple[list[int], list[int], list[int], list[int]]
+
+
+def _member_arcs(item: ItemData) -> MemberArcs:
+    """Arcs source(0) → supplier member → requesting member → line; returns line node ids too.
+
+    A supplier member reaches a requesting member where `rules.serves` allows (eligibility)."""
+    rules = item.rules
+    stock: dict[int, int] = defaultdict(int)
+    for member, d in zip(rules.donor_member.tolist(), item.donors, strict=True):
+        stock[member] += d.available
     big = sum(stock.values()) + 1
-    givers = {code: 2 + k for k, code in enumerate(sorted(stock))}
-    askers_codes = sorted({ln.member_code for ln in item.lines})
-    askers = {code: 2 + len(givers) + k for k, code in enumerate(askers_codes)}
+    givers = {m: 2 + k for k, m in enumerate(sorted(stock))}
+    asking = sorted(set(rules.line_member.tolist()))
+    askers = {m: 2 + len(givers) + k for k, m in enumerate(asking)}
     first_line = 2 + len(givers) + len(askers)
     arcs: list[tuple[int, int, int]] = []
-    for code, node in givers.items():
-        arcs.append((0, node, stock[code]))
-        arcs += [(node, target, big) for other, target in askers.items() if other != code]
+    for giver, node in givers.items():
+        arcs.append((0, node, stock[giver]))
+        arcs += [(node, target, big) for a, target in askers.items() if rules.serves[giver, a]]
     line_nodes = [first_line + j for j in range(len(item.lines))]
-    arcs += [(askers[ln.member_code], line_nodes[j], big) for j, ln in enumerate(item.lines)]
+    arcs += [(askers[m], line_nodes[j], big) for j, m in enumerate(rules.line_member.tolist())]
     tails, heads, caps = (list(column) for column in zip(*arcs, strict=True))
     return tails, heads, caps, line_nodes
 
@@ -56,8 +68,8 @@ def _member_arcs(item: ItemData) -> tuple[list[int], list[int], list[int], list[
 class _MemberNetwork:
     """Max-flow on the member network with adjustable line → sink capacities."""
 
-    def __init__(self, item: ItemData) -> None:
-        tails, heads, caps, line_nodes = _member_arcs(item)
+    def __init__(self, arcs: MemberArcs) -> None:
+        tails, heads, caps, line_nodes = arcs
         self.flow = max_flow.SimpleMaxFlow()
         self.flow.add_arcs_with_capacity(np.array(tails), np.array(heads), np.array(caps))
         n = len(line_nodes)
@@ -75,7 +87,8 @@ class _MemberNetwork:
 
 def fair_fills(item: ItemData) -> Fills:
     """Rule 2 (priority) and rule 3 (fair shares) for one item."""
-    network = _MemberNetwork(item)
+    arcs = _member_arcs(item)
+    network = _MemberNetwork(arcs)
     quantity = [ln.quantity for ln in item.lines]
     n = len(quantity)
     caps, floors = [0] * n, [0] * n
@@ -86,7 +99,7 @@ def fair_fills(item: ItemData) -> Fills:
         class_floors = _max_min_floors(network, caps, idx, quantity)
         for j, f in zip(idx, class_floors, strict=True):
             floors[j] = f
-        served = _serve_most(item, caps, idx, floors, quantity)
+        served = _serve_most(arcs, caps, idx, floors, quantity)
         for j in idx:
             caps[j] = served[j]
         totals[rank] = sum(served[j] for j in idx)
@@ -149,14 +162,14 @@ def _snap_down(r: Ratio, q: list[int]) -> Ratio:
 
 
 def _serve_most(
-    item: ItemData, caps: list[int], idx: list[int], floors: list[int], quantity: list[int]
+    arcs: MemberArcs, caps: list[int], idx: list[int], floors: list[int], quantity: list[int]
 ) -> list[int]:
     """Priority: with classes above fixed and this class at its floors, serve as much as possible.
 
     Max-flow at least cost where fixed amounts and floors cost -1 a unit: a maximum flow that
     saturates them always exists, and any flow that does not costs more.
     """
-    tails, heads, arc_caps, line_nodes = _member_arcs(item)
+    tails, heads, arc_caps, line_nodes = arcs
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         np.array(tails), np.array(heads), np.array(arc_caps), np.zeros(len(tails), np.int64)

@@ -1,23 +1,21 @@
-"""Shared plumbing of the solvers: per-item data (eligible donors, distances) and plan assembly.
+"""Shared plumbing of the solvers: input checks and per-item data (eligibility, distances).
 
-Items are independent under every rule, so both solvers work item by item on an `ItemData`.
+Items are independent under every rule, so the solvers work item by item on an `ItemData`, built
+one at a time so that only one item's donor × line matrices are held at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ukg_aid.geo import Point
-from ukg_aid.matching.problem import (
-    Problem,
-    RequestLine,
-    Supply,
-)
+from ukg_aid.matching.eligibility import ItemEligibility, item_eligibility
+from ukg_aid.matching.problem import Problem, RequestLine, Supply
 from ukg_aid.matching.travel import EstimateTravel, TravelModel
 
 # One planned shipment: (line index, donor index, quantity) within an ItemData.
@@ -28,24 +26,23 @@ Flow = tuple[int, int, int]
 class ItemData:
     """One item's side of the problem.
 
-    `donors`: supplies allowed to give (operational, stock available, not stricken unless allowed);
-    `lines`: the item's lines in priority then filing order; `distance` (donors × lines, real km),
-    `cost` (km × counterpart factor) and `eligible` (donor may serve line: not its own member).
+    `stock`: every stock row of the item; `rules`: who may supply whom
+    (`eligibility.item_eligibility`); `lines`: the item's lines in priority then filing order;
+    `distance` (donors × lines, real km), `cost` (km × counterpart factor) and `eligible`
+    (`rules.pairs()`: donor may serve line).
     """
 
     item_code: str
-    donors: tuple[Supply, ...]
+    stock: tuple[Supply, ...]
+    rules: ItemEligibility
     lines: tuple[RequestLine, ...]
     distance: Any
     cost: Any
     eligible: Any
 
-
-def default_travel(problem: Problem, travel: TravelModel | None) -> TravelModel:
-    if travel is not None:
-        return travel
-    o = problem.options
-    return EstimateTravel(o.circuity, o.truck_kmh, o.loading_minutes)
+    @property
+    def donors(self) -> tuple[Supply, ...]:
+        return self.rules.donors
 
 
 def check_problem(problem: Problem) -> None:
@@ -62,69 +59,48 @@ def check_problem(problem: Problem) -> None:
         raise ValueError("stock quantities must not be negative")
 
 
-def may_supply(problem: Problem, supply: Supply) -> bool:
-    """A depot gives only if operational, has available stock, and its member is not stricken."""
-    if not supply.operational or supply.available <= 0:
-        return False
-    return problem.options.include_stricken_suppliers or supply.member_code not in problem.stricken
-
-
-def prepare_items(problem: Problem, travel: TravelModel) -> list[ItemData]:
-    lines_by_item: dict[str, list[RequestLine]] = defaultdict(list)
-    for ln in problem.lines:
-        lines_by_item[ln.item_code].append(ln)
-    donors_by_item: dict[str, list[Supply]] = defaultdict(list)
-    for s in problem.supplies:
-        if may_supply(problem, s):
-            donors_by_item[s.item_code].append(s)
-    items = []
-    for code in sorted(lines_by_item):
-        lines = sorted(lines_by_item[code], key=filing_order)
-        items.append(_item_data(problem, travel, code, tuple(donors_by_item[code]), lines))
-    return items
-
-
 def filing_order(line: RequestLine) -> tuple[int, int, int]:
     return (line.priority.rank, line.request_id, line.line_id)
 
 
-def _item_data(
+def items(problem: Problem, travel: TravelModel) -> Iterator[ItemData]:
+    """Each requested item's data, in item-code order, built lazily."""
+    lines_by_item: dict[str, list[RequestLine]] = defaultdict(list)
+    for ln in problem.lines:
+        lines_by_item[ln.item_code].append(ln)
+    stock_by_item: dict[str, list[Supply]] = defaultdict(list)
+    for s in problem.supplies:
+        stock_by_item[s.item_code].append(s)
+    for code in sorted(lines_by_item):
+        lines = sorted(lines_by_item[code], key=filing_order)
+        yield item_data(problem, travel, code, stock_by_item[code], lines)
+
+
+def item_data(
     problem: Problem,
     travel: TravelModel,
     code: str,
-    donors: tuple[Supply, ...],
-    lines: list[RequestLine],
+    supplies: Sequence[Supply],
+    lines: Sequence[RequestLine],
 ) -> ItemData:
-    distance = _distance_matrix(travel, donors, lines)
-    codes = {
-        c: k
-        for k, c in enumerate({*(d.member_code for d in donors), *(ln.member_code for ln in lines)})
-    }
-    donor_members = np.array([codes[d.member_code] for d in donors], dtype=np.int64)
-    line_members = np.array([codes[ln.member_code] for ln in lines], dtype=np.int64)
-    eligible = donor_members[:, None] != line_members[None, :]
-    factor = np.ones_like(distance)
-    for supporter, stricken in problem.options.counterparts:
-        if supporter in codes and stricken in codes:
-            pair = (donor_members == codes[supporter])[:, None] & (line_members == codes[stricken])[
-                None, :
-            ]
-            factor[pair] = problem.options.counterpart_factor
-    return ItemData(code, donors, tuple(lines), distance, distance * factor, eligible)
+    rules = item_eligibility(problem, supplies, lines)
+    distance = _distance_matrix(travel, rules.donors, lines)
+    cost = distance * rules.pair_factors() if (rules.factor != 1.0).any() else distance
+    return ItemData(code, tuple(supplies), rules, tuple(lines), distance, cost, rules.pairs())
 
 
 def _distance_matrix(
     travel: TravelModel, donors: Sequence[Supply], lines: Sequence[RequestLine]
 ) -> Any:
     """Real km, donors × lines; asks the travel model once per distinct delivery point."""
-    points = sorted({(ln.lat, ln.lon) for ln in lines})
-    if not donors or not points:
+    if not donors or not lines:
         return np.zeros((len(donors), len(lines)))
+    coords = np.array([(ln.lat, ln.lon) for ln in lines], dtype=float)
+    points, column = np.unique(coords, axis=0, return_inverse=True)
     origins = [Point(d.lat, d.lon) for d in donors]
-    destinations = [Point(lat, lon) for lat, lon in points]
+    destinations = [Point(float(lat), float(lon)) for lat, lon in points]
     if isinstance(travel, EstimateTravel):
         table = travel.matrix(origins, destinations)
     else:
         table = np.asarray(travel.distances_km(origins, destinations), dtype=float)
-    column = {p: k for k, p in enumerate(points)}
-    return table[:, [column[(ln.lat, ln.lon)] for ln in lines]]
+    return table[:, column.ravel()]

@@ -5,51 +5,63 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from ukg_aid.matching._plan import Flow, ItemData, may_supply
+import numpy as np
+
+from ukg_aid.matching._plan import Flow, ItemData
+from ukg_aid.matching.eligibility import haul_factor, is_counterpart
 from ukg_aid.matching.problem import (
     Allocation,
+    Objective,
     PlanResult,
     Priority,
     Problem,
     RequestLine,
-    SolveStatus,
-    Supply,
     Unmet,
 )
 from ukg_aid.matching.travel import TravelModel
+from ukg_aid.solving import SolveStatus
 
 
-def assemble(
-    problem: Problem,
-    items: list[ItemData],
-    flows: list[list[Flow]],
-    *,
-    status: SolveStatus,
-    travel: TravelModel,
-    started: float,
-) -> PlanResult:
-    """`started` is a `time.perf_counter()` reading taken when solving began."""
-    allocations: list[Allocation] = []
-    unmet: list[Unmet] = []
-    for item, item_flows in zip(items, flows, strict=True):
-        allocations.extend(_allocations(problem, item, item_flows, travel))
-        unmet.extend(_unmet(problem, item, item_flows))
-    objective = objective_of(problem, allocations)
-    wall_ms = (time.perf_counter() - started) * 1000.0
-    return PlanResult(status, tuple(allocations), tuple(unmet), objective, wall_ms)
+class Assembly:
+    """Collects each item's allocations and unmet quantities as soon as it is solved, so that the
+    item's matrices can be dropped before the next one is built."""
+
+    def __init__(self, problem: Problem, travel: TravelModel) -> None:
+        self.problem = problem
+        self.travel = travel
+        self.allocations: list[Allocation] = []
+        self.unmet: list[Unmet] = []
+
+    def add(self, item: ItemData, flows: list[Flow]) -> None:
+        filled: dict[int, int] = defaultdict(int)
+        for j, _, qty in flows:
+            filled[j] += qty
+        self.allocations.extend(_allocations(self.problem, item, flows, filled, self.travel))
+        self.unmet.extend(_unmet(item, filled))
+
+    def result(self, status: SolveStatus, started: float) -> PlanResult:
+        """`started` is a `time.perf_counter()` reading taken when solving began."""
+        objective = objective_of(self.problem, self.allocations)
+        wall_ms = (time.perf_counter() - started) * 1000.0
+        return PlanResult(status, tuple(self.allocations), tuple(self.unmet), objective, wall_ms)
 
 
 def _allocations(
-    problem: Problem, item: ItemData, flows: list[Flow], travel: TravelModel
+    problem: Problem, item: ItemData, flows: list[Flow], filled: dict[int, int], travel: TravelModel
 ) -> list[Allocation]:
-    filled: dict[int, int] = defaultdict(int)
-    for j, _, qty in flows:
-        filled[j] += qty
+    nearest = np.where(item.eligible, item.distance, np.inf).min(axis=0, initial=np.inf)
     result = []
     for j, i, qty in sorted(flows):
         line, donor = item.lines[j], item.donors[i]
         km = float(item.distance[i, j])
-        reason = _reason(problem, item, i, j, filled[j] < line.quantity)
+        if is_counterpart(problem.options, donor.member_code, line.member_code):
+            reason = f"counterpart of {line.member_code}: {km:.0f} km"
+        elif filled[j] < line.quantity:
+            reason = f"shared out under shortage: {km:.0f} km"
+        elif km <= float(nearest[j]) + 1e-9:
+            reason = f"nearest operational depot with available stock: {km:.0f} km"
+        else:
+            reason = f"nearer depots committed to other lines: {km:.0f} km"
         result.append(
             Allocation(
                 line_id=line.line_id,
@@ -66,28 +78,11 @@ def _allocations(
     return result
 
 
-def _reason(problem: Problem, item: ItemData, i: int, j: int, line_short: bool) -> str:
-    """One short sentence a desk can read: why this depot for this line."""
-    line, donor = item.lines[j], item.donors[i]
-    km = f"{float(item.distance[i, j]):.0f} km"
-    if (donor.member_code, line.member_code) in problem.options.counterparts:
-        return f"counterpart of {line.member_code}: {km}"
-    if line_short:
-        return f"shared out under shortage: {km}"
-    eligible_km = item.distance[item.eligible[:, j], j]
-    if float(item.distance[i, j]) <= float(eligible_km.min()) + 1e-9:
-        return f"nearest operational depot with available stock: {km}"
-    return f"nearer depots committed to other lines: {km}"
-
-
-def _unmet(problem: Problem, item: ItemData, flows: list[Flow]) -> list[Unmet]:
-    filled: dict[int, int] = defaultdict(int)
-    for j, _, qty in flows:
-        filled[j] += qty
+def _unmet(item: ItemData, filled: dict[int, int]) -> list[Unmet]:
     blockers: dict[str, set[str]] = defaultdict(set)
-    for s in problem.supplies:
-        if s.item_code == item.item_code and s.on_hand > 0:
-            blockers[s.member_code].add(_blocker(problem, s))
+    for s, barrier in zip(item.stock, item.rules.barriers, strict=True):
+        if s.on_hand > 0:
+            blockers[s.member_code].add(barrier or "shortage")
     result = []
     for j, line in enumerate(item.lines):
         missing = line.quantity - filled[j]
@@ -108,39 +103,29 @@ def unmet_cause(line: RequestLine, blockers: dict[str, set[str]]) -> str:
     return "no_stock"
 
 
-def _blocker(problem: Problem, supply: Supply) -> str:
-    if may_supply(problem, supply):
-        return "shortage"
-    if not supply.operational:
-        return "depots_not_operational"
-    if supply.available > 0:
-        return "all_suppliers_stricken"
-    if supply.on_hand - supply.reserved > 0:
-        return "reserve_floor"
-    return "no_stock"
-
-
-def objective_of(problem: Problem, allocations: list[Allocation]) -> dict[str, float]:
+def objective_of(problem: Problem, allocations: list[Allocation]) -> Objective:
     """Haul (real and counterpart-weighted), totals and the smallest fill ratio per class."""
-    factor = problem.options.counterpart_factor
-    pairs = problem.options.counterparts
     lines = {ln.line_id: ln for ln in problem.lines}
     filled: dict[int, int] = defaultdict(int)
     haul = weighted = 0.0
     for a in allocations:
         filled[a.line_id] += a.quantity
         haul += a.quantity * a.distance_km
-        counterpart = (a.supplier_code, lines[a.line_id].member_code) in pairs
-        weighted += a.quantity * a.distance_km * (factor if counterpart else 1.0)
-    objective = {
-        "haul_km_units": haul,
-        "weighted_haul_km_units": weighted,
-        "total_allocated": float(sum(filled.values())),
-        "total_requested": float(sum(ln.quantity for ln in problem.lines)),
-    }
-    for priority in Priority:
+        factor = haul_factor(problem.options, a.supplier_code, lines[a.line_id].member_code)
+        weighted += a.quantity * a.distance_km * factor
+
+    def smallest(priority: Priority) -> float:
         ratios = [
             filled[ln.line_id] / ln.quantity for ln in problem.lines if ln.priority == priority
         ]
-        objective[f"min_fill_ratio_{priority.value}"] = min(ratios, default=1.0)
-    return objective
+        return min(ratios, default=1.0)
+
+    return Objective(
+        haul_km_units=haul,
+        weighted_haul_km_units=weighted,
+        total_allocated=sum(filled.values()),
+        total_requested=sum(ln.quantity for ln in problem.lines),
+        min_fill_ratio_critical=smallest(Priority.CRITICAL),
+        min_fill_ratio_high=smallest(Priority.HIGH),
+        min_fill_ratio_normal=smallest(Priority.NORMAL),
+    )

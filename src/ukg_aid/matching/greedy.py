@@ -6,16 +6,11 @@ import time
 
 import numpy as np
 
-from ukg_aid.matching._plan import (
-    Flow,
-    ItemData,
-    check_problem,
-    default_travel,
-    prepare_items,
-)
-from ukg_aid.matching._result import assemble
-from ukg_aid.matching.problem import PlanResult, Problem, SolveStatus
-from ukg_aid.matching.travel import TravelModel
+from ukg_aid.matching._plan import Flow, ItemData, check_problem, items
+from ukg_aid.matching._result import Assembly
+from ukg_aid.matching.problem import PlanResult, Problem
+from ukg_aid.matching.travel import EstimateTravel, TravelModel
+from ukg_aid.solving import SolveStatus
 
 
 def solve_greedy(problem: Problem, travel: TravelModel | None = None) -> PlanResult:
@@ -25,21 +20,21 @@ def solve_greedy(problem: Problem, travel: TravelModel | None = None) -> PlanRes
     """
     started = time.perf_counter()
     check_problem(problem)
-    model = default_travel(problem, travel)
-    items = prepare_items(problem, model)
-    flows = [greedy_item(item) for item in items]
-    return assemble(
-        problem, items, flows, status=SolveStatus.FEASIBLE, travel=model, started=started
-    )
+    model = travel or EstimateTravel()
+    assembly = Assembly(problem, model)
+    for item in items(problem, model):
+        assembly.add(item, greedy_item(item))
+    return assembly.result(SolveStatus.FEASIBLE, started)
 
 
 def greedy_item(item: ItemData) -> list[Flow]:
     """Nearest-first allocation of one item (also the solver's fallback when time runs out)."""
     left = [d.available for d in item.donors]
     flows: list[Flow] = []
+    order = np.argsort(item.distance, axis=0, kind="stable")
     for j, line in enumerate(item.lines):
         need = line.quantity
-        for i in np.argsort(item.distance[:, j], kind="stable").tolist():
+        for i in order[:, j].tolist():
             if need == 0:
                 break
             take = min(need, left[i]) if item.eligible[i, j] else 0

@@ -1,7 +1,9 @@
 """Plain data for the supply matching core (SPEC §3): problem in, plan result out.
 
 Everything here is a frozen dataclass or enum with a JSON round-trip (`to_dict`/`from_dict`), so the
-service can store a frozen copy of a plan's inputs and tests can keep named instances as files.
+service can store a frozen copy of a plan's inputs and tests can keep named instances as files. The
+problem holds what the plan must respect; how to solve it (travel model, time limit) is
+`SolverSettings` (``matching.settings``) and never part of the stored inputs.
 
 Unmet causes (`Unmet.cause`), most actionable first:
 - ``shortage``: an eligible operational depot had stock, but it went to higher-priority lines or to
@@ -17,9 +19,11 @@ Unmet causes (`Unmet.cause`), most actionable first:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+
+from ukg_aid.solving import SolveStatus
 
 UNMET_CAUSES = (
     "shortage",
@@ -43,17 +47,6 @@ class Priority(StrEnum):
 
 
 _RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.NORMAL: 2}
-
-
-class SolveStatus(StrEnum):
-    """`optimal`: every rule proven; `timeout`: time limit hit, the rest filled greedily (still
-    feasible); `feasible`/`infeasible` are part of the shared result contract (a matching problem is
-    never infeasible: allocating nothing is always allowed)."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    TIMEOUT = "timeout"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,27 +83,33 @@ class RequestLine:
     lon: float
 
 
+# Keys that stored inputs carried before solver settings (travel model, time limit) were kept apart
+# from the problem; `Options.from_dict` reads such inputs and drops them.
+LEGACY_SETTING_KEYS = frozenset({"circuity", "truck_kmh", "loading_minutes", "time_limit_s"})
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Planning settings. `counterparts` holds (supporter, stricken) member-code pairs whose haul
-    counts × `counterpart_factor` in the objective; reported distances stay real."""
+    """What the plan must respect beyond stock and lines (part of a plan's frozen inputs).
+
+    `counterparts` holds (supporter, stricken) member-code pairs whose haul counts ×
+    `counterpart_factor` in the objective; reported distances stay real. How to solve (travel
+    model, time limit) is `SolverSettings`, not an option."""
 
     include_stricken_suppliers: bool = False
-    circuity: float = 1.3
-    truck_kmh: float = 40.0
-    loading_minutes: float = 30.0
     counterparts: frozenset[tuple[str, str]] = frozenset()
     counterpart_factor: float = 0.8
-    time_limit_s: float = 10.0
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["counterparts"] = sorted([list(pair) for pair in self.counterparts])
-        return data
+        return {
+            "include_stricken_suppliers": self.include_stricken_suppliers,
+            "counterparts": sorted([list(pair) for pair in self.counterparts]),
+            "counterpart_factor": self.counterpart_factor,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Options:
-        values = dict(data)
+        values = {k: v for k, v in data.items() if k not in LEGACY_SETTING_KEYS}
         pairs = values.pop("counterparts", [])
         return cls(**values, counterparts=frozenset((str(a), str(b)) for a, b in pairs))
 
@@ -172,15 +171,51 @@ class Unmet:
 
 
 @dataclass(frozen=True, slots=True)
+class Objective:
+    """How good a plan is. `weighted_haul_km_units` (Σ quantity × real km, a counterpart's km ×
+    factor) is the minimized figure; `haul_km_units` the real one. A class without lines has a
+    smallest fill ratio of 1.0."""
+
+    haul_km_units: float
+    weighted_haul_km_units: float
+    total_allocated: int
+    total_requested: int
+    min_fill_ratio_critical: float = 1.0
+    min_fill_ratio_high: float = 1.0
+    min_fill_ratio_normal: float = 1.0
+
+    def min_fill_ratio(self, priority: Priority) -> float:
+        return {
+            Priority.CRITICAL: self.min_fill_ratio_critical,
+            Priority.HIGH: self.min_fill_ratio_high,
+            Priority.NORMAL: self.min_fill_ratio_normal,
+        }[priority]
+
+    def to_dict(self) -> dict[str, float]:
+        """The stored and published shape: every figure a float (as plans always stored it)."""
+        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Objective:
+        return cls(
+            haul_km_units=float(data["haul_km_units"]),
+            weighted_haul_km_units=float(data["weighted_haul_km_units"]),
+            total_allocated=round(data["total_allocated"]),
+            total_requested=round(data["total_requested"]),
+            min_fill_ratio_critical=float(data.get("min_fill_ratio_critical", 1.0)),
+            min_fill_ratio_high=float(data.get("min_fill_ratio_high", 1.0)),
+            min_fill_ratio_normal=float(data.get("min_fill_ratio_normal", 1.0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PlanResult:
-    """A dispatch plan. `objective` keys: `haul_km_units` (Σ quantity × real km),
-    `weighted_haul_km_units` (with counterpart factor; the minimized figure), `total_allocated`,
-    `total_requested`, `min_fill_ratio_<priority>` (1.0 for a class without lines)."""
+    """A dispatch plan: allocations, unmet quantities with causes, and the objective figures."""
 
     status: SolveStatus
     allocations: tuple[Allocation, ...]
     unmet: tuple[Unmet, ...]
-    objective: dict[str, float]
+    objective: Objective
     wall_ms: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,7 +223,7 @@ class PlanResult:
             "status": self.status.value,
             "allocations": [asdict(a) for a in self.allocations],
             "unmet": [asdict(u) for u in self.unmet],
-            "objective": dict(self.objective),
+            "objective": self.objective.to_dict(),
             "wall_ms": self.wall_ms,
         }
 
@@ -198,6 +233,6 @@ class PlanResult:
             status=SolveStatus(data["status"]),
             allocations=tuple(Allocation(**a) for a in data["allocations"]),
             unmet=tuple(Unmet(**u) for u in data["unmet"]),
-            objective={k: float(v) for k, v in data["objective"].items()},
+            objective=Objective.from_dict(data["objective"]),
             wall_ms=float(data["wall_ms"]),
         )

@@ -57,13 +57,23 @@ class EstimateTravel(_TruckEta):
         """The same distances as a numpy array (origins × destinations), for bulk use."""
         o = np.radians(np.array([[p.lat, p.lon] for p in origins], dtype=float).reshape(-1, 2))
         d = np.radians(np.array([[p.lat, p.lon] for p in destinations], dtype=float).reshape(-1, 2))
-        dlat = d[None, :, 0] - o[:, None, 0]
-        dlon = d[None, :, 1] - o[:, None, 1]
-        a = (
-            np.sin(dlat / 2) ** 2
-            + np.cos(o[:, None, 0]) * np.cos(d[None, :, 0]) * np.sin(dlon / 2) ** 2
-        )
-        return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))) * self.circuity
+        # Haversine, computed in place: these matrices are donors × lines of a whole item.
+        a = d[None, :, 0] - o[:, None, 0]
+        a *= 0.5
+        np.sin(a, out=a)
+        np.square(a, out=a)
+        b = d[None, :, 1] - o[:, None, 1]
+        b *= 0.5
+        np.sin(b, out=b)
+        np.square(b, out=b)
+        b *= np.cos(o[:, None, 0])
+        b *= np.cos(d[None, :, 0])
+        a += b
+        np.sqrt(a, out=a)
+        np.minimum(a, 1.0, out=a)
+        np.arcsin(a, out=a)
+        a *= 2 * EARTH_RADIUS_KM * self.circuity
+        return a
 
 
 class OsrmTravel(_TruckEta):

@@ -14,8 +14,10 @@ import numpy as np
 from ortools.graph.python import max_flow
 
 from ukg_aid.geo import Point
+from ukg_aid.matching.eligibility import haul_factor, may_serve, may_supply, stricken_barred
 from ukg_aid.matching.problem import (
     UNMET_CAUSES,
+    Allocation,
     PlanResult,
     Priority,
     Problem,
@@ -34,8 +36,7 @@ def validate(
     check_fairness: bool = True,
 ) -> list[str]:
     """Violations of `result` for `problem` (empty list: valid)."""
-    o = problem.options
-    model = travel or EstimateTravel(o.circuity, o.truck_kmh, o.loading_minutes)
+    model = travel or EstimateTravel()
     issues = _feasibility(problem, result)
     if issues:
         return issues
@@ -49,13 +50,6 @@ def validate(
         if check_fairness:
             issues += _fairness(net, filled)
     return issues
-
-
-def _allowed(problem: Problem, supply: Supply) -> bool:
-    stricken_ok = problem.options.include_stricken_suppliers or (
-        supply.member_code not in problem.stricken
-    )
-    return supply.operational and stricken_ok
 
 
 def _feasibility(problem: Problem, result: PlanResult) -> list[str]:
@@ -92,11 +86,11 @@ def _allocation_faults(problem: Problem, a: object, line: RequestLine, s: Supply
         faults.append("item or request does not match the line")
     if getattr(a, "supplier_code", None) != s.member_code:
         faults.append("supplier_code is not the depot's member")
-    if s.member_code == line.member_code:
+    if not may_serve(s.member_code, line.member_code):
         faults.append("member supplies its own request")
     if not s.operational:
         faults.append("depot is not operational")
-    elif not _allowed(problem, s):
+    elif stricken_barred(problem, s.member_code):
         faults.append("stricken member supplies while include_stricken_suppliers is off")
     return faults
 
@@ -119,16 +113,35 @@ def _accounting(problem: Problem, result: PlanResult, travel: TravelModel) -> li
     for ln in problem.lines:
         if filled[ln.line_id] + missing[ln.line_id] != ln.quantity:
             issues.append(f"accounting: line {ln.line_id} allocated + unmet != requested")
+    issues += [
+        f"accounting: line {a.line_id} depot {a.depot_id} km or ETA is off"
+        for a, km in _recomputed_km(problem, result, travel)
+        if not _close(a.distance_km, km, 1e-3)
+        or not _close(a.eta_minutes, travel.eta_minutes(km), 1e-2)
+    ]
+    return issues
+
+
+def _recomputed_km(
+    problem: Problem, result: PlanResult, travel: TravelModel
+) -> list[tuple[Allocation, float]]:
+    """Each allocation with its km asked afresh from `travel`: one table per item over the depots
+    and delivery points the plan uses (one router request per item, not per allocation)."""
     stock = {(s.depot_id, s.item_code): s for s in problem.supplies}
     lines = {ln.line_id: ln for ln in problem.lines}
+    by_item: dict[str, list[Allocation]] = defaultdict(list)
     for a in result.allocations:
-        s, ln = stock[(a.depot_id, a.item_code)], lines[a.line_id]
-        km = travel.distances_km([Point(s.lat, s.lon)], [Point(ln.lat, ln.lon)])[0][0]
-        if not _close(a.distance_km, km, 1e-3) or not _close(
-            a.eta_minutes, travel.eta_minutes(km), 1e-2
-        ):
-            issues.append(f"accounting: line {a.line_id} depot {a.depot_id} km or ETA is off")
-    return issues
+        by_item[a.item_code].append(a)
+    found = []
+    for code, allocations in by_item.items():
+        depots = sorted({a.depot_id for a in allocations})
+        line_ids = sorted({a.line_id for a in allocations})
+        origins = [Point(stock[(d, code)].lat, stock[(d, code)].lon) for d in depots]
+        ends = [Point(lines[k].lat, lines[k].lon) for k in line_ids]
+        table = travel.distances_km(origins, ends)
+        row, col = {d: k for k, d in enumerate(depots)}, {d: k for k, d in enumerate(line_ids)}
+        found += [(a, float(table[row[a.depot_id]][col[a.line_id]])) for a in allocations]
+    return found
 
 
 def _close(a: float, b: float, tol: float) -> bool:
@@ -137,26 +150,26 @@ def _close(a: float, b: float, tol: float) -> bool:
 
 def _objective(problem: Problem, result: PlanResult) -> list[str]:
     """The reported haul and totals must be what the allocations add up to."""
-    pairs, factor = problem.options.counterparts, problem.options.counterpart_factor
     members = {ln.line_id: ln.member_code for ln in problem.lines}
     haul = sum(a.quantity * a.distance_km for a in result.allocations)
     weighted = sum(
         a.quantity
         * a.distance_km
-        * (factor if (a.supplier_code, members[a.line_id]) in pairs else 1)
+        * haul_factor(problem.options, a.supplier_code, members[a.line_id])
         for a in result.allocations
     )
-    recomputed = {
-        "haul_km_units": haul,
-        "weighted_haul_km_units": weighted,
-        "total_allocated": float(sum(a.quantity for a in result.allocations)),
-    }
-    issues = []
-    for key, value in recomputed.items():
-        reported = result.objective.get(key)
-        if reported is None or not _close(reported, value, 1e-6):
-            issues.append(f"objective: {key} reported {reported}, recomputed {value:.6f}")
-    return issues
+    reported = result.objective
+    recomputed = (
+        ("haul_km_units", reported.haul_km_units, haul),
+        ("weighted_haul_km_units", reported.weighted_haul_km_units, weighted),
+        ("total_allocated", reported.total_allocated, sum(a.quantity for a in result.allocations)),
+        ("total_requested", reported.total_requested, sum(ln.quantity for ln in problem.lines)),
+    )
+    return [
+        f"objective: {name} reported {got}, recomputed {value:.6f}"
+        for name, got, value in recomputed
+        if not _close(got, value, 1e-6)
+    ]
 
 
 class _Reach:
@@ -166,14 +179,14 @@ class _Reach:
         self.lines = [ln for ln in problem.lines if ln.item_code == item]
         stock: dict[str, int] = defaultdict(int)
         for s in problem.supplies:
-            if s.item_code == item and _allowed(problem, s):
+            if s.item_code == item and may_supply(problem, s):
                 stock[s.member_code] += s.available
         self.flow = max_flow.SimpleMaxFlow()
         big = sum(stock.values()) + 1
         for k, (code, qty) in enumerate(stock.items()):
             self.flow.add_arc_with_capacity(0, 2 + k, qty)
             for j, ln in enumerate(self.lines):
-                if ln.member_code != code:
+                if may_serve(code, ln.member_code):
                     self.flow.add_arc_with_capacity(2 + k, 2 + len(stock) + j, big)
         first = 2 + len(stock)
         self.sink = [self.flow.add_arc_with_capacity(first + j, 1, 0) for j in range(len(self))]

@@ -16,9 +16,10 @@ import anyio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock, dispatch_air
+from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import JST, Clock, require_forward, settle
 from ukg_aid.dispatch_air import AircraftStatus, Assignment, Preference, Refusal
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.helicopters import service as heli_service
@@ -35,6 +36,23 @@ def _require(mission: MedevacMission, *allowed: MissionStatus) -> None:
             code="mission-state",
             mission_status=mission.status.value,
         )
+
+
+def _forward(mission: MedevacMission, when: datetime, what: str) -> datetime:
+    """A mission's timeline only moves forward: not before its report or its last change."""
+    reported = mission.updated_at == mission.reported_at
+    return require_forward(
+        when,
+        mission.updated_at,
+        subject=f"medevac mission {mission.id}: {what}",
+        previous_what="its report" if reported else "its last change",
+    )
+
+
+def _fleet_at(fleet: list[Helicopter], when: datetime) -> list[Helicopter]:
+    """The aircraft whose status is known at ``when``: one whose last status change is later
+    cannot be judged (or given away) at ``when``, so it is left out of the choice."""
+    return [h for h in fleet if h.updated_at <= when]
 
 
 def refusal_problem(mission: MedevacMission, refusal: Refusal) -> Conflict:
@@ -100,6 +118,7 @@ async def _apply(
     *,
     principal: Principal,
     at: datetime,
+    note: str | None = None,
 ) -> None:
     """Give ``heli`` (locked, re-checked available) to ``mission`` and store the sortie times."""
     if heli.status is not AircraftStatus.available:  # defensive: the core checked locked rows
@@ -125,6 +144,7 @@ async def _apply(
         before={"status": "pending"},
         after=mission_service.snapshot(mission),
         at=at,
+        note=note,
     )
 
 
@@ -134,6 +154,27 @@ class AssignOutcome:
     refusal: Refusal | None
 
 
+async def _fleet_for(
+    session: AsyncSession, mission: MedevacMission, helicopter_id: int | None, when: datetime
+) -> tuple[list[Helicopter], list[Helicopter], datetime]:
+    """The locked fleet, the part of it that may be judged at ``when``, and ``when`` (a server
+    time read again under the locks). A named aircraft whose last status change is after
+    ``when`` is a 422 (404 if it does not exist)."""
+    locked = await heli_service.lock_fleet(session)
+    when = settle(when)
+    named = next((h for h in locked if h.id == helicopter_id), None)
+    if helicopter_id is not None and named is None:
+        raise NotFound(f"helicopter {helicopter_id} does not exist", code="unknown-helicopter")
+    if named is not None:
+        when = require_forward(
+            when,
+            named.updated_at,
+            subject=f"medevac mission {mission.id}: assignment of helicopter {named.id}",
+            previous_what="the aircraft's last status change",
+        )
+    return locked, _fleet_at(locked, when), when
+
+
 async def assign(
     session: AsyncSession,
     *,
@@ -141,22 +182,26 @@ async def assign(
     mission_id: int,
     helicopter_id: int | None,
     at: datetime | None,
+    clock: Clock,
     preference: Preference | None = None,
+    note: str | None = None,
 ) -> AssignOutcome:
-    """SPEC §4 single assignment (own-first per the member's policy), or a recorded refusal."""
-    when = clock.resolve_at(at)
+    """SPEC §4 single assignment (own-first per the member's policy), or a recorded refusal.
+
+    Judged at ``at``: not before the mission was reported, and only with aircraft whose status
+    is known at ``at``.
+    """
+    when = clock.resolve(at)
     mission = await mission_service.get_mission(session, mission_id, lock=True)
     _require(mission, MissionStatus.pending)
-    fleet = await heli_service.lock_fleet(session)
-    by_id = {h.id: h for h in fleet}
-    if helicopter_id is not None and helicopter_id not in by_id:
-        raise NotFound(f"helicopter {helicopter_id} does not exist", code="unknown-helicopter")
+    when = _forward(mission, when, "assignment")
+    locked, fleet, when = await _fleet_for(session, mission, helicopter_id, when)
     ctx = await heli_service.member_context(session)
     outcome = dispatch_air.assign_one(
         [heli_service.to_aircraft(h) for h in fleet],
         mission_service.to_core(mission),
         when,
-        heli_service.base_hospitals(fleet),
+        heli_service.base_hospitals(locked),
         preference or ctx.preferences.get(mission.member_code, Preference.geography_first),
         member_parent=ctx.parents,
         named_aircraft_id=helicopter_id,
@@ -164,8 +209,8 @@ async def assign(
     if isinstance(outcome, Refusal):
         await _refuse(session, mission, outcome, principal=principal, at=when)
         return AssignOutcome(mission, outcome)
-    heli = by_id[outcome.aircraft_id]
-    await _apply(session, mission, heli, outcome, principal=principal, at=when)
+    heli = next(h for h in fleet if h.id == outcome.aircraft_id)
+    await _apply(session, mission, heli, outcome, principal=principal, at=when, note=note)
     return AssignOutcome(mission, None)
 
 
@@ -186,6 +231,7 @@ class BatchOutcome:
     solve_seconds: float
     assigned: list[MedevacMission]
     refused: list[MedevacMission]
+    deferred: list[MedevacMission]
 
 
 async def assign_pending(
@@ -193,31 +239,29 @@ async def assign_pending(
     *,
     principal: Principal,
     at: datetime | None,
+    clock: Clock,
     time_limit_s: float = 10.0,
+    note: str | None = None,
 ) -> BatchOutcome:
-    """Every pending mission in one optimization (core ``assign_batch``, off the event loop)."""
-    when = clock.resolve_at(at)
-    pending = await _lock_pending(session)
-    fleet = await heli_service.lock_fleet(session)
-    ctx = await heli_service.member_context(session)
-    solve = partial(
-        dispatch_air.assign_batch,
-        [heli_service.to_aircraft(h) for h in fleet],
-        [mission_service.to_core(m) for m in pending],
-        when,
-        heli_service.base_hospitals(fleet),
-        ctx.preferences,
-        member_parent=ctx.parents,
-        offices=ctx.offices,
-        time_limit_s=time_limit_s,
-    )
-    result = await anyio.to_thread.run_sync(solve)
+    """Every pending mission in one optimization (core ``assign_batch``, off the event loop).
+
+    Judged at ``at``: a mission reported (or last changed) after ``at`` did not exist yet at that
+    time, so it is left out (``deferred``, untouched) rather than flown on an earlier clock; the
+    same holds for aircraft whose last status change is after ``at``.
+    """
+    when = clock.resolve(at)
+    locked = await _lock_pending(session)
+    whole_fleet = await heli_service.lock_fleet(session)
+    when = settle(when)
+    pending = [m for m in locked if m.updated_at <= when]
+    deferred = [m for m in locked if m.updated_at > when]
+    fleet = _fleet_at(whole_fleet, when)
+    result = await _solve_batch(session, pending, whole_fleet, fleet, when, time_limit_s)
     missions = {m.id: m for m in pending}
     helis = {h.id: h for h in fleet}
     for a in result.assignments:
-        await _apply(
-            session, missions[a.mission_id], helis[a.aircraft_id], a, principal=principal, at=when
-        )
+        mission, heli = missions[a.mission_id], helis[a.aircraft_id]
+        await _apply(session, mission, heli, a, principal=principal, at=when, note=note)
     for r in result.refusals:
         await _refuse(session, missions[r.mission_id], r, principal=principal, at=when)
     await audit.record(
@@ -226,19 +270,52 @@ async def assign_pending(
         action="medevac.batch_assign",
         entity="medevac_mission",
         entity_id="batch",
-        after={
-            "status": result.status.value,
-            "assigned": [a.mission_id for a in result.assignments],
-            "refused": {str(r.mission_id): r.reason.value for r in result.refusals},
-        },
+        after=_batch_summary(result, deferred),
         at=when,
+        note=note,
     )
     return BatchOutcome(
         status=result.status.value,
         solve_seconds=round(result.solve_seconds, 4),
         assigned=[missions[a.mission_id] for a in result.assignments],
         refused=[missions[r.mission_id] for r in result.refusals],
+        deferred=deferred,
     )
+
+
+async def _solve_batch(
+    session: AsyncSession,
+    pending: list[MedevacMission],
+    whole_fleet: list[Helicopter],
+    fleet: list[Helicopter],
+    when: datetime,
+    time_limit_s: float,
+) -> dispatch_air.BatchResult:
+    """The core's batch assignment, off the event loop: ``fleet`` may fly, every base receives."""
+    ctx = await heli_service.member_context(session)
+    solve = partial(
+        dispatch_air.assign_batch,
+        [heli_service.to_aircraft(h) for h in fleet],
+        [mission_service.to_core(m) for m in pending],
+        when,
+        heli_service.base_hospitals(whole_fleet),
+        ctx.preferences,
+        member_parent=ctx.parents,
+        offices=ctx.offices,
+        time_limit_s=time_limit_s,
+    )
+    return await anyio.to_thread.run_sync(solve)
+
+
+def _batch_summary(
+    result: dispatch_air.BatchResult, deferred: list[MedevacMission]
+) -> dict[str, Any]:
+    return {
+        "status": result.status.value,
+        "assigned": [a.mission_id for a in result.assignments],
+        "refused": {str(r.mission_id): r.reason.value for r in result.refusals},
+        "deferred": {str(m.id): m.updated_at.astimezone(JST).isoformat() for m in deferred},
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,13 +357,15 @@ async def advance(
     mission_id: int,
     action: str,
     at: datetime | None,
+    clock: Clock,
     note: str | None = None,
 ) -> MedevacMission:
     """Apply lifecycle ``action`` (a ``STEPS`` key); completing or cancelling frees the aircraft."""
     step = STEPS[action]
-    when = clock.resolve_at(at)
+    when = clock.resolve(at)
     mission = await mission_service.get_mission(session, mission_id, lock=True)
     _require(mission, *step.allowed)
+    when = _forward(mission, when, action)
     before = mission.status
     mission.status, mission.updated_at = step.to, when
     setattr(mission, step.stamp, when)
@@ -311,5 +390,6 @@ async def advance(
         before={"status": before.value},
         after={"status": mission.status.value, "note": note},
         at=when,
+        note=note,
     )
     return mission

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import Ems, EmsOrDesk, PagingDep, Reader, Session, SettingsDep
+from ukg_aid.deps import ClockDep, Ems, EmsOrDesk, PagingDep, Reader, Session, SettingsDep
 from ukg_aid.dispatch_air import Severity
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.medevac import lifecycle
@@ -52,11 +52,12 @@ async def file_mission(
     principal: EmsOrDesk,
     idem: IdempotencyDep,
     settings: SettingsDep,
+    clock: ClockDep,
 ) -> MissionRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
     mission = await mission_service.file_mission(
-        session, principal=principal, data=body, buffer_km=settings.union_buffer_km
+        session, principal=principal, data=body, buffer_km=settings.union_buffer_km, clock=clock
     )
     out = mission_service.to_read(mission)
     await idem.remember(status.HTTP_201_CREATED, out)
@@ -107,19 +108,27 @@ async def missions_geojson(
     summary="Assign every pending mission in one optimization (ems, admin)",
 )
 async def assign_pending(
-    session: Session, principal: Ems, settings: SettingsDep, body: BatchBody | None = None
+    session: Session,
+    principal: Ems,
+    settings: SettingsDep,
+    clock: ClockDep,
+    body: BatchBody | None = None,
 ) -> BatchRead:
+    body = body or BatchBody()
     outcome = await lifecycle.assign_pending(
         session,
         principal=principal,
-        at=body.at if body else None,
+        at=body.at,
+        clock=clock,
         time_limit_s=settings.medevac_time_limit_s,
+        note=body.note,
     )
     return BatchRead(
         status=outcome.status,
         solve_seconds=outcome.solve_seconds,
         assigned=[mission_service.to_read(m) for m in outcome.assigned],
         refused=[mission_service.to_read(m) for m in outcome.refused],
+        deferred=[mission_service.to_read(m) for m in outcome.deferred],
     )
 
 
@@ -135,7 +144,11 @@ async def get_mission(mission_id: int, session: Session, _: Reader) -> MissionRe
     summary="Assign the best capable aircraft, or a named one if capable (ems, admin)",
 )
 async def assign_mission(
-    mission_id: int, session: Session, principal: Ems, body: AssignBody | None = None
+    mission_id: int,
+    session: Session,
+    principal: Ems,
+    clock: ClockDep,
+    body: AssignBody | None = None,
 ) -> MissionRead | JSONResponse:
     body = body or AssignBody()
     outcome = await lifecycle.assign(
@@ -144,7 +157,9 @@ async def assign_mission(
         mission_id=mission_id,
         helicopter_id=body.helicopter_id,
         at=body.at,
+        clock=clock,
         preference=body.preference,
+        note=body.note,
     )
     if outcome.refusal is not None:
         # Returned, not raised: the refusal reason recorded on the mission is committed.
@@ -162,14 +177,17 @@ async def advance_mission(
     action: LifecycleAction,
     session: Session,
     principal: Ems,
+    clock: ClockDep,
     body: MissionAction | None = None,
 ) -> MissionRead:
+    body = body or MissionAction()
     mission = await lifecycle.advance(
         session,
         principal=principal,
         mission_id=mission_id,
         action=action.value,
-        at=body.at if body else None,
-        note=body.note if body else None,
+        at=body.at,
+        clock=clock,
+        note=body.note,
     )
     return mission_service.to_read(mission)

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ukg_aid.dispatch_air import Preference, Severity
 from ukg_aid.medevac.models import MissionStatus
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, Note, OutputModel
 
 
 class ScenePoint(InputModel):
@@ -29,7 +29,7 @@ class MissionCreate(InputModel):
     hospital: HospitalPoint | None = Field(
         default=None, description="receiving hospital; default the nearest base hospital"
     )
-    at: datetime | None = Field(default=None, description="reported time (drills); default now")
+    at: At = Field(default=None, description="reported time; default now (see `at` elsewhere)")
 
 
 class AssignBody(InputModel):
@@ -39,16 +39,18 @@ class AssignBody(InputModel):
         description="override the member's own_first/geography_first setting for this call "
         "(drills compare policies with it); default the member's setting",
     )
-    at: datetime | None = None
+    at: At = None
+    note: Note = None
 
 
 class MissionAction(InputModel):
-    at: datetime | None = None
-    note: str | None = Field(default=None, max_length=500)
+    at: At = None
+    note: Note = None
 
 
 class BatchBody(InputModel):
-    at: datetime | None = None
+    at: At = None
+    note: Note = None
 
 
 class SceneRead(OutputModel):
@@ -110,3 +112,8 @@ class BatchRead(OutputModel):
     solve_seconds: float
     assigned: list[MissionRead]
     refused: list[MissionRead]
+    deferred: list[MissionRead] = Field(
+        default_factory=list,
+        description="pending missions reported (or last changed) after the batch's `at`: "
+        "not considered, left untouched (a batch is judged at its `at`)",
+    )

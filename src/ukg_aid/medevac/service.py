@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock, placement
+from ukg_aid import placement
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
@@ -85,12 +86,17 @@ async def _validate(session: AsyncSession, data: MissionCreate, buffer_km: float
 
 
 async def file_mission(
-    session: AsyncSession, *, principal: Principal, data: MissionCreate, buffer_km: float
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: MissionCreate,
+    buffer_km: float,
+    clock: Clock,
 ) -> MedevacMission:
     """Record a pending mission. Filing never assigns (SPEC §4): that is the EMS's call."""
+    at = clock.resolve(data.at)
     principal.require_member(data.member_code, action="file medevac missions")
     await _validate(session, data, buffer_km)
-    at = clock.resolve_at(data.at)
     mission = MedevacMission(
         member_code=data.member_code,
         scene_name=data.scene.name,

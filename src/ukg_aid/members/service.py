@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,9 +36,10 @@ async def get_member(session: AsyncSession, code: str) -> Member:
     return member
 
 
-async def stricken_members(session: AsyncSession) -> set[str]:
-    """Members with an open aid request: by default their stock stays home (SPEC §3)."""
-    rows = await session.scalars(
-        select(AidRequest.member_code).where(AidRequest.status.in_(OPEN_STATUSES)).distinct()
-    )
-    return set(rows)
+async def stricken_members(session: AsyncSession, *, as_of: datetime | None = None) -> set[str]:
+    """Members with an open aid request (filed by ``as_of``, if given): by default their stock
+    stays home (SPEC §3)."""
+    query = select(AidRequest.member_code).where(AidRequest.status.in_(OPEN_STATUSES))
+    if as_of is not None:
+        query = query.where(AidRequest.filed_at <= as_of)
+    return set(await session.scalars(query.distinct()))

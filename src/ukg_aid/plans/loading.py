@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,16 +19,19 @@ from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
 
 
 async def open_lines(
-    session: AsyncSession, request_ids: Sequence[int] | None
+    session: AsyncSession, request_ids: Sequence[int] | None, as_of: datetime
 ) -> list[matching.RequestLine]:
-    """Every line of an open request with an unallocated quantity left."""
+    """Every line of an open request filed by ``as_of`` with an unallocated quantity left.
+
+    A plan is judged at its ``at``: a request filed later does not exist yet at that time.
+    """
     query = (
         select(AidRequestLine, AidRequest)
         .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
-        .where(AidRequestLine.allocated < AidRequestLine.quantity)
+        .where(AidRequestLine.allocated < AidRequestLine.quantity, AidRequest.filed_at <= as_of)
     )
     if request_ids is not None:
-        await _check_requests(session, request_ids)
+        await _check_requests(session, request_ids, as_of)
         query = query.where(AidRequest.id.in_(request_ids))
     query = query.where(AidRequest.status.in_(OPEN_STATUSES)).order_by(AidRequestLine.id)
     rows = await session.execute(query)
@@ -46,15 +50,22 @@ async def open_lines(
     ]
 
 
-async def _check_requests(session: AsyncSession, request_ids: Sequence[int]) -> None:
+async def _check_requests(
+    session: AsyncSession, request_ids: Sequence[int], as_of: datetime
+) -> None:
     rows = await session.execute(
-        select(AidRequest.id, AidRequest.status).where(AidRequest.id.in_(request_ids))
+        select(AidRequest.id, AidRequest.status, AidRequest.filed_at).where(
+            AidRequest.id.in_(request_ids)
+        )
     )
-    found = {request_id: status for request_id, status in rows}  # noqa: C416 - Result.keys()
+    found = {request_id: (status, filed) for request_id, status, filed in rows}
     missing = sorted(set(request_ids) - set(found))
     if missing:
         raise NotFound(f"aid requests {missing} do not exist", code="unknown-request")
-    closed = sorted(i for i, status in found.items() if status not in OPEN_STATUSES)
+    later = {i: filed for i, (_, filed) in found.items() if filed > as_of}
+    if later:
+        _filed_after(later, as_of)
+    closed = sorted(i for i, (status, _) in found.items() if status not in OPEN_STATUSES)
     if closed:
         raise Unprocessable(
             f"aid requests {closed} are closed (fulfilled or cancelled) and cannot be planned",
@@ -66,6 +77,26 @@ async def _check_requests(session: AsyncSession, request_ids: Sequence[int]) -> 
                 }
             ],
         )
+
+
+def _filed_after(later: dict[int, datetime], as_of: datetime) -> None:
+    """422: a plan at ``as_of`` cannot cover requests filed after it (SPEC §9)."""
+    named = ", ".join(
+        f"{i} (filed {filed.astimezone(as_of.tzinfo).isoformat()})"
+        for i, filed in sorted(later.items())
+    )
+    raise Unprocessable(
+        f"aid requests {named} were filed after the plan's time {as_of.isoformat()}: "
+        "a plan cannot cover a request that did not exist yet",
+        code="timeline-backwards",
+        errors=[
+            {
+                "loc": ["body", "request_ids"],
+                "msg": f"filed after {as_of.isoformat()}: {sorted(later)}",
+                "type": "timeline_backwards",
+            }
+        ],
+    )
 
 
 async def supplies(session: AsyncSession, item_codes: set[str]) -> list[matching.Supply]:
@@ -104,22 +135,19 @@ async def build_problem(
     settings: Settings,
     request_ids: Sequence[int] | None,
     include_stricken_suppliers: bool,
+    as_of: datetime,
 ) -> matching.Problem:
-    lines = await open_lines(session, request_ids)
+    lines = await open_lines(session, request_ids, as_of)
     stock = await supplies(session, {line.item_code for line in lines}) if lines else []
     options = matching.Options(
         include_stricken_suppliers=include_stricken_suppliers,
-        circuity=settings.road_circuity,
-        truck_kmh=settings.truck_kmh,
-        loading_minutes=settings.loading_minutes,
         counterparts=await counterparts(session),
         counterpart_factor=settings.counterpart_factor,
-        time_limit_s=settings.solver_time_limit_s,
     )
     return matching.Problem(
         supplies=tuple(stock),
         lines=tuple(lines),
-        stricken=frozenset(await member_service.stricken_members(session)),
+        stricken=frozenset(await member_service.stricken_members(session, as_of=as_of)),
         options=options,
     )
 

@@ -5,9 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import Coordinator, DeskOrAdmin, PagingDep, Reader, Session, SettingsDep
+from ukg_aid.deps import (
+    ClockDep,
+    Coordinator,
+    DeskOrAdmin,
+    PagingDep,
+    Reader,
+    Session,
+    SettingsDep,
+)
 from ukg_aid.idempotency.service import IdempotencyDep
-from ukg_aid.plans import lifecycle, rows
+from ukg_aid.plans import lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.models import AllocationStatus, PlanStatus
 from ukg_aid.plans.schemas import (
@@ -38,13 +46,14 @@ async def create_plan(
     principal: Coordinator,
     idem: IdempotencyDep,
     settings: SettingsDep,
+    clock: ClockDep,
     body: PlanCreate | None = None,
 ) -> PlanRead | JSONResponse:
     body = body or PlanCreate()
     if (replay := await idem.replay(body)) is not None:
         return replay
     plan = await plan_service.create_plan(
-        session, principal=principal, data=body, settings=settings
+        session, principal=principal, data=body, settings=settings, clock=clock
     )
     out = await plan_service.read(session, plan)
     await idem.remember(status.HTTP_201_CREATED, out)
@@ -86,10 +95,15 @@ async def plan_inputs(plan_id: int, session: Session, _: Reader) -> PlanInputsRe
     summary="Reserve the plan's stock, all or nothing (coordinator)",
 )
 async def approve_plan(
-    plan_id: int, session: Session, principal: Coordinator, body: PlanAction | None = None
+    plan_id: int,
+    session: Session,
+    principal: Coordinator,
+    clock: ClockDep,
+    body: PlanAction | None = None,
 ) -> PlanRead:
+    body = body or PlanAction()
     await lifecycle.approve(
-        session, principal=principal, plan_id=plan_id, at=body.at if body else None
+        session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
     return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
 
@@ -98,10 +112,15 @@ async def approve_plan(
     "/plans/{plan_id}/discard", responses=CONFLICT, summary="Drop a proposed plan (coordinator)"
 )
 async def discard_plan(
-    plan_id: int, session: Session, principal: Coordinator, body: PlanAction | None = None
+    plan_id: int,
+    session: Session,
+    principal: Coordinator,
+    clock: ClockDep,
+    body: PlanAction | None = None,
 ) -> PlanRead:
+    body = body or PlanAction()
     await lifecycle.discard(
-        session, principal=principal, plan_id=plan_id, at=body.at if body else None
+        session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
     return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
 
@@ -112,10 +131,15 @@ async def discard_plan(
     summary="Stop an approved plan; releases what is not yet dispatched (coordinator)",
 )
 async def cancel_plan(
-    plan_id: int, session: Session, principal: Coordinator, body: PlanAction | None = None
+    plan_id: int,
+    session: Session,
+    principal: Coordinator,
+    clock: ClockDep,
+    body: PlanAction | None = None,
 ) -> PlanRead:
+    body = body or PlanAction()
     plan = await lifecycle.cancel(
-        session, principal=principal, plan_id=plan_id, at=body.at if body else None
+        session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
     return await plan_service.read(session, plan)
 
@@ -156,10 +180,17 @@ async def dispatch_allocation(
     allocation_id: int,
     session: Session,
     principal: DeskOrAdmin,
+    clock: ClockDep,
     body: PlanAction | None = None,
 ) -> AllocationRow:
-    a = await lifecycle.dispatch(
-        session, principal=principal, allocation_id=allocation_id, at=body.at if body else None
+    body = body or PlanAction()
+    a = await shipping.dispatch(
+        session,
+        principal=principal,
+        allocation_id=allocation_id,
+        at=body.at,
+        clock=clock,
+        note=body.note,
     )
     return await rows.one(session, a.id)
 
@@ -173,9 +204,16 @@ async def deliver_allocation(
     allocation_id: int,
     session: Session,
     principal: DeskOrAdmin,
+    clock: ClockDep,
     body: PlanAction | None = None,
 ) -> AllocationRow:
-    a = await lifecycle.deliver(
-        session, principal=principal, allocation_id=allocation_id, at=body.at if body else None
+    body = body or PlanAction()
+    a = await shipping.deliver(
+        session,
+        principal=principal,
+        allocation_id=allocation_id,
+        at=body.at,
+        clock=clock,
+        note=body.note,
     )
     return await rows.one(session, a.id)

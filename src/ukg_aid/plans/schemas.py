@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.plans.models import AllocationStatus, PlanPolicy, PlanStatus
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, Note, OutputModel
 
 
 class PlanCreate(InputModel):
@@ -22,12 +22,17 @@ class PlanCreate(InputModel):
         default=PlanPolicy.optimized,
         description="optimized (SPEC §3) or baseline (nearest supplier first, for drills)",
     )
-    at: datetime | None = None
+    at: At = Field(
+        default=None,
+        description="planning time; requests filed after it are left out (see `at` elsewhere)",
+    )
 
 
 class PlanAction(InputModel):
-    at: datetime | None = None
-    note: str | None = Field(default=None, max_length=500)
+    """Body of approve, discard, cancel, dispatch and deliver."""
+
+    at: At = None
+    note: Note = None
 
 
 class AllocationRead(OutputModel):

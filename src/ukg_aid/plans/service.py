@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from ukg_aid import clock, matching
+from ukg_aid import matching
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
@@ -81,13 +82,16 @@ def to_summary(plan: DispatchPlan) -> PlanSummary:
 
 
 def _run_solver(
-    problem: matching.Problem, travel: matching.TravelModel, policy: PlanPolicy
+    problem: matching.Problem, how: matching.SolverSettings, policy: PlanPolicy
 ) -> matching.PlanResult:
     """CPU-bound; called in a worker thread. Refuses to hand back a plan that breaks a rule."""
     optimized = policy is PlanPolicy.optimized
-    result = (matching.solve if optimized else matching.solve_greedy)(problem, travel)
+    if optimized:
+        result = matching.solve(problem, how)
+    else:
+        result = matching.solve_greedy(problem, how.travel)
     violations = matching.validate(
-        problem, result, travel, check_priority=optimized, check_fairness=optimized
+        problem, result, how.travel, check_priority=optimized, check_fairness=optimized
     )
     if violations:
         log.error("solver produced an invalid plan: %s", violations[:5])
@@ -102,34 +106,40 @@ def _run_solver(
 async def solve(
     problem: matching.Problem, settings: Settings, policy: PlanPolicy
 ) -> matching.PlanResult:
-    travel = loading.travel_model(settings)
+    how = matching.SolverSettings(
+        travel=loading.travel_model(settings), time_limit_s=settings.solver_time_limit_s
+    )
     try:
-        return await anyio.to_thread.run_sync(_run_solver, problem, travel, policy)
+        return await anyio.to_thread.run_sync(_run_solver, problem, how, policy)
     except matching.TravelError as exc:
         raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
 
 
 async def create_plan(
-    session: AsyncSession, *, principal: Principal, data: PlanCreate, settings: Settings
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: PlanCreate,
+    settings: Settings,
+    clock: Clock,
 ) -> DispatchPlan:
-    at = clock.resolve_at(data.at)
+    at = clock.resolve(data.at)
     problem = await loading.build_problem(
         session,
         settings=settings,
         request_ids=data.request_ids,
         include_stricken_suppliers=data.include_stricken_suppliers,
+        as_of=at,
     )
     result = await solve(problem, settings, data.policy)
-    request_ids = sorted({line.request_id for line in problem.lines})
-    requesters = {line.line_id: line.member_code for line in problem.lines}
     plan = DispatchPlan(
         status=PlanStatus.proposed,
         policy=data.policy,
         include_stricken_suppliers=data.include_stricken_suppliers,
-        request_ids=request_ids,
+        request_ids=sorted({line.request_id for line in problem.lines}),
         solver_status=result.status.value,
         solver_wall_ms=round(result.wall_ms, 3),
-        objective=result.objective,
+        objective=result.objective.to_dict(),
         unmet=[_unmet(u) for u in result.unmet],
         inputs=problem.to_dict(),
         created_by=principal.name,
@@ -137,6 +147,27 @@ async def create_plan(
     )
     session.add(plan)
     await session.flush()
+    await _add_allocations(session, plan, problem, result)
+    plan = await get_plan(session, plan.id)
+    await audit.record(
+        session,
+        principal=principal,
+        action="plan.create",
+        entity="plan",
+        entity_id=plan.id,
+        after=to_summary(plan).model_dump(mode="json"),
+        at=at,
+    )
+    return plan
+
+
+async def _add_allocations(
+    session: AsyncSession,
+    plan: DispatchPlan,
+    problem: matching.Problem,
+    result: matching.PlanResult,
+) -> None:
+    requesters = {line.line_id: line.member_code for line in problem.lines}
     session.add_all(
         PlanAllocation(
             plan_id=plan.id,
@@ -155,17 +186,6 @@ async def create_plan(
         for a in result.allocations
     )
     await session.flush()
-    plan = await get_plan(session, plan.id)
-    await audit.record(
-        session,
-        principal=principal,
-        action="plan.create",
-        entity="plan",
-        entity_id=plan.id,
-        after=to_summary(plan).model_dump(mode="json"),
-        at=at,
-    )
-    return plan
 
 
 def _unmet(u: matching.Unmet) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound
 from ukg_aid.members import service as member_service
@@ -47,10 +47,12 @@ async def list_depots(
     return await fetch_page(session, query, Depot.id, limit=limit, offset=offset)
 
 
-async def create_depot(session: AsyncSession, *, principal: Principal, data: DepotCreate) -> Depot:
+async def create_depot(
+    session: AsyncSession, *, principal: Principal, data: DepotCreate, clock: Clock
+) -> Depot:
+    at = clock.resolve(data.at)
     principal.require_member(data.member_code, action="create depots")
     await member_service.get_member(session, data.member_code)
-    at = clock.resolve_at(data.at)
     depot = Depot(**data.model_dump(exclude={"at"}), created_at=at, updated_at=at)
     session.add(depot)
     await session.flush()
@@ -67,17 +69,20 @@ async def create_depot(session: AsyncSession, *, principal: Principal, data: Dep
 
 
 async def update_depot(
-    session: AsyncSession, *, principal: Principal, depot_id: int, data: DepotUpdate
+    session: AsyncSession, *, principal: Principal, depot_id: int, data: DepotUpdate, clock: Clock
 ) -> Depot:
+    at = clock.resolve(data.at)
     depot = await get_depot(session, depot_id, lock=True)
     principal.require_member(depot.member_code, action="change depots")
+    at = require_forward(
+        at, depot.updated_at, subject=f"depot {depot.id}: change", previous_what="its last change"
+    )
     before = snapshot(depot)
     changes = data.model_dump(exclude_unset=True, exclude={"at"})
     for field, value in changes.items():
         if value is None and field in {"name", "status", "lat", "lon"}:
             continue
         setattr(depot, field, value)
-    at = clock.resolve_at(data.at)
     depot.updated_at = at
     await session.flush()
     action = "depot.status" if "status" in changes else "depot.update"
@@ -90,5 +95,6 @@ async def update_depot(
         before=before,
         after=snapshot(depot),
         at=at,
+        note=changes.get("note"),
     )
     return depot

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,9 +72,13 @@ class Stock(Base):
 
 
 class StockLedger(Base):
-    """One entry per change of a stock row: who, when, how much, why. Append-only."""
+    """One entry per change of a stock row: who, when, how much, why. Append-only.
+
+    ``at`` is when the change happened as reported; ``recorded_at`` when the database stored it.
+    """
 
     __tablename__ = "stock_ledger"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy reads a plain dict
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stock_id: Mapped[int] = mapped_column(ForeignKey("stock.id"), index=True)
@@ -89,3 +94,4 @@ class StockLedger(Base):
     actor: Mapped[str] = mapped_column(String(100))
     ref: Mapped[str | None] = mapped_column(String(100), default=None)
     at: Mapped[datetime]
+    recorded_at: Mapped[datetime] = mapped_column(server_default=func.now())

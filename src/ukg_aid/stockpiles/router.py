@@ -5,8 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid import clock
-from ukg_aid.deps import DeskOrAdmin, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import Page
 from ukg_aid.stockpiles import csv_format, transfer
@@ -74,11 +73,15 @@ async def depots_geojson(
     response_model=DepotRead,
 )
 async def create_depot(
-    body: DepotCreate, session: Session, principal: DeskOrAdmin, idem: IdempotencyDep
+    body: DepotCreate,
+    session: Session,
+    principal: DeskOrAdmin,
+    idem: IdempotencyDep,
+    clock: ClockDep,
 ) -> DepotRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    depot = await depot_service.create_depot(session, principal=principal, data=body)
+    depot = await depot_service.create_depot(session, principal=principal, data=body, clock=clock)
     out = DepotRead.model_validate(depot)
     await idem.remember(status.HTTP_201_CREATED, out)
     return out
@@ -93,10 +96,10 @@ async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
     "/depots/{depot_id}", summary="Change a depot's status or details (the owning desk, or admin)"
 )
 async def update_depot(
-    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin
+    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin, clock: ClockDep
 ) -> DepotRead:
     depot = await depot_service.update_depot(
-        session, principal=principal, depot_id=depot_id, data=body
+        session, principal=principal, depot_id=depot_id, data=body, clock=clock
     )
     return DepotRead.model_validate(depot)
 
@@ -141,6 +144,7 @@ CSV_EXPORT: dict[int | str, dict[str, Any]] = {
 async def export_stock(
     session: Session,
     _: Reader,
+    clock: ClockDep,
     member: MemberFilter = None,
     depot_id: Annotated[int | None, Query()] = None,
 ) -> Response:
@@ -165,11 +169,15 @@ async def export_stock(
     "per changed row). At most 5,000 rows; text must be UTF-8 (a BOM is fine).",
 )
 async def import_stock(
-    body: StockImport, session: Session, principal: DeskOrAdmin, idem: IdempotencyDep
+    body: StockImport,
+    session: Session,
+    principal: DeskOrAdmin,
+    idem: IdempotencyDep,
+    clock: ClockDep,
 ) -> StockImportResult | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    result = await transfer.import_csv(session, principal=principal, data=body)
+    result = await transfer.import_csv(session, principal=principal, data=body, clock=clock)
     await idem.remember(status.HTTP_200_OK, result)
     return result
 
@@ -186,9 +194,15 @@ async def set_stock(
     session: Session,
     principal: DeskOrAdmin,
     response: Response,
+    clock: ClockDep,
 ) -> StockRead:
     row, created = await stock_service.set_stock(
-        session, principal=principal, depot_id=depot_id, item_code=item_code, data=body
+        session,
+        principal=principal,
+        depot_id=depot_id,
+        item_code=item_code,
+        data=body,
+        clock=clock,
     )
     if created:
         response.status_code = status.HTTP_201_CREATED
@@ -207,11 +221,17 @@ async def adjust_stock(
     session: Session,
     principal: DeskOrAdmin,
     idem: IdempotencyDep,
+    clock: ClockDep,
 ) -> StockRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
     row = await stock_service.adjust_stock(
-        session, principal=principal, depot_id=depot_id, item_code=item_code, data=body
+        session,
+        principal=principal,
+        depot_id=depot_id,
+        item_code=item_code,
+        data=body,
+        clock=clock,
     )
     await idem.remember(status.HTTP_200_OK, row)
     return row

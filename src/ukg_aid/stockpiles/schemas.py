@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, OutputModel
 from ukg_aid.stockpiles.models import DepotStatus
 
 MAX_QUANTITY = 1_000_000_000
@@ -33,7 +33,7 @@ class DepotCreate(InputModel):
     lon: float = Field(ge=-180, le=180)
     status: DepotStatus = DepotStatus.operational
     note: str | None = Field(default=None, max_length=2000)
-    at: datetime | None = None
+    at: At = None
 
 
 class DepotUpdate(InputModel):
@@ -42,8 +42,12 @@ class DepotUpdate(InputModel):
     status: DepotStatus | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    note: str | None = Field(default=None, max_length=2000)
-    at: datetime | None = None
+    note: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="the depot's own note; also shown as the change's `note` in its audit event",
+    )
+    at: At = None
 
 
 class StockRead(OutputModel):
@@ -62,8 +66,10 @@ class StockWrite(InputModel):
 
     on_hand: int = Field(ge=0, le=MAX_QUANTITY)
     reserve_floor: int | None = Field(default=None, ge=0, le=MAX_QUANTITY)
-    reason: str | None = Field(default=None, max_length=500)
-    at: datetime | None = None
+    reason: str | None = Field(
+        default=None, max_length=500, description="ledger reason (default 'stocktake')"
+    )
+    at: At = None
 
 
 class StockAdjustment(InputModel):
@@ -71,7 +77,7 @@ class StockAdjustment(InputModel):
 
     delta: int = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)
     reason: str = Field(min_length=1, max_length=500)
-    at: datetime | None = None
+    at: At = None
 
 
 class LedgerRead(OutputModel):
@@ -87,7 +93,8 @@ class LedgerRead(OutputModel):
     reason: str
     actor: str
     ref: str | None
-    at: datetime
+    at: datetime = Field(description="when the change happened, as reported (or now)")
+    recorded_at: datetime = Field(description="when the server stored it (its own clock)")
 
 
 class StockImport(InputModel):

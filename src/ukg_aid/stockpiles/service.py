@@ -1,5 +1,6 @@
-"""Stock use cases. Every change goes through :func:`apply_change`, which enforces the invariants
-(0 ≤ reserved ≤ on_hand, floor ≥ 0), writes the ledger and locks the row for the transaction."""
+"""Stock use cases. Every change goes through :func:`apply_change`, which enforces the stock rules
+(0 ≤ reserved ≤ on_hand, floor ≥ 0, a floor never covers promised units, the row's timeline moves
+forward) and writes the ledger; callers hold the row's lock for the transaction."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog import service as catalog_service
+from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.stockpiles import depots as depot_service
@@ -61,14 +62,74 @@ async def lock_stock(session: AsyncSession, depot_id: int, item_code: str) -> St
     )
 
 
-def invariant_violation(on_hand: int, reserved: int, reserve_floor: int) -> str | None:
-    """The stock rule (SPEC §2): 0 ≤ reserved ≤ on_hand and reserve_floor ≥ 0. Returns what is
-    wrong in words, or None when the counts may be stored."""
-    if on_hand < 0 or reserved < 0 or reserve_floor < 0:
-        return "the change would make stock negative"
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The three stored counts of a stock row."""
+
+    on_hand: int
+    reserved: int
+    reserve_floor: int
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """Why counts may not be stored: a 409 ``code`` and the reason in words."""
+
+    code: str
+    message: str
+    max_reserve_floor: int | None = None
+
+
+def invariant_violation(before: Counts, after: Counts) -> Violation | None:
+    """The stock rules, in one place (SPEC §2), or None when ``after`` may be stored.
+
+    * 0 ≤ reserved ≤ on_hand and floor ≥ 0, always.
+    * A change that raises the floor or the reservation, while approved plans hold units, must
+      leave reserved + floor ≤ on_hand: a floor may not cover units already promised (they would
+      ship out of the member's own reserve), and a promise may not come out of the floor. With
+      nothing reserved a floor may exceed on_hand (the member holds less than it wants to keep).
+    * Own use (on_hand going down with floor and reservation unchanged) may eat into the floor:
+      the floor is the member's own-needs reserve, and using it for its residents is its purpose.
+    """
+    on_hand, reserved, floor = after.on_hand, after.reserved, after.reserve_floor
+    if on_hand < 0 or reserved < 0 or floor < 0:
+        return Violation("stock-invariant", "the change would make stock negative")
     if reserved > on_hand:
-        return f"on_hand {on_hand} would be below what approved plans reserved ({reserved})"
+        return Violation(
+            "stock-invariant",
+            f"on_hand {on_hand} would be below what approved plans reserved ({reserved})",
+        )
+    raises = floor > before.reserve_floor or reserved > before.reserved
+    if raises and reserved > 0 and reserved + floor > on_hand:
+        largest = max(0, on_hand - reserved)
+        return Violation(
+            "reserve-floor",
+            f"a reserve floor of {floor} would cover units approved plans promised "
+            f"({reserved} of on_hand {on_hand} are reserved): the floor can be at most {largest} "
+            "until those units ship or their plan is cancelled",
+            max_reserve_floor=largest,
+        )
     return None
+
+
+def _check(stock: Stock, on_hand: int, reserved: int, floor: int) -> None:
+    """Raise the 409 of :func:`invariant_violation`, naming the row and its stored counts."""
+    before = Counts(stock.on_hand, stock.reserved, stock.reserve_floor)
+    violation = invariant_violation(before, Counts(on_hand, reserved, floor))
+    if violation is None:
+        return
+    extra: dict[str, Any] = {
+        "on_hand": stock.on_hand,
+        "reserved": stock.reserved,
+        "reserve_floor": stock.reserve_floor,
+    }
+    if violation.max_reserve_floor is not None:
+        extra["max_reserve_floor"] = violation.max_reserve_floor
+    raise Conflict(
+        f"depot {stock.depot_id} / {stock.item_code}: {violation.message}",
+        code=violation.code,
+        **extra,
+    )
 
 
 async def apply_change(
@@ -81,18 +142,21 @@ async def apply_change(
     at: datetime,
     ref: str | None = None,
 ) -> StockLedger:
-    """Apply ``change`` to a locked row, or raise 409 and change nothing."""
+    """Apply ``change`` to a locked row at ``at``, or raise and change nothing.
+
+    Every stock change goes through here: the rules of :func:`_check`, and the row's timeline
+    only moves forward (``at`` not before its last change, 422).
+    """
+    at = require_forward(
+        at,
+        stock.updated_at,
+        subject=f"stock change of depot {stock.depot_id} / {stock.item_code}",
+        previous_what="the row's last change",
+    )
     on_hand = stock.on_hand + change.on_hand
     reserved = stock.reserved + change.reserved
     floor = stock.reserve_floor + change.reserve_floor
-    if (why := invariant_violation(on_hand, reserved, floor)) is not None:
-        raise Conflict(
-            f"depot {stock.depot_id} / {stock.item_code}: {why}",
-            code="stock-invariant",
-            on_hand=stock.on_hand,
-            reserved=stock.reserved,
-            reserve_floor=stock.reserve_floor,
-        )
+    _check(stock, on_hand, reserved, floor)
     stock.on_hand, stock.reserved, stock.reserve_floor = on_hand, reserved, floor
     stock.updated_at = at
     entry = StockLedger(
@@ -158,11 +222,12 @@ async def set_stock(
     depot_id: int,
     item_code: str,
     data: StockWrite,
+    clock: Clock,
 ) -> tuple[StockRead, bool]:
     """Stocktake: set on_hand (and optionally the reserve floor). Returns (row, created)."""
+    at = clock.resolve(data.at)
     depot = await _owned_depot(session, principal, depot_id)
     await catalog_service.get_item(session, item_code)
-    at = clock.resolve_at(data.at)
     stock = await lock_stock(session, depot_id, item_code)
     created = stock is None
     if stock is None:
@@ -179,9 +244,8 @@ async def set_stock(
     before = None if created else _snapshot(stock)
     floor = stock.reserve_floor if data.reserve_floor is None else data.reserve_floor
     change = Change(on_hand=data.on_hand - stock.on_hand, reserve_floor=floor - stock.reserve_floor)
-    await apply_change(
-        session, stock, change, reason=data.reason or "stocktake", actor=principal.name, at=at
-    )
+    reason = data.reason or "stocktake"
+    await apply_change(session, stock, change, reason=reason, actor=principal.name, at=at)
     await audit.record(
         session,
         principal=principal,
@@ -191,6 +255,7 @@ async def set_stock(
         before=before,
         after=_snapshot(stock),
         at=at,
+        note=reason,
     )
     return to_read(stock, depot.member_code), created
 
@@ -202,10 +267,11 @@ async def adjust_stock(
     depot_id: int,
     item_code: str,
     data: StockAdjustment,
+    clock: Clock,
 ) -> StockRead:
     """Add or remove units relative to what is there (safe under concurrent desks)."""
+    at = clock.resolve(data.at)
     depot = await _owned_depot(session, principal, depot_id)
-    at = clock.resolve_at(data.at)
     stock = await lock_stock(session, depot_id, item_code)
     if stock is None:
         await catalog_service.get_item(session, item_code)
@@ -226,6 +292,7 @@ async def adjust_stock(
         before=before,
         after=_snapshot(stock),
         at=at,
+        note=data.reason,
     )
     return to_read(stock, depot.member_code)
 

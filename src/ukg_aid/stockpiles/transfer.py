@@ -20,11 +20,11 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
+from ukg_aid.clock import Clock
 from ukg_aid.errors import Unprocessable
 from ukg_aid.members import service as member_service
 from ukg_aid.stockpiles import csv_format
@@ -130,8 +130,12 @@ def _check(row: CsvRow, known: _Known, principal: Principal) -> CsvError | None:
             "reserved here (they are promised to a stricken member; ship or cancel them first)"
         )
         return CsvError(row.line, "on_hand", msg, "below_reserved")
-    if (why := stock_service.invariant_violation(row.on_hand, reserved, floor)) is not None:
-        return CsvError(row.line, "reserve_floor", why, "stock_rule")
+    before = stock_service.Counts(row.on_hand, reserved, floor)
+    if stock is not None:
+        before = stock_service.Counts(stock.on_hand, stock.reserved, stock.reserve_floor)
+    after = stock_service.Counts(row.on_hand, reserved, floor)
+    if (why := stock_service.invariant_violation(before, after)) is not None:
+        return CsvError(row.line, "reserve_floor", why.message, "stock_rule")
     return None
 
 
@@ -196,9 +200,10 @@ def _refuse(errors: list[CsvError]) -> Unprocessable:
 
 
 async def import_csv(
-    session: AsyncSession, *, principal: Principal, data: StockImport
+    session: AsyncSession, *, principal: Principal, data: StockImport, clock: Clock
 ) -> StockImportResult:
     """Preview or apply a stock CSV; any bad row refuses the whole file (422, every line)."""
+    at = clock.resolve(data.at)
     rows, errors = csv_format.parse(data.csv)
     known = await _load(session, rows, lock=not data.dry_run) if rows else _Known({}, {}, {})
     errors += _errors(rows, known, principal)
@@ -213,14 +218,19 @@ async def import_csv(
         unchanged=len(rows) - len(changes),
     )
     if not data.dry_run:
-        await _apply(session, principal, data, result)
+        await _apply(session, principal, data, result, at=at, clock=clock)
     return result
 
 
 async def _apply(
-    session: AsyncSession, principal: Principal, data: StockImport, result: StockImportResult
+    session: AsyncSession,
+    principal: Principal,
+    data: StockImport,
+    result: StockImportResult,
+    *,
+    at: datetime,
+    clock: Clock,
 ) -> None:
-    at: datetime = clock.resolve_at(data.at)
     for change in result.changes:
         await stock_service.set_stock(
             session,
@@ -233,6 +243,7 @@ async def _apply(
                 reason=f"{data.reason} (CSV import, line {change.line})",
                 at=at,
             ),
+            clock=clock,
         )
     digest = hashlib.sha256(data.csv.encode()).hexdigest()[:16]
     await audit.record(

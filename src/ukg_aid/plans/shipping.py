@@ -1,0 +1,184 @@
+"""Allocation state changes: the supplier dispatches, the requester confirms delivery, and a plan
+whose allocations are all closed is completed. Locks follow :mod:`ukg_aid.plans.locks`.
+
+    allocation:  planned ─dispatch→ dispatched ─deliver→ delivered
+
+Timelines (SPEC §9): a dispatch is not before its plan's approval, a delivery not before its
+dispatch nor before its request's last change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid.aid_requests import service as request_service
+from ukg_aid.aid_requests.models import RequestStatus
+from ukg_aid.audit import service as audit
+from ukg_aid.auth.principal import Principal
+from ukg_aid.clock import Clock, require_forward
+from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.plans import locks
+from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
+from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.stockpiles import service as stock_service
+
+
+def require_plan(plan: DispatchPlan, *allowed: PlanStatus) -> None:
+    if plan.status not in allowed:
+        want = " or ".join(s.value for s in allowed)
+        raise Conflict(
+            f"plan {plan.id} is {plan.status.value}; this needs it {want}",
+            code="plan-state",
+            plan_status=plan.status.value,
+        )
+
+
+async def _allocation(
+    session: AsyncSession, allocation_id: int
+) -> tuple[DispatchPlan, PlanAllocation]:
+    """The allocation and its plan, plan locked first."""
+    plan_id = await session.scalar(
+        select(PlanAllocation.plan_id).where(PlanAllocation.id == allocation_id)
+    )
+    if plan_id is None:
+        raise NotFound(f"allocation {allocation_id} does not exist", code="unknown-allocation")
+    plan = (await locks.lock_plans(session, {plan_id}))[plan_id]
+    return plan, (await locks.lock_allocations(session, [allocation_id]))[0]
+
+
+def _require_allocation(a: PlanAllocation, status: AllocationStatus, action: str) -> None:
+    if a.status is not status:
+        raise Conflict(
+            f"allocation {a.id} is {a.status.value}; only a {status.value} allocation "
+            f"can be {action}",
+            code="allocation-state",
+            allocation_status=a.status.value,
+        )
+
+
+async def dispatch(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    allocation_id: int,
+    at: datetime | None,
+    clock: Clock,
+    note: str | None = None,
+) -> PlanAllocation:
+    """The supplier's desk ships: stock leaves on_hand and its reservation."""
+    when = clock.resolve(at)
+    plan, a = await _allocation(session, allocation_id)
+    principal.require_member(a.supplier_code, action="dispatch from depots")
+    require_plan(plan, PlanStatus.approved)  # nothing ships from a plan nobody approved
+    _require_allocation(a, AllocationStatus.planned, "dispatched")
+    when = require_forward(
+        when,
+        plan.decided_at,
+        subject=f"allocation {a.id}: dispatch",
+        previous_what=f"the approval of plan {plan.id}",
+    )
+    stock = await locks.lock_stock(session, {(a.depot_id, a.item_code)})
+    lines = await locks.lock_lines(session, {a.line_id})
+    await stock_service.apply_change(
+        session,
+        stock[(a.depot_id, a.item_code)],
+        stock_service.Change(on_hand=-a.quantity, reserved=-a.quantity),
+        reason=f"dispatched for aid request {a.request_id}",
+        actor=principal.name,
+        at=when,
+        ref=f"allocation:{a.id}",
+    )
+    lines[a.line_id].dispatched += a.quantity
+    a.status, a.dispatched_at = AllocationStatus.dispatched, when
+    a.expected_at = when + timedelta(minutes=a.eta_minutes)
+    await session.flush()
+    await audit.record(
+        session,
+        principal=principal,
+        action="allocation.dispatch",
+        entity="allocation",
+        entity_id=a.id,
+        before={"status": "planned"},
+        after=AllocationRead.model_validate(a).model_dump(mode="json"),
+        at=when,
+        note=note,
+    )
+    return a
+
+
+async def deliver(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    allocation_id: int,
+    at: datetime | None,
+    clock: Clock,
+    note: str | None = None,
+) -> PlanAllocation:
+    """The requester's desk confirms arrival; the request's status follows its lines."""
+    when = clock.resolve(at)
+    plan, a = await _allocation(session, allocation_id)
+    principal.require_member(a.requester_code, action="confirm deliveries")
+    _require_allocation(a, AllocationStatus.dispatched, "delivered")
+    subject = f"allocation {a.id}: delivery"
+    when = require_forward(when, a.dispatched_at, subject=subject, previous_what="its dispatch")
+    req = (await locks.lock_requests(session, {a.request_id}))[a.request_id]
+    if req.status is not RequestStatus.cancelled:  # a cancelled request's status stays put
+        when = require_forward(
+            when,
+            req.updated_at,
+            subject=subject,
+            previous_what=f"aid request {req.id}'s last change",
+        )
+    lines = await locks.lock_lines(session, {a.line_id})
+    lines[a.line_id].delivered += a.quantity
+    a.status, a.delivered_at = AllocationStatus.delivered, when
+    await session.flush()
+    req = await request_service.get_request(session, req.id)
+    request_service.refresh_status(req, when)
+    await complete_if_done(session, principal, plan, when)
+    await audit.record(
+        session,
+        principal=principal,
+        action="allocation.deliver",
+        entity="allocation",
+        entity_id=a.id,
+        before={"status": "dispatched"},
+        after=AllocationRead.model_validate(a).model_dump(mode="json")
+        | {"request_status": req.status.value},
+        at=when,
+        note=note,
+    )
+    return a
+
+
+async def complete_if_done(
+    session: AsyncSession, principal: Principal, plan: DispatchPlan, when: datetime
+) -> None:
+    """An approved plan whose allocations are all delivered or cancelled is completed.
+
+    The caller holds the plan's lock, so two last deliveries cannot both miss the completion.
+    """
+    if plan.status is not PlanStatus.approved:
+        return
+    statuses = set(
+        await session.scalars(
+            select(PlanAllocation.status).where(PlanAllocation.plan_id == plan.id)
+        )
+    )
+    if statuses <= {AllocationStatus.delivered, AllocationStatus.cancelled}:
+        plan.status, plan.closed_at = PlanStatus.completed, when
+        await session.flush()
+        await audit.record(
+            session,
+            principal=principal,
+            action="plan.complete",
+            entity="plan",
+            entity_id=plan.id,
+            before={"status": "approved"},
+            after={"status": "completed"},
+            at=when,
+        )
