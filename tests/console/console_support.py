@@ -35,6 +35,7 @@ SHOTS = REPO / "var" / "screenshots"
 CATALOGS = {
     lang: json.loads((STATIC / "i18n" / f"{lang}.json").read_text()) for lang in ("ja", "en")
 }
+ENGLISH = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # two English words in a row
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -111,8 +112,9 @@ def console_server(pg_server: str) -> Iterator[Console]:
 class Server:
     """A ``ukg-aid serve`` process on a fixed port that a test can kill and start again."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, **env: str) -> None:
         self.database_url = database_url
+        self.env = env
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None

@@ -3,12 +3,11 @@ language toggle (issue 9 acceptance)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from console_support import (
     CATALOGS,
     CJK,
+    ENGLISH,
     Console,
     Watched,
     go,
@@ -27,7 +26,6 @@ TABS = {
     ("admin", None): ["map", "plans", "medevac", "audit", "report"],
 }
 FIRST = {"desk": "#/stock", "ems": "#/medevac"}
-ENGLISH = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 COORDINATOR_ONLY = ["run-matching", "approve-plan", "discard-plan", "goto-plans"]
 
 
@@ -42,6 +40,7 @@ def test_each_role_logs_in_to_its_own_screens(
     tabs = page.locator("[data-testid=nav] a").evaluate_all("els => els.map(a => a.dataset.view)")
     assert tabs == TABS[(role, member)]
     assert page.evaluate("location.hash") == FIRST.get(role, "#/map")
+    expect(page.get_by_test_id("training-banner")).to_be_hidden()  # the live clock
     # the token lives in this tab's sessionStorage only: not in the URL, not in a cookie
     secret = console.token(role, member)
     assert secret not in page.url

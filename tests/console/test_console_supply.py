@@ -7,7 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from console_support import Console, Server, Watched, console_server, go, log_in, shoot
+from console_support import (
+    ENGLISH,
+    Console,
+    Server,
+    Watched,
+    console_server,
+    go,
+    log_in,
+    shoot,
+    visible_texts,
+)
 from playwright.sync_api import Browser, Page, expect
 
 REQUESTER = "27100"  # Osaka City
@@ -97,9 +107,18 @@ def test_the_coordinator_matches_reviews_approves_and_sees_the_flows(
     page.get_by_test_id("dialog-note").fill("第1回 調整会議で承認")
     page.get_by_test_id("dialog-confirm").click()
     expect(review).to_have_attribute("data-status", "approved")
-    with console.api("coordinator") as api:
-        events = api.get("/audit-events", params={"entity": "plan", "entity_id": plan_id}).json()
-    assert "plan.approve" in [e["action"] for e in events["items"]]
+    # the plan's audit trail, with the note given on approval
+    page.get_by_test_id("audit-plan").click()
+    trail = page.get_by_test_id("audit-panel")
+    expect(trail).to_contain_text("計画を承認")
+    expect(trail).to_contain_text("第1回 調整会議で承認")
+    expect(trail).to_contain_text("計画を作成")
+    expect(trail).to_contain_text("状態：承認待ち → 承認済み")
+    texts = [t["text"] for t in visible_texts(page) if t["lang"] != "en"]
+    assert not [t for t in texts if ENGLISH.search(t)], texts
+    shoot(page, "coordinator-audit-trail")
+    page.keyboard.press("Escape")
+    expect(trail).to_be_hidden()
 
     go(page, "#/map")
     expect(page.get_by_test_id("map-plan")).to_have_attribute("data-plan-id", str(plan_id))
@@ -207,14 +226,16 @@ def test_the_situation_report_shows_the_day_and_prints(
 def test_a_lost_connection_is_shown_and_the_stream_resumes_from_the_last_event(
     browser: Browser, console: Console
 ) -> None:
-    """A second server on the same database dies under the page and comes back on its port;
-    what was filed meanwhile (through the first server) arrives without a reload."""
-    second = Server(console.database_url)
+    """A second server on the same database — a training deployment, on the simulated clock —
+    dies under the page and comes back on its port; what was filed meanwhile (through the first
+    server) arrives without a reload."""
+    second = Server(console.database_url, UKG_AID_CLOCK="simulated")
     second.start()
     watched = Watched(browser, second.url)
     try:
         page = log_in(watched.new_page(), console, "coordinator", at=second.url)
         expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "open")
+        expect(page.get_by_test_id("training-banner")).to_have_text("訓練モード・模擬時計")
         page.evaluate("window.__sameDocument = true")
         second.kill()
         lost = page.get_by_test_id("connection-lost")
