@@ -96,6 +96,10 @@ export function problemText(err) {
   const p = err.problem;
   if (err.status === 0) return t("problem.network");
   if (p.code && has(`problem.code.${p.code}`)) return t(`problem.code.${p.code}`, p);
+  // Field errors say what is wrong, line by line, in words: the headline only needs the kind.
+  if (p.errors?.length && has(`problem.status.${err.status}`)) {
+    return t(`problem.status.${err.status}`);
+  }
   if (p.detail) return p.detail;
   return word("problem.status.", err.status, t("problem.unexpected"));
 }
