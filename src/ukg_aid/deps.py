@@ -16,7 +16,7 @@ from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.errors import Forbidden, Unauthorized
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import LimitParam, OffsetParam, Page
 
 T = TypeVar("T")
 
@@ -100,8 +100,8 @@ class Paging:
     def __init__(
         self,
         settings: SettingsDep,
-        limit: Annotated[int | None, Query(ge=1, description="page size")] = None,
-        offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+        limit: Annotated[LimitParam | None, Query(description="page size")] = None,
+        offset: Annotated[OffsetParam, Query(description="rows to skip")] = 0,
     ) -> None:
         self.limit = min(limit or settings.default_page_limit, settings.max_page_limit)
         self.offset = offset

@@ -1,15 +1,53 @@
-"""Checks shared by everything filed for a member at a place (aid requests, medevac missions):
-the member exists and the point lies inside the union (SPEC §2). They return 422 field errors
-so one answer can list every problem of a body."""
+"""Checks shared by everything placed at a position (depots, aid requests, medevac scenes and
+receiving hospitals): the member exists, the point lies inside Japan and, for a union member's
+own things, inside the union's area (SPEC §2). They return 422 field errors so one answer can
+list every problem of a body."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import union_area
+from ukg_aid import japan_area, union_area
 from ukg_aid.members.models import Member
+
+
+def _where(lat: float, lon: float, union_buffer_km: float | None) -> str | None:
+    """``outside_japan``, ``outside_union`` or None (inside everything asked for)."""
+    if not japan_area.inside_japan(lat, lon):
+        return "outside_japan"
+    if union_buffer_km is not None and not union_area.contains(lat, lon, buffer_km=union_buffer_km):
+        return "outside_union"
+    return None
+
+
+async def point_errors(
+    *,
+    lat: float,
+    lon: float,
+    loc: list[str | int],
+    what: str,
+    union_buffer_km: float | None,
+) -> list[dict[str, Any]]:
+    """Field errors for a position outside Japan or (when ``union_buffer_km`` is given)
+    outside the union's area. The outlines are built once per process, off the event loop."""
+    where = await asyncio.to_thread(_where, lat, lon, union_buffer_km)
+    if where == "outside_japan":
+        msg = (
+            f"{what} ({lat:g}, {lon:g}) is outside Japan (prefecture outlines buffered by "
+            f"{japan_area.OUTLINE_BUFFER_KM:g} km, island municipalities by "
+            f"{japan_area.ISLAND_RADIUS_KM:g} km); check latitude and longitude"
+        )
+    elif where == "outside_union":
+        msg = (
+            f"{what} ({lat:g}, {lon:g}) is outside the union's area "
+            f"(member outlines buffered by {union_buffer_km:g} km)"
+        )
+    else:
+        return []
+    return [{"loc": ["body", *loc], "msg": msg, "type": where}]
 
 
 async def member_and_point_errors(
@@ -27,13 +65,7 @@ async def member_and_point_errors(
         errors.append(
             {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}
         )
-    if not union_area.contains(lat, lon, buffer_km=buffer_km):
-        errors.append(
-            {
-                "loc": ["body", field],
-                "msg": f"{what} is outside the union's area "
-                f"(member outlines buffered by {buffer_km:g} km)",
-                "type": "outside_union",
-            }
-        )
+    errors += await point_errors(
+        lat=lat, lon=lon, loc=[field], what=what, union_buffer_km=buffer_km
+    )
     return errors

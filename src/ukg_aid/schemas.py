@@ -1,16 +1,70 @@
-"""Schemas shared by every domain: pages, points, the ``at`` convention."""
+"""Schemas shared by every domain: pages, points, strict numbers and ids, the ``at`` convention.
+
+Strictness (issue 8): a request body's numbers are JSON numbers and its flags JSON booleans —
+``"7"``, ``true`` for 1 and ``7.0`` for an integer field are refused with a 422, never
+coerced. Datetimes stay ISO 8601 strings (JSON has no datetime type). Ids in paths and query
+strings are canonical decimal digits within the database's integer range, so one id has one
+spelling: ``1_0``, ``+10``, `` 10``, ``0x1``, ``１０`` and ``10.0`` are 422s, not id 10.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from annotated_types import Interval
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+)
 
 from ukg_aid.clock import JST
 
 T = TypeVar("T")
+
+DB_INT_MAX = 2**31 - 1
+"""The largest value of the database's ``integer`` columns (every id and count is one)."""
+
+JsonInt = Annotated[int, Strict()]
+"""A JSON integer: not a string, not a boolean, not ``7.0``."""
+JsonNumber = Annotated[float, Strict(), AllowInfNan(False)]
+"""A finite JSON number (an integer such as ``34`` is a fine latitude); not a string or bool."""
+JsonBool = Annotated[bool, Strict()]
+"""A JSON boolean: not ``1``, ``"true"`` or ``"yes"``."""
+BodyId = Annotated[int, Strict(), Field(ge=1, le=DB_INT_MAX)]
+"""An id sent in a request body: a JSON integer within the database's range."""
+
+Latitude = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-90, le=90)]
+Longitude = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-180, le=180)]
+
+_DIGITS = re.compile(r"0|[1-9][0-9]{0,9}")
+
+
+def canonical_digits(value: object) -> object:
+    """Admit a path or query value only as canonical ASCII decimal digits (no sign, spaces,
+    underscores, leading zeros, fractions or non-ASCII digits); the integer bound follows."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    raise ValueError(
+        f"write an id or count in decimal digits only (0 to {DB_INT_MAX}, no sign, spaces, "
+        "underscores or leading zeros)"
+    )
+
+
+# The bound comes before the digits check in each alias so that OpenAPI shows minimum/maximum.
+IdParam = Annotated[int, Interval(ge=0, le=DB_INT_MAX), BeforeValidator(canonical_digits)]
+"""A ``{..._id}`` path parameter, an id query filter or an event id (0 matches nothing)."""
+OffsetParam = Annotated[int, Interval(ge=0, le=DB_INT_MAX), BeforeValidator(canonical_digits)]
+"""``?offset=``: the digits-only rule of ids."""
+LimitParam = Annotated[int, Interval(ge=1, le=DB_INT_MAX), BeforeValidator(canonical_digits)]
+"""``?limit=``: the digits-only rule of ids, at least 1."""
 
 NOTE_MAX_LENGTH = 500
 
@@ -56,8 +110,8 @@ class OutputModel(BaseModel):
 
 
 class LatLon(InputModel):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
 
 
 class LatLonRead(OutputModel):

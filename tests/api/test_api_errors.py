@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import PROBLEM_JSON, assert_problem
+from api_helpers import PROBLEM_JSON, assert_problem, error_locs
 
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
@@ -133,8 +133,12 @@ async def test_weird_input_on_asyncpg(asyncpg_client: tuple[httpx.AsyncClient, s
     headers = {"Authorization": f"Bearer {secret}"}
     for case in WEIRD:
         _check(case, await _send(client, headers, case))
+    # An id beyond the integer columns is refused by validation before any SQL runs ...
     out_of_range = await client.get("/api/v1/depots/2147483648", headers=headers)
-    assert assert_problem(out_of_range, 422)["code"] == "bad-value"
+    assert ("path", "depot_id") in error_locs(assert_problem(out_of_range, 422))
+    # ... and a value only the database can refuse (a NUL in a text) is still a 422 problem.
+    nul = await client.post("/api/v1/depots", json=DEPOT | {"name": "x\u0000y"}, headers=headers)
+    assert assert_problem(nul, 422)["code"] == "bad-value"
 
 
 @pytest.mark.sqlite

@@ -188,7 +188,8 @@ async def test_every_bad_row_is_listed(client: httpx.AsyncClient, tokens, reserv
             ",meals,1,-1",  # 11: empty depot and a negative floor
         ]
     )
-    body = assert_problem(await _import(client, desk, text, dry_run=True), 422)
+    # Another member's depot makes it a 403 (SPEC §7), still listing every bad line.
+    body = assert_problem(await _import(client, desk, text, dry_run=True), 403)
     found = [(e["line"], e["column"], e["type"]) for e in body["errors"]]
     assert found == [
         (3, "depot_id", "unknown_depot"),
@@ -259,7 +260,7 @@ async def test_who_may_import(client: httpx.AsyncClient, tokens) -> None:
     ok = await _import(client, admin, text + line, dry_run=True)  # admin corrects any member
     assert ok.status_code == 200, ok.text
     nara_desk = await tokens.headers(Role.desk, "29")
-    body = assert_problem(await _import(client, nara_desk, text + line, dry_run=False), 422)
+    body = assert_problem(await _import(client, nara_desk, text + line, dry_run=False), 403)
     assert [e["type"] for e in body["errors"]] == ["wrong_member"]
     assert_problem(await client.post(IMPORT, json={"csv": text}, headers=admin), 422)  # reason
     too_long = {"csv": text, "reason": "x" * 201, "dry_run": True}

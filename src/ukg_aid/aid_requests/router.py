@@ -21,7 +21,7 @@ from ukg_aid.deps import (
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.plans import lifecycle
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page
 
 router = APIRouter(prefix="/aid-requests", tags=["aid requests"])
 
@@ -100,13 +100,13 @@ async def requests_geojson(
 
 
 @router.get("/{request_id}", summary="One aid request with its lines")
-async def get_request(request_id: int, session: Session, _: Reader) -> AidRequestRead:
+async def get_request(request_id: IdParam, session: Session, _: Reader) -> AidRequestRead:
     return request_service.to_read(await request_service.get_request(session, request_id))
 
 
 @router.post("/{request_id}/cancel", summary="Cancel a request (its desk, a coordinator, admin)")
 async def cancel_request(
-    request_id: int,
+    request_id: IdParam,
     session: Session,
     principal: CancellerDep,
     clock: ClockDep,

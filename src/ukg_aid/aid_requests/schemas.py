@@ -6,18 +6,18 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from ukg_aid.aid_requests.models import Priority, RequestStatus
-from ukg_aid.schemas import At, InputModel, Note, OutputModel
+from ukg_aid.schemas import At, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
 
 MAX_LINE_QUANTITY = 100_000_000
 MAX_LINES = 100
 
-Quantity = Annotated[int, Field(strict=True, gt=0, le=MAX_LINE_QUANTITY)]
+Quantity = Annotated[JsonInt, Field(gt=0, le=MAX_LINE_QUANTITY)]
 
 
 class DeliveryPoint(InputModel):
     name: str = Field(min_length=1, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
 
 
 class RequestLineCreate(InputModel):

@@ -3,15 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from annotated_types import Interval
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BeforeValidator
 
 from ukg_aid import clock
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.schemas import AuditEventRead
 from ukg_aid.audit.stream import EventHub, stream
 from ukg_aid.deps import AuditReader, PagingDep, Reader, Session
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page, canonical_digits
 
 router = APIRouter(prefix="/audit-events", tags=["audit"])
 
@@ -46,6 +48,16 @@ async def list_audit_events(
 
 events_router = APIRouter(tags=["events"])
 
+EventLimit = Annotated[int, Interval(ge=1, le=10_000), BeforeValidator(canonical_digits)]
+
+
+def _resume_id(header: str | None) -> str | None:
+    """``Last-Event-ID``: an empty value means none (the SSE standard sends no header then)."""
+    return header or None
+
+
+LastEventId = Annotated[IdParam | None, BeforeValidator(_resume_id)]
+
 
 @events_router.get(
     "/events",
@@ -56,13 +68,18 @@ events_router = APIRouter(tags=["events"])
 async def events(
     request: Request,
     principal: Reader,
-    after: Annotated[int | None, Query(ge=0, description="send events with a larger id")] = None,
-    limit: Annotated[int | None, Query(ge=1, le=10_000, description="close after N events")] = None,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    after: Annotated[IdParam | None, Query(description="send events with a larger id")] = None,
+    limit: Annotated[EventLimit | None, Query(description="close after N events")] = None,
+    last_event_id: Annotated[
+        LastEventId,
+        Header(
+            alias="Last-Event-ID",
+            description="resume after this event id; a malformed or out-of-range id is a 422 "
+            "(an EventSource stops reconnecting on it instead of retrying forever)",
+        ),
+    ] = None,
 ) -> StreamingResponse:
-    start = after
-    if start is None and last_event_id and last_event_id.isdigit():
-        start = int(last_event_id)
+    start = after if after is not None else last_event_id
     settings = request.app.state.settings
     hub = getattr(request.app.state, "event_hub", None)
     if hub is None:

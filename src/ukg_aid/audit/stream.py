@@ -12,6 +12,7 @@ safety net.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,10 +89,44 @@ class EventHub:
                     await self._close()
 
 
+CLOSED = "event: closed\ndata: the token was revoked or has expired\n\n"
+KEEP_ALIVE = ": keep-alive\n\n"
+
+
 async def _still_allowed(db: Database, principal: Principal) -> bool:
     """A long-lived stream re-checks its token, so revocation also ends open streams."""
     async with db.transaction() as session:
         return await auth_service.is_active(session, principal.token_id)
+
+
+class Heartbeat:
+    """When a stream re-checks its token: every ``seconds``, whatever the traffic.
+
+    The check used to run only after a quiet spell, so a revoked token kept its stream for as
+    long as events kept flowing. Now the deadline is on the clock: the stream checks it between
+    any two events it sends and never waits past it.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._loop = asyncio.get_running_loop()
+        self.quiet = True
+        self.deadline = self._loop.time() + seconds
+
+    def due(self) -> bool:
+        return self._loop.time() >= self.deadline
+
+    def wait_s(self, poll_s: float) -> float:
+        """How long the stream may sleep: the poll interval, cut short by the deadline."""
+        return max(0.0, min(poll_s, self.deadline - self._loop.time()))
+
+    async def beat(self, db: Database, principal: Principal) -> str | None:
+        """CLOSED when the token no longer holds; a keep-alive after a quiet spell; else None."""
+        if not await _still_allowed(db, principal):
+            return CLOSED
+        message = KEEP_ALIVE if self.quiet else None
+        self.quiet, self.deadline = True, self._loop.time() + self.seconds
+        return message
 
 
 async def stream(
@@ -104,7 +139,8 @@ async def stream(
     poll_s: float,
     heartbeat_s: float = HEARTBEAT_S,
 ) -> AsyncIterator[str]:
-    """Yield SSE messages until ``limit`` events were sent (forever when None).
+    """Yield SSE messages until ``limit`` events were sent (forever when None), or until the
+    token is revoked or expires (checked every ``heartbeat_s``, see :class:`Heartbeat`).
 
     Ids come from a sequence at insert time but transactions commit in their own order, so an
     id can become visible after a larger one was sent. Each poll therefore looks back
@@ -118,8 +154,13 @@ async def stream(
                 after_id = await audit_service.last_event_id(session)
         floor = high = after_id
         yield f"retry: 3000\n: streaming events after {after_id}\n\n"
-        idle = 0.0
+        heart = Heartbeat(heartbeat_s)
         while limit is None or count < limit:
+            if heart.due():
+                if (message := await heart.beat(db, principal)) is not None:
+                    yield message
+                if message == CLOSED:
+                    return
             wake.clear()
             async with db.transaction() as session:
                 recent = await audit_service.events_after(session, max(floor, high - LOOKBACK), 500)
@@ -127,17 +168,11 @@ async def stream(
             for event in fresh[: None if limit is None else limit - count]:
                 yield render(event, principal)
                 sent.add(event.id)
-                high, count = max(high, event.id), count + 1
+                high, count, heart.quiet = max(high, event.id), count + 1, False
+                if heart.due():
+                    break  # the rest is read again after the token check
             sent = {i for i in sent if i > high - LOOKBACK}
             if fresh:
                 continue
-            try:
-                await asyncio.wait_for(wake.wait(), timeout=poll_s)
-            except TimeoutError:
-                idle += poll_s
-                if idle >= heartbeat_s:
-                    idle = 0.0
-                    if not await _still_allowed(db, principal):
-                        yield "event: closed\ndata: the token was revoked or has expired\n\n"
-                        return
-                    yield ": keep-alive\n\n"
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=heart.wait_s(poll_s))

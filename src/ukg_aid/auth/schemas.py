@@ -5,14 +5,14 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.auth.models import Role
-from ukg_aid.schemas import InputModel, OutputModel
+from ukg_aid.schemas import InputModel, JsonInt, OutputModel
 
 
 class TokenCreate(InputModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.@:-]+$")
     role: Role
     member_code: str | None = Field(default=None, max_length=8)
-    expires_in_days: int | None = Field(default=90, ge=1, le=3650)
+    expires_in_days: JsonInt | None = Field(default=90, ge=1, le=3650)
 
 
 class TokenRead(OutputModel):

@@ -16,7 +16,7 @@ from ukg_aid.helicopters.schemas import (
     StatusChangeRead,
 )
 from ukg_aid.medevac.models import MedevacMission
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page
 
 router = APIRouter(prefix="/helicopters", tags=["helicopters"])
 
@@ -69,7 +69,7 @@ async def coverage(
 
 
 @router.get("/{heli_id}", summary="One aircraft")
-async def get_helicopter(heli_id: int, session: Session, _: Reader) -> HelicopterRead:
+async def get_helicopter(heli_id: IdParam, session: Session, _: Reader) -> HelicopterRead:
     heli = await heli_service.get_helicopter(session, heli_id)
     missions = await heli_service.active_missions(session)
     return heli_service.to_read(heli, _mission_id(missions, heli.id))
@@ -81,7 +81,7 @@ async def get_helicopter(heli_id: int, session: Session, _: Reader) -> Helicopte
     summary="Change an aircraft's status, e.g. ground it for maintenance (ems, admin)",
 )
 async def update_helicopter(
-    heli_id: int, body: HelicopterUpdate, session: Session, principal: Ems, clock: ClockDep
+    heli_id: IdParam, body: HelicopterUpdate, session: Session, principal: Ems, clock: ClockDep
 ) -> HelicopterRead:
     heli = await heli_service.update_status(
         session, principal=principal, heli_id=heli_id, data=body, clock=clock
@@ -92,7 +92,7 @@ async def update_helicopter(
 
 @router.get("/{heli_id}/history", summary="An aircraft's status changes, newest first")
 async def helicopter_history(
-    heli_id: int, session: Session, _: Reader, paging: PagingDep
+    heli_id: IdParam, session: Session, _: Reader, paging: PagingDep
 ) -> Page[StatusChangeRead]:
     rows, total = await heli_service.history(
         session, heli_id, limit=paging.limit, offset=paging.offset

@@ -21,7 +21,7 @@ from ukg_aid.medevac.schemas import (
     MissionRead,
 )
 from ukg_aid.problems import problem_response
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page
 
 router = APIRouter(prefix="/medevac-missions", tags=["medevac missions"])
 
@@ -133,7 +133,7 @@ async def assign_pending(
 
 
 @router.get("/{mission_id}", summary="One medevac mission")
-async def get_mission(mission_id: int, session: Session, _: Reader) -> MissionRead:
+async def get_mission(mission_id: IdParam, session: Session, _: Reader) -> MissionRead:
     return mission_service.to_read(await mission_service.get_mission(session, mission_id))
 
 
@@ -144,7 +144,7 @@ async def get_mission(mission_id: int, session: Session, _: Reader) -> MissionRe
     summary="Assign the best capable aircraft, or a named one if capable (ems, admin)",
 )
 async def assign_mission(
-    mission_id: int,
+    mission_id: IdParam,
     session: Session,
     principal: Ems,
     clock: ClockDep,
@@ -173,7 +173,7 @@ async def assign_mission(
     summary="Lifecycle: en_route, on_scene, transporting, completed, cancel (ems, admin)",
 )
 async def advance_mission(
-    mission_id: int,
+    mission_id: IdParam,
     action: LifecycleAction,
     session: Session,
     principal: Ems,

@@ -6,26 +6,26 @@ from pydantic import Field
 
 from ukg_aid.dispatch_air import Preference, Severity
 from ukg_aid.medevac.models import MissionStatus
-from ukg_aid.schemas import At, InputModel, Note, OutputModel
+from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
 
 
 class ScenePoint(InputModel):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
     name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class HospitalPoint(InputModel):
     name: str = Field(min_length=1, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
 
 
 class MissionCreate(InputModel):
     member_code: str = Field(min_length=2, max_length=8)
     scene: ScenePoint
     severity: Severity = Field(description="red or yellow; green patients do not fly")
-    patients: int = Field(strict=True, ge=1, le=2)
+    patients: JsonInt = Field(ge=1, le=2)
     hospital: HospitalPoint | None = Field(
         default=None, description="receiving hospital; default the nearest base hospital"
     )
@@ -33,7 +33,7 @@ class MissionCreate(InputModel):
 
 
 class AssignBody(InputModel):
-    helicopter_id: int | None = Field(default=None, description="fly this aircraft if capable")
+    helicopter_id: BodyId | None = Field(default=None, description="fly this aircraft if capable")
     preference: Preference | None = Field(
         default=None,
         description="override the member's own_first/geography_first setting for this call "

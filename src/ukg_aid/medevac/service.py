@@ -81,6 +81,14 @@ async def _validate(session: AsyncSession, data: MissionCreate, buffer_km: float
         what="scene",
         buffer_km=buffer_km,
     )
+    if data.hospital is not None:  # any hospital in Japan may receive, not only the union's
+        errors += await placement.point_errors(
+            lat=data.hospital.lat,
+            lon=data.hospital.lon,
+            loc=["hospital"],
+            what="receiving hospital",
+            union_buffer_km=None,
+        )
     if errors:
         raise Unprocessable("the medevac mission is not valid", errors=errors)
 

@@ -26,7 +26,7 @@ from ukg_aid.plans.schemas import (
     PlanRead,
     PlanSummary,
 )
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page
 
 router = APIRouter(tags=["plans"])
 
@@ -74,17 +74,17 @@ async def list_plans(
 
 
 @router.get("/plans/{plan_id}", summary="One plan with allocations, unmet needs and solver facts")
-async def get_plan(plan_id: int, session: Session, _: Reader) -> PlanRead:
+async def get_plan(plan_id: IdParam, session: Session, _: Reader) -> PlanRead:
     return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
 
 
 @router.get("/plans/{plan_id}/geojson", summary="A plan as depot → delivery lines (GeoJSON)")
-async def plan_geojson(plan_id: int, session: Session, _: Reader) -> dict[str, Any]:
+async def plan_geojson(plan_id: IdParam, session: Session, _: Reader) -> dict[str, Any]:
     return await plan_service.geojson(session, await plan_service.get_plan(session, plan_id))
 
 
 @router.get("/plans/{plan_id}/inputs", summary="The frozen inputs the solver saw")
-async def plan_inputs(plan_id: int, session: Session, _: Reader) -> PlanInputsRead:
+async def plan_inputs(plan_id: IdParam, session: Session, _: Reader) -> PlanInputsRead:
     plan = await plan_service.get_plan(session, plan_id)
     return PlanInputsRead(id=plan.id, inputs=plan.inputs)
 
@@ -95,7 +95,7 @@ async def plan_inputs(plan_id: int, session: Session, _: Reader) -> PlanInputsRe
     summary="Reserve the plan's stock, all or nothing (coordinator)",
 )
 async def approve_plan(
-    plan_id: int,
+    plan_id: IdParam,
     session: Session,
     principal: Coordinator,
     clock: ClockDep,
@@ -112,7 +112,7 @@ async def approve_plan(
     "/plans/{plan_id}/discard", responses=CONFLICT, summary="Drop a proposed plan (coordinator)"
 )
 async def discard_plan(
-    plan_id: int,
+    plan_id: IdParam,
     session: Session,
     principal: Coordinator,
     clock: ClockDep,
@@ -131,7 +131,7 @@ async def discard_plan(
     summary="Stop an approved plan; releases what is not yet dispatched (coordinator)",
 )
 async def cancel_plan(
-    plan_id: int,
+    plan_id: IdParam,
     session: Session,
     principal: Coordinator,
     clock: ClockDep,
@@ -157,7 +157,7 @@ async def list_allocations(
     allocation_status: Annotated[AllocationStatus | None, Query(alias="status")] = None,
     supplier: Annotated[str | None, Query(description="supplier member code")] = None,
     requester: Annotated[str | None, Query(description="requesting member code")] = None,
-    plan_id: Annotated[int | None, Query()] = None,
+    plan_id: Annotated[IdParam | None, Query()] = None,
 ) -> Page[AllocationRow]:
     named, total = await rows.page(
         session,
@@ -177,7 +177,7 @@ async def list_allocations(
     summary="Ship an allocation (the supplier's desk)",
 )
 async def dispatch_allocation(
-    allocation_id: int,
+    allocation_id: IdParam,
     session: Session,
     principal: DeskOrAdmin,
     clock: ClockDep,
@@ -201,7 +201,7 @@ async def dispatch_allocation(
     summary="Confirm an allocation arrived (the requester's desk)",
 )
 async def deliver_allocation(
-    allocation_id: int,
+    allocation_id: IdParam,
     session: Session,
     principal: DeskOrAdmin,
     clock: ClockDep,

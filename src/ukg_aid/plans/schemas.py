@@ -6,16 +6,16 @@ from pydantic import Field
 
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.plans.models import AllocationStatus, PlanPolicy, PlanStatus
-from ukg_aid.schemas import At, InputModel, Note, OutputModel
+from ukg_aid.schemas import At, BodyId, InputModel, JsonBool, Note, OutputModel
 
 
 class PlanCreate(InputModel):
-    request_ids: list[int] | None = Field(
+    request_ids: list[BodyId] | None = Field(
         default=None,
         max_length=10_000,
         description="plan only these requests' open lines (default: every open request)",
     )
-    include_stricken_suppliers: bool = Field(
+    include_stricken_suppliers: JsonBool = Field(
         default=False, description="let members with an open request supply others too"
     )
     policy: PlanPolicy = Field(

@@ -7,11 +7,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import placement
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
-from ukg_aid.errors import NotFound
+from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.members import service as member_service
 from ukg_aid.stockpiles.models import Depot, DepotStatus
 from ukg_aid.stockpiles.schemas import DepotCreate, DepotRead, DepotUpdate
@@ -47,12 +48,27 @@ async def list_depots(
     return await fetch_page(session, query, Depot.id, limit=limit, offset=offset)
 
 
+async def _check_position(lat: float, lon: float, buffer_km: float) -> None:
+    """A member's depot lies inside Japan and inside the union's area."""
+    errors = await placement.point_errors(
+        lat=lat, lon=lon, loc=["lat"], what="depot", union_buffer_km=buffer_km
+    )
+    if errors:
+        raise Unprocessable("the depot's position is not valid", errors=errors)
+
+
 async def create_depot(
-    session: AsyncSession, *, principal: Principal, data: DepotCreate, clock: Clock
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    data: DepotCreate,
+    clock: Clock,
+    buffer_km: float,
 ) -> Depot:
     at = clock.resolve(data.at)
     principal.require_member(data.member_code, action="create depots")
     await member_service.get_member(session, data.member_code)
+    await _check_position(data.lat, data.lon, buffer_km)
     depot = Depot(**data.model_dump(exclude={"at"}), created_at=at, updated_at=at)
     session.add(depot)
     await session.flush()
@@ -69,7 +85,13 @@ async def create_depot(
 
 
 async def update_depot(
-    session: AsyncSession, *, principal: Principal, depot_id: int, data: DepotUpdate, clock: Clock
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    depot_id: int,
+    data: DepotUpdate,
+    clock: Clock,
+    buffer_km: float,
 ) -> Depot:
     at = clock.resolve(data.at)
     depot = await get_depot(session, depot_id, lock=True)
@@ -79,6 +101,11 @@ async def update_depot(
     )
     before = snapshot(depot)
     changes = data.model_dump(exclude_unset=True, exclude={"at"})
+    lat, lon = changes.get("lat"), changes.get("lon")
+    if lat is not None or lon is not None:  # the position it would have: one may move alone
+        await _check_position(
+            depot.lat if lat is None else lat, depot.lon if lon is None else lon, buffer_km
+        )
     for field, value in changes.items():
         if value is None and field in {"name", "status", "lat", "lon"}:
             continue

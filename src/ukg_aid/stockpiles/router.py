@@ -5,9 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session, SettingsDep
 from ukg_aid.idempotency.service import IdempotencyDep
-from ukg_aid.schemas import Page
+from ukg_aid.schemas import IdParam, Page
 from ukg_aid.stockpiles import csv_format, transfer
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import service as stock_service
@@ -78,17 +78,20 @@ async def create_depot(
     principal: DeskOrAdmin,
     idem: IdempotencyDep,
     clock: ClockDep,
+    settings: SettingsDep,
 ) -> DepotRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    depot = await depot_service.create_depot(session, principal=principal, data=body, clock=clock)
+    depot = await depot_service.create_depot(
+        session, principal=principal, data=body, clock=clock, buffer_km=settings.union_buffer_km
+    )
     out = DepotRead.model_validate(depot)
     await idem.remember(status.HTTP_201_CREATED, out)
     return out
 
 
 @router.get("/depots/{depot_id}", summary="One depot")
-async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
+async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> DepotRead:
     return DepotRead.model_validate(await depot_service.get_depot(session, depot_id))
 
 
@@ -96,10 +99,20 @@ async def get_depot(depot_id: int, session: Session, _: Reader) -> DepotRead:
     "/depots/{depot_id}", summary="Change a depot's status or details (the owning desk, or admin)"
 )
 async def update_depot(
-    depot_id: int, body: DepotUpdate, session: Session, principal: DeskOrAdmin, clock: ClockDep
+    depot_id: IdParam,
+    body: DepotUpdate,
+    session: Session,
+    principal: DeskOrAdmin,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> DepotRead:
     depot = await depot_service.update_depot(
-        session, principal=principal, depot_id=depot_id, data=body, clock=clock
+        session,
+        principal=principal,
+        depot_id=depot_id,
+        data=body,
+        clock=clock,
+        buffer_km=settings.union_buffer_km,
     )
     return DepotRead.model_validate(depot)
 
@@ -111,7 +124,7 @@ async def list_stock(
     paging: PagingDep,
     member: MemberFilter = None,
     item: Annotated[str | None, Query(description="item code")] = None,
-    depot_id: Annotated[int | None, Query()] = None,
+    depot_id: Annotated[IdParam | None, Query()] = None,
 ) -> Page[StockRead]:
     rows, total = await stock_service.list_stock(
         session,
@@ -146,7 +159,7 @@ async def export_stock(
     _: Reader,
     clock: ClockDep,
     member: MemberFilter = None,
-    depot_id: Annotated[int | None, Query()] = None,
+    depot_id: Annotated[IdParam | None, Query()] = None,
 ) -> Response:
     text = await transfer.export_csv(session, member_code=member, depot_id=depot_id)
     scope = f"depot-{depot_id}" if depot_id is not None else member or "union"
@@ -188,7 +201,7 @@ async def import_stock(
     responses={201: {"model": StockRead}},
 )
 async def set_stock(
-    depot_id: int,
+    depot_id: IdParam,
     item_code: str,
     body: StockWrite,
     session: Session,
@@ -215,7 +228,7 @@ async def set_stock(
     summary="Add or remove units with a reason (receipts, losses, local use)",
 )
 async def adjust_stock(
-    depot_id: int,
+    depot_id: IdParam,
     item_code: str,
     body: StockAdjustment,
     session: Session,
@@ -239,7 +252,7 @@ async def adjust_stock(
 
 @router.get("/depots/{depot_id}/ledger", summary="Every change to a depot's stock, newest first")
 async def stock_ledger(
-    depot_id: int,
+    depot_id: IdParam,
     session: Session,
     _: Reader,
     paging: PagingDep,

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.schemas import At, InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, JsonBool, JsonInt, Latitude, Longitude, OutputModel
 from ukg_aid.stockpiles.models import DepotStatus
 
 MAX_QUANTITY = 1_000_000_000
@@ -29,8 +29,8 @@ class DepotCreate(InputModel):
     name: str = Field(min_length=1, max_length=200)
     name_ja: str | None = Field(default=None, max_length=200)
     kind: str | None = Field(default=None, max_length=40)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
     status: DepotStatus = DepotStatus.operational
     note: str | None = Field(default=None, max_length=2000)
     at: At = None
@@ -40,8 +40,8 @@ class DepotUpdate(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     name_ja: str | None = Field(default=None, max_length=200)
     status: DepotStatus | None = None
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     note: str | None = Field(
         default=None,
         max_length=2000,
@@ -64,8 +64,8 @@ class StockRead(OutputModel):
 class StockWrite(InputModel):
     """Set a stock row's count (a stocktake). The change is recorded in the ledger."""
 
-    on_hand: int = Field(ge=0, le=MAX_QUANTITY)
-    reserve_floor: int | None = Field(default=None, ge=0, le=MAX_QUANTITY)
+    on_hand: JsonInt = Field(ge=0, le=MAX_QUANTITY)
+    reserve_floor: JsonInt | None = Field(default=None, ge=0, le=MAX_QUANTITY)
     reason: str | None = Field(
         default=None, max_length=500, description="ledger reason (default 'stocktake')"
     )
@@ -75,7 +75,7 @@ class StockWrite(InputModel):
 class StockAdjustment(InputModel):
     """Add (receipts) or remove (losses, local use) units; never below what plans reserved."""
 
-    delta: int = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)
+    delta: JsonInt = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)
     reason: str = Field(min_length=1, max_length=500)
     at: At = None
 
@@ -109,8 +109,8 @@ class StockImport(InputModel):
     reason: str = Field(
         min_length=1, max_length=200, description="ledger reason for every changed row"
     )
-    dry_run: bool = Field(default=True, description="preview only: change nothing")
-    at: datetime | None = None
+    dry_run: JsonBool = Field(default=True, description="preview only: change nothing")
+    at: At = None
 
 
 class StockImportChange(OutputModel):

@@ -25,7 +25,7 @@ from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock
-from ukg_aid.errors import Unprocessable
+from ukg_aid.errors import Forbidden, Unprocessable
 from ukg_aid.members import service as member_service
 from ukg_aid.stockpiles import csv_format
 from ukg_aid.stockpiles import depots as depot_service
@@ -188,15 +188,19 @@ def _changes(rows: Iterable[CsvRow], known: _Known) -> list[StockImportChange]:
     return changes
 
 
-def _refuse(errors: list[CsvError]) -> Unprocessable:
+def _refuse(errors: list[CsvError]) -> Unprocessable | Forbidden:
+    """Every bad line in one answer. A desk naming another member's depot is refused with 403
+    (SPEC §7: outside one's member), still listing every line; otherwise 422."""
     lines = sorted({e.line for e in errors})
     shown = ", ".join(str(n) for n in lines[:10]) + (" …" if len(lines) > 10 else "")
-    return Unprocessable(
+    detail = (
         f"the file was not imported: {len(lines)} line(s) have problems (line {shown}); "
-        "nothing was changed",
-        code="csv-invalid",
-        errors=[e.to_dict() for e in sorted(errors, key=lambda e: e.line)],
+        "nothing was changed"
     )
+    listed = [e.to_dict() for e in sorted(errors, key=lambda e: e.line)]
+    if any(e.type == "wrong_member" for e in errors):
+        return Forbidden(detail, code="wrong-member", errors=listed)
+    return Unprocessable(detail, code="csv-invalid", errors=listed)
 
 
 async def import_csv(
