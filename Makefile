@@ -9,6 +9,10 @@ CONSTRAINTS := requirements/constraints.txt
 PIP_INSTALL := $(BIN)/pip install --quiet --no-compile -c $(CONSTRAINTS)
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+# The console's browser tests drive Debian's Chromium (Playwright's own browser download does
+# not work offline); the IPA Gothic font lets screenshots show Japanese.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-ipafont-gothic
 
 .PHONY: run test lint fmt bench fuzz drill-docs install constraints clean
 
@@ -24,6 +28,9 @@ $(DEV_STAMP): $(RUN_STAMP)
 	$(PIP_INSTALL) -e '.[dev]'
 	touch $(DEV_STAMP)
 
+$(CHROMIUM):
+	apt-get install -y -q $(BROWSER_PACKAGES) || (apt-get update -q && apt-get install -y -q $(BROWSER_PACKAGES))
+
 install: $(DEV_STAMP)  ## install the service and dev tools into .venv
 
 run: $(RUN_STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by default; no dev tools)
@@ -31,7 +38,7 @@ run: $(RUN_STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by de
 	$(BIN)/ukg-aid seed
 	$(BIN)/ukg-aid serve --host 127.0.0.1 --port $(PORT)
 
-test: $(DEV_STAMP)  ## the whole suite on PostgreSQL (+ SQLite smoke set), then lint
+test: $(DEV_STAMP) $(CHROMIUM)  ## the whole suite on PostgreSQL (+ SQLite smoke set, browser tests), then lint
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory lint
 

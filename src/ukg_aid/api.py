@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import events_router
 from ukg_aid.audit.router import router as audit_router
+from ukg_aid.auth.router import me_router
 from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
 from ukg_aid.helicopters.router import router as helicopters_router
@@ -33,5 +34,6 @@ for _router in (
     audit_router,
     events_router,
     tokens_router,
+    me_router,
 ):
     api_router.include_router(_router, responses=ERRORS)

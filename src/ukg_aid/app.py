@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from ukg_aid import __version__, docs, health, problems
+from ukg_aid import __version__, console, docs, health, problems
 from ukg_aid.api import api_router
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(health.router)
     docs.install(app)
     app.add_middleware(RetryTransactions, retries=settings.db_retries, skip_paths=NO_RETRY_PATHS)
+    console.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Metrics)
     return app

@@ -38,6 +38,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/metrics"): may(ADMIN, OBS),  # or the scrape token UKG_AID_METRICS_TOKEN
+    ("GET", "/"): PUBLIC,  # the console page; everything it shows needs a token
+    ("GET", "/api/v1/me"): READ,
     ("GET", "/api/v1/members"): READ,
     ("GET", "/api/v1/members/geojson"): READ,
     ("GET", "/api/v1/members/{code}"): READ,

@@ -4,10 +4,22 @@ from fastapi import APIRouter, status
 
 from ukg_aid.audit import service as audit
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.schemas import TokenCreate, TokenIssued, TokenRead
-from ukg_aid.deps import Admin, Session
+from ukg_aid.auth.schemas import Me, TokenCreate, TokenIssued, TokenRead
+from ukg_aid.deps import Admin, CurrentPrincipal, Session
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
+me_router = APIRouter(tags=["tokens"])
+
+
+@me_router.get("/me", summary="Who this token is: its name, role, member and expiry (any token)")
+async def who_am_i(session: Session, principal: CurrentPrincipal) -> Me:
+    token = await auth_service.get_token(session, principal.token_id)
+    return Me(
+        name=principal.name,
+        role=principal.role,
+        member_code=principal.member_code,
+        expires_at=token.expires_at,
+    )
 
 
 @router.post(

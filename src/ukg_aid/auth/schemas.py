@@ -28,3 +28,12 @@ class TokenRead(OutputModel):
 
 class TokenIssued(TokenRead):
     token: str = Field(description="the secret; shown once, store it now")
+
+
+class Me(OutputModel):
+    """The caller's own token, so a client (the console) can follow its role and member."""
+
+    name: str
+    role: Role
+    member_code: str | None = Field(description="the member a desk token is bound to")
+    expires_at: datetime | None

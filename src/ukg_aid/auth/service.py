@@ -77,6 +77,13 @@ async def authenticate(session: AsyncSession, raw: str) -> Principal:
     )
 
 
+async def get_token(session: AsyncSession, token_id: int) -> ApiToken:
+    token = await session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no token with id {token_id}")
+    return token
+
+
 async def is_active(session: AsyncSession, token_id: int) -> bool:
     """The token exists, is not revoked and has not expired."""
     token = await session.get(ApiToken, token_id, populate_existing=True)

@@ -1,0 +1,74 @@
+// A tiny element builder: h("td", {class: "num"}, text). Text children become text nodes, so
+// data is never parsed as HTML; labels come from t() in the callers.
+
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) setProp(el, key, value);
+  append(el, children);
+  return el;
+}
+
+function setProp(el, key, value) {
+  if (value === null || value === undefined || value === false) return;
+  if (key === "class") el.className = value;
+  else if (key === "testid") el.dataset.testid = value;
+  else if (key === "dataset") Object.assign(el.dataset, value);
+  else if (key.startsWith("on") && typeof value === "function") {
+    el.addEventListener(key.slice(2), value);
+  } else if (key === "value") el.value = value;
+  else if (key === "checked" || key === "selected" || key === "disabled") el[key] = Boolean(value);
+  else el.setAttribute(key, value === true ? "" : String(value));
+}
+
+export function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+export function replace(el, ...children) {
+  return append(clear(el), children);
+}
+
+let uid = 0;
+/** A fresh id for label/for pairs. */
+export function nextId(prefix = "f") {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** A labelled form field: <label for=id>text</label><input id=id ...>. */
+export function field(labelText, input, hint) {
+  if (!input.id) input.id = nextId();
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: input.id }, labelText),
+    input,
+    hint ? h("small", { class: "hint" }, hint) : null,
+  );
+}
+
+/** A <select> from [value, label] pairs. */
+export function select(options, props = {}) {
+  return h(
+    "select",
+    props,
+    options.map(([value, text]) =>
+      h("option", { value, selected: String(value) === String(props.value ?? "") }, text),
+    ),
+  );
+}
+
+/** Free text a person typed (a delivery point, a scene, a note): shown as written, in whatever
+ * language it was written, and marked so (the label checks skip it). */
+export function userText(text) {
+  return h("span", { class: "user-text", dataset: { userText: "" } }, text ?? "");
+}

@@ -1,0 +1,140 @@
+// Small pieces every screen uses: badges, fill bars, busy buttons, a note dialog, tables.
+
+import { field, h } from "./dom.js";
+import { fmtNumber, t } from "./i18n.js";
+import { notifyError } from "./notices.js";
+import { status } from "./words.js";
+
+export function badge(kind, code) {
+  return h(
+    "span",
+    { class: `badge ${kind}-${code}`, dataset: { status: code } },
+    status(kind, code),
+  );
+}
+
+/** A bar of how much of `quantity` is delivered / dispatched / allocated, with the numbers. */
+export function fillBar({ quantity, allocated, dispatched, delivered }, testid) {
+  const pct = (n) => `${Math.min(100, (100 * n) / Math.max(quantity, 1))}%`;
+  const seg = (cls, n) => {
+    const el = h("span", { class: `seg ${cls}` });
+    el.style.width = pct(n);
+    return el;
+  };
+  const label = t("fill.label", {
+    delivered: fmtNumber(delivered),
+    dispatched: fmtNumber(dispatched),
+    allocated: fmtNumber(allocated),
+    quantity: fmtNumber(quantity),
+  });
+  return h(
+    "span",
+    { class: "fill", testid, role: "img", "aria-label": label, title: label },
+    h(
+      "span",
+      { class: "bar" },
+      seg("allocated", allocated - dispatched),
+      seg("dispatched", dispatched - delivered),
+      seg("delivered", delivered),
+    ),
+    h(
+      "span",
+      { class: "fill-text" },
+      t("fill.short", { done: fmtNumber(allocated), quantity: fmtNumber(quantity) }),
+    ),
+  );
+}
+
+/** A button that runs `action` once at a time (disabled while busy) and reports problems. */
+export function actionButton(label, action, props = {}) {
+  const button = h("button", { type: "button", ...props }, label);
+  button.addEventListener("click", async () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    try {
+      await action();
+    } catch (err) {
+      notifyError(err);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  });
+  return button;
+}
+
+/**
+ * A modal asking for a note (or a required reason) before an action. Resolves to the text
+ * ("" when left empty), or null when cancelled.
+ */
+export function askNote({ title, label, confirm, required = false, danger = false }) {
+  return new Promise((resolve) => {
+    const input = h("textarea", { rows: 3, maxlength: 500, required, testid: "dialog-note" });
+    const ok = h(
+      "button",
+      { type: "submit", class: danger ? "danger" : "primary", testid: "dialog-confirm" },
+      confirm,
+    );
+    const cancel = h("button", { type: "button", testid: "dialog-cancel" }, t("common.cancel"));
+    const form = h(
+      "form",
+      { method: "dialog" },
+      h("h2", {}, title),
+      field(label, input),
+      h("div", { class: "buttons" }, ok, cancel),
+    );
+    const dialog = h("dialog", { testid: "dialog" }, form);
+    const done = (value) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      if (required && !input.value.trim()) {
+        input.reportValidity();
+        return;
+      }
+      done(input.value.trim());
+    });
+    cancel.addEventListener("click", () => done(null));
+    dialog.addEventListener("cancel", () => done(null));
+    document.body.append(dialog);
+    dialog.showModal();
+    input.focus();
+  });
+}
+
+/** A table with a caption, header cells from labels and rows of cells. */
+export function table({ caption, head, rows, testid, empty }) {
+  if (!rows.length && empty)
+    return h("p", { class: "empty", testid: testid && `${testid}-empty` }, empty);
+  return h(
+    "table",
+    { testid },
+    caption ? h("caption", {}, caption) : null,
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        head.map((label) => h("th", { scope: "col" }, label)),
+      ),
+    ),
+    h("tbody", {}, rows),
+  );
+}
+
+export const num = (n, digits) => h("td", { class: "num" }, fmtNumber(n, digits));
+
+/** A heading row for a screen: title and optional buttons. */
+export function heading(title, ...buttons) {
+  return h(
+    "div",
+    { class: "view-head" },
+    h("h1", {}, title),
+    h("div", { class: "buttons" }, buttons),
+  );
+}
