@@ -115,6 +115,7 @@ def test_scenario_table_and_list() -> None:
         "hyogo-nanbu-1995",
         "nankai-trough",
         "northern-osaka-2018",
+        "noto-2024",
         "uemachi-fault",
     ]
 
