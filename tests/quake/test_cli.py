@@ -115,6 +115,7 @@ def test_scenario_table_and_list() -> None:
         "hyogo-nanbu-1995",
         "nankai-trough",
         "northern-osaka-2018",
+        "noto-2024",
         "uemachi-fault",
     ]
 
@@ -123,3 +124,18 @@ def test_unknown_scenario_is_a_usage_error() -> None:
     result = RUNNER.invoke(quake_app, ["scenario", "tokai"])
     assert result.exit_code == 2
     assert "unknown scenario" in result.output
+
+
+def test_noto_scenario_json_has_guests_and_quiet_members() -> None:
+    result = RUNNER.invoke(quake_app, ["scenario", "noto-2024", "--json", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert all(m["evacuees"] == 0 for m in payload["members"])
+    guests = {g["code"]: g for g in payload["guests"]}
+    assert set(guests) == {"17", "17202", "17204", "17205", "17384", "17461", "17463"}
+    wajima = guests["17204"]
+    assert wajima["max_class"] == "6+"
+    assert wajima["needs_per_day"]["water"] == 3 * wajima["evacuees"] > 0
+    assert payload["total_evacuees"] == sum(g["evacuees"] for g in guests.values())
+    table = RUNNER.invoke(quake_app, ["scenario", "noto-2024"], terminal_width=200)
+    assert "Wajima City (guest)" in table.output

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from ukg_aid.needs import Rate
 from ukg_aid.quake import assumptions
 from ukg_aid.quake.areas import Depot, MemberArea, load_members, load_municipalities
 from ukg_aid.quake.impact import DEFAULT_RULES, Impact, ImpactRules, assess_impact
@@ -88,7 +89,8 @@ def test_nankai_evacuees_within_factor_two_of_cabinet_office() -> None:
 
 
 def test_needs_follow_the_rules() -> None:
-    rules = ImpactRules(daily_rates={"water": 3.0, "meals": 3.0}, initial_rates={"blankets": 2})
+    rates = (Rate("water", per_day=3.0), Rate("meals", per_day=3.0), Rate("blankets", once=2.0))
+    rules = ImpactRules(rates=rates)
     impact = assess_impact(
         load_scenario("uemachi-fault").event,
         members=MEMBERS,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Polygon
 
-from ukg_aid.quake.fault import FiniteFault
+from ukg_aid.quake.fault import FiniteFault, SegmentedFault, rectangular_plane
 from ukg_aid.quake.model import (
     Event,
     FaultType,
@@ -181,3 +181,38 @@ def test_finite_fault_validation() -> None:
         FiniteFault(LineString([(135.0, 34.0), (135.0, 34.5)]), top_km=5.0, bottom_km=1.0)
     with pytest.raises(TypeError):
         FiniteFault(LineString([(135.0, 34.0), (135.0, 34.5)]).centroid, 0.0, 1.0)
+
+
+def test_rectangular_plane_from_evaluation_parameters() -> None:
+    lat0, lon0 = 37.0, 137.0
+    plane = rectangular_plane(
+        lat=lat0, lon=lon0, strike_deg=90, length_km=40, width_km=20, dip_deg=30
+    )
+    assert plane.top_km == 0.0
+    assert plane.bottom_km == pytest.approx(10.0)  # 20 · sin 30°
+    deg_e = 1.0 / (KM_PER_DEG * math.cos(math.radians(lat0)))
+    # strike east: the plane dips to the south (right of the strike), 17.3 km across
+    south = lat0 - (20 * math.cos(math.radians(30)) / 2) / KM_PER_DEG
+    above_middle = plane.distance_km(south, lon0 + 20 * deg_e)
+    # 8.66 km south of the trace the plane is 5 km deep: X = 5 · cos 30° = 4.33 km
+    assert above_middle == pytest.approx(4.33, abs=0.4)
+    north = lat0 + 10 / KM_PER_DEG  # footwall: the top edge is nearest
+    assert plane.distance_km(north, lon0 + 20 * deg_e) == pytest.approx(10.0, abs=0.1)
+    vertical = rectangular_plane(
+        lat=lat0, lon=lon0, strike_deg=0, length_km=10, width_km=15, dip_deg=90
+    )
+    assert vertical.is_line
+    assert vertical.bottom_km == pytest.approx(15.0)
+    with pytest.raises(ValueError, match="dip_deg"):
+        rectangular_plane(lat=lat0, lon=lon0, strike_deg=0, length_km=10, width_km=5, dip_deg=0)
+
+
+def test_segmented_fault_takes_the_nearest_part() -> None:
+    west = FiniteFault(LineString([(135.0, 34.0), (135.0, 34.2)]), top_km=2.0, bottom_km=15.0)
+    east = FiniteFault(LineString([(135.5, 34.0), (135.5, 34.2)]), top_km=0.0, bottom_km=15.0)
+    both = SegmentedFault((west, east))
+    assert both.distance_km(34.1, 135.0) == pytest.approx(2.0, abs=1e-6)
+    assert both.distance_km(34.1, 135.5) == pytest.approx(0.0, abs=1e-6)
+    assert both.distance_km(34.1, 135.3) == east.distance_km(34.1, 135.3)
+    with pytest.raises(ValueError, match="at least one"):
+        SegmentedFault(())

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 import pytest
 
+from ukg_aid.quake.fault import FiniteFault, SegmentedFault
 from ukg_aid.quake.model import JMA_CLASSES, FaultType, intensity_at
 from ukg_aid.quake.scenarios import (
+    CounterpartPair,
     UnknownScenarioError,
     fault_from_dict,
     list_scenarios,
     load_scenario,
+    scenario_from_dict,
 )
 
 
@@ -19,11 +23,12 @@ def _class_gap(predicted: str, observed: str) -> int:
     return abs(JMA_CLASSES.index(predicted) - JMA_CLASSES.index(observed))
 
 
-def test_the_four_scenarios_load() -> None:
+def test_the_five_scenarios_load() -> None:
     assert list_scenarios() == [
         "hyogo-nanbu-1995",
         "nankai-trough",
         "northern-osaka-2018",
+        "noto-2024",
         "uemachi-fault",
     ]
     for name in list_scenarios():
@@ -40,15 +45,15 @@ def test_scenario_event_parameters() -> None:
     assert (osaka.mj, osaka.depth_km, osaka.fault) == (6.1, 13.0, None)
     kobe = load_scenario("hyogo-nanbu-1995").event
     assert kobe.mj == 7.3
-    assert kobe.fault is not None
+    assert isinstance(kobe.fault, FiniteFault)
     assert kobe.fault.is_line
     nankai = load_scenario("nankai-trough").event
     assert nankai.mw == 9.1
     assert nankai.fault_type is FaultType.INTERPLATE
-    assert nankai.fault is not None
+    assert isinstance(nankai.fault, FiniteFault)
     assert not nankai.fault.is_line
     uemachi = load_scenario("uemachi-fault").event
-    assert uemachi.fault is not None
+    assert isinstance(uemachi.fault, FiniteFault)
     # the trace runs N-S for about 42 km (HERP): 0.38° ≈ 40 km at this latitude
     south, north = uemachi.fault.geometry.bounds[1], uemachi.fault.geometry.bounds[3]
     assert 35.0 < (north - south) * 111.2 < 45.0
@@ -100,3 +105,25 @@ def test_nankai_shakes_the_kii_coast_hardest() -> None:
     tottori = intensity_at(event, 35.5036, 134.2383)
     assert kushimoto.intensity > osaka.intensity > tottori.intensity
     assert kushimoto.jma_class in {"6-", "6+", "7"}
+
+
+def test_segments_and_counterparts_in_scenario_json() -> None:
+    segment = {"lat": 37.3, "lon": 136.7, "strike_deg": 47, "length_km": 24, "width_km": 21}
+    fault = fault_from_dict({"type": "segments", "segments": [segment | {"dip_deg": 45}]})
+    assert isinstance(fault, SegmentedFault)
+    assert fault.parts[0].bottom_km == pytest.approx(21 * math.sin(math.radians(45)))
+    base = {
+        "name": "x",
+        "title": "x",
+        "start_time": "2024-01-01T16:10:00+09:00",
+        "event": {"lat": 37.5, "lon": 137.3, "depth_km": 16, "mw": 7.5},
+    }
+    pair = {"supporter_code": "28", "recipient_code": "17205"}
+    counterparts = {"decided_on": "2024-01-04", "pairs": [pair]}
+    scenario = scenario_from_dict(base | {"guests": ["17205"], "counterparts": counterparts})
+    assert scenario.guest_codes == ("17205",)
+    assert scenario.counterparts is not None
+    assert scenario.counterparts.pairs == (CounterpartPair("28", "17205"),)
+    assert scenario_from_dict(base).counterparts is None
+    with pytest.raises(ValueError, match="unique"):
+        scenario_from_dict(base | {"counterparts": counterparts | {"pairs": [pair, pair]}})

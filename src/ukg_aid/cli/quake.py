@@ -13,10 +13,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ukg_aid.quake.areas import Depot, load_members, load_municipalities
+from ukg_aid.quake.areas import Depot, load_guests, load_members, load_municipalities
 from ukg_aid.quake.impact import DEFAULT_RULES, Impact, MemberImpact, assess_impact
 from ukg_aid.quake.model import DEFAULT_AVS30, Event, FaultType, intensity_at
-from ukg_aid.quake.scenarios import UnknownScenarioError, list_scenarios, load_scenario
+from ukg_aid.quake.scenarios import (
+    Scenario,
+    UnknownScenarioError,
+    list_scenarios,
+    load_scenario,
+)
 
 quake_app = typer.Typer(
     help="Earthquake intensity estimates (Si & Midorikawa 1999 → JMA intensity) and scenarios.",
@@ -118,9 +123,9 @@ def _exposure_table(impact: Impact, title: str) -> Table:
     table.add_column("member", no_wrap=True)
     for column in ("office", "max", *_SHOWN_CLASSES):
         table.add_column(column, justify="right", no_wrap=True)
-    for m in impact.members:
+    for m in impact.members + impact.guests:
         table.add_row(
-            m.name_en or m.member_code,
+            _label(m),
             f"{m.office.intensity:.2f} {m.office.jma_class}",
             f"{m.max_intensity:.2f} {m.max_class}",
             *(_thousands(m.exposed(c)) for c in _SHOWN_CLASSES),
@@ -128,17 +133,23 @@ def _exposure_table(impact: Impact, title: str) -> Table:
     return table
 
 
+def _label(m: MemberImpact) -> str:
+    name = m.name_en or m.member_code
+    return f"{name} (guest)" if m.recipient_kind == "guest" else name
+
+
 def _thousands(population: int) -> str:
     return "-" if population == 0 else f"{population / 1000:,.0f}"
 
 
-def _impact(event: Event, depots: list[Depot], seed: int) -> Impact:
+def _impact(loaded: Scenario, depots: list[Depot], seed: int) -> Impact:
     return assess_impact(
-        event,
+        loaded.event,
         members=load_members(),
         municipalities=load_municipalities(),
         depots=depots,
         rng=random.Random(seed),
+        guests=load_guests(loaded.guest_codes),
     )
 
 
@@ -207,14 +218,15 @@ def scenario(
         Path | None, typer.Option(help="Depots CSV: member_code,lat,lon[,id].")
     ] = None,
 ) -> None:
-    """Per-member impact summary of a built-in scenario."""
+    """Per-member (and per-guest) impact summary of a built-in scenario."""
     try:
         loaded = load_scenario(name)
     except UnknownScenarioError as exc:
         raise typer.BadParameter(str(exc), param_hint="NAME") from exc
-    impact = _impact(loaded.event, _read_depots(depots) if depots else [], seed)
+    impact = _impact(loaded, _read_depots(depots) if depots else [], seed)
     if as_json:
         members = [_member_json(m, detail=True) for m in impact.members]
+        guests = [_member_json(g, detail=True) for g in impact.guests]
         payload = {
             "scenario": loaded.name,
             "title": loaded.title,
@@ -222,6 +234,7 @@ def scenario(
             "start_time": loaded.start_time.isoformat(),
             "total_evacuees": impact.total_evacuees,
             "members": members,
+            "guests": guests,
         }
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
@@ -242,11 +255,11 @@ def _needs_table(impact: Impact) -> Table:
     table.add_column("member", no_wrap=True)
     for column in ("evacuees", "water L/day", "meals/day", "depots out", "red", "yellow"):
         table.add_column(column, justify="right", no_wrap=True)
-    for m in impact.members:
+    for m in impact.members + impact.guests:
         water, meals = m.need("water"), m.need("meals")
         out = sum(d.status != "operational" for d in m.depots)
         table.add_row(
-            m.name_en or m.member_code,
+            _label(m),
             f"{m.evacuees:,}",
             f"{water.per_day:,}" if water else "-",
             f"{meals.per_day:,}" if meals else "-",

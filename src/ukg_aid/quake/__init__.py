@@ -4,14 +4,20 @@ Public surface:
 
 * :mod:`ukg_aid.quake.model` — :class:`Event`, :class:`FaultType`, :class:`Shaking`,
   :func:`intensity_at`, :func:`jma_class`, :func:`mj_to_mw`.
-* :mod:`ukg_aid.quake.fault` — :class:`FiniteFault` (line or dipping plane).
-* :mod:`ukg_aid.quake.scenarios` — :func:`list_scenarios`, :func:`load_scenario`.
+* :mod:`ukg_aid.quake.fault` — :class:`FiniteFault` (line or dipping plane),
+  :class:`SegmentedFault`, :func:`~ukg_aid.quake.fault.rectangular_plane`.
+* :mod:`ukg_aid.quake.scenarios` — :func:`list_scenarios`, :func:`load_scenario` (guests and
+  real counterpart pairs of an out-of-region scenario).
+* :mod:`ukg_aid.quake.areas` — members, municipalities, guests (:func:`load_guests`), depots.
 * :mod:`ukg_aid.quake.impact` — :func:`assess_impact` and its input/result dataclasses.
+* :mod:`ukg_aid.quake.damage` — crossings, hospitals and areas against named thresholds.
+
+Needs per evacuee come from :mod:`ukg_aid.needs`.
 """
 
 from __future__ import annotations
 
-from ukg_aid.quake.fault import FiniteFault
+from ukg_aid.quake.fault import FiniteFault, SegmentedFault
 from ukg_aid.quake.model import (
     Event,
     FaultType,
@@ -27,6 +33,7 @@ __all__ = [
     "FaultType",
     "FiniteFault",
     "Scenario",
+    "SegmentedFault",
     "Shaking",
     "intensity_at",
     "jma_class",

@@ -1,8 +1,13 @@
-"""Plain input data for impact estimates: members, municipalities, depots, and the shipped CSVs.
+"""Plain input data for impact estimates: members, guests, municipalities, depots, shipped CSVs.
 
 Designated cities are members of their own: a city's area is its wards (rows whose
 ``parent_city_code`` is the city's code), and its prefecture's area excludes those wards. The
 ``designated_city`` rows themselves (whose population is the sum of their wards) are never used.
+
+Guest recipients (SPEC §10: municipalities or prefectures outside the union) have no municipality
+rows: a guest municipality's area is its office point with its whole population, and a guest
+prefecture's area is its office point with the population not in the guest municipalities given
+alongside it (the same rule as a prefecture without its member cities' wards).
 """
 
 from __future__ import annotations
@@ -51,6 +56,48 @@ class Depot:
     member_code: str
     lat: float
     lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class GuestArea:
+    """A guest recipient outside the union: JIS code, names, office point, 2020 population."""
+
+    code: str
+    kind: str  # "prefecture" | "municipality"
+    pref_code: str
+    name_ja: str
+    name_en: str
+    office_lat: float
+    office_lon: float
+    population: int
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("prefecture", "municipality"):
+            raise ValueError(f"guest {self.code}: kind must be prefecture or municipality")
+        if self.population < 0:
+            raise ValueError(f"guest {self.code}: population must be >= 0")
+
+
+def guest_area(guest: GuestArea, guests: Sequence[GuestArea]) -> Municipality:
+    """The one point standing for ``guest``'s area (see the module docstring)."""
+    population = guest.population
+    if guest.kind == "prefecture":
+        inside = sum(
+            g.population
+            for g in guests
+            if g.kind == "municipality" and g.pref_code == guest.pref_code
+        )
+        population = max(population - inside, 0)
+    return Municipality(
+        code=guest.code,
+        name_en=guest.name_en,
+        kind="guest_office",
+        pref_code=guest.pref_code,
+        parent_city_code=None,
+        lat=guest.office_lat,
+        lon=guest.office_lon,
+        population=population,
+    )
 
 
 def municipalities_of(
@@ -109,3 +156,28 @@ def load_members() -> tuple[MemberArea, ...]:
         )
         for row in _read_csv("members.csv")
     )
+
+
+def load_guests(codes: Iterable[str] | None = None) -> tuple[GuestArea, ...]:
+    """Guest recipients of the union's real activations (shipped copy of
+    ``data/reference/guests.csv``), all of them or those with ``codes`` in that order."""
+    rows = {
+        row["code"]: GuestArea(
+            code=row["code"],
+            kind=row["kind"],
+            pref_code=row["pref_code"],
+            name_ja=row["name_ja"],
+            name_en=row["name_en"],
+            office_lat=float(row["office_lat"]),
+            office_lon=float(row["office_lon"]),
+            population=int(row["population"]),
+        )
+        for row in _read_csv("guests.csv")
+    }
+    if codes is None:
+        return tuple(rows.values())
+    wanted = list(codes)
+    unknown = [c for c in wanted if c not in rows]
+    if unknown:
+        raise KeyError(f"unknown guest codes: {', '.join(unknown)}")
+    return tuple(rows[c] for c in wanted)

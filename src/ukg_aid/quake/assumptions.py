@@ -1,4 +1,6 @@
-"""Documented impact assumptions: evacuees, relief needs, medevac demand, depot failure.
+"""Documented impact assumptions: evacuees, medevac demand, failure of assets by intensity.
+
+Relief needs per evacuee live in :mod:`ukg_aid.needs` (one table for the drill and the service).
 
 Every function here is a plain function of median intensity and population; the numbers are
 calibrated in ``docs/quake-model.md`` against 1995, 2018 and the Cabinet Office Nankai estimates.
@@ -14,23 +16,6 @@ from collections.abc import Callable
 from statistics import NormalDist
 
 from ukg_aid.quake.model import SIGMA_INTENSITY
-
-DEFAULT_DAILY_RATES: dict[str, float] = {
-    "water": 3.0,  # L/person/day (national guideline; drinking + cooking)
-    "meals": 3.0,  # meals/person/day (national guidance)
-    "portable_toilets": 5.0,  # uses/person/day (national guideline cited by Osaka City)
-    "infant_formula": 0.007,  # infant-days: ~0.7 % of people are under 1 (assumption)
-    "child_diapers": 0.18,  # pieces: ~2.2 % under 3 years × 8 a day (assumption)
-    "adult_diapers": 0.04,  # pieces: ~1 % of evacuees incontinent × 4 a day (assumption)
-    "toilet_paper": 0.2,  # rolls/person/day (assumption)
-    "sanitary_products": 0.2,  # pieces: ~20 % women 12-50 × 18 % of days × 6 (assumption)
-}
-"""Per evacuee per day. Only water, meals and toilets are sourced; the rest are assumptions."""
-
-DEFAULT_INITIAL_RATES: dict[str, float] = {
-    "blankets": 2.0,  # pieces per evacuee, once (municipal plans commonly 1-2; assumption)
-}
-"""Per evacuee, needed once on the first day."""
 
 EVACUEE_CURVE: tuple[tuple[float, float], ...] = (
     (4.5, 0.0),
@@ -149,8 +134,14 @@ def poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
-def depot_failure_probability(median_intensity: float, threshold: float) -> float:
-    """1 at or above the threshold, else P(true intensity ≥ threshold)."""
+def threshold_probability(median_intensity: float, threshold: float) -> float:
+    """Chance that an asset with a failure threshold fails: 1 at or above the threshold (by
+    median), else P(true intensity ≥ threshold). Used for depots and the damage rules."""
     if median_intensity >= threshold:
         return 1.0
     return exceedance_probability(median_intensity, threshold)
+
+
+def depot_failure_probability(median_intensity: float, threshold: float) -> float:
+    """A depot's failure probability (:func:`threshold_probability`)."""
+    return threshold_probability(median_intensity, threshold)

@@ -14,6 +14,10 @@ Two shapes (geometry in lon/lat degrees, shapely):
   distance from that edge and reaches ``bottom_km`` at the farthest vertex. The plane is sampled
   on a ``mesh_km`` grid (plus its outline) and X is the minimum over the samples, which
   over-estimates X by at most about ``mesh_km``/√2 horizontally (much less at depth).
+
+A rupture over several faults (2024 Noto: the segments of an active-fault evaluation) is a
+:class:`SegmentedFault`, X the minimum over its parts; :func:`rectangular_plane` builds one part
+from the parameters such evaluations publish (end point, strike, length, width, dip).
 """
 
 from __future__ import annotations
@@ -123,3 +127,60 @@ def _mesh_dipping_plane(fault: FiniteFault) -> tuple[FloatArray, FloatArray, Flo
     width = float(np.max(np.abs((vertices[:, 0] - x0) * uy - (vertices[:, 1] - y0) * ux) / norm))
     depths = fault.top_km + (fault.bottom_km - fault.top_km) * np.minimum(across / width, 1.0)
     return xs / kx + lon0, ys / _KM_PER_DEG + lat0, depths
+
+
+@dataclass(frozen=True)
+class SegmentedFault:
+    """A rupture over several planes; X is the shortest distance to any of them."""
+
+    parts: tuple[FiniteFault, ...]
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            raise ValueError("a segmented fault needs at least one part")
+
+    def distance_km(self, lat: float, lon: float) -> float:
+        """Shortest 3-D distance (km) from the surface site (lat, lon) to any part."""
+        return min(part.distance_km(lat, lon) for part in self.parts)
+
+
+def rectangular_plane(
+    *,
+    lat: float,
+    lon: float,
+    strike_deg: float,
+    length_km: float,
+    width_km: float,
+    dip_deg: float,
+    top_km: float = 0.0,
+    mesh_km: float = 2.0,
+) -> FiniteFault:
+    """A rectangular fault plane from an active-fault evaluation's parameters.
+
+    (lat, lon) is the end of the top edge from which the strike (degrees clockwise from north)
+    is measured; the plane dips ``dip_deg`` to the right of the strike (the usual convention)
+    for ``width_km`` down-dip. Corners are placed in the equirectangular frame at ``lat``.
+    A vertical plane (dip ≥ 89.9°) is returned as a trace (``LineString``).
+    """
+    if length_km <= 0 or width_km <= 0 or not 0 < dip_deg <= 90:
+        raise ValueError("need length_km > 0, width_km > 0 and 0 < dip_deg <= 90")
+    kx, ky = _KM_PER_DEG * math.cos(math.radians(lat)), _KM_PER_DEG
+    strike, dip = math.radians(strike_deg), math.radians(dip_deg)
+    ax, ay = math.sin(strike), math.cos(strike)  # along strike (east, north)
+    bottom = top_km + width_km * math.sin(dip)
+
+    def at(east_km: float, north_km: float) -> tuple[float, float]:
+        return lon + east_km / kx, lat + north_km / ky
+
+    if dip_deg >= 89.9:
+        trace = LineString([at(0.0, 0.0), at(ax * length_km, ay * length_km)])
+        return FiniteFault(trace, top_km=top_km, bottom_km=bottom, mesh_km=mesh_km)
+    across = width_km * math.cos(dip)
+    dx, dy = ay * across, -ax * across  # horizontal down-dip offset, right of the strike
+    corners = [
+        at(0.0, 0.0),
+        at(ax * length_km, ay * length_km),
+        at(ax * length_km + dx, ay * length_km + dy),
+        at(dx, dy),
+    ]
+    return FiniteFault(Polygon(corners), top_km=top_km, bottom_km=bottom, mesh_km=mesh_km)

@@ -1,21 +1,32 @@
-"""Per-member drill impact of an earthquake: shaking, exposure, depots, evacuees, needs, medevac.
+"""Per-area drill impact of an earthquake: shaking, exposure, depots, evacuees, needs, medevac.
+
+Areas are the union's members (their municipalities) and, optionally, guest recipients outside
+the union (one office point each, :func:`ukg_aid.quake.areas.guest_area`).
 
 Pure and deterministic: the same inputs and the same ``random.Random`` state give the same
 result. Randomness is drawn in a fixed order (depots sorted by member then id, then medevac
-per member in code order, hour by hour), two draws per depot whatever its outcome.
-The formulas and their calibration are in :mod:`ukg_aid.quake.assumptions` and
-``docs/quake-model.md``.
+per member in code order, hour by hour, then per guest in code order), two draws per depot
+whatever its outcome; so adding guests leaves the members' draws as they were.
+The formulas and their calibration are in :mod:`ukg_aid.quake.assumptions`, the needs rates in
+:mod:`ukg_aid.needs`, and both in ``docs/quake-model.md``.
 """
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ukg_aid.needs import DEFAULT_RATES, ItemNeed, Rate, item_needs
 from ukg_aid.quake import assumptions as a
-from ukg_aid.quake.areas import Depot, MemberArea, Municipality, municipalities_of
+from ukg_aid.quake.areas import (
+    Depot,
+    GuestArea,
+    MemberArea,
+    Municipality,
+    guest_area,
+    municipalities_of,
+)
 from ukg_aid.quake.model import DEFAULT_AVS30, JMA_CLASSES, Event, Shaking, intensity_at, jma_class
 
 DAMAGED_SHARE = 0.5
@@ -42,15 +53,6 @@ class DepotImpact:
 
 
 @dataclass(frozen=True, slots=True)
-class ItemNeed:
-    """Relief need of one item: every day, plus a one-off quantity on the first day."""
-
-    item_code: str
-    per_day: int
-    initial: int
-
-
-@dataclass(frozen=True, slots=True)
 class MedevacHour:
     """Helicopter medevac missions reported in hour ``hour`` after origin time (0-based)."""
 
@@ -61,7 +63,8 @@ class MedevacHour:
 
 @dataclass(frozen=True, slots=True)
 class MemberImpact:
-    """Impact on one member's area (a designated city's figures are not in its prefecture's)."""
+    """Impact on one member's area (a designated city's figures are not in its prefecture's),
+    or on a guest's (``recipient_kind == "guest"``: no depots)."""
 
     member_code: str
     name_en: str
@@ -75,6 +78,7 @@ class MemberImpact:
     needs: tuple[ItemNeed, ...]
     depots: tuple[DepotImpact, ...]
     medevac: tuple[MedevacHour, ...]
+    recipient_kind: str = "member"  # "member" | "guest"
 
     @property
     def max_class(self) -> str:
@@ -102,30 +106,28 @@ class MemberImpact:
 
 @dataclass(frozen=True, slots=True)
 class ImpactRules:
-    """Tunable rules (plain mappings so seed data can own them)."""
+    """Tunable rules (plain data so seed data can own them; rates from :mod:`ukg_aid.needs`)."""
 
-    daily_rates: Mapping[str, float]
-    initial_rates: Mapping[str, float]
+    rates: tuple[Rate, ...] = DEFAULT_RATES
     depot_threshold: float = a.DEFAULT_DEPOT_THRESHOLD
     medevac_horizon_hours: int = a.DEFAULT_MEDEVAC_HORIZON_HOURS
     avs30: float = DEFAULT_AVS30
 
 
-DEFAULT_RULES = ImpactRules(
-    daily_rates=a.DEFAULT_DAILY_RATES, initial_rates=a.DEFAULT_INITIAL_RATES
-)
+DEFAULT_RULES = ImpactRules()
 
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    """Per-member impact, in member code order."""
+    """Per-member impact in member code order, then per-guest impact in guest code order."""
 
     members: tuple[MemberImpact, ...]
+    guests: tuple[MemberImpact, ...] = ()
 
     @property
     def total_evacuees(self) -> int:
-        """Evacuees over all members."""
-        return sum(m.evacuees for m in self.members)
+        """Evacuees over all members and guests."""
+        return sum(m.evacuees for m in self.members + self.guests)
 
     def member(self, code: str) -> MemberImpact:
         """The impact on one member (KeyError if it is not in the result)."""
@@ -133,6 +135,24 @@ class Impact:
             if m.member_code == code:
                 return m
         raise KeyError(code)
+
+    def guest(self, code: str) -> MemberImpact:
+        """The impact on one guest (KeyError if it is not in the result)."""
+        for g in self.guests:
+            if g.member_code == code:
+                return g
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """Who an area belongs to: code, name, office point, member or guest."""
+
+    code: str
+    name_en: str
+    lat: float
+    lon: float
+    kind: str
 
 
 def assess_impact(
@@ -143,26 +163,38 @@ def assess_impact(
     depots: Sequence[Depot],
     rng: random.Random,
     rules: ImpactRules = DEFAULT_RULES,
+    guests: Sequence[GuestArea] = (),
 ) -> Impact:
-    """Estimate the impact of ``event`` on every member (see the module docstring)."""
+    """Estimate the impact of ``event`` on every member and guest (see the module docstring)."""
     ordered = sorted(members, key=lambda m: m.code)
     codes = [m.code for m in ordered]
     depot_results = _depot_impacts(event, depots, rules, rng)
     results = []
     for member in ordered:
         area = municipalities_of(member, codes, municipalities) or (_office_as_area(member),)
-        shaken = [(m, intensity_at(event, m.lat, m.lon, rules.avs30).intensity) for m in area]
+        head = _Head(member.code, member.name_en, member.office_lat, member.office_lon, "member")
         results.append(
-            _member_impact(
+            _area_impact(
                 event,
-                member,
-                shaken,
+                head,
+                _shaken(event, area, rules),
                 depots=depot_results.get(member.code, ()),
                 rules=rules,
                 rng=rng,
             )
         )
-    return Impact(members=tuple(results))
+    guest_results = []
+    for guest in sorted(guests, key=lambda g: g.code):
+        head = _Head(guest.code, guest.name_en, guest.office_lat, guest.office_lon, "guest")
+        shaken = _shaken(event, (guest_area(guest, guests),), rules)
+        guest_results.append(_area_impact(event, head, shaken, depots=(), rules=rules, rng=rng))
+    return Impact(members=tuple(results), guests=tuple(guest_results))
+
+
+def _shaken(
+    event: Event, area: Sequence[Municipality], rules: ImpactRules
+) -> list[tuple[Municipality, float]]:
+    return [(m, intensity_at(event, m.lat, m.lon, rules.avs30).intensity) for m in area]
 
 
 def _office_as_area(member: MemberArea) -> Municipality:
@@ -179,24 +211,24 @@ def _office_as_area(member: MemberArea) -> Municipality:
     )
 
 
-def _member_impact(
+def _area_impact(
     event: Event,
-    member: MemberArea,
+    head: _Head,
     shaken: list[tuple[Municipality, float]],
     *,
     depots: Sequence[DepotImpact],
     rules: ImpactRules,
     rng: random.Random,
 ) -> MemberImpact:
-    office = intensity_at(event, member.office_lat, member.office_lon, rules.avs30)
+    office = intensity_at(event, head.lat, head.lon, rules.avs30)
     top_muni, top_intensity = max(shaken, key=lambda pair: pair[1])
     mw = event.moment_magnitude
-    evacuees = round(sum(m.population * a.evacuee_share(i, mw) for m, i in shaken))
+    evacuees = sum(round(m.population * a.evacuee_share(i, mw)) for m, i in shaken)
     expected = [a.medevac_expected(i, m.population) for m, i in shaken]
     exposed_6m = sum(m.population * a.exceedance_probability(i, 5.5) for m, i in shaken)
     return MemberImpact(
-        member_code=member.code,
-        name_en=member.name_en,
+        member_code=head.code,
+        name_en=head.name_en,
         office=office,
         max_intensity=max(top_intensity, office.intensity),
         max_municipality_code=top_muni.code if top_intensity >= office.intensity else None,
@@ -204,9 +236,10 @@ def _member_impact(
         exposure=_exposure(shaken),
         exposed_6_lower_expected=round(exposed_6m),
         evacuees=evacuees,
-        needs=_needs(evacuees, rules),
+        needs=item_needs(evacuees, rates=rules.rates),
         depots=tuple(depots),
         medevac=_medevac(sum(r for r, _ in expected), sum(y for _, y in expected), rules, rng),
+        recipient_kind=head.kind,
     )
 
 
@@ -218,19 +251,6 @@ def _exposure(shaken: list[tuple[Municipality, float]]) -> tuple[Exposure, ...]:
     return tuple(Exposure(c, p) for c, p in totals.items() if p > 0)
 
 
-def _needs(evacuees: int, rules: ImpactRules) -> tuple[ItemNeed, ...]:
-    """Needs per item: ceil(evacuees × rate) per day, and ceil(evacuees × initial) once."""
-    codes = sorted(set(rules.daily_rates) | set(rules.initial_rates))
-    return tuple(
-        ItemNeed(
-            item_code=code,
-            per_day=math.ceil(evacuees * rules.daily_rates.get(code, 0.0)),
-            initial=math.ceil(evacuees * rules.initial_rates.get(code, 0.0)),
-        )
-        for code in codes
-    )
-
-
 def _depot_impacts(
     event: Event, depots: Sequence[Depot], rules: ImpactRules, rng: random.Random
 ) -> dict[str, list[DepotImpact]]:
@@ -238,7 +258,7 @@ def _depot_impacts(
     out: dict[str, list[DepotImpact]] = {}
     for depot in sorted(depots, key=lambda d: (d.member_code, d.id)):
         intensity = intensity_at(event, depot.lat, depot.lon, rules.avs30).intensity
-        p_fail = a.depot_failure_probability(intensity, rules.depot_threshold)
+        p_fail = a.threshold_probability(intensity, rules.depot_threshold)
         fails, damaged = rng.random() < p_fail, rng.random() < DAMAGED_SHARE
         status = ("damaged" if damaged else "unreachable") if fails else "operational"
         out.setdefault(depot.member_code, []).append(

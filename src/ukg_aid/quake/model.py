@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ukg_aid.geo import haversine_km
-from ukg_aid.quake.fault import FiniteFault
+from ukg_aid.quake.fault import FiniteFault, SegmentedFault
 
 MJ_TO_MW_OFFSET = 0.171
 MW_CAP = 8.3
@@ -63,7 +63,7 @@ class Event:
     mw: float | None = None
     mj: float | None = None
     fault_type: FaultType = FaultType.CRUSTAL
-    fault: FiniteFault | None = None
+    fault: FiniteFault | SegmentedFault | None = None
     origin_time: datetime | None = None
 
     def __post_init__(self) -> None:

@@ -5,7 +5,14 @@ with offset, JST), ``event`` (``lat``, ``lon``, ``depth_km``, exactly one of ``m
 ``fault_type`` and an optional ``fault``), ``sources`` and ``notes``. A fault is
 ``{"type": "line" | "plane", "coordinates": [[lon, lat], ...], "top_km", "bottom_km", "mesh_km"?}``:
 a ``line`` is the trace of a vertical plane; a ``plane`` is the outline of a dipping plane whose
-first edge is the up-dip edge (see :mod:`ukg_aid.quake.fault`).
+first edge is the up-dip edge (see :mod:`ukg_aid.quake.fault`); or ``{"type": "segments",
+"segments": [{"name", "lat", "lon", "strike_deg", "length_km", "width_km", "dip_deg", "top_km"?},
+...], "mesh_km"?}``, rectangles as an active-fault evaluation gives them.
+
+An out-of-region scenario also names the ``guests`` it strikes (codes of
+``quake/data/guests.csv``) and may carry the ``counterparts`` the union decided for it
+(``{"decided_on", "sources", "note", "pairs": [{"supporter_code", "recipient_code"}, ...]}``):
+real pairs, for a drill to set on its incident; nothing sets them by default.
 """
 
 from __future__ import annotations
@@ -13,13 +20,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
 from shapely.geometry import LineString, Polygon
 
-from ukg_aid.quake.fault import FiniteFault
+from ukg_aid.quake.fault import FiniteFault, SegmentedFault, rectangular_plane
 from ukg_aid.quake.model import Event, FaultType
 
 _PACKAGE = "ukg_aid.quake"
@@ -28,6 +35,24 @@ _FOLDER = "scenarios"
 
 class UnknownScenarioError(LookupError):
     """No built-in scenario has that name."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterpartPair:
+    """A union member (supporter) assigned to a recipient (member or guest)."""
+
+    supporter_code: str
+    recipient_code: str
+
+
+@dataclass(frozen=True)
+class Counterparts:
+    """Counterpart pairs the union decided for a real event, with their sources."""
+
+    decided_on: date
+    pairs: tuple[CounterpartPair, ...]
+    sources: tuple[str, ...]
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,8 @@ class Scenario:
     sources: tuple[str, ...]
     notes: str
     title_ja: str | None = None
+    guest_codes: tuple[str, ...] = ()
+    counterparts: Counterparts | None = None
 
 
 def _scenario_dir() -> Any:
@@ -90,11 +117,30 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         sources=tuple(str(s) for s in data.get("sources", ())),
         notes=str(data.get("notes", "")),
         title_ja=str(data["title_ja"]) if data.get("title_ja") else None,
+        guest_codes=tuple(str(c) for c in data.get("guests", ())),
+        counterparts=_counterparts(data["counterparts"]) if data.get("counterparts") else None,
     )
 
 
-def fault_from_dict(data: Mapping[str, Any]) -> FiniteFault:
-    """Build a :class:`FiniteFault` from ``{"type", "coordinates", "top_km", "bottom_km"}``."""
+def _counterparts(data: Mapping[str, Any]) -> Counterparts:
+    pairs = tuple(
+        CounterpartPair(str(p["supporter_code"]), str(p["recipient_code"])) for p in data["pairs"]
+    )
+    if len(set(pairs)) != len(pairs):
+        raise ValueError("counterpart pairs must be unique")
+    return Counterparts(
+        decided_on=date.fromisoformat(data["decided_on"]),
+        pairs=pairs,
+        sources=tuple(str(s) for s in data.get("sources", ())),
+        note=str(data.get("note", "")),
+    )
+
+
+def fault_from_dict(data: Mapping[str, Any]) -> FiniteFault | SegmentedFault:
+    """Build a fault from its JSON form (``line``, ``plane`` or ``segments``)."""
+    if data["type"] == "segments":
+        mesh = float(data.get("mesh_km", 2.0))
+        return SegmentedFault(tuple(_segment(seg, mesh) for seg in data["segments"]))
     coords = [(float(lon), float(lat)) for lon, lat in data["coordinates"]]
     kind = data["type"]
     if kind == "line":
@@ -102,12 +148,25 @@ def fault_from_dict(data: Mapping[str, Any]) -> FiniteFault:
     elif kind == "plane":
         geometry = Polygon(coords)
     else:
-        raise ValueError(f"fault type must be 'line' or 'plane', got {kind!r}")
+        raise ValueError(f"fault type must be 'line', 'plane' or 'segments', got {kind!r}")
     return FiniteFault(
         geometry=geometry,
         top_km=float(data["top_km"]),
         bottom_km=float(data["bottom_km"]),
         mesh_km=float(data.get("mesh_km", 2.0)),
+    )
+
+
+def _segment(data: Mapping[str, Any], mesh_km: float) -> FiniteFault:
+    return rectangular_plane(
+        lat=float(data["lat"]),
+        lon=float(data["lon"]),
+        strike_deg=float(data["strike_deg"]),
+        length_km=float(data["length_km"]),
+        width_km=float(data["width_km"]),
+        dip_deg=float(data["dip_deg"]),
+        top_km=float(data.get("top_km", 0.0)),
+        mesh_km=mesh_km,
     )
 
 
