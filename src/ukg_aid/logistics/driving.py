@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from ukg_aid.logistics._data import read_rows
 
 EPS_MIN = 1e-6
-"""Minutes below which a remainder is float noise, not more driving."""
+"""Minutes within which a counter counts as at its limit (float noise, not a reason to stop)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ def drive(state: DutyState, minutes: float, rules: DriverRules) -> Leg:
     from a fresh state takes 4 h."""
     _check_minutes(minutes)
     left, elapsed, breaks, rests = minutes, 0.0, 0, 0
-    while left > EPS_MIN:
+    while left > 0:
         if _must_rest(state, rules):
             state, elapsed, rests = FRESH, elapsed + rules.rest_min, rests + 1
             continue
@@ -93,12 +93,12 @@ def drive(state: DutyState, minutes: float, rules: DriverRules) -> Leg:
             state = replace(state, continuous_min=0.0, duty_min=duty)
             elapsed, breaks = elapsed + rules.break_min, breaks + 1
             continue
-        chunk = min(
-            left,
+        room = min(
             rules.max_continuous_drive_min - state.continuous_min,
             rules.max_daily_drive_min - state.drive_min,
             rules.max_daily_duty_min - state.duty_min,
         )
+        chunk = left if left <= room + EPS_MIN else room  # float noise is no reason to stop
         state = DutyState(
             state.continuous_min + chunk, state.drive_min + chunk, state.duty_min + chunk
         )
