@@ -55,6 +55,7 @@ bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run (A
 	$(BIN)/python bench/haul_sparse.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
+	$(BIN)/python bench/logistics.py
 	$(BIN)/python bench/api.py
 
 drill-docs: $(DEV_STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
