@@ -4,7 +4,14 @@ import datetime as dt
 import pytest
 from heli_fixtures import BASES, make_aircraft
 
-from ukg_aid.dispatch_air import JST, Aircraft, AircraftStatus, CoverageRow, coverage
+from ukg_aid.dispatch_air import (
+    JST,
+    Aircraft,
+    AircraftStatus,
+    CoverageReason,
+    CoverageRow,
+    coverage,
+)
 
 MORNING = dt.datetime(2026, 12, 21, 10, 0, tzinfo=JST)
 # Member offices from reference/members.csv.
@@ -49,5 +56,8 @@ def test_unavailable_aircraft_do_not_cover(fleet: list[Aircraft]) -> None:
 def test_after_sunset_nobody_covers(fleet: list[Aircraft]) -> None:
     evening = dt.datetime(2026, 12, 21, 17, 30, tzinfo=JST)
     rows = coverage(fleet, OFFICES, evening)
-    assert rows == [CoverageRow(code, None, None, within_30=False) for code in OFFICES]
+    assert rows == [
+        CoverageRow(code, None, None, False, CoverageReason.night, f"night {len(BASES)}")
+        for code in OFFICES
+    ]
     assert len(BASES) == len(fleet)
