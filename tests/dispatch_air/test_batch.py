@@ -13,6 +13,7 @@ from ukg_aid.dispatch_air import (
     Aircraft,
     AircraftStatus,
     Assignment,
+    BatchResult,
     Feasible,
     Heliport,
     Hospital,
@@ -201,6 +202,32 @@ def _area_hold(lat: float, lon: float, half: float, start_min: int, minutes: int
     return WeatherHold(id=1, start=start, until=until, reason="fog", area=area)
 
 
+def _base_hold(aircraft_id: int) -> WeatherHold:
+    until = MORNING + dt.timedelta(hours=1)
+    return WeatherHold(
+        id=2, start=MORNING, until=until, reason="cloud", base_helicopter_id=aircraft_id
+    )
+
+
+def _hospitals(statuses: list[tuple[HospitalStatus, Heliport]]) -> list[Hospital]:
+    return [
+        dataclasses.replace(h, status=status, heliport=pad)
+        for h, (status, pad) in zip(base_hospitals(), statuses, strict=True)
+    ]
+
+
+def _count_reasons(result: BatchResult) -> None:
+    """Refusal reasons as hypothesis events (``--hypothesis-show-statistics`` shows them)."""
+    for r in result.refusals:
+        event(f"refused {r.reason.value}")
+        for b in r.blocked:
+            event(f"blocked {b.reason.value}")
+
+
+def _forward(lat: float, lon: float) -> Staging:
+    return Staging(name="forward", lat=lat, lon=lon, start=MORNING, until=LATE)
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     planes=st.lists(plane_st, min_size=1, max_size=3),
@@ -229,27 +256,18 @@ def test_batch_with_hospitals_holds_staging_and_visitors_equals_brute_force(
         for i, (lat, lon, member, status) in enumerate(planes)
     ]
     if staging is not None:
-        period = Staging(name="forward", lat=staging[0], lon=staging[1], start=MORNING, until=LATE)
-        aircraft[0] = dataclasses.replace(aircraft[0], stagings=(period,))
+        aircraft[0] = dataclasses.replace(aircraft[0], stagings=(_forward(*staging),))
     if visiting:
         aircraft[-1] = dataclasses.replace(aircraft[-1], member_code=None)
     missions = [
         _mission(100 + i, lat, lon, sev, member) for i, (lat, lon, sev, member) in enumerate(jobs)
     ]
-    hospitals = [
-        dataclasses.replace(h, status=status, heliport=pad)
-        for h, (status, pad) in zip(base_hospitals(), statuses, strict=True)
-    ]
+    hospitals = _hospitals(statuses)
     if named is not None:  # the first mission names a hospital, whatever its state
         missions[0] = dataclasses.replace(missions[0], hospital=hospitals[named])
     holds = [] if area is None else [_area_hold(*area)]
     if base_held:
-        hour = dt.timedelta(hours=1)
-        holds.append(
-            WeatherHold(
-                id=2, start=MORNING, until=MORNING + hour, reason="cloud", base_helicopter_id=0
-            )
-        )
+        holds.append(_base_hold(0))
     prefs = dict.fromkeys(own_first, Preference.own_first)
     result = assign_batch(
         aircraft,
@@ -267,10 +285,7 @@ def test_batch_with_hospitals_holds_staging_and_visitors_equals_brute_force(
     assert result.key.rank() == best
     accounted = {x.mission_id for x in result.assignments} | {r.mission_id for r in result.refusals}
     assert accounted == {m.id for m in missions}
-    for r in result.refusals:  # shown by --hypothesis-show-statistics
-        event(f"refused {r.reason.value}")
-        for b in r.blocked:
-            event(f"blocked {b.reason.value}")
+    _count_reasons(result)
 
 
 def test_red_takes_the_only_aircraft_even_when_the_yellow_is_closer() -> None:

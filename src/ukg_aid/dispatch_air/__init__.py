@@ -45,7 +45,14 @@ from ukg_aid.dispatch_air.model import (
     Staging,
 )
 from ukg_aid.dispatch_air.objective import BatchKey, batch_key, validate_batch
-from ukg_aid.dispatch_air.rules import Assignment, Feasible, Refusal, assign_one, check
+from ukg_aid.dispatch_air.rules import (
+    Assignment,
+    Feasible,
+    Refusal,
+    assign_one,
+    check,
+    check_sortie,
+)
 from ukg_aid.dispatch_air.sortie import LIFT_OFF_MIN, ON_SCENE_MIN, Sortie, plan_sortie
 from ukg_aid.dispatch_air.staging import staged, staging_at
 from ukg_aid.dispatch_air.weather import Held, WeatherHold, sortie_hold, sortie_legs
@@ -84,6 +91,7 @@ __all__ = [
     "assign_one",
     "batch_key",
     "check",
+    "check_sortie",
     "choose_hospital",
     "coverage",
     "daylight_window",

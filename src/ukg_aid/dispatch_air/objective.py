@@ -22,8 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ukg_aid.dispatch_air.coverage import COVERED_WITHIN_MIN, CoverageReason, office_reach
+from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
 from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, Preference, Severity
-from ukg_aid.dispatch_air.rules import Assignment, Feasible, check, home_member
+from ukg_aid.dispatch_air.rules import Assignment, Feasible, check_sortie, home_member
 from ukg_aid.dispatch_air.staging import staged_fleet
 from ukg_aid.dispatch_air.weather import WeatherHold
 from ukg_aid.geo import Point
@@ -153,19 +154,28 @@ def validate_batch(
 
     Checks: every aircraft flies at most one mission and every mission gets at most one
     aircraft; every assignment passes ``rules.check`` (hospital, staging and weather holds
-    included) and flies to the hospital that check chooses; no red mission is left unserved while
-    a yellow mission holds an aircraft that could fly that red.
+    included) and flies the sortie that check plans; no red mission is left unserved while a
+    yellow mission holds an aircraft that could fly that red.
     """
     problems: list[str] = []
     planes = {a.id: a for a in aircraft}
     by_id = {m.id: m for m in missions}
+    receiving = {m.id: receiving_hospital(m, hospitals, at, holds) for m in missions}
+
+    def feasible(aircraft_id: int, mission_id: int) -> Feasible | None:
+        hospital = receiving[mission_id]
+        if isinstance(hospital, HospitalRefusal):
+            return None
+        outcome = check_sortie(planes[aircraft_id], by_id[mission_id], at, hospital, holds)
+        return outcome if isinstance(outcome, Feasible) else None
+
     if len({x.aircraft_id for x in assignments}) != len(assignments):
         problems.append("an aircraft flies more than one mission")
     if len({x.mission_id for x in assignments}) != len(assignments):
         problems.append("a mission has more than one aircraft")
     for x in assignments:
-        outcome = check(planes[x.aircraft_id], by_id[x.mission_id], at, hospitals, holds)
-        if not isinstance(outcome, Feasible):
+        outcome = feasible(x.aircraft_id, x.mission_id)
+        if outcome is None:
             problems.append(f"aircraft {x.aircraft_id} cannot fly mission {x.mission_id}")
         elif outcome.sortie != x.sortie:
             problems.append(f"mission {x.mission_id}: the sortie is not the one check plans")
@@ -175,7 +185,7 @@ def validate_batch(
         if by_id[x.mission_id].severity is not Severity.yellow:
             continue
         for red in pending_reds:
-            if isinstance(check(planes[x.aircraft_id], red, at, hospitals, holds), Feasible):
+            if feasible(x.aircraft_id, red.id) is not None:
                 problems.append(
                     f"red {red.id} pending while yellow {x.mission_id} holds a capable aircraft"
                 )
