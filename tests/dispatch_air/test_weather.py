@@ -53,6 +53,9 @@ def test_a_hold_over_tajima_blocks_a_sortie_crossing_it_but_not_one_beside_it() 
     assert refused.reason is RefusalReason.weather
     assert "base → scene held by weather hold 1 (fog over 但馬, 09:00-14:00)" in refused.detail
     # Kakogawa → Sasayama and on to the Osaka base hospital stay south-east of the box.
+    in_utc = tajima_fog(start=MORNING.astimezone(dt.UTC) - dt.timedelta(hours=1))
+    utc_detail = _refused(check(tottori, crossing, MORNING, hospitals, [in_utc])).detail
+    assert "09:00-14:00" in utc_detail  # shown in Japan time
     beside = _flown(check(harima, mission(2, SASAYAMA), MORNING, hospitals, fog))
     assert beside == _flown(check(harima, mission(2, SASAYAMA), MORNING, hospitals))
 

@@ -27,6 +27,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry import Point as ShapelyPoint
 
+from ukg_aid.dispatch_air.model import JST
 from ukg_aid.dispatch_air.sortie import Sortie
 from ukg_aid.geo import Point
 
@@ -91,7 +92,7 @@ class Held:
 
 
 def _hhmm(t: dt.datetime) -> str:
-    return t.strftime("%H:%M")
+    return t.astimezone(JST).strftime("%H:%M")  # desks read Japan time, whatever zone came in
 
 
 def sortie_legs(sortie: Sortie) -> tuple[Leg, Leg, Leg]:
