@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from ukg_aid.dispatch_air.daylight import in_window
 from ukg_aid.dispatch_air.model import Aircraft, AircraftStatus
-from ukg_aid.dispatch_air.sortie import LIFT_OFF_MIN, time_to_point_min
+from ukg_aid.dispatch_air.sortie import LIFT_OFF_MIN, flight_minutes
 from ukg_aid.dispatch_air.staging import staged_fleet
 from ukg_aid.dispatch_air.weather import Leg, WeatherHold, base_hold, leg_hold
 from ukg_aid.geo import Point, haversine_km
@@ -71,29 +71,38 @@ class CoverageRow:
     detail: str = ""
 
 
-def _dt_minutes(minutes: float) -> dt.timedelta:
-    return dt.timedelta(minutes=minutes)
-
-
 def office_reach(
-    aircraft: Aircraft, office: Point, at: dt.datetime, holds: Sequence[WeatherHold] = ()
+    aircraft: Aircraft,
+    office: Point,
+    at: dt.datetime,
+    holds: Sequence[WeatherHold] = (),
+    *,
+    in_daylight: bool | None = None,
 ) -> float | CoverageReason:
-    """Minutes for ``aircraft`` (already staged) to reach ``office`` from ``at``, or why not."""
-    if not in_window(aircraft, at):
+    """Minutes for ``aircraft`` (already staged) to reach ``office`` from ``at``, or why not.
+
+    ``in_daylight`` is ``in_window(aircraft, at)`` when the caller already knows it.
+    """
+    if not (in_window(aircraft, at) if in_daylight is None else in_daylight):
         return CoverageReason.night
-    minutes = time_to_point_min(aircraft, office.lat, office.lon)
+    km = haversine_km(aircraft.base_lat, aircraft.base_lon, office.lat, office.lon)
+    minutes = LIFT_OFF_MIN + flight_minutes(km, aircraft.cruise_kmh)
     if holds:
-        arrive = at + _dt_minutes(minutes)
-        base = Point(aircraft.base_lat, aircraft.base_lon)
-        leg = Leg("base → office", base, office, at + _dt_minutes(LIFT_OFF_MIN), arrive)
+        arrive = at + dt.timedelta(minutes=minutes)
+        lift_off = at + dt.timedelta(minutes=LIFT_OFF_MIN)
+        leg = Leg("base → office", aircraft.base, office, lift_off, arrive)
         if base_hold(aircraft.id, at, arrive, holds) or leg_hold(leg, holds):
             return CoverageReason.weather
     if aircraft.status is not AircraftStatus.available:
         return CoverageReason.all_busy
-    km = haversine_km(aircraft.base_lat, aircraft.base_lon, office.lat, office.lon)
     if 2 * km > aircraft.range_km:
         return CoverageReason.none_in_range
     return minutes
+
+
+def daylight_flags(fleet: Iterable[Aircraft], at: dt.datetime) -> dict[int, bool]:
+    """``in_window`` for each aircraft (by id), computed once for every office."""
+    return {a.id: in_window(a, at) for a in fleet}
 
 
 def no_coverage_reason(reasons: Sequence[CoverageReason]) -> CoverageReason:
@@ -112,10 +121,11 @@ def coverage_row(
 ) -> CoverageRow:
     """The coverage row of one office; ``fleet`` already staged at ``at``."""
     point = Point(*office)
+    daylight = daylight_flags(fleet, at)
     reached: list[tuple[float, int]] = []
     blocked: list[CoverageReason] = []
     for plane in fleet:
-        outcome = office_reach(plane, point, at, holds)
+        outcome = office_reach(plane, point, at, holds, in_daylight=daylight[plane.id])
         if isinstance(outcome, CoverageReason):
             blocked.append(outcome)
         else:

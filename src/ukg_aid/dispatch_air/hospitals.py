@@ -122,8 +122,7 @@ def receiving_hospital(
     if mission.hospital is not None:
         refusal = named_hospital_refusal(mission.hospital)
         return mission.hospital if refusal is None else refusal
-    scene = Point(mission.scene_lat, mission.scene_lon)
-    chosen = choose_hospital(scene, hospitals, at, holds)
+    chosen = choose_hospital(mission.scene, hospitals, at, holds)
     if chosen is None:
         return HospitalRefusal(RefusalReason.no_hospital, no_hospital_detail(hospitals, at, holds))
     return chosen

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -129,10 +129,11 @@ class Hospital:
     member_code: str | None = None
     heliport: Heliport = Heliport.on_site
     status: HospitalStatus = HospitalStatus.operational
+    point: Point = field(init=False, repr=False, compare=False)
+    """(``lat``, ``lon``) as a ``Point``, made once (every mission's choice measures it)."""
 
-    @property
-    def point(self) -> Point:
-        return Point(self.lat, self.lon)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "point", Point(self.lat, self.lon))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,8 +185,11 @@ class Aircraft:
     window_start: dt.time = WINDOW_START
     fixed_end: dt.time | None = None
     stagings: tuple[Staging, ...] = ()
+    base: Point = field(init=False, repr=False, compare=False)
+    """(``base_lat``, ``base_lon``) as a ``Point``, made once rather than for every sortie."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "base", Point(self.base_lat, self.base_lon))
         if self.cruise_kmh <= 0 or self.range_km <= 0:
             msg = f"aircraft {self.id}: cruise speed and range must be positive"
             raise ValueError(msg)
@@ -217,8 +221,11 @@ class Mission:
     patients: int
     reported_at: dt.datetime
     hospital: Hospital | None = None
+    scene: Point = field(init=False, repr=False, compare=False)
+    """(``scene_lat``, ``scene_lon``) as a ``Point``, made once rather than for every sortie."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "scene", Point(self.scene_lat, self.scene_lon))
         if not 1 <= self.patients <= MAX_PATIENTS:
             msg = f"mission {self.id}: patients must be 1-{MAX_PATIENTS}, got {self.patients}"
             raise ValueError(msg)

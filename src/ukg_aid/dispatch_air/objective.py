@@ -21,7 +21,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ukg_aid.dispatch_air.coverage import COVERED_WITHIN_MIN, CoverageReason, office_reach
+from ukg_aid.dispatch_air.coverage import (
+    COVERED_WITHIN_MIN,
+    CoverageReason,
+    daylight_flags,
+    office_reach,
+)
 from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
 from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, Preference, Severity
 from ukg_aid.dispatch_air.rules import Assignment, Feasible, check_sortie, home_member
@@ -99,12 +104,13 @@ def covering(
     aircraft flies at ``at`` (its staging point while staged).
     """
     fleet = staged_fleet(aircraft, at)
-    return {
-        code: frozenset(
-            a.id for a in fleet if _within_cover(office_reach(a, Point(lat, lon), at, holds))
-        )
-        for code, (lat, lon) in offices.items()
-    }
+    daylight = daylight_flags(fleet, at)
+
+    def reaches(a: Aircraft, office: Point) -> bool:
+        return _within_cover(office_reach(a, office, at, holds, in_daylight=daylight[a.id]))
+
+    points = {code: Point(lat, lon) for code, (lat, lon) in offices.items()}
+    return {code: frozenset(a.id for a in fleet if reaches(a, p)) for code, p in points.items()}
 
 
 def batch_key(
