@@ -182,7 +182,26 @@ def _before_after(
         old_s = min(old_s, s)
     assert new.key.rank() == old.key.rank(), (new.key, old.key)
     assert _pairs(new) == [(x.aircraft_id, x.mission_id) for x in old.assignments]
-    return {"before_s": round(old_s, 4), "after_s": round(new_s, 4), "same_plan": True}
+    return {
+        "before_s": round(old_s, 4),
+        "after_s": round(new_s, 4),
+        "same_plan": True,
+        "check_us_before": _check_us(before, old_case),
+        "check_us_after": _check_us(dispatch_air, new_case),
+    }
+
+
+def _check_us(core: ModuleType, case: tuple[Any, Any, Any], pairs: int = 2000) -> float:
+    """Microseconds per public ``check`` call (best of 5) over the first ``pairs`` pairs."""
+    fleet, missions, hospitals = case
+    chosen = [(a, m) for m in missions for a in fleet][:pairs]
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        for a, m in chosen:
+            core.check(a, m, AT, hospitals)
+        best = min(best, (time.perf_counter() - started) / len(chosen))
+    return round(best * 1e6, 2)
 
 
 def _section12(fleet: list[Aircraft], missions: list[Mission], repeats: int) -> dict[str, object]:
@@ -298,8 +317,9 @@ def markdown_section12(cases: list[dict[str, object]]) -> str:
 
 def markdown_before_after(cases: list[dict[str, object]], rev: str) -> str:
     head = (
-        f"| aircraft | missions | batch s at {rev} | batch s now | now ÷ before | same plan |\n"
-        "|---:|---:|---:|---:|---:|---|\n"
+        f"| aircraft | missions | batch s at {rev} | batch s now | now ÷ before "
+        "| µs per check: before / now | same plan |\n"
+        "|---:|---:|---:|---:|---:|---|---|\n"
     )
     rows = []
     for c in cases:
@@ -307,7 +327,8 @@ def markdown_before_after(cases: list[dict[str, object]], rev: str) -> str:
         ratio = x["after_s"] / x["before_s"] if x["before_s"] else 1.0
         rows.append(
             f"| {c['aircraft']} | {c['missions']} | {x['before_s']:.3f} | {x['after_s']:.3f} "
-            f"| {ratio:.2f} | {'yes' if x['same_plan'] else 'no'} |"
+            f"| {ratio:.2f} | {x['check_us_before']:.1f} / {x['check_us_after']:.1f} "
+            f"| {'yes' if x['same_plan'] else 'no'} |"
         )
     return head + "\n".join(rows) + "\n"
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ukg_aid.dispatch_air.model import Heliport, Hospital, HospitalStatus, Mission, RefusalReason
 from ukg_aid.dispatch_air.weather import WeatherHold, point_held
-from ukg_aid.geo import Point, distance_km
+from ukg_aid.geo import Point, haversine_km
 
 LANDABLE = frozenset({Heliport.on_site, Heliport.nearby})
 """Heliport kinds a default choice may use."""
@@ -68,21 +68,26 @@ def choose_hospital(
     *,
     on_site_preference_km: float = ON_SITE_PREFERENCE_KM,
 ) -> Hospital | None:
-    """The default receiving hospital for ``scene`` (rule in the module doc), or ``None``."""
-    usable = [
-        (distance_km(scene, h.point), i, h)
-        for i, h in enumerate(hospitals)
-        if receivable(h, at, holds)
-    ]
-    if not usable:
+    """The default receiving hospital for ``scene`` (rule in the module doc), or ``None``.
+
+    One pass: the nearest receivable hospital and the nearest receivable on-site one (strict
+    ``<`` keeps the earlier hospital on a tie).
+    """
+    nearest: tuple[float, Hospital] | None = None
+    on_site: tuple[float, Hospital] | None = None
+    for h in hospitals:
+        if not receivable(h, at, holds):
+            continue
+        km = haversine_km(scene.lat, scene.lon, h.lat, h.lon)
+        if nearest is None or km < nearest[0]:
+            nearest = (km, h)
+        if h.heliport is Heliport.on_site and (on_site is None or km < on_site[0]):
+            on_site = (km, h)
+    if nearest is None:
         return None
-    nearest = min(usable, key=lambda u: u[:2])
-    on_site = [u for u in usable if u[2].heliport is Heliport.on_site]
-    if on_site:
-        best_on_site = min(on_site, key=lambda u: u[:2])
-        if best_on_site[0] <= nearest[0] + on_site_preference_km:
-            return best_on_site[2]
-    return nearest[2]
+    if on_site is not None and on_site[0] <= nearest[0] + on_site_preference_km:
+        return on_site[1]
+    return nearest[1]
 
 
 def named_hospital_refusal(hospital: Hospital) -> HospitalRefusal | None:
