@@ -118,10 +118,12 @@ def coverage_row(
     fleet: Sequence[Aircraft],
     at: dt.datetime,
     holds: Sequence[WeatherHold] = (),
+    daylight: Mapping[int, bool] | None = None,
 ) -> CoverageRow:
-    """The coverage row of one office; ``fleet`` already staged at ``at``."""
+    """The coverage row of one office; ``fleet`` already staged at ``at`` (``daylight``: its
+    ``daylight_flags`` when the caller has them)."""
     point = Point(*office)
-    daylight = daylight_flags(fleet, at)
+    daylight = daylight_flags(fleet, at) if daylight is None else daylight
     reached: list[tuple[float, int]] = []
     blocked: list[CoverageReason] = []
     for plane in fleet:
@@ -147,4 +149,7 @@ def coverage(
 ) -> list[CoverageRow]:
     """One row per office (in ``offices`` order): ``{member_code: (lat, lon)}``."""
     fleet = staged_fleet(aircraft, at)
-    return [coverage_row(code, office, fleet, at, holds) for code, office in offices.items()]
+    daylight = daylight_flags(fleet, at)
+    return [
+        coverage_row(code, office, fleet, at, holds, daylight) for code, office in offices.items()
+    ]
