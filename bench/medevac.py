@@ -1,133 +1,83 @@
-"""Medevac batch assignment benchmark: speed and quality against two baselines, same run.
+"""Medevac batch assignment benchmark: speed and quality against baselines, same run.
 
-For 8, 30 and 100 aircraft against 10, 100 and 1,000 pending missions (seeded synthetic
-Kansai instances, 2026-06-15 10:00 JST, every aircraft available), compares:
+For 8, 30 and 100 aircraft against 10, 100 and 1,000 pending missions (seeded synthetic Kansai
+instances, ``medevac_instances``, 2026-06-15 10:00 JST, every aircraft available):
 
-* ``batch``: ``ukg_aid.dispatch_air.assign_batch`` (reds first, weighted minutes, coverage);
-* ``greedy``: missions in report order, each takes the nearest available capable aircraft;
-* ``lsa``: exact ``SimpleLinearSumAssignment`` minimizing severity-weighted minutes to scene
-  while serving as many missions as possible, with no red-first rule;
-* ``lsa_red_first``: the same exact assignment with reds first (the batch's levels 1, 2 and 6
-  without own-first, 5-minute bands or coverage): the reference for the batch's minutes.
+1. **Default inputs** (what the service passes today: the eight base hospitals, no weather holds,
+   no staging), compared with three baselines on the same instance:
+
+   * ``batch``: ``ukg_aid.dispatch_air.assign_batch`` (reds first, weighted minutes, coverage);
+   * ``greedy``: missions in report order, each takes the nearest available capable aircraft;
+   * ``lsa``: exact ``SimpleLinearSumAssignment`` minimizing severity-weighted minutes to scene
+     while serving as many missions as possible, with no red-first rule;
+   * ``lsa_red_first``: the same exact assignment with reds first (the batch's levels 1, 2 and 6
+     without own-first, 5-minute bands or coverage): the reference for the batch's minutes.
+
+2. **Before/after the code** (``--against REV``): the core at git revision ``REV`` solves the same
+   default instances in the same process, runs interleaved; its plan key must equal today's.
+
+3. **SPEC §12 inputs** on the same fleet and missions (``medevac_instances.section12``): 79
+   reference hospitals with two damaged in Kobe, fog over Tajima, a staged aircraft, visitors.
 
 Quality: reds served and severity-weighted minutes to scene (red 3, yellow 1) of served missions.
-Writes ``bench/results/medevac.json``; prints the Markdown table for ``docs/benchmarks.md``.
+Writes ``bench/results/medevac.json``; prints the Markdown tables for ``docs/benchmarks.md``.
 
-Run: ``.venv/bin/python bench/medevac.py``
+Run: ``.venv/bin/python bench/medevac.py --against a2c804c``
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import json
 import platform
-import random
 import statistics
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from ortools.graph.python import linear_sum_assignment
 
+from medevac_instances import AT, OFFICES, RED_SHARE, SEED, default_case, load_core_at, section12
+from ukg_aid import dispatch_air
 from ukg_aid.dispatch_air import (
-    JST,
     Aircraft,
-    AircraftStatus,
+    BatchResult,
     Feasible,
     Hospital,
+    HospitalRefusal,
     Mission,
     Severity,
+    WeatherHold,
     assign_batch,
-    check,
+    check_sortie,
+    receiving_hospital,
+    validate_batch,
 )
 
-AT = dt.datetime(2026, 6, 15, 10, 0, tzinfo=JST)
-SEED = 20260615
 FLEETS = (8, 30, 100)
 LOADS = (10, 100, 1000)
-RED_SHARE = 0.35
 RESULTS = Path(__file__).parent / "results" / "medevac.json"
-
-# The eight union bases (reference/heli_bases.csv): name, operating member, lat, lon.
-BASES = [
-    ("osaka", "27", 34.810, 135.526),
-    ("toyooka", "28", 35.548, 134.815),
-    ("tokushima", "36", 34.067, 134.548),
-    ("hyogo_harima", "28", 34.748, 134.852),
-    ("kyoshiga", "25", 35.022, 135.964),
-    ("tottori", "31", 35.436, 133.334),
-    ("wakayama", "30", 34.191, 135.190),
-    ("nara", "29", 34.385, 135.800),
-]
-# Member offices (reference/members.csv) for the coverage tie-break.
-OFFICES = {
-    "25": (35.004444, 135.868333),
-    "26": (35.021389, 135.755556),
-    "27": (34.686389, 135.520000),
-    "28": (34.691389, 135.183056),
-    "29": (34.685278, 135.832778),
-    "30": (34.226111, 135.167500),
-    "31": (35.503611, 134.238333),
-    "36": (34.065833, 134.559444),
-    "26100": (35.011636, 135.768029),
-    "27100": (34.693738, 135.502165),
-    "27140": (34.573262, 135.482998),
-    "28100": (34.690083, 135.195511),
-}
 
 Pairs = list[tuple[int, int]]  # (aircraft id, mission id)
 
 
-def make_fleet(n: int, rng: random.Random) -> list[Aircraft]:
-    """The real bases first, then extra aircraft within about 25 km of a random base."""
-    fleet = []
-    for i in range(n):
-        name, member, lat, lon = BASES[i % len(BASES)]
-        if i >= len(BASES):
-            lat, lon = lat + rng.uniform(-0.2, 0.2), lon + rng.uniform(-0.25, 0.25)
-        fleet.append(
-            Aircraft(
-                id=i + 1,
-                callsign=f"{name}-{i + 1}",
-                member_code=member,
-                base_name=name,
-                base_lat=lat,
-                base_lon=lon,
-                status=AircraftStatus.available,
-            )
-        )
-    return fleet
-
-
-def make_missions(n: int, rng: random.Random) -> list[Mission]:
-    """Scenes near a random member office (within about 40 km), 35 % red, reported in order."""
-    codes = list(OFFICES)
-    missions = []
-    for i in range(n):
-        code = rng.choice(codes)
-        lat, lon = OFFICES[code]
-        missions.append(
-            Mission(
-                id=i + 1,
-                member_code=code,
-                scene_lat=lat + rng.uniform(-0.35, 0.35),
-                scene_lon=lon + rng.uniform(-0.4, 0.4),
-                severity=Severity.red if rng.random() < RED_SHARE else Severity.yellow,
-                patients=1,
-                reported_at=AT + dt.timedelta(seconds=i),
-            )
-        )
-    return missions
-
-
 def feasible_minutes(
-    fleet: list[Aircraft], missions: list[Mission], hospitals: list[Hospital]
+    fleet: list[Aircraft],
+    missions: list[Mission],
+    hospitals: list[Hospital],
+    holds: Sequence[WeatherHold] = (),
 ) -> dict[tuple[int, int], float]:
-    """Time to scene of every feasible (aircraft, mission) pair."""
+    """Time to scene of every feasible (aircraft, mission) pair (hospital chosen per mission)."""
     out = {}
     for m in missions:
+        hospital = receiving_hospital(m, hospitals, AT, holds)
+        if isinstance(hospital, HospitalRefusal):
+            continue
         for a in fleet:
-            outcome = check(a, m, AT, hospitals)
+            outcome = check_sortie(a, m, AT, hospital, holds)
             if isinstance(outcome, Feasible):
                 out[a.id, m.id] = outcome.sortie.time_to_scene_min
     return out
@@ -196,9 +146,9 @@ def quality(
     }
 
 
-def timed(fn: Callable[[], Pairs], repeats: int) -> tuple[Pairs, float]:
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[Any, float]:
     best = float("inf")
-    result: Pairs = []
+    result: Any = None
     for _ in range(repeats):
         started = time.perf_counter()
         result = fn()
@@ -206,31 +156,92 @@ def timed(fn: Callable[[], Pairs], repeats: int) -> tuple[Pairs, float]:
     return result, best
 
 
-def run_case(n_aircraft: int, n_missions: int) -> dict[str, object]:
-    rng = random.Random(f"{SEED}-{n_aircraft}-{n_missions}")
-    fleet = make_fleet(n_aircraft, rng)
-    missions = make_missions(n_missions, rng)
-    hospitals = [Hospital(name, lat, lon) for name, _, lat, lon in BASES]
+def _pairs(result: BatchResult) -> Pairs:
+    return [(x.aircraft_id, x.mission_id) for x in result.assignments]
+
+
+def _batch(core: ModuleType, case: tuple[Any, Any, Any], holds: Sequence[Any] = ()) -> Any:
+    fleet, missions, hospitals = case
+    kwargs: dict[str, Any] = {"offices": OFFICES, "time_limit_s": 30}
+    if holds:
+        kwargs["holds"] = holds
+    return core.assign_batch(fleet, missions, AT, hospitals, **kwargs)
+
+
+def _before_after(
+    before: ModuleType, n_aircraft: int, n_missions: int, repeats: int
+) -> dict[str, object]:
+    """Today's core and the one at ``--against`` on the same default instance, interleaved."""
+    new_case = default_case(dispatch_air, n_aircraft, n_missions)
+    old_case = default_case(before, n_aircraft, n_missions)
+    new_s = old_s = float("inf")
+    for _ in range(repeats):
+        new, s = timed(lambda: _batch(dispatch_air, new_case), 1)
+        new_s = min(new_s, s)
+        old, s = timed(lambda: _batch(before, old_case), 1)
+        old_s = min(old_s, s)
+    assert new.key.rank() == old.key.rank(), (new.key, old.key)
+    assert _pairs(new) == [(x.aircraft_id, x.mission_id) for x in old.assignments]
+    return {
+        "before_s": round(old_s, 4),
+        "after_s": round(new_s, 4),
+        "same_plan": True,
+        "check_us_before": _check_us(before, old_case),
+        "check_us_after": _check_us(dispatch_air, new_case),
+    }
+
+
+def _check_us(core: ModuleType, case: tuple[Any, Any, Any], pairs: int = 2000) -> float:
+    """Microseconds per public ``check`` call (best of 5) over the first ``pairs`` pairs."""
+    fleet, missions, hospitals = case
+    chosen = [(a, m) for m in missions for a in fleet][:pairs]
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        for a, m in chosen:
+            core.check(a, m, AT, hospitals)
+        best = min(best, (time.perf_counter() - started) / len(chosen))
+    return round(best * 1e6, 2)
+
+
+def _section12(fleet: list[Aircraft], missions: list[Mission], repeats: int) -> dict[str, object]:
+    """The batch on the SPEC §12 inputs: speed, quality, refusals by reason, validity."""
+    planes, hospitals, holds = section12(fleet)
+    started = time.perf_counter()
+    ok = feasible_minutes(planes, missions, hospitals, holds)
+    feasibility_s = time.perf_counter() - started
+    result, seconds = timed(
+        lambda: assign_batch(
+            planes, missions, AT, hospitals, offices=OFFICES, holds=holds, time_limit_s=30
+        ),
+        repeats,
+    )
+    problems = validate_batch(result.assignments, planes, missions, AT, hospitals, holds)
+    assert problems == [], problems[:3]
+    return {
+        "seconds": round(seconds, 4),
+        "feasibility_s": round(feasibility_s, 4),
+        "feasible_pairs": len(ok),
+        "status": result.status.value,
+        "uncovered_offices": result.key.uncovered_offices,
+        "refusals": dict(sorted(Counter(r.reason.value for r in result.refusals).items())),
+        **quality(_pairs(result), missions, ok),
+    }
+
+
+def run_case(n_aircraft: int, n_missions: int, before: ModuleType | None) -> dict[str, object]:
+    fleet, missions, hospitals = default_case(dispatch_air, n_aircraft, n_missions)
     repeats = 3 if n_aircraft * n_missions <= 10_000 else 1
     started = time.perf_counter()
     ok = feasible_minutes(fleet, missions, hospitals)
     feasibility_s = time.perf_counter() - started
-
-    batch_result = None
-
-    def ours() -> Pairs:
-        nonlocal batch_result
-        batch_result = assign_batch(
-            fleet, missions, AT, hospitals, offices=OFFICES, time_limit_s=30
-        )
-        return [(x.aircraft_id, x.mission_id) for x in batch_result.assignments]
-
-    ours_pairs, ours_s = timed(ours, repeats)
+    batch_result, ours_s = timed(
+        lambda: _batch(dispatch_air, (fleet, missions, hospitals)), repeats
+    )
     greedy_pairs, greedy_s = timed(lambda: greedy(fleet, missions, ok), repeats)
     lsa_pairs, lsa_s = timed(lambda: lsa(fleet, missions, ok), repeats)
     red_pairs, red_s = timed(lambda: lsa(fleet, missions, ok, red_first=True), repeats)
-    assert batch_result is not None
-    return {
+    case: dict[str, object] = {
         "aircraft": n_aircraft,
         "missions": n_missions,
         "reds": sum(m.severity is Severity.red for m in missions),
@@ -240,12 +251,17 @@ def run_case(n_aircraft: int, n_missions: int) -> dict[str, object]:
             "seconds": round(ours_s, 4),
             "status": batch_result.status.value,
             "uncovered_offices": batch_result.key.uncovered_offices,
-            **quality(ours_pairs, missions, ok),
+            **quality(_pairs(batch_result), missions, ok),
         },
         "greedy": {"seconds": round(greedy_s, 4), **quality(greedy_pairs, missions, ok)},
         "lsa": {"seconds": round(lsa_s, 4), **quality(lsa_pairs, missions, ok)},
         "lsa_red_first": {"seconds": round(red_s, 4), **quality(red_pairs, missions, ok)},
+        "section12": _section12(fleet, missions, repeats),
     }
+    if before is not None:
+        # best of at least 3 interleaved runs: a single run on this shared machine drifts ±40 %
+        case["before_after"] = _before_after(before, n_aircraft, n_missions, max(repeats, 3))
+    return case
 
 
 def markdown(cases: list[dict[str, object]]) -> str:
@@ -273,8 +289,56 @@ def markdown(cases: list[dict[str, object]]) -> str:
     return head + "\n".join(rows) + "\n"
 
 
+def _sub(case: dict[str, object], key: str) -> dict[str, Any]:
+    value = case[key]
+    assert isinstance(value, dict)
+    return value
+
+
+def markdown_section12(cases: list[dict[str, object]]) -> str:
+    head = (
+        "| aircraft | missions (red) | batch s: default / §12 | reds served: default / §12 "
+        "| weighted min: default / §12 | uncovered offices: default / §12 | §12 refusals |\n"
+        "|---:|---:|---:|---|---|---|---|\n"
+    )
+    rows = []
+    for c in cases:
+        b, t = _sub(c, "batch"), _sub(c, "section12")
+        refusals = ", ".join(f"{k} {v}" for k, v in t["refusals"].items()) or "none"
+        rows.append(
+            f"| {c['aircraft']} | {c['missions']} ({c['reds']}) | "
+            f"{b['seconds']:.3f} / {t['seconds']:.3f} | "
+            f"{b['reds_served']} / {t['reds_served']} | "
+            f"{b['weighted_minutes']:.0f} / {t['weighted_minutes']:.0f} | "
+            f"{b['uncovered_offices']} / {t['uncovered_offices']} | {refusals} |"
+        )
+    return head + "\n".join(rows) + "\n"
+
+
+def markdown_before_after(cases: list[dict[str, object]], rev: str) -> str:
+    head = (
+        f"| aircraft | missions | batch s at {rev} | batch s now | now ÷ before "
+        "| µs per check: before / now | same plan |\n"
+        "|---:|---:|---:|---:|---:|---|---|\n"
+    )
+    rows = []
+    for c in cases:
+        x = _sub(c, "before_after")
+        ratio = x["after_s"] / x["before_s"] if x["before_s"] else 1.0
+        rows.append(
+            f"| {c['aircraft']} | {c['missions']} | {x['before_s']:.3f} | {x['after_s']:.3f} "
+            f"| {ratio:.2f} | {x['check_us_before']:.1f} / {x['check_us_after']:.1f} "
+            f"| {'yes' if x['same_plan'] else 'no'} |"
+        )
+    return head + "\n".join(rows) + "\n"
+
+
 def main() -> None:
-    cases = [run_case(a, m) for a in FLEETS for m in LOADS]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", metavar="REV", help="also time the core at this git revision")
+    args = parser.parse_args()
+    before = load_core_at(args.against) if args.against else None
+    cases = [run_case(a, m, before) for a in FLEETS for m in LOADS]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     meta = {
         "python": platform.python_version(),
@@ -282,9 +346,13 @@ def main() -> None:
         "seed": SEED,
         "at": AT.isoformat(),
         "red_share": RED_SHARE,
+        "against": args.against,
     }
     RESULTS.write_text(json.dumps({"meta": meta, "cases": cases}, indent=2) + "\n")
     print(markdown(cases))
+    print(markdown_section12(cases))
+    if before is not None:
+        print(markdown_before_after(cases, args.against))
 
 
 if __name__ == "__main__":

@@ -1,23 +1,31 @@
+import dataclasses
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 
 from heli_fixtures import MEMBER_PARENT, base_hospitals
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from shapely.geometry import box
 
 from ukg_aid.dispatch_air import (
     JST,
     Aircraft,
     AircraftStatus,
     Assignment,
+    BatchResult,
     Feasible,
+    Heliport,
     Hospital,
+    HospitalStatus,
     Mission,
     Preference,
     RefusalReason,
     Severity,
     SolveStatus,
     Sortie,
+    Staging,
+    WeatherHold,
     assign_batch,
     batch_key,
     check,
@@ -68,12 +76,13 @@ def _brute_force_rank(
     hospitals: list[Hospital],
     prefs: dict[str, Preference],
     offices: dict[str, tuple[float, float]],
+    holds: Sequence[WeatherHold] = (),
 ) -> tuple[int, ...] | None:
     """Best BatchKey rank over every partial one-to-one assignment of feasible pairs."""
     feasible: dict[tuple[int, int], Sortie] = {}
     for a in aircraft:
         for m in missions:
-            outcome = check(a, m, at, hospitals)
+            outcome = check(a, m, at, hospitals, holds)
             if isinstance(outcome, Feasible):
                 feasible[a.id, m.id] = outcome.sortie
     best: tuple[int, ...] | None = None
@@ -94,6 +103,7 @@ def _brute_force_rank(
             preferences=prefs,
             member_parent=MEMBER_PARENT,
             offices=offices,
+            holds=holds,
         ).rank()
         if best is None or rank < best:
             best = rank
@@ -172,6 +182,110 @@ def test_no_red_pending_while_a_yellow_holds_a_capable_aircraft(
                 if red.severity is Severity.red and red.id not in served:
                     outcome = check(planes_by_id[x.aircraft_id], red, LATE, hospitals)
                     assert not isinstance(outcome, Feasible)
+
+
+hospital_st = st.tuples(
+    st.sampled_from(
+        [HospitalStatus.operational] * 3 + [HospitalStatus.damaged, HospitalStatus.full]
+    ),
+    st.sampled_from([Heliport.on_site] * 2 + list(Heliport)),
+)
+hold_st = st.tuples(
+    lat_st, lon_st, st.floats(0.05, 0.5), st.integers(-120, 120), st.integers(10, 240)
+)
+
+
+def _area_hold(lat: float, lon: float, half: float, start_min: int, minutes: int) -> WeatherHold:
+    start = MORNING + dt.timedelta(minutes=start_min)
+    area = box(lon - half, lat - half, lon + half, lat + half)
+    until = start + dt.timedelta(minutes=minutes)
+    return WeatherHold(id=1, start=start, until=until, reason="fog", area=area)
+
+
+def _base_hold(aircraft_id: int) -> WeatherHold:
+    until = MORNING + dt.timedelta(hours=1)
+    return WeatherHold(
+        id=2, start=MORNING, until=until, reason="cloud", base_helicopter_id=aircraft_id
+    )
+
+
+def _hospitals(statuses: list[tuple[HospitalStatus, Heliport]]) -> list[Hospital]:
+    return [
+        dataclasses.replace(h, status=status, heliport=pad)
+        for h, (status, pad) in zip(base_hospitals(), statuses, strict=True)
+    ]
+
+
+def _count_reasons(result: BatchResult) -> None:
+    """Refusal reasons as hypothesis events (``--hypothesis-show-statistics`` shows them)."""
+    for r in result.refusals:
+        event(f"refused {r.reason.value}")
+        for b in r.blocked:
+            event(f"blocked {b.reason.value}")
+
+
+def _forward(lat: float, lon: float) -> Staging:
+    return Staging(name="forward", lat=lat, lon=lon, start=MORNING, until=LATE)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    planes=st.lists(plane_st, min_size=1, max_size=3),
+    jobs=st.lists(mission_st, min_size=1, max_size=4),
+    statuses=st.lists(hospital_st, min_size=8, max_size=8),
+    named=st.none() | st.integers(0, 7),
+    area=st.none() | hold_st,
+    base_held=st.booleans(),
+    staging=st.none() | st.tuples(lat_st, lon_st),
+    visiting=st.booleans(),
+    own_first=st.sets(st.sampled_from(MEMBERS)),
+)
+def test_batch_with_hospitals_holds_staging_and_visitors_equals_brute_force(
+    planes: list[tuple[float, float, str, AircraftStatus]],
+    jobs: list[tuple[float, float, Severity, str]],
+    statuses: list[tuple[HospitalStatus, Heliport]],
+    named: int | None,
+    area: tuple[float, float, float, int, int] | None,
+    base_held: bool,
+    staging: tuple[float, float] | None,
+    visiting: bool,
+    own_first: set[str],
+) -> None:
+    aircraft = [
+        _plane(i, lat, lon, member, status=status)
+        for i, (lat, lon, member, status) in enumerate(planes)
+    ]
+    if staging is not None:
+        aircraft[0] = dataclasses.replace(aircraft[0], stagings=(_forward(*staging),))
+    if visiting:
+        aircraft[-1] = dataclasses.replace(aircraft[-1], member_code=None)
+    missions = [
+        _mission(100 + i, lat, lon, sev, member) for i, (lat, lon, sev, member) in enumerate(jobs)
+    ]
+    hospitals = _hospitals(statuses)
+    if named is not None:  # the first mission names a hospital, whatever its state
+        missions[0] = dataclasses.replace(missions[0], hospital=hospitals[named])
+    holds = [] if area is None else [_area_hold(*area)]
+    if base_held:
+        holds.append(_base_hold(0))
+    prefs = dict.fromkeys(own_first, Preference.own_first)
+    result = assign_batch(
+        aircraft,
+        missions,
+        MORNING,
+        hospitals,
+        prefs,
+        member_parent=MEMBER_PARENT,
+        offices=OFFICES,
+        holds=holds,
+    )
+    assert result.status is SolveStatus.OPTIMAL
+    assert validate_batch(result.assignments, aircraft, missions, MORNING, hospitals, holds) == []
+    best = _brute_force_rank(aircraft, missions, MORNING, hospitals, prefs, OFFICES, holds)
+    assert result.key.rank() == best
+    accounted = {x.mission_id for x in result.assignments} | {r.mission_id for r in result.refusals}
+    assert accounted == {m.id for m in missions}
+    _count_reasons(result)
 
 
 def test_red_takes_the_only_aircraft_even_when_the_yellow_is_closer() -> None:

@@ -3,8 +3,18 @@ import datetime as dt
 
 import pytest
 from heli_fixtures import BASES, make_aircraft
+from instances import tajima_fog
 
-from ukg_aid.dispatch_air import JST, Aircraft, AircraftStatus, CoverageRow, coverage
+from ukg_aid.dispatch_air import (
+    JST,
+    Aircraft,
+    AircraftStatus,
+    CoverageReason,
+    CoverageRow,
+    WeatherHold,
+    coverage,
+)
+from ukg_aid.dispatch_air.objective import covering
 
 MORNING = dt.datetime(2026, 12, 21, 10, 0, tzinfo=JST)
 # Member offices from reference/members.csv.
@@ -49,5 +59,73 @@ def test_unavailable_aircraft_do_not_cover(fleet: list[Aircraft]) -> None:
 def test_after_sunset_nobody_covers(fleet: list[Aircraft]) -> None:
     evening = dt.datetime(2026, 12, 21, 17, 30, tzinfo=JST)
     rows = coverage(fleet, OFFICES, evening)
-    assert rows == [CoverageRow(code, None, None, within_30=False) for code in OFFICES]
+    assert rows == [
+        CoverageRow(code, None, None, False, CoverageReason.night, f"night {len(BASES)}")
+        for code in OFFICES
+    ]
     assert len(BASES) == len(fleet)
+
+
+SUMMER_EVENING = dt.datetime(2026, 6, 21, 17, 30, tzinfo=JST)  # after Tottori's 17:15 end
+TOYOOKA_OFFICE = {"toyooka": (35.5442, 134.8200)}  # inside the Tajima fog box
+
+
+def _hold_base(aircraft_id: int, at: dt.datetime) -> WeatherHold:
+    hour = dt.timedelta(hours=1)
+    return WeatherHold(
+        id=aircraft_id,
+        start=at - hour,
+        until=at + hour,
+        reason="fog",
+        base_helicopter_id=aircraft_id,
+    )
+
+
+def test_reason_weather_when_every_aircraft_in_daylight_is_held() -> None:
+    fleet = [make_aircraft(n) for n in ("toyooka", "tottori", "hyogo_harima")]
+    [clear] = coverage(fleet, TOYOOKA_OFFICE, MORNING)
+    assert clear.helicopter_id == make_aircraft("toyooka").id
+    [row] = coverage(fleet, TOYOOKA_OFFICE, MORNING, [tajima_fog(start=MORNING)])
+    assert (row.helicopter_id, row.reason, row.detail) == (
+        None,
+        CoverageReason.weather,
+        "weather 3",
+    )
+
+
+def test_reason_all_busy_none_in_range_and_no_aircraft(fleet: list[Aircraft]) -> None:
+    busy = [dataclasses.replace(a, status=AircraftStatus.on_mission) for a in fleet]
+    busy[0] = dataclasses.replace(busy[0], status=AircraftStatus.maintenance)
+    [row] = coverage(busy, {"27": OFFICES["27"]}, MORNING)
+    assert (row.reason, row.detail) == (CoverageReason.all_busy, "all_busy 8")
+    short = [dataclasses.replace(a, range_km=20.0) for a in fleet]
+    [far] = coverage(short, {"31": OFFICES["31"]}, MORNING)  # Tottori city: > 10 km from all
+    assert (far.reason, far.flight_minutes) == (CoverageReason.none_in_range, None)
+    [near] = coverage(short, {"27": OFFICES["27"]}, MORNING)  # 13.8 km from the Osaka base
+    assert near.reason is CoverageReason.none_in_range
+    [empty] = coverage([], {"27": OFFICES["27"]}, MORNING)
+    assert empty.reason is CoverageReason.no_aircraft
+
+
+def test_the_reason_is_the_furthest_check_any_aircraft_reached() -> None:
+    tottori, osaka = make_aircraft("tottori"), make_aircraft("osaka")
+    office = {"27": OFFICES["27"]}
+    held = [_hold_base(osaka.id, SUMMER_EVENING)]
+    # Tottori is past its 17:15 end (night); Osaka is in daylight but its base is held.
+    [row] = coverage([tottori, osaka], office, SUMMER_EVENING, held)
+    assert (row.reason, row.detail) == (CoverageReason.weather, "night 1, weather 1")
+    # Add an aircraft clear of weather but on a mission: the reason becomes all_busy.
+    nara = make_aircraft("nara", AircraftStatus.on_mission)
+    [row] = coverage([tottori, osaka, nara], office, SUMMER_EVENING, held)
+    assert (row.reason, row.detail) == (CoverageReason.all_busy, "all_busy 1, night 1, weather 1")
+    # At 18:30 Osaka's hold is over (until is exclusive) and it covers again.
+    [free] = coverage([tottori, osaka, nara], office, SUMMER_EVENING + dt.timedelta(hours=1), held)
+    assert (free.helicopter_id, free.reason) == (osaka.id, None)
+
+
+def test_the_batch_tie_break_does_not_count_held_aircraft_as_cover() -> None:
+    osaka, nara = make_aircraft("osaka"), make_aircraft("nara")
+    cover = covering([osaka, nara], {"27": OFFICES["27"]}, MORNING)
+    assert cover == {"27": frozenset({osaka.id, nara.id})}
+    held = covering([osaka, nara], {"27": OFFICES["27"]}, MORNING, [_hold_base(osaka.id, MORNING)])
+    assert held == {"27": frozenset({nara.id})}

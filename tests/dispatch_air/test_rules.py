@@ -10,6 +10,7 @@ from ukg_aid.dispatch_air import (
     Assignment,
     Feasible,
     Hospital,
+    HospitalStatus,
     Mission,
     Preference,
     Refusal,
@@ -140,16 +141,23 @@ def test_mission_time_outside_window(hospitals: list[Hospital]) -> None:
         assert result.reason is RefusalReason.outside_window
 
 
-def test_no_hospital_unless_the_mission_names_one(hospitals: list[Hospital]) -> None:
-    damaged = [dataclasses.replace(h, damaged=True) for h in hospitals]
+def test_no_hospital_unless_the_mission_names_an_operational_one(
+    hospitals: list[Hospital],
+) -> None:
+    damaged = [dataclasses.replace(h, status=HospitalStatus.damaged) for h in hospitals]
     nara = make_aircraft("nara")
     refused = check(nara, _mission(), WINTER_MORNING, damaged)
     assert isinstance(refused, Refusal)
     assert refused.reason is RefusalReason.no_hospital
-    named = dataclasses.replace(_mission(), hospital=damaged[0])
+    elsewhere = Hospital("named outside the list", 34.45, 135.60)
+    named = dataclasses.replace(_mission(), hospital=elsewhere)
     flown = check(nara, named, WINTER_MORNING, damaged)
     assert isinstance(flown, Feasible)
-    assert flown.sortie.hospital == damaged[0]
+    assert flown.sortie.hospital == elsewhere
+    named_damaged = dataclasses.replace(_mission(), hospital=damaged[0])
+    again = check(nara, named_damaged, WINTER_MORNING, damaged)
+    assert isinstance(again, Refusal)
+    assert again.reason is RefusalReason.hospital_damaged
 
 
 def test_named_aircraft(fleet: list[Aircraft], hospitals: list[Hospital]) -> None:

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from heli_fixtures import make_aircraft
 
-from ukg_aid.dispatch_air import JST, Hospital, Mission, Severity, choose_hospital, plan_sortie
+from ukg_aid.dispatch_air import JST, Hospital, Mission, Severity, plan_sortie
 from ukg_aid.geo import Point
 
 AT = dt.datetime(2026, 12, 21, 10, 0, tzinfo=JST)
@@ -43,17 +43,11 @@ def test_sortie_timeline_matches_hand_computation() -> None:
     )
     assert sortie.back_at_base_at == sortie.at_hospital_at
     assert sortie.total_km == pytest.approx(44.478, abs=1e-2)
-
-
-def test_choose_hospital_skips_damaged_and_honours_named() -> None:
-    scene = Point(34.70, 135.50)
-    near = Hospital("near", 34.71, 135.50, damaged=True)
-    mid = Hospital("mid", 34.80, 135.50)
-    far = Hospital("far", 35.00, 135.50)
-    assert choose_hospital(scene, [far, near, mid]) == mid
-    assert choose_hospital(scene, [far, near, mid], named=near) == near
-    assert choose_hospital(scene, [near]) is None
-    assert choose_hospital(scene, []) is None
+    assert (sortie.base_name, sortie.base, sortie.scene) == (
+        "osaka",
+        Point(34.810, 135.526),
+        Point(34.610, 135.526),
+    )
 
 
 def test_mission_rejects_bad_patient_count_and_naive_time() -> None:

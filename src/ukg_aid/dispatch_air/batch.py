@@ -1,19 +1,16 @@
-"""Batch assignment of pending medevac missions as one CP-SAT optimization (SPEC §4).
+"""Batch assignment of pending medevac missions as one optimization (SPEC §4, §12).
 
 Each aircraft flies at most one mission and each mission gets at most one aircraft, only where
-``rules.check`` allows. Plans are ranked by ``objective.BatchKey`` (lexicographic: reds served,
-yellows served, own-first honoured, banded weighted minutes, uncovered offices, exact weighted
-minutes). Every level but coverage is a sum over assignments, so one linear sum assignment
-(mixed-radix costs) solves them exactly; that plan is final when coverage cannot be improved on
-it. Otherwise a CP-SAT model, hinted with it, is solved in three stages, each fixing the
-previous one's optimum:
-
-* stage 1 maximizes ``reds·K² + yellows·K + own`` with ``K = missions + 1`` (levels 1-3 exactly);
-* stage 2 minimizes ``banded·(offices + 1) + uncovered`` (levels 4-5 exactly);
-* stage 3 minimizes exact weighted tenths of a minute (level 6).
+``rules.check`` allows: with the mission's receiving hospital, from where each aircraft flies at
+``at`` (its staging point while staged), and clear of weather holds (an aircraft whose base is held
+during a sortie cannot fly it, and no leg crosses a held area). Plans are ranked by
+``objective.BatchKey`` (lexicographic: reds served, yellows served, own-first honoured, banded
+weighted minutes, uncovered offices, exact weighted minutes) and solved exactly by
+``batch_plan.plan``.
 
 Serving the most reds first means a red is never left pending while a yellow holds an aircraft
-that could fly it (giving that aircraft to the red would serve one more red).
+that could fly it (giving that aircraft to the red would serve one more red). A mission with no
+receiving hospital is refused at once with the hospital's reason.
 """
 
 from __future__ import annotations
@@ -24,27 +21,19 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
-from ukg_aid.dispatch_air.assignment import min_cost_partial_assignment
-from ukg_aid.dispatch_air.model import (
-    Aircraft,
-    Hospital,
-    Mission,
-    Preference,
-    RefusalReason,
-    Severity,
+from ukg_aid.dispatch_air.batch_plan import Option, plan, prune
+from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
+from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, Preference, RefusalReason
+from ukg_aid.dispatch_air.objective import BatchKey, batch_key, covering, is_own
+from ukg_aid.dispatch_air.rules import (
+    Assignment,
+    Refusal,
+    check_sortie,
+    hospital_refusal,
+    mission_refusal,
 )
-from ukg_aid.dispatch_air.objective import (
-    BatchKey,
-    band_cost,
-    batch_key,
-    covering,
-    exact_cost,
-    is_own,
-)
-from ukg_aid.dispatch_air.rules import Assignment, Refusal, check_sortie, mission_refusal
-from ukg_aid.dispatch_air.sortie import Sortie, mission_hospital
+from ukg_aid.dispatch_air.staging import staged_fleet
+from ukg_aid.dispatch_air.weather import WeatherHold
 from ukg_aid.solving import SolveStatus
 
 
@@ -60,35 +49,12 @@ class BatchResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Option:
-    plane: Aircraft
-    mission: Mission
-    sortie: Sortie
-    own: bool
-
-    @property
-    def red(self) -> bool:
-        return self.mission.severity is Severity.red
-
-    @property
-    def band(self) -> int:
-        return band_cost(self.mission.severity, self.sortie.time_to_scene_min)
-
-    @property
-    def exact(self) -> int:
-        return exact_cost(self.mission.severity, self.sortie.time_to_scene_min)
-
-    def rank(self) -> tuple[bool, bool, int, int, int]:
-        """Per-option version of the batch key: red, own, band, exact, then mission id."""
-        return (not self.red, not self.own, self.band, self.exact, self.mission.id)
-
-
-@dataclass(frozen=True, slots=True)
 class _Context:
     at: dt.datetime
     preferences: Mapping[str, Preference]
     member_parent: Mapping[str, str]
     offices: Mapping[str, tuple[float, float]]
+    holds: Sequence[WeatherHold]
 
 
 def _options(
@@ -96,219 +62,34 @@ def _options(
     missions: Sequence[Mission],
     hospitals: Sequence[Hospital],
     ctx: _Context,
-) -> tuple[list[_Option], dict[int, list[Refusal]]]:
-    """Every feasible (aircraft, mission) pair, and each mission's per-aircraft refusals."""
-    options: list[_Option] = []
+) -> tuple[list[Option], dict[int, list[Refusal]], dict[int, Refusal]]:
+    """Every feasible (aircraft, mission) pair, each mission's per-aircraft refusals, and the
+    refusals of missions with no receiving hospital. ``aircraft`` are already staged."""
+    options: list[Option] = []
     blocked: dict[int, list[Refusal]] = defaultdict(list)
+    no_hospital: dict[int, Refusal] = {}
     for mission in missions:
-        hospital = mission_hospital(mission, hospitals)
+        hospital = receiving_hospital(mission, hospitals, ctx.at, ctx.holds)
+        if isinstance(hospital, HospitalRefusal):
+            no_hospital[mission.id] = hospital_refusal(mission, hospital)
+            continue
         for plane in aircraft:
-            outcome = check_sortie(plane, mission, ctx.at, hospital)
+            outcome = check_sortie(plane, mission, ctx.at, hospital, ctx.holds)
             if isinstance(outcome, Refusal):
                 blocked[mission.id].append(outcome)
                 continue
             own = is_own(plane, mission, ctx.preferences, ctx.member_parent)
-            options.append(_Option(plane, mission, outcome.sortie, own))
-    return options, blocked
-
-
-def _prune(options: list[_Option], n_aircraft: int) -> list[_Option]:
-    """Keep each aircraft's best ``n_aircraft`` options by ``_Option.rank``; exact, not a heuristic.
-
-    If an optimal plan flew aircraft a to a mission outside a's list, one of the missions in a's
-    list is unserved (only ``n_aircraft - 1`` other aircraft exist); moving a there is no worse
-    on every separable level, and coverage depends only on *which* aircraft fly.
-    """
-    per_plane: dict[int, list[_Option]] = defaultdict(list)
-    for option in options:
-        per_plane[option.plane.id].append(option)
-    return [o for group in per_plane.values() for o in sorted(group, key=_Option.rank)[:n_aircraft]]
-
-
-def _greedy(options: list[_Option]) -> set[int]:
-    """Indices of a quick valid plan (best-ranked options first), used as the solver's hint."""
-    used_planes: set[int] = set()
-    used_missions: set[int] = set()
-    chosen: set[int] = set()
-    for i in sorted(range(len(options)), key=lambda i: options[i].rank()):
-        o = options[i]
-        if o.plane.id not in used_planes and o.mission.id not in used_missions:
-            chosen.add(i)
-            used_planes.add(o.plane.id)
-            used_missions.add(o.mission.id)
-    return chosen
-
-
-def _add_one_mission_per_aircraft(
-    model: cp_model.CpModel, x: list[cp_model.IntVar], options: list[_Option]
-) -> dict[int, list[cp_model.IntVar]]:
-    """An aircraft flies at most one mission; returns each aircraft's option variables."""
-    by_plane: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for var, option in zip(x, options, strict=True):
-        by_plane[option.plane.id].append(var)
-    for group in by_plane.values():
-        model.add_at_most_one(group)
-    return by_plane
-
-
-def _add_one_aircraft_per_mission(
-    model: cp_model.CpModel, x: list[cp_model.IntVar], options: list[_Option]
-) -> None:
-    """A mission gets at most one aircraft."""
-    by_mission: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for var, option in zip(x, options, strict=True):
-        by_mission[option.mission.id].append(var)
-    for group in by_mission.values():
-        model.add_at_most_one(group)
-
-
-def _add_coverage(
-    model: cp_model.CpModel,
-    by_plane: Mapping[int, list[cp_model.IntVar]],
-    cover: Mapping[str, frozenset[int]],
-) -> cp_model.LinearExpr:
-    """Number of offices with no remaining ready aircraft within 30 minutes (an expression).
-
-    An office is covered if some aircraft in its cover set flies nothing in this batch.
-    """
-    always_uncovered = 0
-    covered: list[cp_model.IntVar] = []
-    for code, ids in cover.items():
-        if not ids:
-            always_uncovered += 1
-            continue
-        if any(i not in by_plane for i in ids):
-            continue  # a covering aircraft has no option here, so it always stays free
-        flag = model.new_bool_var(f"covered_{code}")
-        flying = [v for i in sorted(ids) for v in by_plane[i]]
-        # covered <= number of covering aircraft that fly nothing in this batch
-        model.add(flag + cp_model.LinearExpr.sum(flying) <= len(ids))
-        covered.append(flag)
-    return cp_model.LinearExpr.weighted_sum(covered, [-1] * len(covered)) + (
-        always_uncovered + len(covered)
-    )
-
-
-def _solve_stages(
-    model: cp_model.CpModel,
-    x: list[cp_model.IntVar],
-    stages: Sequence[tuple[cp_model.LinearExpr, bool]],
-    time_limit_s: float,
-) -> tuple[list[bool], bool]:
-    """Optimize each (expression, maximize) in turn, fixing each optimum before the next.
-
-    Returns the chosen options and whether every stage was proven optimal. The hint (a valid
-    plan) guarantees a solution; on a time limit the stage's best value becomes a bound.
-    """
-    deadline = time.perf_counter() + time_limit_s
-    all_optimal = True
-    chosen = [False] * len(x)
-    for expr, maximize in stages:
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-        solver.parameters.num_workers = 1
-        solver.parameters.linearization_level = 2  # the LP of an assignment is tight: use it
-        if maximize:
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return chosen, False
-        all_optimal = all_optimal and status == cp_model.OPTIMAL
-        value = int(solver.value(expr))
-        model.add(expr >= value if maximize else expr <= value)
-        chosen = [bool(solver.value(v)) for v in x]
-        model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools
-        for var, on in zip(x, chosen, strict=True):
-            model.add_hint(var, on)
-    return chosen, all_optimal
-
-
-def _separable_optimum(options: list[_Option]) -> list[int] | None:
-    """Indices of the plan optimal on every level except coverage (levels 1-4 and 6).
-
-    Those levels are sums over assignments, so one linear sum assignment solves them exactly
-    with mixed-radix costs (each level's weight exceeds any total of the levels below it).
-    ``None`` when the weights would overflow int64.
-    """
-    n_assign = min(len({o.plane.id for o in options}), len({o.mission.id for o in options}))
-    w_band = n_assign * max(o.exact for o in options) + 1
-    w_own = w_band * (n_assign * max(o.band for o in options) + 1)
-    w_yellow = w_own * (n_assign + 1)
-    w_red = w_yellow * (n_assign + 1)
-    planes = {p: i for i, p in enumerate(sorted({o.plane.id for o in options}))}
-    missions = {m: i for i, m in enumerate(sorted({o.mission.id for o in options}))}
-    arcs = [
-        (
-            planes[o.plane.id],
-            missions[o.mission.id],
-            o.exact + w_band * o.band - w_own * o.own - (w_red if o.red else w_yellow),
-        )
-        for o in options
-    ]
-    return min_cost_partial_assignment(len(planes), len(missions), arcs)
-
-
-def _uncovered(chosen: list[_Option], cover: Mapping[str, frozenset[int]]) -> int:
-    flying = {o.plane.id for o in chosen}
-    return sum(not (ids - flying) for ids in cover.values())
-
-
-def _plan(
-    options: list[_Option], cover: Mapping[str, frozenset[int]], time_limit_s: float
-) -> tuple[list[_Option], bool]:
-    """The best plan over ``options`` and whether it is proven optimal.
-
-    The separable optimum (linear sum assignment) is returned as is when coverage cannot be
-    improved on it: every office that anyone could cover is covered, or every aircraft with an
-    option flies (levels 1-2 fix how many fly, so then every optimal plan flies the same set).
-    Otherwise it seeds the CP-SAT stages as their hint.
-    """
-    if not options:
-        return [], True
-    separable = _separable_optimum(options)
-    if separable is not None:
-        chosen = [options[i] for i in separable]
-        all_fly = len(chosen) == len({o.plane.id for o in options})
-        if all_fly or _uncovered(chosen, cover) == sum(not ids for ids in cover.values()):
-            return chosen, True
-    return _cp_sat_plan(options, cover, time_limit_s, separable)
-
-
-def _cp_sat_plan(
-    options: list[_Option],
-    cover: Mapping[str, frozenset[int]],
-    time_limit_s: float,
-    hint: list[int] | None,
-) -> tuple[list[_Option], bool]:
-    """The three-stage CP-SAT plan (module doc), hinted with a valid plan."""
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{i}") for i in range(len(options))]
-    by_plane = _add_one_mission_per_aircraft(model, x, options)
-    _add_one_aircraft_per_mission(model, x, options)
-    uncovered = _add_coverage(model, by_plane, cover)
-    k = len({o.mission.id for o in options}) + 1
-    weighted_sum = cp_model.LinearExpr.weighted_sum
-    served = weighted_sum(x, [(k * k if o.red else k) + int(o.own) for o in options])
-    banded = weighted_sum(x, [o.band * (len(cover) + 1) for o in options])
-    exact = weighted_sum(x, [o.exact for o in options])
-    start = set(hint) if hint is not None else _greedy(options)
-    for i, var in enumerate(x):
-        model.add_hint(var, i in start)
-    stages = [(served, True), (banded + uncovered, False), (exact, False)]
-    chosen, optimal = _solve_stages(model, x, stages, time_limit_s)
-    if not any(chosen) and start:
-        return [options[i] for i in sorted(start)], False
-    return [o for o, on in zip(options, chosen, strict=True) if on], optimal
+            options.append(Option(plane, mission, outcome.sortie, own))
+    return options, blocked, no_hospital
 
 
 def _refusals(
     missions: Sequence[Mission],
     aircraft: Sequence[Aircraft],
     served: set[int],
-    options: list[_Option],
+    options: list[Option],
     blocked: Mapping[int, list[Refusal]],
+    no_hospital: Mapping[int, Refusal],
 ) -> list[Refusal]:
     """A refusal for every mission left pending, saying why."""
     capable: dict[int, int] = defaultdict(int)
@@ -318,7 +99,9 @@ def _refusals(
     for mission in missions:
         if mission.id in served:
             continue
-        if capable[mission.id]:
+        if mission.id in no_hospital:
+            refusals.append(no_hospital[mission.id])
+        elif capable[mission.id]:
             detail = f"{capable[mission.id]} capable aircraft, all given to other missions"
             refusals.append(
                 Refusal(
@@ -334,7 +117,7 @@ def _refusals(
     return refusals
 
 
-def _assignment(option: _Option) -> Assignment:
+def _assignment(option: Option) -> Assignment:
     minutes = option.sortie.time_to_scene_min
     severity = option.mission.severity.value
     reason = f"batch ({severity}): {option.plane.callsign} {minutes:.1f} min to scene"
@@ -350,20 +133,23 @@ def assign_batch(
     *,
     member_parent: Mapping[str, str] | None = None,
     offices: Mapping[str, tuple[float, float]] | None = None,
+    holds: Sequence[WeatherHold] = (),
     time_limit_s: float = 10.0,
 ) -> BatchResult:
     """Assign pending ``missions`` to ``aircraft`` at ``at`` as one optimization.
 
     ``preferences`` maps member codes to their policy (default ``geography_first``);
     ``member_parent`` maps a designated city to its prefecture; ``offices`` maps member codes to
-    office (lat, lon) for the coverage tie-break. Ranking: see the module and ``BatchKey``.
+    office (lat, lon) for the coverage tie-break; ``holds`` are the weather holds in force.
+    Ranking: see the module and ``BatchKey``.
     """
     started = time.perf_counter()
-    ctx = _Context(at, preferences or {}, member_parent or {}, offices or {})
-    options, blocked = _options(aircraft, missions, hospitals, ctx)
-    kept = _prune(options, len(aircraft))
-    cover = covering(aircraft, ctx.offices, at)
-    chosen, optimal = _plan(kept, cover, time_limit_s)
+    ctx = _Context(at, preferences or {}, member_parent or {}, offices or {}, holds)
+    fleet = staged_fleet(aircraft, at)
+    options, blocked, no_hospital = _options(fleet, missions, hospitals, ctx)
+    kept = prune(options, len(fleet))
+    cover = covering(fleet, ctx.offices, at, holds)
+    chosen, optimal = plan(kept, cover, time_limit_s)
     assignments = [_assignment(o) for o in sorted(chosen, key=lambda o: o.mission.id)]
     served = {o.mission.id for o in chosen}
     key = batch_key(
@@ -374,11 +160,12 @@ def assign_batch(
         preferences=ctx.preferences,
         member_parent=ctx.member_parent,
         offices=ctx.offices,
+        holds=holds,
     )
     return BatchResult(
         SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         tuple(assignments),
-        tuple(_refusals(missions, aircraft, served, options, blocked)),
+        tuple(_refusals(missions, fleet, served, options, blocked, no_hospital)),
         key,
         time.perf_counter() - started,
     )

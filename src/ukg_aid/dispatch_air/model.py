@@ -8,9 +8,12 @@ rows and a test can build it by hand. Times are timezone-aware datetimes (Japan 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import itertools
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from ukg_aid.geo import Point
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -72,26 +75,107 @@ class RefusalReason(StrEnum):
     """The sortie would end (back at base) after the daylight window closes."""
     range = "range"
     """The whole sortie is longer than the aircraft's range."""
+    weather = "weather"
+    """A weather hold covers the aircraft's base, or an area a leg crosses, while it would fly."""
     no_hospital = "no_hospital"
-    """No receiving hospital: none named and every base hospital is in a damaged area."""
+    """No receiving hospital: none named and none is operational, landable and clear of holds."""
+    hospital_damaged = "hospital_damaged"
+    """The hospital the mission names is damaged."""
+    hospital_full = "hospital_full"
+    """The hospital the mission names is full."""
+    no_heliport = "no_heliport"
+    """The hospital the mission names is known to have no heliport on site or nearby."""
     no_helicopter = "no_helicopter"
     """No aircraft is available at all (or the named aircraft does not exist)."""
     all_committed = "all_committed"
     """Batch only: capable aircraft exist but the batch gave all of them to other missions."""
 
 
+class Heliport(StrEnum):
+    """Where a helicopter lands for a hospital (``data/reference/hospitals.csv``, ``heliport``)."""
+
+    on_site = "on_site"
+    """The hospital's own pad (mostly rooftop)."""
+    nearby = "nearby"
+    """A pad off the premises (e.g. a riverbank), then a short ambulance transfer."""
+    none = "none"
+    """Known to have no pad on site or nearby."""
+    unknown = "unknown"
+    """No source says; not counted as landable until an operator confirms it."""
+
+
+class HospitalStatus(StrEnum):
+    """Whether a receiving hospital takes patients (SPEC §12), set by EMS or its member desk."""
+
+    operational = "operational"
+    damaged = "damaged"
+    full = "full"
+
+
+@dataclass(frozen=True, slots=True)
+class Hospital:
+    """A receiving hospital (a disaster base hospital, or any hospital a mission names).
+
+    The defaults (heliport on site, operational) describe a Doctor-Heli base hospital, the only
+    receiving hospitals before SPEC §12: its pad is on site by definition. A service filling
+    hospitals from its table sets ``id``, ``member_code``, ``heliport`` and ``status``.
+    """
+
+    name: str
+    lat: float
+    lon: float
+    _: KW_ONLY
+    id: int | None = None
+    member_code: str | None = None
+    heliport: Heliport = Heliport.on_site
+    status: HospitalStatus = HospitalStatus.operational
+    point: Point = field(init=False, repr=False, compare=False)
+    """(``lat``, ``lon``) as a ``Point``, made once (every mission's choice measures it)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "point", Point(self.lat, self.lon))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Staging:
+    """An aircraft staged at a forward base from ``start`` (inclusive) to ``until`` (exclusive).
+
+    Sorties assigned in that period start and end at (``lat``, ``lon``); range and the daylight
+    window (sunset at the staging point) are judged from there (``staging.staged``).
+    """
+
+    name: str
+    lat: float
+    lon: float
+    start: dt.datetime
+    until: dt.datetime
+
+    def __post_init__(self) -> None:
+        if self.start.utcoffset() is None or self.until.utcoffset() is None:
+            msg = f"staging at {self.name}: start and until must be timezone-aware"
+            raise ValueError(msg)
+        if self.until <= self.start:
+            msg = f"staging at {self.name}: until must be after start"
+            raise ValueError(msg)
+
+    def covers(self, at: dt.datetime) -> bool:
+        """Whether a sortie assigned at ``at`` flies from this staging point."""
+        return self.start <= at < self.until
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Aircraft:
     """One Doctor-Heli aircraft at its base hospital.
 
-    ``member_code`` is the JIS code of the operating member. The daylight window runs from
+    ``member_code`` is the JIS code of the operating member, or ``None`` for a visiting aircraft
+    from outside the union (own-first never applies to it). The daylight window runs from
     ``window_start`` to sunset at the base, or to ``fixed_end`` if that is earlier
-    (Tottori: 17:15).
+    (Tottori: 17:15). ``stagings`` are forward bases it flies from for a period (non-overlapping).
     """
 
     id: int
     callsign: str
-    member_code: str
+    member_code: str | None
     base_name: str
     base_lat: float
     base_lon: float
@@ -100,29 +184,33 @@ class Aircraft:
     range_km: float = DEFAULT_RANGE_KM
     window_start: dt.time = WINDOW_START
     fixed_end: dt.time | None = None
+    stagings: tuple[Staging, ...] = ()
+    base: Point = field(init=False, repr=False, compare=False)
+    """(``base_lat``, ``base_lon``) as a ``Point``, made once rather than for every sortie."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "base", Point(self.base_lat, self.base_lon))
         if self.cruise_kmh <= 0 or self.range_km <= 0:
             msg = f"aircraft {self.id}: cruise speed and range must be positive"
             raise ValueError(msg)
+        periods = sorted(self.stagings, key=lambda s: s.start)
+        for before, after in itertools.pairwise(periods):
+            if after.start < before.until:
+                msg = f"aircraft {self.id}: stagings at {before.name} and {after.name} overlap"
+                raise ValueError(msg)
 
-
-@dataclass(frozen=True, slots=True)
-class Hospital:
-    """A receiving hospital; ``damaged`` marks one inside a damaged area (not a default choice)."""
-
-    name: str
-    lat: float
-    lon: float
-    damaged: bool = False
+    @property
+    def visiting(self) -> bool:
+        """A visiting aircraft from outside the union (no home member)."""
+        return self.member_code is None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Mission:
     """A medevac request filed by a member's desk.
 
-    ``hospital`` is the receiving hospital if the requester named one; otherwise the nearest
-    undamaged base hospital is chosen (``sortie.choose_hospital``).
+    ``hospital`` is the receiving hospital if the requester named one (refused when damaged,
+    full or without a heliport); otherwise one is chosen (``hospitals.choose_hospital``).
     """
 
     id: int
@@ -133,8 +221,11 @@ class Mission:
     patients: int
     reported_at: dt.datetime
     hospital: Hospital | None = None
+    scene: Point = field(init=False, repr=False, compare=False)
+    """(``scene_lat``, ``scene_lon``) as a ``Point``, made once rather than for every sortie."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "scene", Point(self.scene_lat, self.scene_lon))
         if not 1 <= self.patients <= MAX_PATIENTS:
             msg = f"mission {self.id}: patients must be 1-{MAX_PATIENTS}, got {self.patients}"
             raise ValueError(msg)

@@ -21,10 +21,18 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ukg_aid.dispatch_air.coverage import COVERED_WITHIN_MIN, ready_aircraft
+from ukg_aid.dispatch_air.coverage import (
+    COVERED_WITHIN_MIN,
+    CoverageReason,
+    daylight_flags,
+    office_reach,
+)
+from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
 from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, Preference, Severity
-from ukg_aid.dispatch_air.rules import Assignment, Feasible, check, home_member
-from ukg_aid.dispatch_air.sortie import time_to_point_min
+from ukg_aid.dispatch_air.rules import Assignment, Feasible, check_sortie, home_member
+from ukg_aid.dispatch_air.staging import staged_fleet
+from ukg_aid.dispatch_air.weather import WeatherHold
+from ukg_aid.geo import Point
 
 BAND_MIN = 5.0
 """Width of the time-to-scene bands within which coverage may break ties (SPEC §4)."""
@@ -69,23 +77,40 @@ def is_own(
     preferences: Mapping[str, Preference],
     member_parent: Mapping[str, str],
 ) -> bool:
-    """Whether flying ``mission`` with ``aircraft`` honours an own-first member's preference."""
-    if preferences.get(mission.member_code) is not Preference.own_first:
+    """Whether flying ``mission`` with ``aircraft`` honours an own-first member's preference.
+
+    A visiting aircraft (no member) never does.
+    """
+    if preferences.get(mission.member_code) is not Preference.own_first or aircraft.visiting:
         return False
     return home_member(aircraft.member_code, member_parent) == home_member(
         mission.member_code, member_parent
     )
 
 
+def _within_cover(outcome: float | CoverageReason) -> bool:
+    return not isinstance(outcome, CoverageReason) and outcome <= COVERED_WITHIN_MIN
+
+
 def covering(
-    aircraft: Iterable[Aircraft], offices: Mapping[str, tuple[float, float]], at: dt.datetime
+    aircraft: Iterable[Aircraft],
+    offices: Mapping[str, tuple[float, float]],
+    at: dt.datetime,
+    holds: Sequence[WeatherHold] = (),
 ) -> dict[str, frozenset[int]]:
-    """For each office, ids of the ready aircraft that reach it within 30 minutes."""
-    ready = ready_aircraft(aircraft, at)
-    return {
-        code: frozenset(a.id for a in ready if time_to_point_min(a, lat, lon) <= COVERED_WITHIN_MIN)
-        for code, (lat, lon) in offices.items()
-    }
+    """For each office, ids of the aircraft that reach it within 30 minutes from ``at``.
+
+    Reaching is ``coverage.office_reach`` (daylight, weather, status, range), from where each
+    aircraft flies at ``at`` (its staging point while staged).
+    """
+    fleet = staged_fleet(aircraft, at)
+    daylight = daylight_flags(fleet, at)
+
+    def reaches(a: Aircraft, office: Point) -> bool:
+        return _within_cover(office_reach(a, office, at, holds, in_daylight=daylight[a.id]))
+
+    points = {code: Point(lat, lon) for code, (lat, lon) in offices.items()}
+    return {code: frozenset(a.id for a in fleet if reaches(a, p)) for code, p in points.items()}
 
 
 def batch_key(
@@ -97,6 +122,7 @@ def batch_key(
     preferences: Mapping[str, Preference],
     member_parent: Mapping[str, str],
     offices: Mapping[str, tuple[float, float]],
+    holds: Sequence[WeatherHold] = (),
 ) -> BatchKey:
     """The ``BatchKey`` of a plan, computed from its assignments alone."""
     planes = {a.id: a for a in aircraft}
@@ -104,7 +130,7 @@ def batch_key(
     chosen = list(assignments)
     served = [by_id[x.mission_id] for x in chosen]
     used = {x.aircraft_id for x in chosen}
-    cover = covering(aircraft, offices, at)
+    cover = covering(aircraft, offices, at, holds)
     return BatchKey(
         reds_served=sum(m.severity is Severity.red for m in served),
         yellows_served=sum(m.severity is Severity.yellow for m in served),
@@ -128,32 +154,44 @@ def validate_batch(
     missions: Sequence[Mission],
     at: dt.datetime,
     hospitals: Sequence[Hospital],
+    holds: Sequence[WeatherHold] = (),
 ) -> list[str]:
     """Problems with a batch plan (empty when valid), independent of how it was solved.
 
     Checks: every aircraft flies at most one mission and every mission gets at most one
-    aircraft; every assignment passes ``rules.check``; no red mission is left unserved while a
+    aircraft; every assignment passes ``rules.check`` (hospital, staging and weather holds
+    included) and flies the sortie that check plans; no red mission is left unserved while a
     yellow mission holds an aircraft that could fly that red.
     """
     problems: list[str] = []
     planes = {a.id: a for a in aircraft}
     by_id = {m.id: m for m in missions}
+    receiving = {m.id: receiving_hospital(m, hospitals, at, holds) for m in missions}
+
+    def feasible(aircraft_id: int, mission_id: int) -> Feasible | None:
+        hospital = receiving[mission_id]
+        if isinstance(hospital, HospitalRefusal):
+            return None
+        outcome = check_sortie(planes[aircraft_id], by_id[mission_id], at, hospital, holds)
+        return outcome if isinstance(outcome, Feasible) else None
+
     if len({x.aircraft_id for x in assignments}) != len(assignments):
         problems.append("an aircraft flies more than one mission")
     if len({x.mission_id for x in assignments}) != len(assignments):
         problems.append("a mission has more than one aircraft")
     for x in assignments:
-        if not isinstance(
-            check(planes[x.aircraft_id], by_id[x.mission_id], at, hospitals), Feasible
-        ):
+        outcome = feasible(x.aircraft_id, x.mission_id)
+        if outcome is None:
             problems.append(f"aircraft {x.aircraft_id} cannot fly mission {x.mission_id}")
+        elif outcome.sortie != x.sortie:
+            problems.append(f"mission {x.mission_id}: the sortie is not the one check plans")
     served = {x.mission_id for x in assignments}
     pending_reds = [m for m in missions if m.severity is Severity.red and m.id not in served]
     for x in assignments:
         if by_id[x.mission_id].severity is not Severity.yellow:
             continue
         for red in pending_reds:
-            if isinstance(check(planes[x.aircraft_id], red, at, hospitals), Feasible):
+            if feasible(x.aircraft_id, red.id) is not None:
                 problems.append(
                     f"red {red.id} pending while yellow {x.mission_id} holds a capable aircraft"
                 )

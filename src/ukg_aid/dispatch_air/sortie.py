@@ -1,14 +1,15 @@
 """Sortie timelines: lift-off, base → scene, on scene, scene → hospital, hospital → base.
 
 Flight legs are great-circle distances (``ukg_aid.geo.haversine_km``, R = 6371.0 km) flown at the
-aircraft's cruise speed. Lift-off takes ``LIFT_OFF_MIN`` minutes from the assignment and the crew
-spends ``ON_SCENE_MIN`` minutes on scene (SPEC §4). Hand-over at the hospital is not modelled.
+aircraft's cruise speed, from its operating base: the home base, or the forward base it is staged
+at when the sortie is assigned (the caller passes the aircraft through ``staging.staged``).
+Lift-off takes ``LIFT_OFF_MIN`` minutes from the assignment and the crew spends ``ON_SCENE_MIN``
+minutes on scene (SPEC §4). Hand-over at the hospital is not modelled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission
@@ -34,11 +35,15 @@ class Sortie:
     """The planned timeline of one aircraft flying one mission, started at ``assigned_at``.
 
     ``time_to_scene_min`` = lift-off + base → scene flight; ``total_km`` is the three legs
-    (base → scene → hospital → base), which must stay within the aircraft's range.
+    (base → scene → hospital → base), which must stay within the aircraft's range. ``base_name``
+    and ``base`` are where it starts and ends (a staging point while staged).
     """
 
     aircraft_id: int
     mission_id: int
+    base_name: str
+    base: Point
+    scene: Point
     hospital: Hospital
     assigned_at: dt.datetime
     depart_at: dt.datetime
@@ -70,6 +75,9 @@ def plan_sortie(
     return Sortie(
         aircraft_id=aircraft.id,
         mission_id=mission.id,
+        base_name=aircraft.base_name,
+        base=aircraft.base,
+        scene=mission.scene,
         hospital=hospital,
         assigned_at=at,
         depart_at=depart_at,
@@ -80,24 +88,3 @@ def plan_sortie(
         time_to_scene_min=LIFT_OFF_MIN + flight_minutes(to_scene, aircraft.cruise_kmh),
         total_km=to_scene + to_hospital + to_base,
     )
-
-
-def choose_hospital(
-    scene: Point, hospitals: Sequence[Hospital], named: Hospital | None = None
-) -> Hospital | None:
-    """The receiving hospital: ``named`` if the mission names one (damaged or not: the requester
-    knows best), else the nearest hospital not in a damaged area, else ``None``.
-
-    Ties on distance go to the earlier hospital in ``hospitals``.
-    """
-    if named is not None:
-        return named
-    usable = [h for h in hospitals if not h.damaged]
-    if not usable:
-        return None
-    return min(usable, key=lambda h: haversine_km(scene.lat, scene.lon, h.lat, h.lon))
-
-
-def mission_hospital(mission: Mission, hospitals: Sequence[Hospital]) -> Hospital | None:
-    """``choose_hospital`` for a mission's scene and named hospital."""
-    return choose_hospital(Point(mission.scene_lat, mission.scene_lon), hospitals, mission.hospital)
