@@ -119,12 +119,6 @@ def open_ways(land: LandModel, closures: Closures, origins: Any, destinations: A
     return result
 
 
-def route_meets(closures: Closures, points: tuple[Any, ...]) -> bool:
-    """Does a polyline of `ukg_aid.geo.Point`s meet a closed area? (one route, for checks)"""
-    line = LineString([(p.lon, p.lat) for p in points])
-    return any(line.intersects(area) for area in closures.polygons())
-
-
 def _way_meets(area: Polygon, way: Way, origins: Any, destinations: Any) -> Any:
     """origins × destinations: does the route of each pair along `way` meet `area`?"""
     if not way.points:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -87,7 +88,7 @@ class Way:
     @property
     def fixed_km(self) -> float:
         """Great-circle km along `points` (the bridges and the transits between them)."""
-        return sum(distance_km(a, b) for a, b in zip(self.points, self.points[1:], strict=False))
+        return sum(distance_km(a, b) for a, b in pairwise(self.points))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ class Route:
     @property
     def straight_km(self) -> float:
         """Great-circle km along the polyline (the estimate multiplies it by road circuity)."""
-        return sum(distance_km(a, b) for a, b in zip(self.points, self.points[1:], strict=False))
+        return sum(distance_km(a, b) for a, b in pairwise(self.points))
 
 
 class LandModel:
