@@ -9,8 +9,12 @@ km is the via-bridge distance, recomputed here from the bridge ends alone.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -192,3 +196,27 @@ def test_wakayama_to_sumoto_goes_round_by_akashi_not_across_the_kii_channel() ->
     route = LAND.route(wakayama, sumoto)
     assert [c.name_ja for c in route.crossings] == ["明石海峡大橋"]
     assert route.straight_km > 2.5 * distance_km(wakayama, sumoto)
+
+
+def _build_script() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "data" / "geography" / "build_land_model.py"
+    spec = importlib.util.spec_from_file_location("build_land_model", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_land_data_is_the_reference_data() -> None:
+    """The package's landmask copy and bridge ends come from data/reference unchanged (the build
+    script's transit search is slow, so only its inputs are compared here)."""
+    build = _build_script()
+    assert (
+        build.LANDMASK_COPY.read_bytes()
+        == (build.REFERENCE / "crossings_landmask.geojson").read_bytes()
+    )
+    shipped = json.loads(build.OUTPUT.read_text(encoding="utf-8"))
+    assert shipped["crossings"] == build._crossings()
+    assert [s.lon for s in (c.ends[k] for c in LAND.crossings for k in (0, 1))] == [
+        e["lon"] for c in shipped["crossings"] for e in c["ends"]
+    ]

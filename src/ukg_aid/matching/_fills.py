@@ -24,6 +24,7 @@ import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
 from ukg_aid.matching._plan import ItemData
+from ukg_aid.matching.eligibility import group_rows
 
 # A fill ratio as an exact fraction (numerator, denominator); always of the form k / quantity.
 Ratio = tuple[int, int]
@@ -45,11 +46,12 @@ MemberArcs = tuple[list[int], list[int], list[int], list[int]]
 def _member_arcs(item: ItemData) -> MemberArcs:
     """Arcs source(0) → giver → asker → line (sink is node 1); returns the line node ids too."""
     pairs = np.asarray(item.eligible, dtype=bool).reshape(len(item.donors), len(item.lines))
-    reach, giver_of = np.unique(pairs, axis=0, return_inverse=True)
+    reach, giver_of = group_rows(pairs)
     stock = np.bincount(
-        giver_of.ravel(), weights=[d.available for d in item.donors], minlength=len(reach)
+        giver_of, weights=[d.available for d in item.donors], minlength=len(reach)
     ).astype(np.int64)
-    served_by, asker_of = np.unique(reach, axis=1, return_inverse=True)
+    columns, asker_of = group_rows(reach.T)
+    served_by = columns.T
     n_givers, n_askers = served_by.shape
     big = int(stock.sum()) + 1
     first_asker, first_line = 2 + n_givers, 2 + n_givers + n_askers

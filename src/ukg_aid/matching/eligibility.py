@@ -125,3 +125,17 @@ def item_eligibility(
         factor=factor.reshape(len(members), len(members)),
         open=ways_open(problem, donors, lines),
     )
+
+
+def group_rows(matrix: Any) -> tuple[Any, Any]:
+    """The distinct rows of a boolean matrix and, for each row, the index of its distinct row.
+
+    Rows are compared as packed bytes (one sort of short byte strings), which is what keeps
+    grouping donors × lines at national scale cheap."""
+    matrix = np.asarray(matrix, dtype=bool)
+    if matrix.shape[1] == 0:
+        return matrix[:1], np.zeros(len(matrix), dtype=np.int64)
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return matrix[first], inverse.ravel()

@@ -19,6 +19,7 @@ from ortools.graph.python import max_flow
 from ukg_aid.geo import Point
 from ukg_aid.matching._plan import deadline
 from ukg_aid.matching.eligibility import (
+    group_rows,
     haul_factor,
     item_eligibility,
     may_serve,
@@ -230,9 +231,8 @@ class _Reach:
         self.flow = max_flow.SimpleMaxFlow()
         first = 2
         if rules.donors:
-            pairs = np.asarray(rules.pairs(), dtype=bool)
-            reach, group = np.unique(pairs, axis=0, return_inverse=True)
-            stock = np.bincount(group.ravel(), weights=[d.available for d in rules.donors])
+            reach, group = group_rows(rules.pairs())
+            stock = np.bincount(group, weights=[d.available for d in rules.donors])
             big = int(stock.sum()) + 1
             first += len(reach)
             for g, row in enumerate(reach):

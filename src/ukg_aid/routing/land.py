@@ -43,7 +43,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from ukg_aid.geo import Point, distance_km
+from ukg_aid.geo import EARTH_RADIUS_KM, Point, distance_km
 
 # Local equirectangular projection centred on the straits, used only to pick the nearest side.
 _LAT0 = 34.5
@@ -182,7 +182,7 @@ def haversine_to(points: Any, target: Point) -> Any:
         np.sin((t_lat - lat) / 2) ** 2
         + np.cos(lat) * math.cos(t_lat) * np.sin((t_lon - lon) / 2) ** 2
     )
-    return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _to_km(coords: Any) -> Any:
