@@ -80,6 +80,7 @@ def _extras(problem: Any, result: Any) -> dict[str, Any]:
     started = time.perf_counter()
     row: dict[str, Any] = {"valid": validate(problem, result) == []}
     row["validate_s"] = time.perf_counter() - started
+    row["unreachable_units"] = sum(u.quantity for u in result.unmet if u.cause == "unreachable")
     started = time.perf_counter()
     greedy = solve_greedy(problem)
     row["greedy_s"] = time.perf_counter() - started

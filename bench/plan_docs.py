@@ -17,6 +17,7 @@ NAMES = {
     "local": "local",
     "nankai": "Nankai",
     "nankai_deadlines": "Nankai + deadlines",
+    "nankai_closed": "Nankai + closures",
     "national": "national",
 }
 
@@ -30,7 +31,8 @@ about 70 % of demand, so every scale is short. Stricken: Osaka, Osaka City, Saka
 Hyogo, Kobe, Wakayama, Tokushima (Nankai, national). Distances: the default estimate, over
 明石海峡大橋 and 大鳴門橋 between Honshu, Awaji and Shikoku (SPEC §11). **Nankai + deadlines**: the
 Nankai instance with critical lines needed within 90–240 min and high within 180–420 min (seeded;
-normal lines have none). Machine: shared 2-core {machine}, 1-minute
+normal lines have none). **Nankai + closures**: the Nankai instance with 明石海峡大橋 closed and a
+closed area over central Kobe (a what-if). Machine: shared 2-core {machine}, 1-minute
 load average {load_start:.1f} at the start of the run and {load_end:.1f} at its end (other work on
 the machine: compare ratios, not absolute seconds); every figure below is from one run, each
 measurement in a fresh process on the same instance.
@@ -93,12 +95,27 @@ def _deadlines(report: dict[str, Any]) -> str:
     )
 
 
+def _closures(report: dict[str, Any]) -> str:
+    r = report.get("nankai_closed")
+    if r is None:
+        return ""
+    s = r["solver"]
+    return (
+        f"\nClosures (Nankai + closures): {s['unreachable_units']:,} units are unmet "
+        f"`unreachable` and {s['total_allocated']:,} allocated (Nankai without closures: "
+        f"{report['nankai']['solver']['total_allocated']:,}); the solve took "
+        f"{s['solve_s_median']:.3f} s and validate() {s['validate_s']:.3f} s, against "
+        f"{report['nankai']['solver']['solve_s_median']:.3f} s and "
+        f"{report['nankai']['solver']['validate_s']:.3f} s without closures.\n"
+    )
+
+
 def _reading(report: dict[str, Any]) -> str:
     nat = report.get("national")
     if nat is None:
-        return _deadlines(report)
+        return _deadlines(report) + _closures(report)
     s, d, b = nat["solver"], nat["dense_reference"], nat["bare_flow"]
-    return (
+    text = (
         f"\nReading it: at national scale the solve took {s['solve_s_median']:.2f} s "
         f"(runs: {', '.join(f'{t:.2f}' for t in s['seconds'])} s), "
         f"{nat['speedup_vs_dense']:.1f}× faster than the dense OR-Tools reference "
@@ -111,7 +128,8 @@ def _reading(report: dict[str, Any]) -> str:
         f"has no priority or fair-share stage, so it is a floor for the time, not a valid plan. "
         f"validate() took {s['validate_s']:.2f} s there. Greedy (nearest first) took "
         f"{s['greedy_s']:.2f} s.\n"
-    ) + _deadlines(report)
+    )
+    return text + _deadlines(report) + _closures(report)
 
 
 def _sparse() -> str:

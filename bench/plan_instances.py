@@ -4,7 +4,9 @@ Depots sit on the reference depot positions, lines at the offices of municipalit
 members (shared/reference, see its SOURCES.md); the rest is drawn from a seeded generator.
 `nankai_deadlines` is the Nankai instance with deadlines (rule 4): critical lines needed within
 90-240 min, high within 180-420 min, normal without one (drawn from a second seeded generator,
-so the rest of the instance is the Nankai one unchanged). These are bench figures, not facts.
+so the rest of the instance is the Nankai one unchanged). `nankai_closed` is the Nankai instance
+with 明石海峡大橋 closed and a closed area over central Kobe (135.10-135.25 E, 34.64-34.75 N): a
+drill-like what-if, not a claim about any earthquake. These are bench figures, not facts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from ukg_aid.matching import Options, Priority, Problem, RequestLine, Supply
+from ukg_aid.matching import Closures, Options, Priority, Problem, RequestLine, Supply
 
 
 # The workspace keeps shared/ beside the repository (shared/reference: sourced positions); from a
@@ -37,6 +39,7 @@ SCALES = {
     "local": (52, 8, 50, frozenset({"27", "27100", "27140"}), 7),
     "nankai": (300, 30, 2000, NANKAI, 5),
     "nankai_deadlines": (300, 30, 2000, NANKAI, 5),
+    "nankai_closed": (300, 30, 2000, NANKAI, 5),
     "national": (3000, 20, 20000, NANKAI, 3),
 }
 
@@ -51,9 +54,15 @@ def _member(row: dict[str, str]) -> str:
 DEADLINES = {Priority.CRITICAL: (90.0, 240.0), Priority.HIGH: (180.0, 420.0)}
 
 
+KOBE_BOX = ((135.10, 34.64), (135.25, 34.64), (135.25, 34.75), (135.10, 34.75), (135.10, 34.64))
+CLOSED = Closures(frozenset({"akashi-kaikyo"}), ((KOBE_BOX,),))
+
+
 def build(scale: str, seed: int = 20260101) -> Problem:
     if scale.endswith("_deadlines"):
         return _with_deadlines(build(scale.removesuffix("_deadlines"), seed), seed)
+    if scale.endswith("_closed"):
+        return replace(build(scale.removesuffix("_closed"), seed), closures=CLOSED)
     n_depots, n_items, n_lines, stricken, _ = SCALES[scale]
     rng = random.Random(seed)
     with (REFERENCE / "depots.csv").open() as f:

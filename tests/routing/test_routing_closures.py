@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Polygon
+from shapely.geometry import Point as ShapelyPoint
 
 from ukg_aid.geo import Point
 from ukg_aid.routing import Closures, Side, land_model, open_ways
+from ukg_aid.routing.closures import NUMPY_EDGES, _edges, _segments_meet
 
 LAND = land_model()
 # Offices (shared/reference members.csv, municipalities.csv): Honshu, Awaji, Shikoku.
@@ -144,3 +146,34 @@ def test_open_ways_agree_with_each_route(
             line = LineString([(p.lon, p.lat) for p in route.points])
             blocked = any(c.id in crossings for c in route.crossings) or line.intersects(polygon)
             assert bool(grid[i, j]) is not blocked
+
+
+SHAPES = {
+    "box": Polygon(_box(135.0, 34.5, 135.2, 34.6)),
+    "concave L": Polygon(
+        [(135.0, 34.5), (135.3, 34.5), (135.3, 34.55), (135.05, 34.55), (135.05, 34.8),
+         (135.0, 34.8), (135.0, 34.5)]
+    ),
+    "ring with a hole": Polygon(_box(135.0, 34.5, 135.4, 34.9), [_box(135.1, 34.6, 135.3, 34.8)]),
+    "detailed circle": ShapelyPoint(135.2, 34.7).buffer(0.15, quad_segs=40),
+}  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(SHAPES)),
+    st.lists(st.tuples(st.floats(34.3, 35.1), st.floats(134.8, 135.6)), min_size=1, max_size=8),
+    st.lists(st.tuples(st.floats(34.3, 35.1), st.floats(134.8, 135.6)), min_size=1, max_size=8),
+)
+def test_segment_tests_agree_with_shapely(
+    shape: str, origins: list[tuple[float, float]], destinations: list[tuple[float, float]]
+) -> None:
+    """Both exact tests (numpy edge by edge for plain areas, shapely for detailed ones) say what
+    shapely says of each segment."""
+    area = SHAPES[shape]
+    assert (len(_edges(area)) <= NUMPY_EDGES) is (shape != "detailed circle")
+    hits = _segments_meet(area, np.array(origins), np.array(destinations))
+    for i, (o_lat, o_lon) in enumerate(origins):
+        for j, (d_lat, d_lon) in enumerate(destinations):
+            expected = LineString([(o_lon, o_lat), (d_lon, d_lat)]).intersects(area)
+            assert bool(hits[i, j]) is expected

@@ -222,7 +222,8 @@ def _objective(problem: Problem, result: PlanResult) -> list[str]:
 
 class _Reach:
     """Max-flow for one item: how much a set of lines can receive at once. Depots that may serve
-    exactly the same lines (`eligibility`: member rule and a way left) share one node."""
+    exactly the same lines (`eligibility`: member rule and a way left) share one node, and so do
+    lines served by exactly the same of those nodes."""
 
     def __init__(self, problem: Problem, item: str) -> None:
         self.lines = [ln for ln in problem.lines if ln.item_code == item]
@@ -232,13 +233,18 @@ class _Reach:
         first = 2
         if rules.donors:
             reach, group = group_rows(rules.pairs())
+            served_by, kind = group_rows(reach.T)
             stock = np.bincount(group, weights=[d.available for d in rules.donors])
             big = int(stock.sum()) + 1
-            first += len(reach)
-            for g, row in enumerate(reach):
+            askers = 2 + len(reach)
+            first = askers + len(served_by)
+            for g in range(len(reach)):
                 self.flow.add_arc_with_capacity(0, 2 + g, int(stock[g]))
-                for j in np.flatnonzero(row).tolist():
-                    self.flow.add_arc_with_capacity(2 + g, first + j, big)
+            for a, givers in enumerate(served_by):
+                for g in np.flatnonzero(givers).tolist():
+                    self.flow.add_arc_with_capacity(2 + g, askers + a, big)
+            for j, a in enumerate(kind.tolist()):
+                self.flow.add_arc_with_capacity(askers + a, first + j, big)
         self.sink = [self.flow.add_arc_with_capacity(first + j, 1, 0) for j in range(len(self))]
 
     def __len__(self) -> int:

@@ -28,8 +28,11 @@ from ukg_aid.routing.land import LandModel, Side, Way
 
 # A GeoJSON Polygon's rings (exterior first, then holes), each a closed ring of (lon, lat).
 Area = tuple[tuple[tuple[float, float], ...], ...]
-# Candidate segments tested against an area per shapely call (bounds the memory of one call).
+# Candidate segments tested against an area at once (bounds the memory of one step).
 _CHUNK = 200_000
+# Up to this many edges an area is tested edge by edge with numpy (cost: segments × edges); a more
+# detailed polygon goes to shapely's prepared index (cost: segments × log edges, more per segment).
+NUMPY_EDGES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +137,8 @@ def _way_meets(area: Polygon, way: Way, origins: Any, destinations: Any) -> Any:
 
 def _segments_meet(area: Polygon, origins: Any, destinations: Any) -> Any:
     """origins × destinations: does the straight segment meet `area`? A bounding-box test first,
-    shapely only for the segments whose box overlaps the area's."""
+    then an exact test of the segments whose box overlaps the area's: with numpy against each
+    edge for a plain polygon, with shapely's prepared index for a detailed one."""
     min_x, min_y, max_x, max_y = area.bounds
     o_lon, o_lat = origins[:, 1][:, None], origins[:, 0][:, None]
     d_lon, d_lat = destinations[:, 1][None, :], destinations[:, 0][None, :]
@@ -146,14 +150,42 @@ def _segments_meet(area: Polygon, origins: Any, destinations: Any) -> Any:
     )
     hit = np.zeros(near.shape, dtype=bool)
     rows, cols = np.nonzero(near)
+    edges = _edges(area)
+    inside_o = shapely.intersects_xy(area, origins[:, 1], origins[:, 0])
+    inside_d = shapely.intersects_xy(area, destinations[:, 1], destinations[:, 0])
     for start in range(0, rows.size, _CHUNK):
         i, j = rows[start : start + _CHUNK], cols[start : start + _CHUNK]
-        ends = np.stack(
-            [
-                np.column_stack([origins[i, 1], origins[i, 0]]),
-                np.column_stack([destinations[j, 1], destinations[j, 0]]),
-            ],
-            axis=1,
-        )
-        hit[i, j] = shapely.intersects(shapely.linestrings(ends), area)
+        a = (origins[i, 1], origins[i, 0])
+        b = (destinations[j, 1], destinations[j, 0])
+        if len(edges) <= NUMPY_EDGES:
+            hit[i, j] = inside_o[i] | inside_d[j] | _crosses_any(edges, a, b)
+        else:
+            ends = np.stack([np.column_stack(a), np.column_stack(b)], axis=1)
+            hit[i, j] = shapely.intersects(shapely.linestrings(ends), area)
     return hit
+
+
+def _edges(area: Polygon) -> Any:
+    """Every edge of the polygon's rings as rows (x1, y1, x2, y2)."""
+    rings = [np.asarray(r.coords) for r in (area.exterior, *area.interiors)]
+    return np.vstack([np.hstack([r[:-1], r[1:]]) for r in rings])
+
+
+def _crosses_any(edges: Any, a: tuple[Any, Any], b: tuple[Any, Any]) -> Any:
+    """Does segment a-b (arrays of x, y) meet any edge? Closed segments: touching counts."""
+    ax, ay = a
+    bx, by = b
+    found = np.zeros(ax.shape, dtype=bool)
+    for px, py, qx, qy in edges.tolist():
+        side_a = (qx - px) * (ay - py) - (qy - py) * (ax - px)
+        side_b = (qx - px) * (by - py) - (qy - py) * (bx - px)
+        side_p = (bx - ax) * (py - ay) - (by - ay) * (px - ax)
+        side_q = (bx - ax) * (qy - ay) - (by - ay) * (qx - ax)
+        boxes = (
+            (np.minimum(ax, bx) <= max(px, qx))
+            & (np.maximum(ax, bx) >= min(px, qx))
+            & (np.minimum(ay, by) <= max(py, qy))
+            & (np.maximum(ay, by) >= min(py, qy))
+        )
+        found |= (side_a * side_b <= 0) & (side_p * side_q <= 0) & boxes
+    return found
