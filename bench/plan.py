@@ -1,13 +1,14 @@
 """Benchmark of the matching core on synthetic Kansai instances (SPEC §8, issue 11).
 
-    python bench/plan.py [--quick]        # --quick: local and Nankai only, fewer repeats
+    python bench/plan.py [--quick]        # --quick: all but national, fewer repeats
 
 For each scale (`plan_instances.py`), in the same run and on the same instance:
 * the solver (`solve`, default network-simplex haul): median of repeats, status, `validate()`;
 * the dense reference: the same staged solve with the OR-Tools min-cost-flow haul
   (`HaulEngine.MIN_COST_FLOW`), whose haul is the dense optimum the solver must equal;
 * the bare flow: one OR-Tools SimpleMinCostFlow per item on the dense network, no stages;
-* greedy nearest-first (`solve_greedy`) and, below national scale, a HiGHS LP of the haul stage.
+* greedy nearest-first (`solve_greedy`) and, below national scale, HiGHS LPs of the haul stage
+  (fewest late units, then least haul, at the solver's fills).
 Each measurement runs in a fresh process, so its peak RSS (`resource.getrusage`) is its own:
 `peak_mb` is that peak minus the RSS after building the instance.
 Writes bench/results/plan.json and the matching section of docs/benchmarks.md.
@@ -24,7 +25,7 @@ import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,35 @@ def _extras(problem: Any, result: Any) -> dict[str, Any]:
     started = time.perf_counter()
     row: dict[str, Any] = {"valid": validate(problem, result) == []}
     row["validate_s"] = time.perf_counter() - started
+    row["unreachable_units"] = sum(u.quantity for u in result.unmet if u.cause == "unreachable")
     started = time.perf_counter()
     greedy = solve_greedy(problem)
     row["greedy_s"] = time.perf_counter() - started
     row["greedy"] = asdict(greedy.objective)
+    if any(ln.needed_by_minutes is not None for ln in problem.lines):
+        row["ignoring_deadlines"] = _ignoring_deadlines(problem)
     if len(problem.lines) <= 5000:
-        lp, lp_s, n_vars = lp_haul(problem, result)
-        row |= {"lp_haul_km_units": lp, "lp_s": lp_s, "lp_vars": n_vars}
+        lp, lp_s, n_vars, lp_late = lp_haul(problem, result)
+        row |= {"lp_haul_km_units": lp, "lp_s": lp_s, "lp_vars": n_vars, "lp_late_units": lp_late}
     return row
+
+
+def _ignoring_deadlines(problem: Any) -> dict[str, Any]:
+    """The plan made as if no line had a deadline (plain shortest haul), judged by them."""
+    due = {ln.line_id: ln.needed_by_minutes for ln in problem.lines}
+    plain = solve(
+        replace(problem, lines=tuple(replace(ln, needed_by_minutes=None) for ln in problem.lines))
+    )
+    late = [
+        a.quantity
+        for a in plain.allocations
+        if due[a.line_id] is not None and a.eta_minutes > due[a.line_id]
+    ]
+    return {
+        "late_units": sum(late),
+        "late_allocations": len(late),
+        "weighted_haul_km_units": plain.objective.weighted_haul_km_units,
+    }
 
 
 def _bare_job(problem: Any, before: float) -> dict[str, Any]:
@@ -124,17 +146,19 @@ def run(scale: str, repeats: int) -> dict[str, Any]:
         solver[k] == dense[k]
         for k in ("total_allocated", "min_fill_ratio_critical", "min_fill_ratio_high")
     ) and (solver["min_fill_ratio_normal"] == dense["min_fill_ratio_normal"])
+    row["late_equal_dense"] = solver["late_units"] == dense["late_units"]
     row["solve_over_bare_flow"] = solver["solve_s_median"] / bare["seconds"]
     row["dense_over_bare_flow"] = dense["solve_s_median"] / bare["seconds"]
     row["speedup_vs_dense"] = dense["solve_s_median"] / solver["solve_s_median"]
     if "lp_haul_km_units" in solver:
         row["haul_vs_lp"] = solver["weighted_haul_km_units"] / solver["lp_haul_km_units"]
+        row["late_equal_lp"] = solver["late_units"] == solver["lp_late_units"]
     return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="local and Nankai only, fewer runs")
+    parser.add_argument("--quick", action="store_true", help="below national only, fewer runs")
     args = parser.parse_args()
     report: dict[str, Any] = {
         "machine": platform.processor() or platform.machine(),

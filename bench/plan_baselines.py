@@ -3,8 +3,9 @@
 * `bare_flow`: one OR-Tools `SimpleMinCostFlow` per item on the dense depot × line network, no
   stages (no priority, no fair shares): source → eligible depot → line → sink, most units at least
   haul. What a single flow costs on this network is the floor the staged solver is measured against.
-* `lp_haul`: the min-haul transportation model of rule 4 as one HiGHS LP, fills fixed to the
-  solver's, an independent check of the haul.
+* `lp_haul`: the transportation model of rule 4 as HiGHS LPs, fills fixed to the solver's, an
+  independent check of the late units and the haul: with deadlines, first the fewest late units,
+  then the least haul with at most that many late (without, one LP of the least haul).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -32,8 +34,11 @@ class BareFlow:
     arcs: int
 
 
-def _items(problem: Problem) -> list[tuple[ItemEligibility, list[RequestLine], np.ndarray]]:
-    """Per item: who may supply whom, the lines, and the weighted km matrix (donors × lines)."""
+def _items(
+    problem: Problem,
+) -> list[tuple[ItemEligibility, list[RequestLine], np.ndarray, np.ndarray]]:
+    """Per item: who may supply whom, the lines, the weighted km matrix (donors × lines) and
+    whether each pair arrives after the line's deadline."""
     travel = EstimateTravel()
     lines: dict[str, list[RequestLine]] = defaultdict(list)
     stock: dict[str, list[Supply]] = defaultdict(list)
@@ -46,7 +51,11 @@ def _items(problem: Problem) -> list[tuple[ItemEligibility, list[RequestLine], n
         rules = item_eligibility(problem, stock[code], lines[code])
         origins = [Point(d.lat, d.lon) for d in rules.donors]
         km = travel.matrix(origins, [Point(ln.lat, ln.lon) for ln in lines[code]])
-        result.append((rules, lines[code], km * rules.pair_factors()))
+        due = [
+            np.inf if ln.needed_by_minutes is None else ln.needed_by_minutes for ln in lines[code]
+        ]
+        late = travel.eta_minutes(km) > np.array(due)[None, :]
+        result.append((rules, lines[code], km * rules.pair_factors(), late))
     return result
 
 
@@ -54,7 +63,7 @@ def bare_flow(problem: Problem) -> BareFlow:
     started = time.perf_counter()
     solve_s = haul = 0.0
     allocated = arcs = 0
-    for rules, lines, km in _items(problem):
+    for rules, lines, km, _ in _items(problem):
         n_d, n_l = len(rules.donors), len(lines)
         if not n_d:
             continue
@@ -84,29 +93,41 @@ def bare_flow(problem: Problem) -> BareFlow:
     return BareFlow(time.perf_counter() - started, solve_s, allocated, haul, arcs)
 
 
-def lp_haul(problem: Problem, result: PlanResult) -> tuple[float, float, int]:
-    """The same min-haul transportation model as one HiGHS LP (fills fixed to the solver's).
+def lp_haul(problem: Problem, result: PlanResult) -> tuple[float, float, int, float]:
+    """Rule 4's stage as HiGHS LPs (fills fixed to the solver's): fewest late units, then the
+    least haul with at most that many late.
 
-    Returns (LP weighted haul, LP build + solve seconds, variables)."""
+    Returns (LP weighted haul, LP build + solve seconds, variables, LP late units)."""
     started = time.perf_counter()
     filled: dict[int, int] = defaultdict(int)
     for a in result.allocations:
         filled[a.line_id] += a.quantity
-    cost, rows_s, cols, rows_l, cap, need = [], [], [], [], [], []
+    cost, late, rows_s, cols, rows_l, cap, need = [], [], [], [], [], [], []
     n_vars = n_s = n_l = 0
-    for rules, lines, km in _items(problem):
+    for rules, lines, km, is_late in _items(problem):
         i_idx, j_idx = np.nonzero(rules.pairs())
         cost.append(km[i_idx, j_idx])
+        late.append(is_late[i_idx, j_idx].astype(float))
         rows_s.append(n_s + i_idx)
         rows_l.append(n_l + j_idx)
         cols.append(n_vars + np.arange(len(i_idx)))
         cap += [d.available for d in rules.donors]
         need += [filled[ln.line_id] for ln in lines]
         n_vars, n_s, n_l = n_vars + len(i_idx), n_s + len(rules.donors), n_l + len(lines)
-    c, col = np.concatenate(cost), np.concatenate(cols)
+    c, lateness, col = np.concatenate(cost), np.concatenate(late), np.concatenate(cols)
     a_ub = sparse.csr_matrix((np.ones(n_vars), (np.concatenate(rows_s), col)), (n_s, n_vars))
     a_eq = sparse.csr_matrix((np.ones(n_vars), (np.concatenate(rows_l), col)), (n_l, n_vars))
-    res = linprog(c, A_ub=a_ub, b_ub=cap, A_eq=a_eq, b_eq=need, method="highs")
+    fewest = 0.0
+    if lateness.any():
+        fewest = round(_lp(lateness, a_ub, cap, a_eq, need))
+        a_ub = sparse.vstack([a_ub, sparse.csr_matrix(lateness)])
+        cap = [*cap, fewest + 1e-6]
+    haul = _lp(c, a_ub, cap, a_eq, need)
+    return haul, time.perf_counter() - started, n_vars, fewest
+
+
+def _lp(c: np.ndarray, a_ub: Any, b_ub: list[float], a_eq: Any, b_eq: list[int]) -> float:
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, method="highs")
     if res.status != 0:
         raise RuntimeError(f"LP baseline failed: {res.message}")
-    return float(res.fun), time.perf_counter() - started, n_vars
+    return float(res.fun)

@@ -13,7 +13,13 @@ from typing import Any
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SPARSE = Path(__file__).parent / "results" / "haul_sparse.json"
 HEADING = "## Matching"
-NAMES = {"local": "local", "nankai": "Nankai", "national": "national"}
+NAMES = {
+    "local": "local",
+    "nankai": "Nankai",
+    "nankai_deadlines": "Nankai + deadlines",
+    "nankai_closed": "Nankai + closures",
+    "national": "national",
+}
 
 INTRO = """\
 `bench/plan.py` → `bench/results/plan.json` and this section (`{command}`). Synthetic Kansai
@@ -22,7 +28,11 @@ instances, fixed seed (`bench/plan_instances.py`): depots on the 52 reference de
 items, reserve floor 10 %); lines at the offices of municipalities of the stricken members (jittered
 ±0.02°), 50–500 units, priority critical/high/normal 2:3:5. Free stock outside the stricken area is
 about 70 % of demand, so every scale is short. Stricken: Osaka, Osaka City, Sakai (local); plus
-Hyogo, Kobe, Wakayama, Tokushima (Nankai, national). Machine: shared 2-core {machine}, 1-minute
+Hyogo, Kobe, Wakayama, Tokushima (Nankai, national). Distances: the default estimate, over
+明石海峡大橋 and 大鳴門橋 between Honshu, Awaji and Shikoku (SPEC §11). **Nankai + deadlines**: the
+Nankai instance with critical lines needed within 90–240 min and high within 180–420 min (seeded;
+normal lines have none). **Nankai + closures**: the Nankai instance with 明石海峡大橋 closed and a
+closed area over central Kobe (a what-if). Machine: shared 2-core {machine}, 1-minute
 load average {load_start:.1f} at the start of the run and {load_end:.1f} at its end (other work on
 the machine: compare ratios, not absolute seconds); every figure below is from one run, each
 measurement in a fresh process on the same instance.
@@ -34,15 +44,17 @@ measurement in a fresh process on the same instance.
 - **bare flow**: one OR-Tools `SimpleMinCostFlow` per item on the dense network (source → depot →
   line → sink, most units at least haul), no stages, distances and network build included.
 - **haul ÷ dense**: weighted haul of the solve over that of the dense reference (1 = the dense
-  optimum); **haul ÷ LP**: over a HiGHS LP of the haul stage at the solver's fills.
+  optimum); **haul ÷ LP**: over HiGHS LPs of the haul stage at the solver's fills (fewest late
+  units, then least haul); **late units**: units arriving after their line's deadline, solve /
+  dense ref / LP / greedy.
 - **peak MB**: peak RSS of the measuring process (`getrusage`) minus its RSS once the instance was
   built, for solve / dense ref / bare flow.
 """
 
 HEADER = (
     "| scale | depots / items / lines | solve s | dense ref s | bare flow s | solve ÷ bare "
-    "| haul ÷ dense | haul ÷ LP | valid | km per unit: solve / greedy | peak MB "
-    "|\n|---|---|---:|---:|---:|---:|---:|---:|---|---|---|\n"
+    "| haul ÷ dense | haul ÷ LP | late units | valid | km per unit: solve / greedy | peak MB "
+    "|\n|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|\n"
 )
 
 
@@ -52,21 +64,58 @@ def _row(name: str, r: dict[str, Any]) -> str:
     g = s["greedy"]
     g_km = g["haul_km_units"] / max(1, g["total_allocated"])
     lp = f"{r['haul_vs_lp']:.6f}" if "haul_vs_lp" in r else "not run"
+    lp_late = f"{s['lp_late_units']:,.0f}" if "lp_late_units" in s else "–"
+    late = f"{s['late_units']:,} / {d['late_units']:,} / {lp_late} / {g['late_units']:,}"
     return (
         f"| {NAMES[name]} | {r['depots']:,} / {r['items']} / {r['lines']:,} "
         f"| {s['solve_s_median']:.3f} | {d['solve_s_median']:.3f} | {b['seconds']:.3f} "
-        f"| {r['solve_over_bare_flow']:.2f} | {r['haul_vs_dense']:.7f} | {lp} "
+        f"| {r['solve_over_bare_flow']:.2f} | {r['haul_vs_dense']:.7f} | {lp} | {late} "
         f"| {'yes' if s['valid'] else 'NO'} | {km:.1f} / {g_km:.1f} "
         f"| {s['peak_mb']:.0f} / {d['peak_mb']:.0f} / {b['peak_mb']:.0f} |\n"
+    )
+
+
+def _deadlines(report: dict[str, Any]) -> str:
+    r = report.get("nankai_deadlines")
+    if r is None or "ignoring_deadlines" not in r["solver"]:
+        return ""
+    s = r["solver"]
+    plain = s["ignoring_deadlines"]
+    price = s["weighted_haul_km_units"] / plain["weighted_haul_km_units"] - 1
+    return (
+        f"\nDeadlines (Nankai + deadlines): the solve leaves {s['late_units']:,} units late in "
+        f"{s['late_allocations']:,} allocations (the LP's fewest at the same fills: "
+        f"{s.get('lp_late_units', float('nan')):,.0f}); the plain shortest haul, made as if no "
+        f"line had a deadline, would leave {plain['late_units']:,} late in "
+        f"{plain['late_allocations']:,}, and greedy leaves {s['greedy']['late_units']:,}. Being on "
+        f"time costs {100 * price:.2f} % more haul ({s['weighted_haul_km_units']:,.0f} vs "
+        f"{plain['weighted_haul_km_units']:,.0f} unit-km); the solve took "
+        f"{s['solve_s_median']:.3f} s against {report['nankai']['solver']['solve_s_median']:.3f} s "
+        f"without deadlines.\n"
+    )
+
+
+def _closures(report: dict[str, Any]) -> str:
+    r = report.get("nankai_closed")
+    if r is None:
+        return ""
+    s = r["solver"]
+    return (
+        f"\nClosures (Nankai + closures): {s['unreachable_units']:,} units are unmet "
+        f"`unreachable` and {s['total_allocated']:,} allocated (Nankai without closures: "
+        f"{report['nankai']['solver']['total_allocated']:,}); the solve took "
+        f"{s['solve_s_median']:.3f} s and validate() {s['validate_s']:.3f} s, against "
+        f"{report['nankai']['solver']['solve_s_median']:.3f} s and "
+        f"{report['nankai']['solver']['validate_s']:.3f} s without closures.\n"
     )
 
 
 def _reading(report: dict[str, Any]) -> str:
     nat = report.get("national")
     if nat is None:
-        return ""
+        return _deadlines(report) + _closures(report)
     s, d, b = nat["solver"], nat["dense_reference"], nat["bare_flow"]
-    return (
+    text = (
         f"\nReading it: at national scale the solve took {s['solve_s_median']:.2f} s "
         f"(runs: {', '.join(f'{t:.2f}' for t in s['seconds'])} s), "
         f"{nat['speedup_vs_dense']:.1f}× faster than the dense OR-Tools reference "
@@ -80,6 +129,7 @@ def _reading(report: dict[str, Any]) -> str:
         f"validate() took {s['validate_s']:.2f} s there. Greedy (nearest first) took "
         f"{s['greedy_s']:.2f} s.\n"
     )
+    return text + _deadlines(report) + _closures(report)
 
 
 def _sparse() -> str:

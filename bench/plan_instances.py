@@ -1,7 +1,12 @@
-"""Synthetic Kansai instances for `bench/plan.py` (fixed seed, three scales).
+"""Synthetic Kansai instances for `bench/plan.py` (fixed seed, three scales and one variant).
 
 Depots sit on the reference depot positions, lines at the offices of municipalities of the stricken
 members (shared/reference, see its SOURCES.md); the rest is drawn from a seeded generator.
+`nankai_deadlines` is the Nankai instance with deadlines (rule 4): critical lines needed within
+90-240 min, high within 180-420 min, normal without one (drawn from a second seeded generator,
+so the rest of the instance is the Nankai one unchanged). `nankai_closed` is the Nankai instance
+with 明石海峡大橋 closed and a closed area over central Kobe (135.10-135.25 E, 34.64-34.75 N): a
+drill-like what-if, not a claim about any earthquake. These are bench figures, not facts.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ import csv
 import os
 import random
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
-from ukg_aid.matching import Options, Priority, Problem, RequestLine, Supply
+from ukg_aid.matching import Closures, Options, Priority, Problem, RequestLine, Supply
 
 
 # The workspace keeps shared/ beside the repository (shared/reference: sourced positions); from a
@@ -32,6 +38,8 @@ SCALES = {
     # name: (depots, items, lines, stricken members, repeats of the solve)
     "local": (52, 8, 50, frozenset({"27", "27100", "27140"}), 7),
     "nankai": (300, 30, 2000, NANKAI, 5),
+    "nankai_deadlines": (300, 30, 2000, NANKAI, 5),
+    "nankai_closed": (300, 30, 2000, NANKAI, 5),
     "national": (3000, 20, 20000, NANKAI, 3),
 }
 
@@ -42,7 +50,19 @@ def _member(row: dict[str, str]) -> str:
     return row["parent_city_code"] if row["parent_city_code"] in CITIES else row["pref_code"]
 
 
+# Minutes within which a line is needed, by priority (bench assumption; normal: no deadline).
+DEADLINES = {Priority.CRITICAL: (90.0, 240.0), Priority.HIGH: (180.0, 420.0)}
+
+
+KOBE_BOX = ((135.10, 34.64), (135.25, 34.64), (135.25, 34.75), (135.10, 34.75), (135.10, 34.64))
+CLOSED = Closures(frozenset({"akashi-kaikyo"}), ((KOBE_BOX,),))
+
+
 def build(scale: str, seed: int = 20260101) -> Problem:
+    if scale.endswith("_deadlines"):
+        return _with_deadlines(build(scale.removesuffix("_deadlines"), seed), seed)
+    if scale.endswith("_closed"):
+        return replace(build(scale.removesuffix("_closed"), seed), closures=CLOSED)
     n_depots, n_items, n_lines, stricken, _ = SCALES[scale]
     rng = random.Random(seed)
     with (REFERENCE / "depots.csv").open() as f:
@@ -74,6 +94,16 @@ def build(scale: str, seed: int = 20260101) -> Problem:
         demand[ln.item_code] += ln.quantity
     supplies = _supplies(rng, depots, items, demand, n_depots, stricken)
     return Problem(tuple(supplies), tuple(lines), stricken, Options())
+
+
+def _with_deadlines(problem: Problem, seed: int) -> Problem:
+    rng = random.Random(seed + 1)
+    lines = []
+    for ln in problem.lines:
+        window = DEADLINES.get(ln.priority)
+        due = round(rng.uniform(*window)) if window else None
+        lines.append(replace(ln, needed_by_minutes=due))
+    return replace(problem, lines=tuple(lines))
 
 
 def _supplies(

@@ -1,4 +1,8 @@
-"""Independent LP references (scipy linprog / HiGHS) for the matching property tests."""
+"""Independent LP references (scipy linprog / HiGHS) for the matching property tests.
+
+Distances come from the travel model and ways from the land model (`ukg_aid.routing`), which have
+their own tests; who may give, lateness and every optimum are worked out here, apart from the
+solver."""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from collections.abc import Callable
 import numpy as np
 from scipy.optimize import linprog
 
-from ukg_aid.geo import haversine_km
+from ukg_aid.geo import Point
 from ukg_aid.matching import EstimateTravel, Priority, Problem, RequestLine, Supply
+from ukg_aid.routing import land_model, open_ways
+
+TRAVEL = EstimateTravel()
 
 
 def donors(problem: Problem, item: str) -> list[Supply]:
@@ -28,22 +35,43 @@ def _pairs(
 ) -> tuple[list[Supply], list[RequestLine], list[tuple[int, int]]]:
     ds = donors(problem, item)
     ls = [ln for ln in problem.lines if ln.item_code == item]
+    way = open_ways(
+        land_model(),
+        problem.closures,
+        np.array([(d.lat, d.lon) for d in ds]).reshape(-1, 2),
+        np.array([(ln.lat, ln.lon) for ln in ls]).reshape(-1, 2),
+    )
     pairs = [
         (i, j)
         for i, d in enumerate(ds)
         for j, ln in enumerate(ls)
-        if d.member_code != ln.member_code
+        if d.member_code != ln.member_code and way[i, j]
     ]
     return ds, ls, pairs
 
 
+def km(d: Supply, ln: RequestLine) -> float:
+    return TRAVEL.distances_km([Point(d.lat, d.lon)], [Point(ln.lat, ln.lon)])[0][0]
+
+
 def weighted_km(problem: Problem, d: Supply, ln: RequestLine) -> float:
     o = problem.options
-    km = haversine_km(d.lat, d.lon, ln.lat, ln.lon) * EstimateTravel().circuity
-    return km * (o.counterpart_factor if (d.member_code, ln.member_code) in o.counterparts else 1)
+    factor = o.counterpart_factor if (d.member_code, ln.member_code) in o.counterparts else 1
+    return km(d, ln) * factor
 
 
-def _solve(c: list[float], rows: list[tuple[dict[int, float], str, float]], n: int) -> np.ndarray:
+def is_late(d: Supply, ln: RequestLine) -> bool:
+    """Loading, then the drive at truck speed, past the line's deadline (SPEC §3 rule 4)."""
+    if ln.needed_by_minutes is None:
+        return False
+    eta = TRAVEL.loading_minutes + km(d, ln) / TRAVEL.truck_kmh * 60.0
+    return eta > ln.needed_by_minutes
+
+
+Row = tuple[dict[int, float], str, float]
+
+
+def _solve(c: list[float], rows: list[Row], n: int) -> np.ndarray:
     """rows: (coefficients by variable, '<=' or '==', rhs); variables >= 0."""
     a_ub, b_ub, a_eq, b_eq = [], [], [], []
     for coef, sense, rhs in rows:
@@ -64,16 +92,39 @@ def _solve(c: list[float], rows: list[tuple[dict[int, float], str, float]], n: i
     return np.asarray(res.x)
 
 
-def min_haul(problem: Problem, item: str, fills: dict[int, int]) -> float:
-    """Least weighted haul that gives every line of `item` exactly `fills[line_id]`."""
+def _transport(
+    problem: Problem, item: str, fills: dict[int, int]
+) -> tuple[list[Supply], list[RequestLine], list[tuple[int, int]], list[Row]]:
+    """The pairs and the rows 'each donor gives at most its stock, each line gets its fill'."""
     ds, ls, pairs = _pairs(problem, item)
-    if not pairs:
-        return 0.0
-    rows: list[tuple[dict[int, float], str, float]] = []
+    rows: list[Row] = []
     for i, d in enumerate(ds):
         rows.append(({k: 1.0 for k, p in enumerate(pairs) if p[0] == i}, "<=", d.available))
     for j, ln in enumerate(ls):
         rows.append(({k: 1.0 for k, p in enumerate(pairs) if p[1] == j}, "==", fills[ln.line_id]))
+    return ds, ls, pairs, rows
+
+
+def min_late(problem: Problem, item: str, fills: dict[int, int]) -> float:
+    """Fewest late units that give every line of `item` exactly `fills[line_id]`."""
+    ds, ls, pairs, rows = _transport(problem, item, fills)
+    if not pairs:
+        return 0.0
+    late = [float(is_late(ds[i], ls[j])) for i, j in pairs]
+    return float(np.dot(late, _solve(late, rows, len(pairs))))
+
+
+def min_haul(
+    problem: Problem, item: str, fills: dict[int, int], late_units: float | None = None
+) -> float:
+    """Least weighted haul that gives every line of `item` exactly `fills[line_id]`, with at most
+    `late_units` late units if given."""
+    ds, ls, pairs, rows = _transport(problem, item, fills)
+    if not pairs:
+        return 0.0
+    if late_units is not None:
+        late = {k: 1.0 for k, (i, j) in enumerate(pairs) if is_late(ds[i], ls[j])}
+        rows.append((late, "<=", round(late_units) + 1e-6))  # an integral optimum (TU rows)
     cost = [weighted_km(problem, ds[i], ls[j]) for i, j in pairs]
     x = _solve(cost, rows, len(pairs))
     return float(np.dot(cost, x))

@@ -1,4 +1,5 @@
-"""The two exact haul engines reach the same per-stage optimum; the fast one falls back safely.
+"""The two exact haul engines reach the same per-stage optimum (late units, then haul); the fast one
+falls back safely.
 
 `HaulEngine.NETWORK_SIMPLEX` (the default) and `HaulEngine.MIN_COST_FLOW` (OR-Tools cost scaling,
 the dense reference) solve the same stage on the same full depot × line network with the same
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from matching_strategies import problems
+from hypothesis import strategies as st
+from matching_strategies import problems, timed_problems
 
 from ukg_aid.matching import (
     HaulEngine,
@@ -93,11 +95,23 @@ def test_network_simplex_equals_dense_min_cost_flow(problem: Problem) -> None:
     assert integer_haul(problem, fast) == integer_haul(problem, dense)
 
 
+@MANY
+@given(st.one_of(problems(due=True, closed=True), timed_problems()))
+def test_both_engines_reach_the_same_late_units_then_haul(problem: Problem) -> None:
+    """Rule 4 with deadlines: two-phase network simplex and the weighted min-cost flow agree."""
+    fast, dense = solve(problem, FAST), solve(problem, DENSE)
+    assert validate(problem, fast) == [] and validate(problem, dense) == []
+    assert class_totals(problem, fast) == class_totals(problem, dense)
+    assert fast.objective.late_units == dense.objective.late_units
+    assert integer_haul(problem, fast) == integer_haul(problem, dense)
+
+
+@pytest.mark.parametrize("name", ["scarce_critical", "on_time_first"])
 def test_network_simplex_stopping_short_falls_back_to_the_exact_flow(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """If POT reports no proven optimum (its iteration limit), the plan is still the optimum."""
-    problem = _shortage_instance()
+    problem = _instance(name)
     expected = solve(problem, DENSE)
     real_emd = _haul.ot.emd
     calls = []
@@ -112,8 +126,9 @@ def test_network_simplex_stopping_short_falls_back_to_the_exact_flow(
     assert calls, "the network simplex was not tried"
     assert validate(problem, result) == []
     assert integer_haul(problem, result) == integer_haul(problem, expected)
+    assert result.objective.late_units == expected.objective.late_units
 
 
-def _shortage_instance() -> Problem:
-    path = Path(__file__).parent / "instances" / "scarce_critical.json"
+def _instance(name: str) -> Problem:
+    path = Path(__file__).parent / "instances" / f"{name}.json"
     return Problem.from_dict(json.loads(path.read_text())["problem"])

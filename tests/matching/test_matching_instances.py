@@ -17,6 +17,7 @@ NAMES = [
     "damaged_depot",
     "reserve_floor_binding",
     "ties",
+    "on_time_first",
 ]
 
 
@@ -37,6 +38,13 @@ def test_named_instance(name: str) -> None:
     assert {k: filled[k] for k in expected["fills"]} == expected["fills"]
     assert {str(u.line_id): u.cause for u in result.unmet} == expected["causes"]
     assert Problem.from_dict(problem.to_dict()) == problem
+
+
+def test_on_time_first_serves_the_urgent_line_from_the_near_depot() -> None:
+    problem, _ = load("on_time_first")
+    result = solve(problem)
+    assert {(a.line_id, a.depot_id) for a in result.allocations} == {(1, 1), (2, 2)}
+    assert result.objective.late_units == 0
 
 
 def test_lifting_the_stricken_rule_lets_stricken_members_help_each_other() -> None:

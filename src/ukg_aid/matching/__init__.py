@@ -2,12 +2,14 @@
 
 Public surface::
 
-    solve(problem, settings=None) -> PlanResult        # priority, fair shares, shortest haul
+    solve(problem, settings=None) -> PlanResult        # priority, fair shares, on time, haul
     solve_greedy(problem, travel=None) -> PlanResult   # nearest-first baseline (phone practice)
     validate(problem, result, travel=None, ...) -> list[str]   # empty list = valid plan
 
-`Problem` is what a plan must respect (stored as a plan's frozen inputs); `SolverSettings` is how to
-solve it (travel model, time limit, haul engine). Who may supply whom: `eligibility`.
+`Problem` is what a plan must respect (stored as a plan's frozen inputs: stock, lines with their
+deadlines, stricken members, options and `Closures`); `SolverSettings` is how to solve it (travel
+model, time limit, haul engine). Who may supply whom: `eligibility`. The default travel estimate
+drives over the bridges, never across the sea (`ukg_aid.routing`).
 Errors: ``ValueError`` (malformed problem) and ``TravelError`` (road router failed).
 """
 
@@ -28,11 +30,13 @@ from ukg_aid.matching.settings import HaulEngine, SolverSettings
 from ukg_aid.matching.solver import solve
 from ukg_aid.matching.travel import EstimateTravel, OsrmTravel, TravelError, TravelModel
 from ukg_aid.matching.validate import validate
+from ukg_aid.routing import Closures
 from ukg_aid.solving import SolveStatus
 
 __all__ = [
     "UNMET_CAUSES",
     "Allocation",
+    "Closures",
     "EstimateTravel",
     "HaulEngine",
     "Objective",

@@ -1,22 +1,22 @@
 """How much each line of one item receives: priority classes in order, fair shares within a class.
 
-Who can serve whom depends only on members (`eligibility`: a depot never serves its own member's
-request; whether it may give at all is a property of the row), so fill amounts are decided on a tiny
-network aggregated by member:
-source → supplying member (its free stock) → requesting member (any other) → line → sink,
-where the line → sink capacity is what the line may receive. Per-line amounts of a served class
-are then fixed while the next class is decided; this loses nothing, because the lines' reachable
-amounts form a polymatroid, in which every maximal vector of a class leaves the same room for the
-classes after it.
+Fill amounts are decided on a small network that groups donors and lines by whom they can serve
+and be served by (`eligibility`: the member rule and a way left between them):
+source → giver (donors that may serve exactly the same lines; their free stock) → asker (lines
+that exactly the same givers may serve) → line → sink,
+where the line → sink capacity is what the line may receive. Without closures a giver is a
+supplying member and an asker a requesting member, as the member rule alone makes them; closures
+split them by where they are. Per-line amounts of a served class are then fixed while the next
+class is decided; this loses nothing, because the lines' reachable amounts form a polymatroid, in
+which every maximal vector of a class leaves the same room for the classes after it.
 
-Nothing is lost by the aggregation either: a depot-level flow sums to a member-level one, and a
-member-level flow splits back over the supplier's depots in any way (each of them may serve every
-line the member may serve), so the fills equal those of the full depot × line network.
+Nothing is lost by the grouping either: a depot-level flow sums to a grouped one, and a grouped
+flow splits back over a giver's depots in any way (each of them may serve every line the giver
+may serve), so the fills equal those of the full depot × line network.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -24,6 +24,7 @@ import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
 from ukg_aid.matching._plan import ItemData
+from ukg_aid.matching.eligibility import group_rows
 
 # A fill ratio as an exact fraction (numerator, denominator); always of the form k / quantity.
 Ratio = tuple[int, int]
@@ -43,24 +44,23 @@ MemberArcs = tuple[list[int], list[int], list[int], list[int]]
 
 
 def _member_arcs(item: ItemData) -> MemberArcs:
-    """Arcs source(0) → supplier member → requesting member → line; returns line node ids too.
-
-    A supplier member reaches a requesting member where `rules.serves` allows (eligibility)."""
-    rules = item.rules
-    stock: dict[int, int] = defaultdict(int)
-    for member, d in zip(rules.donor_member.tolist(), item.donors, strict=True):
-        stock[member] += d.available
-    big = sum(stock.values()) + 1
-    givers = {m: 2 + k for k, m in enumerate(sorted(stock))}
-    asking = sorted(set(rules.line_member.tolist()))
-    askers = {m: 2 + len(givers) + k for k, m in enumerate(asking)}
-    first_line = 2 + len(givers) + len(askers)
+    """Arcs source(0) → giver → asker → line (sink is node 1); returns the line node ids too."""
+    pairs = np.asarray(item.eligible, dtype=bool).reshape(len(item.donors), len(item.lines))
+    reach, giver_of = group_rows(pairs)
+    stock = np.bincount(
+        giver_of, weights=[d.available for d in item.donors], minlength=len(reach)
+    ).astype(np.int64)
+    columns, asker_of = group_rows(reach.T)
+    served_by = columns.T
+    n_givers, n_askers = served_by.shape
+    big = int(stock.sum()) + 1
+    first_asker, first_line = 2 + n_givers, 2 + n_givers + n_askers
     arcs: list[tuple[int, int, int]] = []
-    for giver, node in givers.items():
-        arcs.append((0, node, stock[giver]))
-        arcs += [(node, target, big) for a, target in askers.items() if rules.serves[giver, a]]
+    for g in range(n_givers):
+        arcs.append((0, 2 + g, int(stock[g])))
+        arcs += [(2 + g, first_asker + a, big) for a in np.flatnonzero(served_by[g]).tolist()]
     line_nodes = [first_line + j for j in range(len(item.lines))]
-    arcs += [(askers[m], line_nodes[j], big) for j, m in enumerate(rules.line_member.tolist())]
+    arcs += [(first_asker + int(a), line_nodes[j], big) for j, a in enumerate(asker_of.ravel())]
     tails, heads, caps = (list(column) for column in zip(*arcs, strict=True))
     return tails, heads, caps, line_nodes
 

@@ -1,4 +1,4 @@
-"""Shared plumbing of the solvers: input checks and per-item data (eligibility, distances).
+"""Shared plumbing of the solvers: input checks, per-item data (eligibility, distances, lateness).
 
 Items are independent under every rule, so the solvers work item by item on an `ItemData`, built
 one at a time so that only one item's donor × line matrices are held at once.
@@ -6,6 +6,7 @@ one at a time so that only one item's donor × line matrices are held at once.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from ukg_aid.geo import Point
 from ukg_aid.matching.eligibility import ItemEligibility, item_eligibility
 from ukg_aid.matching.problem import Problem, RequestLine, Supply
 from ukg_aid.matching.travel import EstimateTravel, TravelModel
+from ukg_aid.routing import land_model
 
 # One planned shipment: (line index, donor index, quantity) within an ItemData.
 Flow = tuple[int, int, int]
@@ -28,8 +30,10 @@ class ItemData:
 
     `stock`: every stock row of the item; `rules`: who may supply whom
     (`eligibility.item_eligibility`); `lines`: the item's lines in priority then filing order;
-    `distance` (donors × lines, real km), `cost` (km × counterpart factor) and `eligible`
-    (`rules.pairs()`: donor may serve line).
+    `distance` (donors × lines, real km), `cost` (km × counterpart factor), `eligible`
+    (`rules.pairs()`: donor may serve line), `late` (donors × lines: the ETA is past the line's
+    deadline; None when no line of the item has one) and each donor's and line's land
+    (`routing.Side` values, for the crossings a reason names).
     """
 
     item_code: str
@@ -39,6 +43,9 @@ class ItemData:
     distance: Any
     cost: Any
     eligible: Any
+    late: Any
+    donor_side: Any
+    line_side: Any
 
     @property
     def donors(self) -> tuple[Supply, ...]:
@@ -57,6 +64,10 @@ def check_problem(problem: Problem) -> None:
         raise ValueError("request line quantities must be positive")
     if any(min(s.on_hand, s.reserved, s.reserve_floor) < 0 for s in problem.supplies):
         raise ValueError("stock quantities must not be negative")
+    deadlines = [ln.needed_by_minutes for ln in problem.lines if ln.needed_by_minutes is not None]
+    if not all(math.isfinite(m) for m in deadlines):
+        raise ValueError("needed_by_minutes must be a finite number of minutes")
+    problem.closures.check(land_model())
 
 
 def filing_order(line: RequestLine) -> tuple[int, int, int]:
@@ -86,7 +97,32 @@ def item_data(
     rules = item_eligibility(problem, supplies, lines)
     distance = _distance_matrix(travel, rules.donors, lines)
     cost = distance * rules.pair_factors() if (rules.factor != 1.0).any() else distance
-    return ItemData(code, tuple(supplies), rules, tuple(lines), distance, cost, rules.pairs())
+    land = land_model()
+    return ItemData(
+        code,
+        tuple(supplies),
+        rules,
+        tuple(lines),
+        distance,
+        cost,
+        rules.pairs(),
+        late=_late(travel, distance, lines),
+        donor_side=land.sides_of([d.lat for d in rules.donors], [d.lon for d in rules.donors]),
+        line_side=land.sides_of([ln.lat for ln in lines], [ln.lon for ln in lines]),
+    )
+
+
+def deadline(line: RequestLine) -> float:
+    """The line's deadline in minutes after the plan's time; infinity without one."""
+    return math.inf if line.needed_by_minutes is None else line.needed_by_minutes
+
+
+def _late(travel: TravelModel, distance: Any, lines: Sequence[RequestLine]) -> Any:
+    """donors × lines: is the ETA past the line's deadline? None if no line has a deadline."""
+    due = np.array([deadline(ln) for ln in lines], dtype=float)
+    if not np.isfinite(due).any() or not distance.size:
+        return None
+    return np.asarray(travel.eta_minutes(distance)) > due[None, :]
 
 
 def _distance_matrix(

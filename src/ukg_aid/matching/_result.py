@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 
-from ukg_aid.matching._plan import Flow, ItemData
+from ukg_aid.matching._plan import Flow, ItemData, deadline
 from ukg_aid.matching.eligibility import haul_factor, is_counterpart
 from ukg_aid.matching.problem import (
     Allocation,
@@ -19,6 +20,7 @@ from ukg_aid.matching.problem import (
     Unmet,
 )
 from ukg_aid.matching.travel import TravelModel
+from ukg_aid.routing import Side, land_model
 from ukg_aid.solving import SolveStatus
 
 
@@ -37,7 +39,7 @@ class Assembly:
         for j, _, qty in flows:
             filled[j] += qty
         self.allocations.extend(_allocations(self.problem, item, flows, filled, self.travel))
-        self.unmet.extend(_unmet(item, filled))
+        self.unmet.extend(_unmet(item, flows, filled))
 
     def result(self, status: SolveStatus, started: float) -> PlanResult:
         """`started` is a `time.perf_counter()` reading taken when solving began."""
@@ -54,14 +56,19 @@ def _allocations(
     for j, i, qty in sorted(flows):
         line, donor = item.lines[j], item.donors[i]
         km = float(item.distance[i, j])
+        eta = travel.eta_minutes(km)
+        late = eta > deadline(line)
         if is_counterpart(problem.options, donor.member_code, line.member_code):
-            reason = f"counterpart of {line.member_code}: {km:.0f} km"
+            why = f"counterpart of {line.member_code}"
         elif filled[j] < line.quantity:
-            reason = f"shared out under shortage: {km:.0f} km"
+            why = "shared out under shortage"
         elif km <= float(nearest[j]) + 1e-9:
-            reason = f"nearest operational depot with available stock: {km:.0f} km"
+            why = "nearest operational depot with available stock"
         else:
-            reason = f"nearer depots committed to other lines: {km:.0f} km"
+            why = "nearer depots committed to other lines"
+        reason = f"{why}: {km:.0f} km{_via(item, i, j)}"
+        if late:
+            reason += f"; late: ETA {eta:.0f} min, needed within {line.needed_by_minutes:.0f} min"
         result.append(
             Allocation(
                 line_id=line.line_id,
@@ -71,33 +78,55 @@ def _allocations(
                 supplier_code=donor.member_code,
                 quantity=qty,
                 distance_km=km,
-                eta_minutes=travel.eta_minutes(km),
+                eta_minutes=eta,
                 reason=reason,
+                late=late,
             )
         )
     return result
 
 
-def _unmet(item: ItemData, filled: dict[int, int]) -> list[Unmet]:
+def _via(item: ItemData, i: int, j: int) -> str:
+    """ " via 明石海峡大橋" (and " and 大鳴門橋") when the way crosses the sea, else ""."""
+    way = land_model().way(Side(int(item.donor_side[i])), Side(int(item.line_side[j])))
+    if not way.crossings:
+        return ""
+    return " via " + " and ".join(c.name_ja for c in way.crossings)
+
+
+def _unmet(item: ItemData, flows: list[Flow], filled: dict[int, int]) -> list[Unmet]:
     blockers: dict[str, set[str]] = defaultdict(set)
     for s, barrier in zip(item.stock, item.rules.barriers, strict=True):
-        if s.on_hand > 0:
-            blockers[s.member_code].add(barrier or "shortage")
+        if s.on_hand > 0 and barrier is not None:
+            blockers[s.member_code].add(barrier)
+    left = np.array([d.available for d in item.donors], dtype=np.int64)
+    for _, i, qty in flows:
+        left[i] -= qty
+    cut_off = np.asarray(item.rules.cut_off(), dtype=bool).reshape(left.size, len(item.lines))
+    reaches: Any = np.asarray(item.eligible, dtype=bool).reshape(cut_off.shape).any(axis=0)
+    stranded: Any = (cut_off & (left > 0)[:, None]).any(axis=0)
     result = []
     for j, line in enumerate(item.lines):
         missing = line.quantity - filled[j]
-        if missing > 0:
+        if missing <= 0:
+            continue
+        if stranded[j] or (not reaches[j] and cut_off[:, j].any()):
+            cause = "unreachable"
+        elif reaches[j]:
+            cause = "shortage"
+        else:
             cause = unmet_cause(line, blockers)
-            result.append(Unmet(line.line_id, line.request_id, item.item_code, missing, cause))
+        result.append(Unmet(line.line_id, line.request_id, item.item_code, missing, cause))
     return result
 
 
 def unmet_cause(line: RequestLine, blockers: dict[str, set[str]]) -> str:
-    """The most actionable reason among other members' depots holding the item (see problem.py).
+    """The most actionable reason among other members' depots holding the item (see problem.py)
+    when no depot that may give can reach the line.
 
     `blockers`: per member, what keeps each of its depots holding the item from giving."""
     found = set().union(*(b for code, b in blockers.items() if code != line.member_code))
-    for cause in ("shortage", "all_suppliers_stricken", "reserve_floor", "depots_not_operational"):
+    for cause in ("all_suppliers_stricken", "reserve_floor", "depots_not_operational"):
         if cause in found:
             return cause
     return "no_stock"
@@ -108,6 +137,7 @@ def objective_of(problem: Problem, allocations: list[Allocation]) -> Objective:
     lines = {ln.line_id: ln for ln in problem.lines}
     filled: dict[int, int] = defaultdict(int)
     haul = weighted = 0.0
+    late = [a for a in allocations if a.late]
     for a in allocations:
         filled[a.line_id] += a.quantity
         haul += a.quantity * a.distance_km
@@ -128,4 +158,6 @@ def objective_of(problem: Problem, allocations: list[Allocation]) -> Objective:
         min_fill_ratio_critical=smallest(Priority.CRITICAL),
         min_fill_ratio_high=smallest(Priority.HIGH),
         min_fill_ratio_normal=smallest(Priority.NORMAL),
+        late_units=sum(a.quantity for a in late),
+        late_allocations=len(late),
     )

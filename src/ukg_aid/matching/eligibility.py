@@ -1,12 +1,15 @@
-"""Who may supply whom (SPEC §3 rule 1, and rule 5's counterpart pairs): the one home of the rule.
+"""Who may supply whom (SPEC §3 rule 1, §11, and rule 5's counterpart pairs): the one home of the
+rule.
 
-Every stage asks here: the fill stages (member network), the haul (depot × line network), the
+Every stage asks here: the fill stages (grouped network), the haul (depot × line network), the
 greedy baseline, plan assembly (reasons and unmet causes) and `validate()`.
 
 A stock row may give if its depot is operational, it has available stock, and its member is not
 stricken (unless `Options.include_stricken_suppliers` lifts that). It may give to a line of any
-member but its own. Both tests depend on members only, which is what lets the fill stages decide
-on a network aggregated by member without losing anything (see `_fills`).
+member but its own, if a way is left between the depot and the delivery point
+(`routing.open_ways`: no closed crossing or area cuts it; without closures every pair has one).
+The member tests are per member and the way test per pair; the fill stages group depots that can
+serve exactly the same lines, which loses nothing (see `_fills`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ukg_aid.matching.problem import Options, Problem, RequestLine, Supply
+from ukg_aid.routing import land_model, open_ways
 
 
 def stricken_barred(problem: Problem, member_code: str) -> bool:
@@ -45,6 +49,16 @@ def may_serve(supplier_code: str, requester_code: str) -> bool:
     return supplier_code != requester_code
 
 
+def ways_open(problem: Problem, supplies: Sequence[Supply], lines: Sequence[RequestLine]) -> Any:
+    """supplies × lines: is a way left from the depot to the delivery point under the closures?"""
+    return open_ways(
+        land_model(),
+        problem.closures,
+        np.array([(s.lat, s.lon) for s in supplies], dtype=float).reshape(-1, 2),
+        np.array([(ln.lat, ln.lon) for ln in lines], dtype=float).reshape(-1, 2),
+    )
+
+
 def is_counterpart(options: Options, supplier_code: str, requester_code: str) -> bool:
     return (supplier_code, requester_code) in options.counterparts
 
@@ -60,8 +74,8 @@ def haul_factor(options: Options, supplier_code: str, requester_code: str) -> fl
 class ItemEligibility:
     """One item's answer, computed once: `barriers` (`supply_barrier` of each of the item's stock
     rows, in the order given), `donors` (the rows that may give), `members` (codes of donors and
-    requesters), each donor's and line's index into `members`, and member × member tables of
-    `may_serve` and `haul_factor`."""
+    requesters), each donor's and line's index into `members`, member × member tables of
+    `may_serve` and `haul_factor`, and `open` (donors × lines: a way is left between them)."""
 
     barriers: tuple[str | None, ...]
     donors: tuple[Supply, ...]
@@ -70,10 +84,19 @@ class ItemEligibility:
     line_member: Any
     serves: Any
     factor: Any
+    open: Any
+
+    def member_pairs(self) -> Any:
+        """donors × lines: may this donor's member serve this line's member."""
+        return self.serves[np.ix_(self.donor_member, self.line_member)]
 
     def pairs(self) -> Any:
-        """donors × lines: may this donor serve this line."""
-        return self.serves[np.ix_(self.donor_member, self.line_member)]
+        """donors × lines: may this donor serve this line (member rule and a way left)."""
+        return self.member_pairs() & self.open
+
+    def cut_off(self) -> Any:
+        """donors × lines: the member rule allows it, but no way is left (cause `unreachable`)."""
+        return self.member_pairs() & ~self.open
 
     def pair_factors(self) -> Any:
         """donors × lines: the haul factor of each pair."""
@@ -100,4 +123,19 @@ def item_eligibility(
         line_member=np.array([index[ln.member_code] for ln in lines], dtype=np.int64),
         serves=serves.reshape(len(members), len(members)),
         factor=factor.reshape(len(members), len(members)),
+        open=ways_open(problem, donors, lines),
     )
+
+
+def group_rows(matrix: Any) -> tuple[Any, Any]:
+    """The distinct rows of a boolean matrix and, for each row, the index of its distinct row.
+
+    Rows are compared as packed bytes (one sort of short byte strings), which is what keeps
+    grouping donors × lines at national scale cheap."""
+    matrix = np.asarray(matrix, dtype=bool)
+    if matrix.shape[1] == 0:
+        return matrix[:1], np.zeros(len(matrix), dtype=np.int64)
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return matrix[first], inverse.ravel()

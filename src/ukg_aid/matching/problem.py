@@ -6,6 +6,9 @@ problem holds what the plan must respect; how to solve it (travel model, time li
 `SolverSettings` (``matching.settings``) and never part of the stored inputs.
 
 Unmet causes (`Unmet.cause`), most actionable first:
+- ``unreachable``: no way to the delivery point is left (a closed crossing or area,
+  `Problem.closures`; see ``ukg_aid.routing``) from depots that could give: free stock is left at
+  such a depot after the plan, or no depot that could give can reach the line at all.
 - ``shortage``: an eligible operational depot had stock, but it went to higher-priority lines or to
   other lines of the same class under fair shares.
 - ``all_suppliers_stricken``: the only depots holding free stock belong to stricken members
@@ -23,9 +26,11 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from ukg_aid.routing import Closures
 from ukg_aid.solving import SolveStatus
 
 UNMET_CAUSES = (
+    "unreachable",
     "shortage",
     "all_suppliers_stricken",
     "reserve_floor",
@@ -71,7 +76,13 @@ class Supply:
 
 @dataclass(frozen=True, slots=True)
 class RequestLine:
-    """One open request line; `quantity` is the still-unallocated quantity (> 0)."""
+    """One open request line; `quantity` is the still-unallocated quantity (> 0).
+
+    `needed_by_minutes`: the line's deadline as minutes after the plan's time (its request's
+    `needed_by` minus the time the plan is made for), or None for no deadline. ETAs count from the
+    plan's time too (loading, then the drive), so a unit is late when its allocation's ETA is
+    past this figure (rule 4); zero or less means already due, so every unit is late. Relative
+    minutes keep the core free of clocks and time zones."""
 
     line_id: int
     request_id: int
@@ -81,6 +92,7 @@ class RequestLine:
     priority: Priority
     lat: float
     lon: float
+    needed_by_minutes: float | None = None
 
 
 # Keys that stored inputs carried before solver settings (travel model, time limit) were kept apart
@@ -116,12 +128,14 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Open lines to match against depot stock. `stricken`: members with an open request."""
+    """Open lines to match against depot stock. `stricken`: members with an open request;
+    `closures`: closed crossings and areas (no depot–line pair whose way they cut is an arc)."""
 
     supplies: tuple[Supply, ...]
     lines: tuple[RequestLine, ...]
     stricken: frozenset[str] = frozenset()
     options: Options = field(default_factory=Options)
+    closures: Closures = field(default_factory=Closures)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +143,7 @@ class Problem:
             "lines": [{**asdict(ln), "priority": ln.priority.value} for ln in self.lines],
             "stricken": sorted(self.stricken),
             "options": self.options.to_dict(),
+            "closures": self.closures.to_dict(),
         }
 
     @classmethod
@@ -141,12 +156,15 @@ class Problem:
             lines=lines,
             stricken=frozenset(str(code) for code in data.get("stricken", [])),
             options=Options.from_dict(data.get("options", {})),
+            closures=Closures.from_dict(data.get("closures", {})),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
-    """Ship `quantity` of `item_code` from `depot_id` (member `supplier_code`) to a request line."""
+    """Ship `quantity` of `item_code` from `depot_id` (member `supplier_code`) to a request line.
+
+    `late`: the ETA is past the line's `needed_by_minutes` (never for a line without one)."""
 
     line_id: int
     request_id: int
@@ -157,6 +175,7 @@ class Allocation:
     distance_km: float
     eta_minutes: float
     reason: str
+    late: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +191,10 @@ class Unmet:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    """How good a plan is. `weighted_haul_km_units` (Σ quantity × real km, a counterpart's km ×
-    factor) is the minimized figure; `haul_km_units` the real one. A class without lines has a
-    smallest fill ratio of 1.0."""
+    """How good a plan is. `late_units` (units whose ETA is past their line's deadline) is
+    minimized first, then `weighted_haul_km_units` (Σ quantity × real km, a counterpart's km ×
+    factor); `haul_km_units` is the real haul, `late_allocations` how many allocations are late.
+    A class without lines has a smallest fill ratio of 1.0."""
 
     haul_km_units: float
     weighted_haul_km_units: float
@@ -183,6 +203,8 @@ class Objective:
     min_fill_ratio_critical: float = 1.0
     min_fill_ratio_high: float = 1.0
     min_fill_ratio_normal: float = 1.0
+    late_units: int = 0
+    late_allocations: int = 0
 
     def min_fill_ratio(self, priority: Priority) -> float:
         return {
@@ -205,6 +227,8 @@ class Objective:
             min_fill_ratio_critical=float(data.get("min_fill_ratio_critical", 1.0)),
             min_fill_ratio_high=float(data.get("min_fill_ratio_high", 1.0)),
             min_fill_ratio_normal=float(data.get("min_fill_ratio_normal", 1.0)),
+            late_units=round(data.get("late_units", 0)),
+            late_allocations=round(data.get("late_allocations", 0)),
         )
 
 

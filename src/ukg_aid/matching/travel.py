@@ -1,6 +1,8 @@
 """Travel models: road distance (km) and truck ETA (minutes) between depots and delivery points.
 
-The estimate (SPEC §3) is the default; `OsrmTravel` lets an OSRM-compatible road router replace it.
+The estimate (SPEC §3, §11) is the default: it drives over the bridges, never across the sea
+(`ukg_aid.routing`); `OsrmTravel` lets an OSRM-compatible road router replace it. Closures are not
+a travel model's business: who can still reach whom is decided by `routing.open_ways` for any model.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import httpx
 import numpy as np
 
 from ukg_aid.geo import EARTH_RADIUS_KM, Point
+from ukg_aid.routing import land_model
 
 
 class TravelModel(Protocol):
-    """Distances for every origin × destination pair, and the ETA of a haul of a given length."""
+    """Distances for every origin × destination pair, and the ETA of a haul of a given length.
+
+    `eta_minutes` must also work elementwise on a numpy array of km (the solver asks it once for a
+    whole donors × lines matrix when lines have deadlines); an arithmetic formula does."""
 
     def distances_km(
         self, origins: Sequence[Point], destinations: Sequence[Point]
@@ -38,7 +44,11 @@ class _TruckEta:
 
 
 class EstimateTravel(_TruckEta):
-    """Great-circle distance (R = 6371.0 km) × road circuity; ETA = loading + distance / speed."""
+    """Great-circle distance (R = 6371.0 km) × road circuity; ETA = loading + distance / speed.
+
+    Between places on different lands of the land model (Honshu, Awaji, Shikoku) the distance is
+    the route over the bridges instead: the legs to the first bridge end, over each bridge (and
+    across Awaji between two), and from the last end, all × circuity (`routing.land`)."""
 
     def __init__(
         self, circuity: float = 1.3, truck_kmh: float = 40.0, loading_minutes: float = 30.0
@@ -55,8 +65,9 @@ class EstimateTravel(_TruckEta):
 
     def matrix(self, origins: Sequence[Point], destinations: Sequence[Point]) -> Any:
         """The same distances as a numpy array (origins × destinations), for bulk use."""
-        o = np.radians(np.array([[p.lat, p.lon] for p in origins], dtype=float).reshape(-1, 2))
-        d = np.radians(np.array([[p.lat, p.lon] for p in destinations], dtype=float).reshape(-1, 2))
+        o_deg = np.array([[p.lat, p.lon] for p in origins], dtype=float).reshape(-1, 2)
+        d_deg = np.array([[p.lat, p.lon] for p in destinations], dtype=float).reshape(-1, 2)
+        o, d = np.radians(o_deg), np.radians(d_deg)
         # Haversine, computed in place: these matrices are donors × lines of a whole item.
         a = d[None, :, 0] - o[:, None, 0]
         a *= 0.5
@@ -73,6 +84,7 @@ class EstimateTravel(_TruckEta):
         np.minimum(a, 1.0, out=a)
         np.arcsin(a, out=a)
         a *= 2 * EARTH_RADIUS_KM * self.circuity
+        land_model().reroute(a, o_deg, d_deg, self.circuity)
         return a
 
 

@@ -1,7 +1,10 @@
 """Solver-independent checks of a plan against SPEC §3; cheap enough to run before storing a plan.
 
-Every message starts with its category: `feasibility:`, `accounting:` (unmet and travel figures),
-`objective:`, `priority:` or `fairness:`. The greedy baseline passes the first three only.
+Every message starts with its category: `feasibility:` (including no allocation over a pair the
+closures cut off), `accounting:` (unmet, travel figures and `late` flags), `objective:`,
+`priority:` or `fairness:`. The greedy baseline passes the first three only. That late units are
+as few as possible (rule 4) is an optimisation claim, checked against an independent LP in the
+tests, not here.
 """
 
 from __future__ import annotations
@@ -14,7 +17,15 @@ import numpy as np
 from ortools.graph.python import max_flow
 
 from ukg_aid.geo import Point
-from ukg_aid.matching.eligibility import haul_factor, may_serve, may_supply, stricken_barred
+from ukg_aid.matching._plan import deadline
+from ukg_aid.matching.eligibility import (
+    group_rows,
+    haul_factor,
+    item_eligibility,
+    may_serve,
+    stricken_barred,
+    ways_open,
+)
 from ukg_aid.matching.problem import (
     UNMET_CAUSES,
     Allocation,
@@ -74,7 +85,36 @@ def _feasibility(problem: Problem, result: PlanResult) -> list[str]:
     for line_id, qty in got.items():
         if qty > lines[line_id].quantity:
             issues.append(f"feasibility: line {line_id} gets {qty} > {lines[line_id].quantity}")
+    if not issues and not problem.closures.is_empty:
+        issues += _cut_off(problem, result)
     return issues
+
+
+def _cut_off(problem: Problem, result: PlanResult) -> list[str]:
+    """Allocations over a depot–line pair with no way left under the closures."""
+    stock = {(s.depot_id, s.item_code): s for s in problem.supplies}
+    lines = {ln.line_id: ln for ln in problem.lines}
+    issues = []
+    for allocations in _by_item(result).values():
+        depots = sorted({a.depot_id for a in allocations})
+        line_ids = sorted({a.line_id for a in allocations})
+        code = allocations[0].item_code
+        open_ = ways_open(problem, [stock[(d, code)] for d in depots], [lines[k] for k in line_ids])
+        row, col = {d: k for k, d in enumerate(depots)}, {d: k for k, d in enumerate(line_ids)}
+        issues += [
+            f"feasibility: allocation line {a.line_id} depot {a.depot_id}: no way is left "
+            "between the depot and the delivery point (closed crossing or area)"
+            for a in allocations
+            if not open_[row[a.depot_id], col[a.line_id]]
+        ]
+    return issues
+
+
+def _by_item(result: PlanResult) -> dict[str, list[Allocation]]:
+    by_item: dict[str, list[Allocation]] = defaultdict(list)
+    for a in result.allocations:
+        by_item[a.item_code].append(a)
+    return by_item
 
 
 def _allocation_faults(problem: Problem, a: object, line: RequestLine, s: Supply) -> list[str]:
@@ -119,6 +159,14 @@ def _accounting(problem: Problem, result: PlanResult, travel: TravelModel) -> li
         if not _close(a.distance_km, km, 1e-3)
         or not _close(a.eta_minutes, travel.eta_minutes(km), 1e-2)
     ]
+    lines = {ln.line_id: ln for ln in problem.lines}
+    issues += [
+        f"accounting: line {a.line_id} depot {a.depot_id} says late={a.late}, but its ETA "
+        f"{a.eta_minutes:.1f} min against the deadline {lines[a.line_id].needed_by_minutes} "
+        f"says otherwise"
+        for a in result.allocations
+        if a.late != (a.eta_minutes > deadline(lines[a.line_id]))
+    ]
     return issues
 
 
@@ -129,11 +177,8 @@ def _recomputed_km(
     and delivery points the plan uses (one router request per item, not per allocation)."""
     stock = {(s.depot_id, s.item_code): s for s in problem.supplies}
     lines = {ln.line_id: ln for ln in problem.lines}
-    by_item: dict[str, list[Allocation]] = defaultdict(list)
-    for a in result.allocations:
-        by_item[a.item_code].append(a)
     found = []
-    for code, allocations in by_item.items():
+    for code, allocations in _by_item(result).items():
         depots = sorted({a.depot_id for a in allocations})
         line_ids = sorted({a.line_id for a in allocations})
         origins = [Point(stock[(d, code)].lat, stock[(d, code)].lon) for d in depots]
@@ -159,7 +204,10 @@ def _objective(problem: Problem, result: PlanResult) -> list[str]:
         for a in result.allocations
     )
     reported = result.objective
+    late = [a.quantity for a in result.allocations if a.late]
     recomputed = (
+        ("late_units", reported.late_units, sum(late)),
+        ("late_allocations", reported.late_allocations, len(late)),
         ("haul_km_units", reported.haul_km_units, haul),
         ("weighted_haul_km_units", reported.weighted_haul_km_units, weighted),
         ("total_allocated", reported.total_allocated, sum(a.quantity for a in result.allocations)),
@@ -173,22 +221,30 @@ def _objective(problem: Problem, result: PlanResult) -> list[str]:
 
 
 class _Reach:
-    """Max-flow over members for one item: how much a set of lines can receive at once."""
+    """Max-flow for one item: how much a set of lines can receive at once. Depots that may serve
+    exactly the same lines (`eligibility`: member rule and a way left) share one node, and so do
+    lines served by exactly the same of those nodes."""
 
     def __init__(self, problem: Problem, item: str) -> None:
         self.lines = [ln for ln in problem.lines if ln.item_code == item]
-        stock: dict[str, int] = defaultdict(int)
-        for s in problem.supplies:
-            if s.item_code == item and may_supply(problem, s):
-                stock[s.member_code] += s.available
+        supplies = [s for s in problem.supplies if s.item_code == item]
+        rules = item_eligibility(problem, supplies, self.lines)
         self.flow = max_flow.SimpleMaxFlow()
-        big = sum(stock.values()) + 1
-        for k, (code, qty) in enumerate(stock.items()):
-            self.flow.add_arc_with_capacity(0, 2 + k, qty)
-            for j, ln in enumerate(self.lines):
-                if may_serve(code, ln.member_code):
-                    self.flow.add_arc_with_capacity(2 + k, 2 + len(stock) + j, big)
-        first = 2 + len(stock)
+        first = 2
+        if rules.donors:
+            reach, group = group_rows(rules.pairs())
+            served_by, kind = group_rows(reach.T)
+            stock = np.bincount(group, weights=[d.available for d in rules.donors])
+            big = int(stock.sum()) + 1
+            askers = 2 + len(reach)
+            first = askers + len(served_by)
+            for g in range(len(reach)):
+                self.flow.add_arc_with_capacity(0, 2 + g, int(stock[g]))
+            for a, givers in enumerate(served_by):
+                for g in np.flatnonzero(givers).tolist():
+                    self.flow.add_arc_with_capacity(2 + g, askers + a, big)
+            for j, a in enumerate(kind.tolist()):
+                self.flow.add_arc_with_capacity(askers + a, first + j, big)
         self.sink = [self.flow.add_arc_with_capacity(first + j, 1, 0) for j in range(len(self))]
 
     def __len__(self) -> int:
