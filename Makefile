@@ -42,10 +42,11 @@ test: $(DEV_STAMP) $(CHROMIUM)  ## the whole suite on PostgreSQL (+ SQLite smoke
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory lint
 
-lint: $(DEV_STAMP)  ## ruff (lint + format check) and mypy --strict
+lint: $(DEV_STAMP)  ## ruff (lint + format check), mypy --strict and the import contracts (pyproject)
 	$(BIN)/ruff check src tests bench migrations
 	$(BIN)/ruff format --check src tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 fmt: $(DEV_STAMP)
 	$(BIN)/ruff check --fix src tests bench migrations

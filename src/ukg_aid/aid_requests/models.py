@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -17,20 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ukg_aid.aid_requests.enums import Priority, RequestStatus
 from ukg_aid.db import Base
-
-
-class Priority(enum.StrEnum):
-    critical = "critical"
-    high = "high"
-    normal = "normal"
-
-
-class RequestStatus(enum.StrEnum):
-    open = "open"
-    partially_fulfilled = "partially_fulfilled"
-    fulfilled = "fulfilled"
-    cancelled = "cancelled"
 
 
 class AidRequest(Base):

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ukg_aid import placement
-from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, Priority, RequestStatus
+from ukg_aid.aid_requests.enums import Priority, RequestStatus
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
     AidRequestRead,
@@ -18,11 +19,11 @@ from ukg_aid.aid_requests.schemas import (
     RequestLineRead,
 )
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock, require_forward, sane
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
+from ukg_aid.principal import Principal
 
 CLOSED = (RequestStatus.fulfilled, RequestStatus.cancelled)
 

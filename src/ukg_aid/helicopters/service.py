@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Hospital, Preference
@@ -32,7 +31,9 @@ from ukg_aid.helicopters.schemas import (
     HelicopterUpdate,
 )
 from ukg_aid.medevac.models import ACTIVE, MedevacMission
-from ukg_aid.members.models import Member, MemberKind
+from ukg_aid.members.enums import MemberKind
+from ukg_aid.members.models import Member
+from ukg_aid.principal import Principal
 
 
 def to_read(h: Helicopter, mission_id: int | None = None) -> HelicopterRead:

@@ -11,7 +11,7 @@ from ukg_aid.dispatch_air import Severity
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.medevac import lifecycle
 from ukg_aid.medevac import service as mission_service
-from ukg_aid.medevac.models import MissionStatus
+from ukg_aid.medevac.enums import MissionStatus
 from ukg_aid.medevac.schemas import (
     AssignBody,
     BatchBody,

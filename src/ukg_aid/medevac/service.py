@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import placement
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
-from ukg_aid.medevac.models import MedevacMission, MissionStatus
+from ukg_aid.medevac.enums import MissionStatus
+from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.medevac.schemas import (
     BlockedRead,
     HospitalRead,
@@ -23,6 +23,7 @@ from ukg_aid.medevac.schemas import (
     SceneRead,
     TimelineRead,
 )
+from ukg_aid.principal import Principal
 
 
 def to_read(m: MedevacMission) -> MissionRead:

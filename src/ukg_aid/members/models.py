@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
-
-
-class MemberKind(enum.StrEnum):
-    prefecture = "prefecture"
-    city = "city"
-
-
-class HeliPreference(enum.StrEnum):
-    own_first = "own_first"
-    geography_first = "geography_first"
+from ukg_aid.members.enums import HeliPreference, MemberKind
 
 
 class Member(Base):

@@ -20,17 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.aid_requests import service as request_service
+from ukg_aid.aid_requests.enums import OPEN_STATUSES
 from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import StaleAllocations
-from ukg_aid.members.service import OPEN_STATUSES
 from ukg_aid.plans import locks
 from ukg_aid.plans import service as plan_service
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.locks import StockKey
-from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipping import complete_if_done, require_plan
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Stock
 

@@ -17,7 +17,7 @@ from ukg_aid.deps import (
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.plans import lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
-from ukg_aid.plans.models import AllocationStatus, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.schemas import (
     AllocationRow,
     PlanAction,

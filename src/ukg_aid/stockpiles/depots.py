@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import placement
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.members import service as member_service
-from ukg_aid.stockpiles.models import Depot, DepotStatus
+from ukg_aid.principal import Principal
+from ukg_aid.stockpiles.enums import DepotStatus
+from ukg_aid.stockpiles.models import Depot
 from ukg_aid.stockpiles.schemas import DepotCreate, DepotRead, DepotUpdate
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog import service as catalog_service
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.stockpiles.schemas import StockAdjustment, StockRead, StockWrite

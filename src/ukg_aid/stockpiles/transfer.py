@@ -21,12 +21,11 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock
 from ukg_aid.errors import Forbidden, Unprocessable
 from ukg_aid.members import service as member_service
+from ukg_aid.principal import Principal, Role
 from ukg_aid.stockpiles import csv_format
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import service as stock_service
