@@ -1,4 +1,4 @@
-"""The road router's HTTP client is closed when a plan is done, whether the router answered or not."""
+"""The road router's HTTP client is closed when a plan is done, answered or not."""
 
 from __future__ import annotations
 
