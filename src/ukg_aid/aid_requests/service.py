@@ -21,6 +21,7 @@ from ukg_aid.aid_requests.schemas import (
 from ukg_aid.audit import service as audit
 from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock, require_forward, sane
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.principal import Principal
@@ -149,7 +150,7 @@ async def get_request(session: AsyncSession, request_id: int, *, lock: bool = Fa
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update(key_share=True)
+        query = for_change(query)
     req = await session.scalar(query)
     if req is None:
         raise NotFound(f"aid request {request_id} does not exist", code="unknown-request")

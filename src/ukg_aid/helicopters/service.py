@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Hospital, Preference
 from ukg_aid.errors import Conflict, NotFound
@@ -102,7 +103,7 @@ async def member_context(session: AsyncSession) -> MemberContext:
 async def get_helicopter(session: AsyncSession, heli_id: int, *, lock: bool = False) -> Helicopter:
     query = select(Helicopter).where(Helicopter.id == heli_id)
     if lock:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = for_change(query)
     heli = await session.scalar(query)
     if heli is None:
         raise NotFound(f"helicopter {heli_id} does not exist", code="unknown-helicopter")
@@ -111,13 +112,7 @@ async def get_helicopter(session: AsyncSession, heli_id: int, *, lock: bool = Fa
 
 async def lock_fleet(session: AsyncSession) -> list[Helicopter]:
     """Every aircraft, locked in id order (one lock order for every assignment path)."""
-    rows = await session.scalars(
-        select(Helicopter)
-        .order_by(Helicopter.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows)
+    return list(await session.scalars(for_change(select(Helicopter).order_by(Helicopter.id))))
 
 
 async def active_missions(session: AsyncSession) -> dict[int, MedevacMission]:

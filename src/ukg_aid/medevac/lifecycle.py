@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import JST, Clock, require_forward, settle
+from ukg_aid.db.locking import for_change
 from ukg_aid.dispatch_air import AircraftStatus, Assignment, Preference, Refusal
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.helicopters import service as heli_service
@@ -216,14 +217,12 @@ async def assign(
 
 
 async def _lock_pending(session: AsyncSession) -> list[MedevacMission]:
-    rows = await session.scalars(
+    query = (
         select(MedevacMission)
         .where(MedevacMission.status == MissionStatus.pending)
         .order_by(MedevacMission.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
     )
-    return list(rows)
+    return list(await session.scalars(for_change(query)))
 
 
 @dataclass(frozen=True, slots=True)

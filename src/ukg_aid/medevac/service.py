@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import placement
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
@@ -138,7 +139,7 @@ async def get_mission(
 ) -> MedevacMission:
     query = select(MedevacMission).where(MedevacMission.id == mission_id)
     if lock:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = for_change(query)
     mission = await session.scalar(query)
     if mission is None:
         raise NotFound(f"medevac mission {mission_id} does not exist", code="unknown-mission")

@@ -14,6 +14,7 @@ from ukg_aid import matching
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.plans import loading, rows
@@ -203,7 +204,7 @@ async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update(of=DispatchPlan, key_share=True)
+        query = for_change(query, of=DispatchPlan)
     plan = await session.scalar(query)
     if plan is None:
         raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
