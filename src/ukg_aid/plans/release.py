@@ -116,15 +116,7 @@ async def cancel_request(
     The plans holding its allocations are locked before the request (the lock order).
     """
     when = clock.resolve(at)
-    holding = set(
-        await session.scalars(
-            select(PlanAllocation.plan_id).where(
-                PlanAllocation.request_id == request_id,
-                PlanAllocation.status == AllocationStatus.planned,
-            )
-        )
-    )
-    plans = await locks.lock_plans(session, holding)
+    plans = await locks.lock_plans(session, await _plans_holding(session, request_id))
     await _mark_request_cancelled(
         session, principal=principal, request_id=request_id, reason=reason, when=when, note=note
     )
@@ -133,16 +125,9 @@ async def cancel_request(
         when = not_before(
             plans[plan_id], STEPS["release"], when, f"release for aid request {request_id}"
         )
-    ids = list(
-        await session.scalars(
-            select(PlanAllocation.id).where(
-                PlanAllocation.request_id == request_id,
-                PlanAllocation.plan_id.in_(approved),
-                PlanAllocation.status == AllocationStatus.planned,
-            )
-        )
+    allocations = await locks.lock_allocations(
+        session, await _planned_allocations(session, request_id, approved)
     )
-    allocations = await locks.lock_allocations(session, ids)
     await _release(
         session,
         allocations,
@@ -153,6 +138,27 @@ async def cancel_request(
     )
     for plan_id in sorted({a.plan_id for a in allocations}):
         await complete_if_done(session, principal, plans[plan_id], when)
+
+
+async def _plans_holding(session: AsyncSession, request_id: int) -> set[int]:
+    """Plans with a still-planned allocation for the request (read before any lock is taken)."""
+    query = select(PlanAllocation.plan_id).where(
+        PlanAllocation.request_id == request_id,
+        PlanAllocation.status == AllocationStatus.planned,
+    )
+    return set(await session.scalars(query))
+
+
+async def _planned_allocations(
+    session: AsyncSession, request_id: int, plan_ids: list[int]
+) -> list[int]:
+    """The request's still-planned allocations in ``plan_ids`` (whose rows are locked)."""
+    query = select(PlanAllocation.id).where(
+        PlanAllocation.request_id == request_id,
+        PlanAllocation.plan_id.in_(plan_ids),
+        PlanAllocation.status == AllocationStatus.planned,
+    )
+    return list(await session.scalars(query))
 
 
 async def _mark_request_cancelled(
