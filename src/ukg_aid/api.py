@@ -9,7 +9,7 @@ from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import events_router
 from ukg_aid.audit.router import router as audit_router
 from ukg_aid.catalog.router import router as catalog_router
-from ukg_aid.helicopters.router import router as helicopters_router
+from ukg_aid.medevac.fleet_router import router as helicopters_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.plans.cancel_router import router as cancel_router
 from ukg_aid.plans.router import router as plans_router
