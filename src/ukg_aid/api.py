@@ -17,6 +17,7 @@ from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
 from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
+from ukg_aid.shelters.router import router as shelters_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 
 # Every API route may answer these; documenting them keeps clients and fuzzers honest.
@@ -29,6 +30,7 @@ for _router in (
     catalog_router,
     stockpiles_router,
     aid_requests_router,
+    shelters_router,
     plans_router,
     helicopters_router,
     medevac_router,

@@ -168,6 +168,7 @@ async def build_problem(
         lines=tuple(lines),
         stricken=frozenset(await member_service.stricken_members(session, as_of=as_of)),
         options=options,
+        guests=frozenset(await member_service.guest_codes(session)),
     )
 
 
