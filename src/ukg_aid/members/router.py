@@ -76,7 +76,11 @@ async def register_guest(
 async def members_geojson(session: Session, _: Reader) -> dict[str, Any]:
     members = await member_service.list_members(session)
     return union_area.members_feature_collection(
-        [(m.code, m.name_en, m.kind.value, m.office_lat, m.office_lon) for m in members]
+        [
+            (m.code, m.name_en, m.kind.value, m.office_lat, m.office_lon)
+            for m in members
+            if m.kind is not MemberKind.guest  # the union map: guests lie outside it
+        ]
     )
 
 
