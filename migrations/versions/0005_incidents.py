@@ -157,14 +157,6 @@ def _scope_columns() -> None:
         )
 
 
-def _line_quantity(old: str, new: str, check: str) -> None:
-    """A push line closed with nothing allocated keeps quantity 0 (filing still needs > 0)."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    with op.batch_alter_table("aid_request_lines", recreate="always" if sqlite else "auto") as b:
-        b.drop_constraint(op.f(f"ck_aid_request_lines_{old}"), type_="check")
-        b.create_check_constraint(op.f(f"ck_aid_request_lines_{new}"), check)
-
-
 def _backfill() -> None:
     """Existing requests, plans and missions join one migrated incident (see the docstring)."""
     bind = op.get_bind()
@@ -202,7 +194,6 @@ def upgrade() -> None:
     _scope_columns()
     _backfill()
     _shelters()
-    _line_quantity("quantity_pos", "quantity_nonneg", "quantity >= 0")
     op.drop_table("counterpart_pairs")
 
 
@@ -230,7 +221,6 @@ def downgrade() -> None:
             name=op.f("uq_counterpart_pairs_supporter_code_stricken_code"),
         ),
     )
-    _line_quantity("quantity_nonneg", "quantity_pos", "quantity > 0")
     op.drop_table("shelter_history")
     op.drop_table("shelters")
     with op.batch_alter_table("aid_requests") as batch:
