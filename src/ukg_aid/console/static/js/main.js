@@ -142,6 +142,8 @@ async function renderIncidents() {
   ]);
   const picker = select(options, {
     testid: "incident-switcher",
+    // incident names are typed by people (and shown as written): not labels
+    dataset: { userText: "" },
     value: current?.id ?? "",
     "aria-label": t("incident.switcher"),
     onchange: (ev) => {

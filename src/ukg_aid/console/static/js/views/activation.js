@@ -2,7 +2,7 @@
 // recipient), guest registration, push-type support (preview, file, close the remainder).
 
 import { api, get, listAll, newKey, problemText } from "../api.js";
-import { field, h, replace, select } from "../dom.js";
+import { field, h, replace, select, userText } from "../dom.js";
 import { fmtNumber, nameOf, t } from "../i18n.js";
 import { heading, table } from "../ui.js";
 import { itemLabel } from "../words.js";
@@ -60,7 +60,7 @@ function incidentSection(ctx, incidents, current, refresh) {
     h(
       "tr",
       { testid: `incident-${i.id}` },
-      h("td", {}, i.name),
+      h("td", {}, userText(i.name)),
       h("td", {}, t(`incident.kind.${i.kind}`)),
       h("td", {}, t(`incident.status.${i.status}`)),
     ),
@@ -203,7 +203,7 @@ function pushSection(ctx, incident) {
       preview.requests.length
         ? preview.requests.map((r) =>
             table({
-              caption: r.delivery.name,
+              caption: userText(r.delivery.name),
               testid: "push-preview",
               head: [t("push.item"), t("push.quantity")],
               rows: r.lines.map((ln) =>

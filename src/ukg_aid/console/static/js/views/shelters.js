@@ -1,7 +1,7 @@
 // Shelters (避難所) and their needs (SPEC §10): a desk keeps its own, the coordinator sees all.
 
 import { api, get, listAll, newKey, problemText } from "../api.js";
-import { field, h, replace } from "../dom.js";
+import { field, h, replace, userText } from "../dom.js";
 import { fmtNumber, t } from "../i18n.js";
 import { heading, table } from "../ui.js";
 import { itemLabel } from "../words.js";
@@ -43,7 +43,7 @@ function list(ctx, shelters, refresh) {
     return h(
       "tr",
       { testid: `shelter-${s.id}` },
-      h("td", {}, s.name),
+      h("td", {}, userText(s.name)),
       h("td", {}, count, h("button", { type: "button", testid: `shelter-save-${s.id}`, onclick: save }, t("common.save"))),
       h("td", { class: "num" }, s.infants === null ? "–" : fmtNumber(s.infants)),
       h("td", { class: "num" }, s.elderly === null ? "–" : fmtNumber(s.elderly)),
