@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Interval
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator
 
 from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
 from ukg_aid.deps import ClockDep, PagingDep, Reader, Session, SettingsDep, require
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
-from ukg_aid.schemas import IdParam, Page
+from ukg_aid.schemas import IdParam, Page, canonical_digits
 from ukg_aid.shelters import service as shelter_service
 from ukg_aid.shelters.schemas import (
     NeedRead,
@@ -25,6 +27,8 @@ router = APIRouter(prefix="/shelters", tags=["shelters"])
 Keeper = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
 MemberFilter = Annotated[str | None, Query(description="member or guest code")]
 IncidentFilter = Annotated[IdParam | None, Query(description="incident id")]
+DaysParam = Annotated[int, Interval(ge=1, le=30), BeforeValidator(canonical_digits)]
+"""``?days=``: the digits-only rule of ids, 1 to 30."""
 
 
 @router.post(
@@ -82,7 +86,7 @@ async def shelter_needs(
     _: Reader,
     member: MemberFilter = None,
     incident: IncidentFilter = None,
-    days: Annotated[int, Query(ge=1, le=30, description="days to cover")] = 3,
+    days: Annotated[DaysParam, Query(description="days to cover (1–30)")] = 3,
 ) -> list[NeedRead]:
     return await shelter_service.estimate_needs(
         session,

@@ -71,7 +71,7 @@ async function switchLang() {
   renderLangToggle();
   if (state.me) {
     renderWho();
-    await renderIncidents();
+    renderIncidents().catch((err) => notifyError(err));
     renderNav();
     renderLive(state.live?.state ?? "connecting");
     await route();
