@@ -191,8 +191,12 @@ function pushSection(ctx, incident) {
   const out = h("div", { testid: "push-result" });
   const body = () => ({ member_code: member.value, days: Number(days.value), incident_id: incident.id });
   const run = (path, done) => async () => {
+    // closing takes no days: only the member and the incident
+    const sent = path.endsWith("/close")
+      ? { member_code: member.value, incident_id: incident.id }
+      : body();
     try {
-      done(await api("POST", path, { body: body(), key: newKey() }));
+      done(await api("POST", path, { body: sent, key: newKey() }));
     } catch (err) {
       replace(out, h("p", { class: "error", role: "alert", testid: "push-error" }, problemText(err)));
     }
