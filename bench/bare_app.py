@@ -79,9 +79,10 @@ MEMBER_SQL = "SELECT code FROM members WHERE code = $1"
 ITEMS_SQL = "SELECT code FROM items WHERE code = ANY($1::varchar[])"
 REQUEST_SQL = (
     "INSERT INTO aid_requests (member_code, delivery_name, delivery_lat, delivery_lon, priority,"
-    " needed_by, status, note, filed_by, filed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6,"
-    " 'open', $7, $8, $9, $9) RETURNING id, filed_at, updated_at"
+    " needed_by, status, note, filed_by, filed_at, updated_at, incident_id, kind) VALUES ($1, $2,"
+    " $3, $4, $5, $6, 'open', $7, $8, $9, $9, $10, 'pull') RETURNING id, filed_at, updated_at"
 )
+ACTIVE_INCIDENTS_SQL = "SELECT id FROM incidents WHERE status = 'active' ORDER BY id LIMIT 2"
 LINES_SQL = (
     "INSERT INTO aid_request_lines (request_id, item_code, quantity, allocated, dispatched,"
     " delivered) SELECT $1, code, qty, 0, 0, 0 FROM unnest($2::varchar[], $3::int[])"
@@ -318,6 +319,10 @@ async def _insert_request(
 ) -> dict[str, Any]:
     needed_by = _resolve(body.needed_by) if body.needed_by else None
     d = body.delivery
+    active = [r["id"] for r in await conn.fetch(ACTIVE_INCIDENTS_SQL)]
+    incident_id = body.incident_id or (active[0] if len(active) == 1 else None)
+    if incident_id is None:
+        raise Refused(422, "Unprocessable Content", "name the incident (incident_id)")
     req = await conn.fetchrow(
         REQUEST_SQL,
         body.member_code,
@@ -329,6 +334,7 @@ async def _insert_request(
         body.note,
         token["name"],
         at,
+        incident_id,
     )
     lines = await conn.fetch(
         LINES_SQL,
@@ -339,6 +345,8 @@ async def _insert_request(
     return {
         "id": req["id"],
         "member_code": body.member_code,
+        "incident_id": incident_id,
+        "kind": "pull",
         "delivery": {"name": d.name, "lat": d.lat, "lon": d.lon},
         "priority": body.priority.value,
         "needed_by": _jst(needed_by),

@@ -16,6 +16,7 @@ from ukg_aid.plans.cancel_router import router as cancel_router
 from ukg_aid.plans.router import router as plans_router
 from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
+from ukg_aid.shelters.router import router as shelters_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 from ukg_aid.tokens.router import me_router
 from ukg_aid.tokens.router import router as tokens_router
@@ -31,6 +32,7 @@ for _router in (
     stockpiles_router,
     aid_requests_router,
     cancel_router,
+    shelters_router,
     plans_router,
     helicopters_router,
     medevac_router,

@@ -59,9 +59,13 @@ def _at(at: datetime | None, note: str | None = None) -> dict[str, str]:
 class UkgClient:
     """One token's view of the API over a shared ``httpx.AsyncClient``."""
 
-    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, token: str | None = None, incident_id: int | None = None
+    ) -> None:
         self.http = http
         self.token = token
+        self.incident_id = incident_id
+        """The incident new requests, plans and missions name (None: the only active one)."""
 
     @classmethod
     def connect(
@@ -76,7 +80,10 @@ class UkgClient:
         return cls(http, token)
 
     def as_token(self, token: str) -> UkgClient:
-        return UkgClient(self.http, token)
+        return UkgClient(self.http, token, self.incident_id)
+
+    def _incident(self) -> dict[str, Any]:
+        return {} if self.incident_id is None else {"incident_id": self.incident_id}
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -209,6 +216,7 @@ class UkgClient:
             "lines": [{"item_code": c, "quantity": q} for c, q in lines],
             "note": note,
             **_at(at),
+            **self._incident(),
         }
         headers = {"Idempotency-Key": key} if key else None
         data = await self.call("POST", "/aid-requests", json=body, headers=headers)
@@ -217,7 +225,9 @@ class UkgClient:
     async def requests(
         self, member: str | None = None, status: str | None = None
     ) -> list[AidRequestRead]:
-        return await self._all("/aid-requests", AidRequestRead, member=member, status=status)
+        return await self._all(
+            "/aid-requests", AidRequestRead, member=member, status=status, incident=self.incident_id
+        )
 
     async def create_plan(
         self,
@@ -232,6 +242,7 @@ class UkgClient:
             "request_ids": request_ids,
             "include_stricken_suppliers": include_stricken_suppliers,
             **_at(at),
+            **self._incident(),
         }
         return PlanRead.model_validate(await self.call("POST", "/plans", json=body))
 
@@ -268,6 +279,45 @@ class UkgClient:
         """The situation report: per member requested → delivered, unmet needs, plans."""
         return SituationReport.model_validate(await self.call("GET", "/reports/situation"))
 
+    # -- incidents, guests, push-type support (SPEC §10) ------------------------------------
+    async def open_incident(self, name: str, kind: str, started_at: datetime) -> dict[str, Any]:
+        body = {"name": name, "kind": kind, "started_at": started_at.isoformat()}
+        data: dict[str, Any] = await self.call("POST", "/incidents", json=body)
+        return data
+
+    async def set_counterparts(self, incident_id: int, pairs: list[tuple[str, str]]) -> Any:
+        body = [{"supporter_code": a, "recipient_code": b} for a, b in pairs]
+        return await self.call("PUT", f"/incidents/{incident_id}/counterparts", json=body)
+
+    async def register_guest(self, body: Mapping[str, Any]) -> MemberRead:
+        return MemberRead.model_validate(await self.call("POST", "/members", json=dict(body)))
+
+    async def file_push(
+        self,
+        member_code: str,
+        delivery: Mapping[str, Any],
+        lines: list[tuple[str, int]],
+        *,
+        priority: str = "normal",
+        at: datetime | None = None,
+    ) -> list[AidRequestRead]:
+        """Push requests from an estimate (``lines``), filed by the coordinator."""
+        body = {
+            "member_code": member_code,
+            "delivery": dict(delivery),
+            "priority": priority,
+            "lines": [{"item_code": c, "quantity": q} for c, q in lines],
+            **_at(at),
+            **self._incident(),
+        }
+        data = await self.call("POST", "/aid-requests/push", json=body)
+        return [AidRequestRead.model_validate(r) for r in data["requests"]]
+
+    async def close_push(self, member_code: str, at: datetime | None = None) -> dict[str, Any]:
+        body = {"member_code": member_code, **_at(at), **self._incident()}
+        data: dict[str, Any] = await self.call("POST", "/aid-requests/push/close", json=body)
+        return data
+
     # -- helicopters and medevac -----------------------------------------------------------
     async def helicopters(self) -> list[HelicopterRead]:
         return await self._all("/helicopters", HelicopterRead)
@@ -287,6 +337,7 @@ class UkgClient:
             "severity": severity,
             "patients": patients,
             **_at(at),
+            **self._incident(),
         }
         return MissionRead.model_validate(await self.call("POST", "/medevac-missions", json=body))
 

@@ -71,6 +71,21 @@ ITEM = {
     "unit": "piece",
     "unit_weight_kg": 1,
 }
+GUEST = {
+    "code": "17205",
+    "name_en": "Suzu",
+    "name_ja": "珠洲市",
+    "kind": "guest",
+    "office": {"lat": 37.4367, "lon": 137.2606},
+    "population": 12929,
+}
+SHELTER = {
+    "member_code": OWN,
+    "name": "Matrix shelter",
+    "lat": 34.69,
+    "lon": 135.52,
+    "evacuees": 99,
+}
 NIGHT_OR_ORDER = frozenset({409})  # no aircraft can fly now, or the mission is not that far yet
 
 
@@ -83,6 +98,12 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
     return {
         ("GET", "/api/v1/events"): Call(params={"after": 0, "limit": 1}),
         ("POST", "/api/v1/incidents"): Call(json={"name": "Matrix drill", "kind": "drill"}),
+        ("POST", "/api/v1/members"): Call(json=GUEST),
+        ("POST", "/api/v1/shelters"): Call(json=SHELTER),
+        ("PATCH", "/api/v1/shelters/{shelter_id}"): Call(json={"evacuees": 150}),
+        ("POST", "/api/v1/aid-requests/push/preview"): Call(json={"member_code": OWN}),
+        ("POST", "/api/v1/aid-requests/push"): Call(json={"member_code": OWN}),
+        ("POST", "/api/v1/aid-requests/push/close"): Call(json={"member_code": OWN}),
         ("PATCH", "/api/v1/incidents/{incident_id}"): Call(json={"note": "matrix"}),
         ("PUT", "/api/v1/incidents/{incident_id}/counterparts"): Call(
             json=[{"supporter_code": OTHER, "recipient_code": OWN}]
@@ -143,6 +164,7 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
         "incident_id": ctx["incident"],
+        "shelter_id": ctx["shelter"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
 
@@ -279,6 +301,8 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     query = {"status": "active"}
     incidents = await _ok(await client.get("/api/v1/incidents", params=query, headers=admin))
     ctx["incident"] = incidents["items"][0]["id"]
+    shelter = await client.post("/api/v1/shelters", json=SHELTER | {"evacuees": 120}, headers=admin)
+    ctx["shelter"] = (await _ok(shelter))["id"]
     query = {"depot_id": ctx["own_depot"], "item": "water"}
     rows = (await _ok(await client.get("/api/v1/stock", params=query, headers=admin)))["items"]
     ctx["own_water_on_hand"] = rows[0]["on_hand"] if rows else 0

@@ -19,11 +19,11 @@ from console_support import (
 from playwright.sync_api import Page, expect
 
 TABS = {
-    ("desk", "27100"): ["stock", "requests", "shipments", "report"],
-    ("coordinator", None): ["map", "plans", "medevac", "audit", "report"],
+    ("desk", "27100"): ["stock", "requests", "shipments", "shelters", "report"],
+    ("coordinator", None): ["map", "activation", "shelters", "plans", "medevac", "audit", "report"],
     ("ems", None): ["map", "medevac", "report"],
     ("observer", None): ["map", "plans", "medevac", "audit", "report"],
-    ("admin", None): ["map", "plans", "medevac", "audit", "report"],
+    ("admin", None): ["map", "activation", "shelters", "plans", "medevac", "audit", "report"],
 }
 FIRST = {"desk": "#/stock", "ems": "#/medevac"}
 COORDINATOR_ONLY = ["run-matching", "approve-plan", "discard-plan", "goto-plans"]

@@ -40,6 +40,17 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("PATCH", "/api/v1/incidents/{incident_id}"): {"note": "x"},
     ("POST", "/api/v1/aid-requests"): FILING,
+    ("POST", "/api/v1/shelters"): {
+        "member_code": "27",
+        "name": "x",
+        "lat": 34.69,
+        "lon": 135.52,
+        "evacuees": 10,
+    },
+    ("PATCH", "/api/v1/shelters/{shelter_id}"): {"evacuees": 5},
+    ("POST", "/api/v1/aid-requests/push/preview"): {"member_code": "27"},
+    ("POST", "/api/v1/aid-requests/push"): {"member_code": "27"},
+    ("POST", "/api/v1/aid-requests/push/close"): {"member_code": "27"},
     ("POST", "/api/v1/aid-requests/{request_id}/cancel"): {},
     ("POST", "/api/v1/plans"): {},
     ("POST", "/api/v1/plans/{plan_id}/approve"): {},
@@ -67,6 +78,7 @@ PATH_VALUES = {
     "heli_id": "1",
     "mission_id": "1",
     "incident_id": "1",
+    "shelter_id": "1",
     "action": "cancel",
 }
 

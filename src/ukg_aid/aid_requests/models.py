@@ -58,7 +58,8 @@ class AidRequestLine(Base):
     __tablename__ = "aid_request_lines"
     __table_args__ = (
         UniqueConstraint("request_id", "item_code"),
-        CheckConstraint("quantity > 0", name="quantity_pos"),
+        # 0 once the coordinator closed an unallocated push remainder (SPEC §10); filing needs > 0
+        CheckConstraint("quantity >= 0", name="quantity_nonneg"),
         CheckConstraint("allocated >= 0 AND allocated <= quantity", name="allocated_range"),
         CheckConstraint("dispatched >= 0 AND dispatched <= allocated", name="dispatched_range"),
         CheckConstraint("delivered >= 0 AND delivered <= dispatched", name="delivered_range"),

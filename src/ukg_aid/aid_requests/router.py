@@ -5,11 +5,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
+from ukg_aid.aid_requests import push
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
+from ukg_aid.aid_requests.push_schemas import (
+    PushClose,
+    PushClosed,
+    PushCreate,
+    PushFiled,
+    PushPreview,
+)
 from ukg_aid.aid_requests.schemas import AidRequestCreate, AidRequestRead
 from ukg_aid.deps import (
     ClockDep,
+    Coordinator,
     DeskOrAdmin,
     PagingDep,
     Reader,
@@ -108,3 +117,52 @@ async def requests_geojson(
 @router.get("/{request_id}", summary="One aid request with its lines")
 async def get_request(request_id: IdParam, session: Session, _: Reader) -> AidRequestRead:
     return request_service.to_read(await request_service.get_request(session, request_id))
+
+
+@router.post(
+    "/push/preview",
+    summary="Preview push-type requests for a member from its shelters' needs (coordinator)",
+    description="What `POST /aid-requests/push` would file, changing nothing: one request per "
+    "shelter of the member in the incident with that shelter's needs for `days` days (or one "
+    "request of the given `lines`, a drill's estimate, at `delivery` or the member's office).",
+)
+async def preview_push(
+    body: PushCreate, session: Session, _: Coordinator, clock: ClockDep
+) -> PushPreview:
+    return await push.preview(session, body, clock)
+
+
+@router.post(
+    "/push",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PushFiled,
+    summary="File push-type requests (プッシュ型支援) on a member's behalf (coordinator)",
+)
+async def file_push(
+    body: PushCreate,
+    session: Session,
+    principal: Coordinator,
+    idem: IdempotencyDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> PushFiled | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
+    out = await push.file_push(
+        session, principal=principal, data=body, settings=settings, clock=clock
+    )
+    await idem.remember(status.HTTP_201_CREATED, out)
+    return out
+
+
+@router.post(
+    "/push/close",
+    summary="Close a member's open push remainder when its desk starts filing (coordinator)",
+    description="Every open push line of the member in the incident keeps only what plans "
+    "allocated (allocated units are never released); a push request with nothing allocated is "
+    "cancelled. Audited per request (`aid_request.push_close`).",
+)
+async def close_push(
+    body: PushClose, session: Session, principal: Coordinator, clock: ClockDep
+) -> PushClosed:
+    return await push.close_push(session, principal=principal, data=body, clock=clock)

@@ -95,6 +95,22 @@ def drill_run(
     hours: Annotated[int, typer.Option(min=1, max=336, help="simulated hours")] = 72,
     plan_every: Annotated[int, typer.Option(min=1, help="hours between plans")] = 3,
     policy: Annotated[list[str] | None, typer.Option(help="optimized and/or baseline")] = None,
+    counterparts: Annotated[
+        bool,
+        typer.Option(
+            "--counterparts/--no-counterparts",
+            help="set the scenario's real counterpart pairs (noto-2024) on the drill's incident",
+        ),
+    ] = True,
+    push_hours: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=336,
+            help="push-type support for the first N hours: the coordinator files the model's "
+            "estimate on the stricken desks' behalf; they file from then on (0: none)",
+        ),
+    ] = 0,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     policies = _checked(scenario, policy)
@@ -110,6 +126,8 @@ def drill_run(
         token=token or os.environ.get("UKG_AID_TOKEN"),
         seed_dir=get_settings().seed_dir,
         policies=policies,
+        counterparts=counterparts,
+        push_hours=push_hours,
     )
     result = _play(opts, report)
     _print_summary(result)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ukg_aid.drills import charts, compare
+from ukg_aid.drills import activation, charts, compare
 from ukg_aid.drills.charts import item_label, member_label, reason_label
 from ukg_aid.drills.messages import jma, names, num, pct, t, when
 
@@ -296,6 +296,7 @@ def markdown(report: Report, lang: str, files: list[Path]) -> str:
         members(report, lang),
         *(supplies(report, p, lang) for p in _policies(report)),
         figures(report, lang),
+        activation.section(report, lang),
         ahead(report, lang),
         medevac(report, lang),
         chart_lines(report, lang, files),

@@ -21,6 +21,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h.baseline_ahead": ("Where the baseline is ahead, and why", "従来方式が上回った点とその理由"),
     "h.optimized_ahead": ("Where the optimized policy is ahead", "最適化が上回った点"),
     "h.medevac": ("Medevac (Doctor-Heli)", "ドクターヘリ搬送"),
+    "h.activation": (
+        "Activation: push-type support and counterparts",
+        "応援体制：プッシュ型支援とカウンターパート",
+    ),
+    "activation.push": (
+        "Push-type support for the first {hours} h: the coordinator filed the model's estimate "
+        "on the stricken desks' behalf; the desks filed from then on, and the push remainder "
+        "was closed.",
+        "発災後{hours}時間はプッシュ型支援：調整担当が想定に基づき被災団体に代わって要請し、"
+        "その後は被災団体が自ら要請（プッシュ型の未配分残は終了）。",
+    ),
+    "activation.no_push": (
+        "No push phase: every request was filed by the stricken desks (pull).",
+        "プッシュ型支援なし：要請はすべて被災団体が行った（プル型）。",
+    ),
+    "activation.units": (
+        "{policy}: {push} units pushed, {pull} units requested by desks, {closed} push units "
+        "closed unallocated.",
+        "{policy}：プッシュ型 {push} 単位、被災団体の要請 {pull} 単位、未配分で終了したプッシュ型 "
+        "{closed} 単位。",
+    ),
+    "activation.pairs": (
+        "{policy}: {count} counterpart pairs set on the drill's incident; {share} of the units "
+        "delivered to paired recipients came from their counterparts.",
+        "{policy}：訓練インシデントにカウンターパート {count} 組を設定；"
+        "担当先（支援を受ける団体）への到着量のうち{share}が担当団体から。",
+    ),
+    "activation.no_pairs": (
+        "{policy}: no counterpart pairs (plain shortest haul).",
+        "{policy}：カウンターパートなし（単純な最短輸送）。",
+    ),
     "h.charts": ("Charts", "グラフ"),
     "h.method": ("Method", "方法"),
     # --- policies -------------------------------------------------------------------------

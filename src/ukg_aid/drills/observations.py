@@ -23,6 +23,7 @@ class Delivery:
     filed_at: datetime
     delivered_at: datetime
     distance_km: float
+    supplier_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +54,7 @@ class RunLog:
     fleet_size: int = 0
     local_use: dict[str, dict[str, int]] = field(default_factory=dict)  # member → item → units
     line_fills: list[tuple[str, float]] = field(default_factory=list)  # (item, delivered/asked)
+    push_units: int = 0  # filed by the coordinator as push-type requests (プッシュ型支援)
+    pull_units: int = 0  # filed by the desks themselves
+    push_closed_units: int = 0  # push remainder closed when the desks started filing
+    counterpart_pairs: list[tuple[str, str]] = field(default_factory=list)  # set on the incident

@@ -13,7 +13,7 @@ from typing import Any
 
 from ukg_aid.catalog.schemas import ItemRead
 from ukg_aid.client import UkgClient
-from ukg_aid.drills import metrics, report
+from ukg_aid.drills import activation, metrics, report
 from ukg_aid.drills.local import local_instance
 from ukg_aid.drills.observations import RunLog
 from ukg_aid.drills.runner import DrillRunner, make_actors
@@ -36,6 +36,11 @@ class DrillOptions:
     token: str | None = None
     seed_dir: Path | None = None
     policies: tuple[str, ...] = POLICIES
+    counterparts: bool = True
+    """Set the scenario's real counterpart pairs (if it has any) on the drill's incident."""
+    push_hours: int = 0
+    """Push-type support for the first N hours: the coordinator files the model's estimate on the
+    stricken members' behalf, the desks file from then on (the push remainder is closed)."""
 
 
 Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
@@ -105,7 +110,8 @@ class Setup:
 
 
 async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> Setup:
-    listed = await client.members()
+    listed = [m for m in await client.members() if m.union_member]
+    guests = areas.load_guests(scenario.guest_codes) if scenario.guest_codes else ()
     members = [
         areas.MemberArea(
             code=m.code,
@@ -130,6 +136,7 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
         municipalities=municipalities,
         depots=depots,
         rng=random.Random(opts.seed),
+        guests=guests,
     )
     script = build_script(
         event=scenario.event,
@@ -139,8 +146,10 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
         start=scenario.start_time,
         hours=opts.hours,
         seed=opts.seed,
+        guests=guests,
     )
-    facts = _names_and_shaking(listed, listed_depots, await client.items(), script, shaken)
+    everyone = await client.members()
+    facts = _names_and_shaking(everyone, listed_depots, await client.items(), script, shaken)
     return Setup(script=script, members=members, facts=facts)
 
 
@@ -174,7 +183,7 @@ def _names_and_shaking(
                 "max_class": mi.max_class,
                 "evacuees": mi.evacuees,
             }
-            for mi in shaken.members
+            for mi in (*shaken.members, *shaken.guests)
         },
     }
 
@@ -185,6 +194,37 @@ def _per_policy(
     if progress is None:
         return None
     return lambda hour: progress(policy, hour)
+
+
+async def _activate(
+    admin: UkgClient, scenario: Scenario, opts: DrillOptions, policy: str
+) -> list[tuple[str, str]]:
+    """The drill's own ``kind: drill`` incident, its guests registered and its counterparts set
+    through the API (SPEC §10); later calls of every actor name the incident. Returns the pairs
+    set."""
+    incident = await admin.open_incident(
+        f"Drill {scenario.name} ({policy})", "drill", scenario.start_time
+    )
+    admin.incident_id = int(incident["id"])
+    known = {m.code for m in await admin.members()}
+    for guest in areas.load_guests(scenario.guest_codes) if scenario.guest_codes else ():
+        if guest.code in known:
+            continue
+        await admin.register_guest(
+            {
+                "code": guest.code,
+                "name_en": guest.name_en,
+                "name_ja": guest.name_ja,
+                "kind": "guest",
+                "office": {"lat": guest.office_lat, "lon": guest.office_lon},
+                "population": guest.population,
+            }
+        )
+    if not (opts.counterparts and scenario.counterparts):
+        return []
+    pairs = [(p.supporter_code, p.recipient_code) for p in scenario.counterparts.pairs]
+    await admin.set_counterparts(admin.incident_id, pairs)
+    return pairs
 
 
 async def run_drill(
@@ -201,16 +241,20 @@ async def run_drill(
     for policy in opts.policies:
         async with instance() as admin:
             setup = await _script(admin, scenario, opts)
+            pairs = await _activate(admin, scenario, opts, policy)
             tag = f"{policy}-{uuid.uuid4().hex[:6]}" if opts.url else policy
-            actors = await make_actors(admin, [m.code for m in setup.members], tag)
+            desks = [m.code for m in setup.members] + list(scenario.guest_codes)
+            actors = await make_actors(admin, desks, tag)
             runner = DrillRunner(
                 actors,
                 setup.script,
                 policy=policy,
                 plan_every=opts.plan_every,
                 member_count=len(setup.members),
+                push_hours=opts.push_hours,
             )
             runs[policy] = await runner.run(_per_policy(progress, policy))
+            runs[policy].counterpart_pairs = pairs
     assert setup is not None
     script = setup.script
     facts = {
@@ -226,9 +270,14 @@ async def run_drill(
         "missions_called_red": sum(1 for m in script.missions if m.severity == "red"),
         "shaking": setup.facts["shaking"],
         "sources": list(scenario.sources),
+        "push_hours": opts.push_hours,
+        "counterparts": len(scenario.counterparts.pairs)
+        if opts.counterparts and scenario.counterparts
+        else 0,
     }
     summaries = {
-        p: metrics.summary(log, scenario.start_time, opts.hours) for p, log in runs.items()
+        p: metrics.summary(log, scenario.start_time, opts.hours) | activation.summary(log)
+        for p, log in runs.items()
     }
     result = report.build(facts, runs, summaries, setup.facts["members"], setup.facts["items"])
     if out is not None:

@@ -57,11 +57,14 @@ class DrillRunner:
         policy: str,
         plan_every: int = 3,
         member_count: int = 12,
+        push_hours: int = 0,
     ) -> None:
         self.a = actors
         self.script = script
         self.policy = policy
         self.plan_every = plan_every
+        self.push_until = script.start + timedelta(hours=push_hours)
+        self.pushed: set[str] = set()
         self.lift_stricken = len(script.filing_members) >= STRICKEN_LIFT_SHARE * member_count
         self.log = RunLog(policy=policy)
         self.air = air.AirOps(actors.ems, policy=policy, log=self.log)
@@ -81,6 +84,8 @@ class DrillRunner:
             for f in self.script.failures:
                 await self.a.desks[f.member_code].set_depot_status(f.depot_id, f.status, at=now)
         prev = now - timedelta(hours=1)
+        if self.pushed and prev < self.push_until <= now:
+            await self._close_push(now)
         for wave in self.script.waves:
             if prev < wave.at <= now or (hour == 0 and wave.at <= now):
                 await self._file_wave(wave)
@@ -90,8 +95,41 @@ class DrillRunner:
         await self._deliver_due(now)
         await self._snapshot(hour)
 
+    async def _close_push(self, now: datetime) -> None:
+        """The desks start filing: the coordinator closes each member's push remainder."""
+        for code in sorted(self.pushed):
+            closed = await self.a.coordinator.close_push(code, at=now)
+            self.log.push_closed_units += int(closed["closed_units"])
+
+    async def _push_wave(self, wave: RequestWave) -> None:
+        """Push-type support: before the desk can file, the coordinator files the drill model's
+        estimate for the day on its behalf (no own stock is counted: the desk is not yet up)."""
+        for i, point in enumerate(wave.points):
+            share = [
+                (item, part)
+                for item, qty in wave.lines
+                if (part := split(qty, len(wave.points))[i]) > 0
+            ]
+            for priority in ("critical", "high", "normal"):
+                chunk = [(c, q) for c, q in share if _priority(c) == priority]
+                if not chunk:
+                    continue
+                where = {"name": point.name, "lat": point.lat, "lon": point.lon}
+                await self.a.coordinator.file_push(
+                    wave.member_code, where, chunk, priority=priority, at=wave.at
+                )
+                self.log.push_units += sum(q for _, q in chunk)
+                for item, q in chunk:
+                    self.log.requested_by_item[item] = self.log.requested_by_item.get(item, 0) + q
+        self.pushed.add(wave.member_code)
+        self.log.first_filed.setdefault(wave.member_code, wave.at)
+
     async def _file_wave(self, wave: RequestWave) -> None:
-        """The desk covers the day from its own shelves first and asks the union for the rest."""
+        """The desk covers the day from its own shelves first and asks the union for the rest
+        (during a push phase the coordinator files instead, :meth:`_push_wave`)."""
+        if wave.at < self.push_until:
+            await self._push_wave(wave)
+            return
         desk = self.a.desks[wave.member_code]
         remaining = await self._use_own_stock(desk, wave)
         lines = [(item, qty) for item, qty in remaining.items() if qty > 0]
@@ -115,6 +153,7 @@ class DrillRunner:
                 )
                 for item, q in chunk:
                     self.log.requested_by_item[item] = self.log.requested_by_item.get(item, 0) + q
+                self.log.pull_units += sum(q for _, q in chunk)
                 self.log.first_filed.setdefault(wave.member_code, wave.at)
 
     async def _use_own_stock(self, desk: UkgClient, wave: RequestWave) -> dict[str, int]:
@@ -186,6 +225,7 @@ class DrillRunner:
                 filed_at=filed_at,
                 delivered_at=alloc.expected_at,
                 distance_km=alloc.distance_km,
+                supplier_code=alloc.supplier_code,
             )
         )
         item = alloc.item_code

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ukg_aid.quake.areas import MemberArea, Municipality, municipalities_of
+from ukg_aid.quake.areas import GuestArea, MemberArea, Municipality, municipalities_of
 from ukg_aid.quake.impact import Impact, MemberImpact
 from ukg_aid.quake.model import Event, intensity_at
 
@@ -89,20 +89,21 @@ def build_script(
     start: datetime,
     hours: int,
     seed: int,
+    guests: Sequence[GuestArea] = (),
 ) -> DrillScript:
     rng = random.Random(seed)
     codes = [m.code for m in members]
     areas = {m.code: municipalities_of(m, codes, municipalities) for m in members}
+    shaken = (*impact.members, *impact.guests)
     filing = tuple(
-        mi.member_code
-        for mi in impact.members
-        if mi.max_intensity >= FILE_THRESHOLD and mi.evacuees > 0
+        mi.member_code for mi in shaken if mi.max_intensity >= FILE_THRESHOLD and mi.evacuees > 0
     )
-    by_code = {m.code: m for m in members}
+    by_code = {m.code: m for m in members} | {g.code: _guest_member(g) for g in guests}
+    by_impact = {mi.member_code: mi for mi in shaken}
     waves = tuple(
         wave
         for code in filing
-        for wave in _waves(impact.member(code), by_code[code], areas[code], start, hours)
+        for wave in _waves(by_impact[code], by_code[code], areas.get(code, ()), start, hours)
     )
     failures = tuple(
         DepotFailure(at=start, depot_id=int(d.depot_id), member_code=d.member_code, status=d.status)
@@ -118,6 +119,20 @@ def build_script(
         failures=failures,
         missions=missions,
         filing_members=filing,
+    )
+
+
+def _guest_member(guest: GuestArea) -> MemberArea:
+    """A guest recipient as the script needs it: one delivery point, its office (a guest's
+    area is its office point, ``quake.areas.guest_area``)."""
+    return MemberArea(
+        code=guest.code,
+        kind="guest",
+        parent_code=None,
+        office_lat=guest.office_lat,
+        office_lon=guest.office_lon,
+        population=guest.population,
+        name_en=guest.name_en,
     )
 
 

@@ -4,7 +4,8 @@ rule.
 Every stage asks here: the fill stages (grouped network), the haul (depot × line network), the
 greedy baseline, plan assembly (reasons and unmet causes) and `validate()`.
 
-A stock row may give if its depot is operational, it has available stock, and its member is not
+A stock row may give if its member is not a guest (guests only receive, SPEC §10), its depot is
+operational, it has available stock, and its member is not
 stricken (unless `Options.include_stricken_suppliers` lifts that). It may give to a line of any
 member but its own, if a way is left between the depot and the delivery point
 (`routing.open_ways`: no closed crossing or area cuts it; without closures every pair has one).
@@ -31,6 +32,8 @@ def stricken_barred(problem: Problem, member_code: str) -> bool:
 
 def supply_barrier(problem: Problem, supply: Supply) -> str | None:
     """Why this stock row may not give at all (as an unmet cause), or None if it may give."""
+    if supply.member_code in problem.guests:
+        return "guest"  # counted as no stock of another member in unmet causes
     if not supply.operational:
         return "depots_not_operational"
     if supply.available <= 0:

@@ -129,13 +129,15 @@ class Options:
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Open lines to match against depot stock. `stricken`: members with an open request;
-    `closures`: closed crossings and areas (no depot–line pair whose way they cut is an arc)."""
+    `guests`: recipients from outside the union, who never supply (SPEC §10); `closures`: closed
+    crossings and areas (no depot–line pair whose way they cut is an arc)."""
 
     supplies: tuple[Supply, ...]
     lines: tuple[RequestLine, ...]
     stricken: frozenset[str] = frozenset()
     options: Options = field(default_factory=Options)
     closures: Closures = field(default_factory=Closures)
+    guests: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +146,7 @@ class Problem:
             "stricken": sorted(self.stricken),
             "options": self.options.to_dict(),
             "closures": self.closures.to_dict(),
+            "guests": sorted(self.guests),
         }
 
     @classmethod
@@ -157,6 +160,7 @@ class Problem:
             stricken=frozenset(str(code) for code in data.get("stricken", [])),
             options=Options.from_dict(data.get("options", {})),
             closures=Closures.from_dict(data.get("closures", {})),
+            guests=frozenset(str(code) for code in data.get("guests", [])),
         )
 
 

@@ -15,6 +15,7 @@ from ukg_aid.aid_requests.stricken import stricken_members
 from ukg_aid.config import Settings
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents.counterparts import frozen_pairs
+from ukg_aid.members import service as member_service
 from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.models import Depot, Stock
 
@@ -169,6 +170,7 @@ async def build_problem(
         lines=tuple(lines),
         stricken=frozenset(await stricken_members(session, as_of=as_of)),
         options=options,
+        guests=frozenset(await member_service.guest_codes(session)),
     )
 
 

@@ -18,6 +18,7 @@ from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.incidents import service as incident_service
+from ukg_aid.logistics.driving import haul_eta_minutes
 from ukg_aid.plans import loading, rows
 from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
@@ -151,7 +152,7 @@ async def create_plan(
     )
     session.add(plan)
     await session.flush()
-    await _add_allocations(session, plan, problem, result)
+    await _add_allocations(session, plan, problem, result, settings)
     plan = await get_plan(session, plan.id)
     await audit.record(
         session,
@@ -170,8 +171,18 @@ async def _add_allocations(
     plan: DispatchPlan,
     problem: matching.Problem,
     result: matching.PlanResult,
+    settings: Settings,
 ) -> None:
     requesters = {line.line_id: line.member_code for line in problem.lines}
+
+    def eta(a: matching.Allocation) -> float:
+        """A guest's long haul (300–600 km out of Kansai) counts the driver's breaks and rests
+        (改善基準告示, ``logistics.driving.haul_eta_minutes``); in-union hauls keep the plain
+        estimate the solver judged deadlines by."""
+        if requesters[a.line_id] not in problem.guests:
+            return a.eta_minutes
+        return haul_eta_minutes(a.distance_km, settings.truck_kmh, settings.loading_minutes)
+
     session.add_all(
         PlanAllocation(
             plan_id=plan.id,
@@ -183,7 +194,7 @@ async def _add_allocations(
             requester_code=requesters[a.line_id],
             quantity=a.quantity,
             distance_km=round(a.distance_km, 3),
-            eta_minutes=round(a.eta_minutes, 1),
+            eta_minutes=round(eta(a), 1),
             reason=a.reason[:300],
             status=AllocationStatus.planned,
         )

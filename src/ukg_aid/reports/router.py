@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from ukg_aid.deps import Reader, Session
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.reports import service as report_service
 from ukg_aid.reports.schemas import SituationReport
+from ukg_aid.schemas import IdParam
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -17,7 +21,13 @@ router = APIRouter(prefix="/reports", tags=["reports"])
     "and hours from its first request to its first delivery; the union's totals; the open "
     "remainder of open requests by item and the cause the latest plan gave it "
     "(`not_planned` when none did); plan counts by status. A cancelled request counts only "
-    "what was dispatched for it. Every reader role; times in Japan time.",
+    "what was dispatched for it. ``?incident=`` reports one incident (default: all). Every "
+    "reader role; times in Japan time.",
 )
-async def situation(session: Session, _: Reader) -> SituationReport:
-    return await report_service.situation(session)
+async def situation(
+    session: Session,
+    _: Reader,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
+) -> SituationReport:
+    incident_id = await incident_service.existing(session, incident)
+    return await report_service.situation(session, incident_id)

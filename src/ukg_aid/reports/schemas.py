@@ -50,7 +50,7 @@ class PlanCounts(OutputModel):
 class SituationReport(OutputModel):
     generated_at: datetime
     incident_id: int | None = Field(
-        default=None, description="null: the whole database (incidents come with issue 12)"
+        default=None, description="the incident reported (`?incident=`); null: every incident"
     )
     totals: Totals
     members: list[MemberSituation]

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
@@ -52,7 +52,15 @@ def _hours(start: datetime, end: datetime | None) -> float | None:
     return round((end - start).total_seconds() / 3600, 2)
 
 
-async def _line_sums(session: AsyncSession) -> dict[str, dict[str, int]]:
+Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
+
+
+def _scoped(query: Q, column: Any, incident_id: int | None) -> Q:
+    """``query`` limited to one incident's rows (``column`` is its ``incident_id``)."""
+    return query if incident_id is None else query.where(column == incident_id)
+
+
+async def _line_sums(session: AsyncSession, incident_id: int | None) -> dict[str, dict[str, int]]:
     cancelled = AidRequest.status == RequestStatus.cancelled
     is_open = AidRequest.status.in_(OPEN_STATUSES)
     query = (
@@ -67,13 +75,14 @@ async def _line_sums(session: AsyncSession) -> dict[str, dict[str, int]]:
         .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
         .group_by(AidRequest.member_code)
     )
+    query = _scoped(query, AidRequest.incident_id, incident_id)
     return {
         code: dict(zip(SUMS, map(int, sums), strict=True))
         for code, *sums in await session.execute(query)
     }
 
 
-async def _request_facts(session: AsyncSession) -> list[Any]:
+async def _request_facts(session: AsyncSession, incident_id: int | None) -> list[Any]:
     """Per member that filed: names, open requests, first filing."""
     query = (
         select(
@@ -87,23 +96,26 @@ async def _request_facts(session: AsyncSession) -> list[Any]:
         .group_by(Member.code, Member.name_ja, Member.name_en)
         .order_by(Member.code)
     )
-    return list(await session.execute(query))
+    return list(await session.execute(_scoped(query, AidRequest.incident_id, incident_id)))
 
 
-async def _first_deliveries(session: AsyncSession) -> dict[str, datetime]:
+async def _first_deliveries(session: AsyncSession, incident_id: int | None) -> dict[str, datetime]:
     query = (
         select(PlanAllocation.requester_code, func.min(PlanAllocation.delivered_at))
+        .join(DispatchPlan, DispatchPlan.id == PlanAllocation.plan_id)
         .where(PlanAllocation.status == AllocationStatus.delivered)
         .group_by(PlanAllocation.requester_code)
     )
+    query = _scoped(query, DispatchPlan.incident_id, incident_id)
     return {code: at for code, at in await session.execute(query) if at is not None}
 
 
-async def _members(session: AsyncSession) -> list[MemberSituation]:
-    sums = await _line_sums(session)
-    delivered_at = await _first_deliveries(session)
+async def _members(session: AsyncSession, incident_id: int | None) -> list[MemberSituation]:
+    sums = await _line_sums(session, incident_id)
+    delivered_at = await _first_deliveries(session, incident_id)
     out = []
-    for code, name_ja, name_en, open_count, first_filed in await _request_facts(session):
+    facts = await _request_facts(session, incident_id)
+    for code, name_ja, name_en, open_count, first_filed in facts:
         s = sums.get(code) or dict.fromkeys(SUMS, 0)
         out.append(
             MemberSituation(
@@ -136,8 +148,8 @@ def _causes(plans: list[Any]) -> tuple[Latest, dict[tuple[int, int], str]]:
     return latest, unmet
 
 
-async def _unmet(session: AsyncSession) -> list[UnmetNeed]:
-    lines = await session.execute(
+async def _unmet(session: AsyncSession, incident_id: int | None) -> list[UnmetNeed]:
+    line_query = (
         select(
             AidRequestLine.id,
             AidRequestLine.request_id,
@@ -154,11 +166,11 @@ async def _unmet(session: AsyncSession) -> list[UnmetNeed]:
             AidRequestLine.quantity > AidRequestLine.allocated,
         )
     )
-    plans = await session.execute(
-        select(
-            DispatchPlan.id, DispatchPlan.status, DispatchPlan.request_ids, DispatchPlan.unmet
-        ).order_by(DispatchPlan.id)
-    )
+    lines = await session.execute(_scoped(line_query, AidRequest.incident_id, incident_id))
+    plan_query = select(
+        DispatchPlan.id, DispatchPlan.status, DispatchPlan.request_ids, DispatchPlan.unmet
+    ).order_by(DispatchPlan.id)
+    plans = await session.execute(_scoped(plan_query, DispatchPlan.incident_id, incident_id))
     latest, causes = _causes(list(plans))
     totals: dict[tuple[str, str], int] = defaultdict(int)
     items: dict[str, tuple[str, str, str]] = {}
@@ -184,15 +196,15 @@ async def _unmet(session: AsyncSession) -> list[UnmetNeed]:
     ]
 
 
-async def _plan_counts(session: AsyncSession) -> PlanCounts:
-    rows = await session.execute(
-        select(DispatchPlan.status, func.count()).group_by(DispatchPlan.status)
-    )
+async def _plan_counts(session: AsyncSession, incident_id: int | None) -> PlanCounts:
+    query = select(DispatchPlan.status, func.count()).group_by(DispatchPlan.status)
+    rows = await session.execute(_scoped(query, DispatchPlan.incident_id, incident_id))
     return PlanCounts(**{status.value: int(n) for status, n in rows})
 
 
-async def situation(session: AsyncSession) -> SituationReport:
-    members = await _members(session)
+async def situation(session: AsyncSession, incident_id: int | None = None) -> SituationReport:
+    """The whole database, or one incident's requests and plans (``incident_id``)."""
+    members = await _members(session, incident_id)
     requested = sum(m.requested for m in members)
     delivered = sum(m.delivered for m in members)
     totals = Totals(
@@ -205,8 +217,9 @@ async def situation(session: AsyncSession) -> SituationReport:
     )
     return SituationReport(
         generated_at=clock.now(),
+        incident_id=incident_id,
         totals=totals,
         members=members,
-        unmet=await _unmet(session),
-        plans=await _plan_counts(session),
+        unmet=await _unmet(session, incident_id),
+        plans=await _plan_counts(session, incident_id),
     )

@@ -1,8 +1,9 @@
 // The console's shell: log-in, the role's tabs, hash routes, the live stream, the language toggle.
 
-import { ApiError, get, onUnauthorized, problemText, token } from "./api.js";
+import { ApiError, get, listAll, onUnauthorized, problemText, token } from "./api.js";
 import { capabilities } from "./can.js";
-import { h, replace } from "./dom.js";
+import { h, replace, select } from "./dom.js";
+import { chooseIncident, currentIncident } from "./incident.js";
 import { applyStatic, langFromUrl, lang, loadCatalog, nameOf, otherLang, t } from "./i18n.js";
 import { Live } from "./live.js";
 import { closeAudit, openAudit } from "./views/audit.js";
@@ -70,6 +71,7 @@ async function switchLang() {
   renderLangToggle();
   if (state.me) {
     renderWho();
+    renderIncidents().catch((err) => notifyError(err));
     renderNav();
     renderLive(state.live?.state ?? "connecting");
     await route();
@@ -106,6 +108,7 @@ async function enter() {
   state.caps = capabilities(state.me);
   state.store = await loadStore();
   renderWho();
+  await renderIncidents();
   renderNav();
   document.querySelector("[data-testid=logout]").hidden = false;
   startLive();
@@ -122,9 +125,34 @@ function logout(message) {
   document.querySelector("[data-testid=live-status]").hidden = true;
   document.querySelector("[data-testid=connection-lost]").hidden = true;
   document.querySelector("[data-testid=logout]").hidden = true;
+  document.querySelector("[data-testid=incident-bar]").hidden = true;
   closeAudit();
   history.replaceState(null, "", location.pathname + location.search);
   showLogin(main, enterFromForm, message);
+}
+
+async function renderIncidents() {
+  const bar = document.querySelector("[data-testid=incident-bar]");
+  const incidents = await listAll("/incidents");
+  const current = currentIncident(incidents);
+  if (current) chooseIncident(current.id);
+  const options = incidents.map((i) => [
+    i.id,
+    `${i.name} (${t(`incident.kind.${i.kind}`)}${i.status === "closed" ? `, ${t("incident.status.closed")}` : ""})`,
+  ]);
+  const picker = select(options, {
+    testid: "incident-switcher",
+    // incident names are typed by people (and shown as written): not labels
+    dataset: { userText: "" },
+    value: current?.id ?? "",
+    "aria-label": t("incident.switcher"),
+    onchange: (ev) => {
+      chooseIncident(Number(ev.target.value));
+      route();
+    },
+  });
+  replace(bar, h("span", { class: "label" }, t("incident.switcher")), picker);
+  bar.hidden = !incidents.length;
 }
 
 function renderWho() {

@@ -21,6 +21,10 @@ export async function loadStore() {
     invalidate(kind) {
       this.stale.add(kind);
     },
+    async reloadMembers() {
+      this.members = await listAll("/members");
+      this.index();
+    },
     async reload() {
       if (this.stale.has("depot")) this.depots = await listAll("/depots");
       if (this.stale.has("item")) this.items = await listAll("/items");

@@ -138,3 +138,9 @@ export function heading(title, ...buttons) {
     h("div", { class: "buttons" }, buttons),
   );
 }
+
+/** "Push" (プッシュ型) on a request the coordinator filed on a member's behalf; nothing for pull. */
+export function kindBadge(request) {
+  if (request.kind !== "push") return null;
+  return h("span", { class: "badge kind-push", testid: `push-badge-${request.id}` }, t("push.badge"));
+}

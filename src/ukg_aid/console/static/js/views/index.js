@@ -9,6 +9,8 @@ import requests from "./requests.js";
 import shipments from "./shipments.js";
 import stock from "./stock.js";
 import auditView from "./audit_view.js";
+import activation from "./activation.js";
+import shelters from "./shelters.js";
 
 const READERS = ["desk", "coordinator", "ems", "observer", "admin"];
 const UNION = ["coordinator", "observer", "admin", "ems"];
@@ -18,6 +20,8 @@ export const VIEWS = [
   { id: "requests", nav: "nav.requests", roles: ["desk"], mount: requests },
   { id: "shipments", nav: "nav.shipments", roles: ["desk"], mount: shipments },
   { id: "map", nav: "nav.map", roles: UNION, mount: coordinatorMap },
+  { id: "activation", nav: "nav.activation", roles: ["coordinator", "admin"], mount: activation },
+  { id: "shelters", nav: "nav.shelters", roles: ["desk", "coordinator", "admin"], mount: shelters },
   { id: "plans", nav: "nav.plans", roles: ["coordinator", "observer", "admin"], mount: plans },
   { id: "medevac", nav: "nav.medevac", roles: UNION, mount: medevac },
   { id: "audit", nav: "nav.audit", roles: ["coordinator", "observer", "admin"], mount: auditView },

@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { h, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, nameOf, t } from "../i18n.js";
-import { actionButton, askNote, fillBar } from "../ui.js";
+import { actionButton, askNote, fillBar, kindBadge } from "../ui.js";
 import { itemLabel, priority } from "../words.js";
 
 const ORDER = { critical: 0, high: 1, normal: 2 };
@@ -86,6 +86,7 @@ function requestItem(ctx, r, refresh) {
       "div",
       { class: "req-head" },
       h("span", { class: `prio prio-${r.priority}` }, priority(r.priority)),
+      kindBadge(r),
       h("strong", {}, t("requests.ref", { id: r.id })),
       userText(r.delivery.name),
       h("small", {}, fmtDateTime(r.filed_at)),

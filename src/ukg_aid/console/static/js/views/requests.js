@@ -3,7 +3,7 @@
 import { api, listAll, newKey } from "../api.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstIso, t } from "../i18n.js";
-import { actionButton, askNote, badge, fillBar, heading, table } from "../ui.js";
+import { actionButton, askNote, badge, fillBar, heading, kindBadge, table } from "../ui.js";
 import { pointPicker } from "../picker.js";
 import { itemLabel, memberName, priority } from "../words.js";
 
@@ -51,7 +51,7 @@ export function requestTable(ctx, rows, refresh) {
         "tr",
         { testid: `request-${r.id}`, dataset: { status: r.status } },
         h("th", { scope: "row" }, t("requests.ref", { id: r.id })),
-        h("td", {}, h("span", { class: `prio prio-${r.priority}` }, priority(r.priority))),
+        h("td", {}, h("span", { class: `prio prio-${r.priority}` }, priority(r.priority)), kindBadge(r)),
         h("td", {}, userText(r.delivery.name)),
         h(
           "td",

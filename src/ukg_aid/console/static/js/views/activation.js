@@ -1,0 +1,240 @@
+// The coordinator's activation screen (SPEC §10): incidents, the counterpart grid (member ×
+// recipient), guest registration, push-type support (preview, file, close the remainder).
+
+import { api, get, listAll, newKey, problemText } from "../api.js";
+import { field, h, replace, select, userText } from "../dom.js";
+import { fmtNumber, nameOf, t } from "../i18n.js";
+import { heading, table } from "../ui.js";
+import { itemLabel } from "../words.js";
+import { currentIncident } from "../incident.js";
+
+export default async function mount(main, ctx) {
+  const body = h("div", { testid: "activation" });
+  replace(main, heading(t("activation.title")), body);
+  async function refresh() {
+    const incidents = await listAll("/incidents");
+    const current = currentIncident(incidents);
+    replace(
+      body,
+      incidentSection(ctx, incidents, current, refresh),
+      current ? await counterpartSection(ctx, current) : null,
+      guestSection(ctx, refresh),
+      current ? pushSection(ctx, current) : null,
+    );
+  }
+  await refresh();
+  return { entities: ["incident", "member"], refresh };
+}
+
+function incidentSection(ctx, incidents, current, refresh) {
+  const name = h("input", { testid: "incident-name", required: true, maxlength: 200 });
+  const kind = select(
+    ["real", "drill"].map((k) => [k, t(`incident.kind.${k}`)]),
+    { testid: "incident-kind" },
+  );
+  const open = async (ev) => {
+    ev.preventDefault();
+    try {
+      await api("POST", "/incidents", { body: { name: name.value, kind: kind.value }, key: newKey() });
+      ctx.notify(t("incident.opened"));
+      await refresh();
+    } catch (err) {
+      ctx.notifyError(err);
+    }
+  };
+  const close = current
+    ? h(
+        "button",
+        {
+          type: "button",
+          testid: "incident-close",
+          onclick: async () => {
+            await api("PATCH", `/incidents/${current.id}`, { body: { status: "closed" } });
+            await refresh();
+          },
+        },
+        t("incident.close"),
+      )
+    : null;
+  const rows = incidents.map((i) =>
+    h(
+      "tr",
+      { testid: `incident-${i.id}` },
+      h("td", {}, userText(i.name)),
+      h("td", {}, t(`incident.kind.${i.kind}`)),
+      h("td", {}, t(`incident.status.${i.status}`)),
+    ),
+  );
+  return h(
+    "section",
+    { testid: "incidents" },
+    h("h2", {}, t("incident.heading")),
+    table({ head: [t("incident.name"), t("incident.kind"), t("incident.status")], rows }),
+    close,
+    h(
+      "form",
+      { class: "inline-form", testid: "incident-form", onsubmit: open },
+      field(t("incident.name"), name),
+      field(t("incident.kind"), kind),
+      h("button", { type: "submit", testid: "incident-open" }, t("incident.open")),
+    ),
+  );
+}
+
+async function counterpartSection(ctx, incident) {
+  const pairs = await get(`/incidents/${incident.id}/counterparts`);
+  const have = new Set(pairs.map((p) => `${p.supporter_code}>${p.recipient_code}`));
+  const members = await listAll("/members");
+  const supporters = members.filter((m) => m.union_member);
+  const recipients = [...members.filter((m) => !m.union_member), ...supporters];
+  const boxes = [];
+  const rows = supporters.map((s) =>
+    h(
+      "tr",
+      {},
+      h("th", { scope: "row" }, nameOf(s)),
+      recipients.map((r) => {
+        const box = h("input", {
+          type: "checkbox",
+          testid: `cp-${s.code}-${r.code}`,
+          checked: have.has(`${s.code}>${r.code}`),
+          disabled: s.code === r.code,
+          "aria-label": t("counterparts.pair", { supporter: nameOf(s), recipient: nameOf(r) }),
+          dataset: { supporter: s.code, recipient: r.code },
+        });
+        boxes.push(box);
+        return h("td", {}, box);
+      }),
+    ),
+  );
+  const save = async () => {
+    const body = boxes
+      .filter((b) => b.checked)
+      .map((b) => ({ supporter_code: b.dataset.supporter, recipient_code: b.dataset.recipient }));
+    try {
+      await api("PUT", `/incidents/${incident.id}/counterparts`, { body });
+      ctx.notify(t("counterparts.saved", { count: body.length }));
+    } catch (err) {
+      ctx.notifyError(err);
+    }
+  };
+  return h(
+    "section",
+    { testid: "counterparts" },
+    h("h2", {}, t("counterparts.heading")),
+    h("p", { class: "hint" }, t("counterparts.hint")),
+    h(
+      "div",
+      { class: "grid-scroll" },
+      h(
+        "table",
+        { class: "grid", testid: "counterpart-grid" },
+        h("thead", {}, h("tr", {}, h("th", {}, t("counterparts.supporter")), recipients.map((r) => h("th", { scope: "col" }, nameOf(r))))),
+        h("tbody", {}, rows),
+      ),
+    ),
+    h("button", { type: "button", testid: "counterparts-save", onclick: save }, t("common.save")),
+  );
+}
+
+function guestSection(ctx, refresh) {
+  const inputs = {
+    code: h("input", { testid: "guest-code", required: true, pattern: "[0-9]{2}([0-9]{3})?" }),
+    name_ja: h("input", { testid: "guest-name-ja", required: true }),
+    name_en: h("input", { testid: "guest-name-en", required: true }),
+    lat: h("input", { testid: "guest-lat", type: "number", step: "any", required: true }),
+    lon: h("input", { testid: "guest-lon", type: "number", step: "any", required: true }),
+    population: h("input", { testid: "guest-population", type: "number", min: 1, required: true }),
+  };
+  const error = h("p", { class: "error", testid: "guest-error", role: "alert", hidden: true });
+  const submit = async (ev) => {
+    ev.preventDefault();
+    error.hidden = true;
+    const body = {
+      code: inputs.code.value.trim(),
+      name_ja: inputs.name_ja.value,
+      name_en: inputs.name_en.value,
+      kind: "guest",
+      office: { lat: Number(inputs.lat.value), lon: Number(inputs.lon.value) },
+      population: Number(inputs.population.value),
+    };
+    try {
+      await api("POST", "/members", { body, key: newKey() });
+      await ctx.store.reloadMembers();
+      ctx.notify(t("guest.registered"));
+      await refresh();
+    } catch (err) {
+      error.textContent = problemText(err);
+      error.hidden = false;
+    }
+  };
+  return h(
+    "section",
+    { testid: "guests" },
+    h("h2", {}, t("guest.heading")),
+    h(
+      "form",
+      { class: "inline-form", testid: "guest-form", onsubmit: submit },
+      Object.entries(inputs).map(([key, input]) => field(t(`guest.${key}`), input)),
+      h("button", { type: "submit", testid: "guest-submit" }, t("guest.register")),
+    ),
+    error,
+  );
+}
+
+function pushSection(ctx, incident) {
+  const member = select(
+    ctx.store.members.map((m) => [m.code, nameOf(m)]),
+    { testid: "push-member" },
+  );
+  const days = h("input", { type: "number", min: 1, max: 30, value: 3, testid: "push-days" });
+  const out = h("div", { testid: "push-result" });
+  const body = () => ({ member_code: member.value, days: Number(days.value), incident_id: incident.id });
+  const run = (path, done) => async () => {
+    // closing takes no days: only the member and the incident
+    const sent = path.endsWith("/close")
+      ? { member_code: member.value, incident_id: incident.id }
+      : body();
+    try {
+      done(await api("POST", path, { body: sent, key: newKey() }));
+    } catch (err) {
+      replace(out, h("p", { class: "error", role: "alert", testid: "push-error" }, problemText(err)));
+    }
+  };
+  const showPreview = (preview) =>
+    replace(
+      out,
+      preview.requests.length
+        ? preview.requests.map((r) =>
+            table({
+              caption: userText(r.delivery.name),
+              testid: "push-preview",
+              head: [t("push.item"), t("push.quantity")],
+              rows: r.lines.map((ln) =>
+                h("tr", {}, h("td", {}, itemLabel(ctx.store, ln.item_code)), h("td", { class: "num" }, fmtNumber(ln.quantity))),
+              ),
+            }),
+          )
+        : h("p", { class: "empty", testid: "push-nothing" }, t("push.nothing")),
+    );
+  const filed = (res) =>
+    replace(out, h("p", { testid: "push-filed" }, t("push.filed", { count: res.requests.length })));
+  const closed = (res) =>
+    replace(out, h("p", { testid: "push-closed" }, t("push.closed", { units: fmtNumber(res.closed_units) })));
+  return h(
+    "section",
+    { testid: "push" },
+    h("h2", {}, t("push.heading")),
+    h("p", { class: "hint" }, t("push.hint")),
+    h(
+      "div",
+      { class: "inline-form" },
+      field(t("push.member"), member),
+      field(t("push.days"), days),
+      h("button", { type: "button", testid: "push-preview-button", onclick: run("/aid-requests/push/preview", showPreview) }, t("push.preview")),
+      h("button", { type: "button", testid: "push-file", onclick: run("/aid-requests/push", filed) }, t("push.file")),
+      h("button", { type: "button", testid: "push-close", onclick: run("/aid-requests/push/close", closed) }, t("push.close")),
+    ),
+    out,
+  );
+}
