@@ -11,12 +11,14 @@ from ukg_aid.auth.router import me_router
 from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
 from ukg_aid.helicopters.router import router as helicopters_router
+from ukg_aid.hospitals.router import router as hospitals_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
 from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
 from ukg_aid.stockpiles.router import router as stockpiles_router
+from ukg_aid.weather.router import router as weather_router
 
 # Every API route may answer these; documenting them keeps clients and fuzzers honest.
 ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422)
@@ -29,6 +31,8 @@ for _router in (
     aid_requests_router,
     plans_router,
     helicopters_router,
+    hospitals_router,
+    weather_router,
     medevac_router,
     reports_router,
     audit_router,

@@ -5,12 +5,14 @@ from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.models import ApiToken
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Base
-from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
+from ukg_aid.helicopters.models import Helicopter, HelicopterStaging, HelicopterStatusChange
+from ukg_aid.hospitals.models import HospitalRow, HospitalStatusChange
 from ukg_aid.idempotency.models import IdempotencyRecord
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
 from ukg_aid.plans.models import CounterpartPair, DispatchPlan, PlanAllocation
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
+from ukg_aid.weather.models import WeatherHoldRow
 
 __all__ = [
     "AidRequest",
@@ -22,7 +24,10 @@ __all__ = [
     "Depot",
     "DispatchPlan",
     "Helicopter",
+    "HelicopterStaging",
     "HelicopterStatusChange",
+    "HospitalRow",
+    "HospitalStatusChange",
     "IdempotencyRecord",
     "Item",
     "MedevacMission",
@@ -30,4 +35,5 @@ __all__ = [
     "PlanAllocation",
     "Stock",
     "StockLedger",
+    "WeatherHoldRow",
 ]

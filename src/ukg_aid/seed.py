@@ -19,9 +19,10 @@ from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.auth.principal import SYSTEM
 from ukg_aid.catalog.models import Item
-from ukg_aid.dispatch_air import AircraftStatus
+from ukg_aid.dispatch_air import AircraftStatus, Heliport, HospitalStatus
 from ukg_aid.errors import AppError
 from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.hospitals.models import HospitalRow
 from ukg_aid.members.models import HeliPreference, Member, MemberKind
 from ukg_aid.plans.models import CounterpartPair
 from ukg_aid.stockpiles import service as stock_service
@@ -220,6 +221,42 @@ async def _helicopters(
     await session.flush()
 
 
+async def _hospitals(
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport, now: dt.datetime
+) -> None:
+    """Hospitals missing by key are added (status operational); existing ones are left alone,
+    so a status EMS or a desk set survives re-seeding."""
+    have = set(await session.scalars(select(HospitalRow.key)))
+    for row in rows:
+        if row["key"] in have:
+            continue
+        session.add(
+            HospitalRow(
+                key=row["key"],
+                member_code=row["member_code"],
+                name=row["name_en"],
+                name_ja=_opt(row["name_ja"]),
+                kind=_opt(row["kind"]),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                position_estimated=row["position_estimated"] == "true",
+                coord_confidence=_opt(row["coord_confidence"]),
+                heliport=Heliport(row["heliport"]),
+                heliport_source=_cut(row["heliport_source"]),
+                source=_cut(row["source"]),
+                status=HospitalStatus.operational,
+                updated_at=now,
+            )
+        )
+        have.add(row["key"])
+        report.count("hospitals")
+    await session.flush()
+
+
+def _cut(value: str, limit: int = 500) -> str | None:
+    return value.strip()[:limit] or None
+
+
 async def seed(
     session: AsyncSession, seed_dir: Path, *, at: dt.datetime | None = None
 ) -> SeedReport:
@@ -237,6 +274,7 @@ async def seed(
     await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report, now)
     await _counterparts(session, read_csv(seed_dir / "counterparts.csv"), report)
     await _helicopters(session, read_csv(seed_dir / "helicopters.csv"), report, now)
+    await _hospitals(session, read_csv(seed_dir / "hospitals.csv"), report, now)
     if report.added:
         await audit.record(
             session,

@@ -70,6 +70,36 @@ ITEM = {
     "unit": "piece",
     "unit_weight_kg": 1,
 }
+VISITING = {
+    "callsign": "MATRIX-VISITOR",
+    "visiting_from": "岡山県ドクターヘリ",
+    "base": {"name": "Okayama", "lat": 34.66, "lon": 133.92},
+    "aircraft_type": "EC135",
+    "cruise_kmh": 220,
+    "range_km": 635,
+}
+STAGING = {
+    "name": "Miki",
+    "lat": 34.80,
+    "lon": 135.0,
+    "from": "2030-01-17T09:00:00+09:00",
+    "until": "2030-01-17T15:00:00+09:00",
+}
+STAGING_LATER = STAGING | {
+    "from": "2030-01-18T09:00:00+09:00",
+    "until": "2030-01-18T15:00:00+09:00",
+}
+
+
+def hold_body(heli_id: int) -> dict[str, Any]:
+    return {
+        "base_helicopter_id": heli_id,
+        "from": "2030-01-17T09:00:00+09:00",
+        "until": "2030-01-17T12:00:00+09:00",
+        "reason": "fog",
+    }
+
+
 NIGHT_OR_ORDER = frozenset({409})  # no aircraft can fly now, or the mission is not that far yet
 
 
@@ -121,6 +151,11 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         ("POST", "/api/v1/medevac-missions/{mission_id}/{action}"): Call(
             tolerate=NIGHT_OR_ORDER, why="a pending mission cannot go en_route etc. yet: 409"
         ),
+        ("POST", "/api/v1/helicopters"): Call(json=VISITING),
+        ("POST", "/api/v1/helicopters/{heli_id}/leave"): Call(path={"heli_id": ctx["visiting"]}),
+        ("POST", "/api/v1/helicopters/{heli_id}/stagings"): Call(json=STAGING_LATER),
+        ("PATCH", "/api/v1/hospitals/{hospital_id}"): Call(json={"status": "full"}),
+        ("POST", "/api/v1/weather-holds"): Call(json=hold_body(ctx["helicopter"])),
         ("POST", "/api/v1/tokens"): Call(json={"name": "matrix-new", "role": "observer"}),
         ("POST", "/api/v1/tokens/{name}/revoke"): Call(path={"name": "matrix-victim"}),
     }
@@ -136,6 +171,9 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "allocation_id": ctx["reserved_allocation"]["id"],
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
+        "staging_id": ctx["staging"],
+        "hospital_id": ctx["own_hospital"],
+        "hold_id": ctx["hold"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
 
@@ -280,8 +318,25 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     ctx["mission"] = (
         await _ok(await client.post("/api/v1/medevac-missions", json=mission, headers=ems))
     )["id"]
+    await _arrange_medevac(client, ems, ctx)
     await who.issue(Role.observer, name="matrix-victim")
     return ctx
+
+
+async def _arrange_medevac(client: httpx.AsyncClient, ems: dict[str, str], ctx: Ctx) -> None:
+    """A visiting aircraft, a staging, a weather hold, and a hospital of the own member."""
+    visitor = await client.post(
+        "/api/v1/helicopters", json=VISITING | {"callsign": "V0"}, headers=ems
+    )
+    ctx["visiting"] = (await _ok(visitor))["id"]
+    path = f"/api/v1/helicopters/{ctx['helicopter']}/stagings"
+    ctx["staging"] = (await _ok(await client.post(path, json=STAGING, headers=ems)))["id"]
+    hold = await client.post(
+        "/api/v1/weather-holds", json=hold_body(ctx["helicopter"]), headers=ems
+    )
+    ctx["hold"] = (await _ok(hold))["id"]
+    found = await client.get("/api/v1/hospitals", params={"member": OWN}, headers=ems)
+    ctx["own_hospital"] = (await _ok(found))["items"][0]["id"]
 
 
 async def _row_counts(conn: Any, tables: list[str]) -> dict[str, int]:

@@ -47,6 +47,16 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/allocations/{allocation_id}/dispatch"): {},
     ("POST", "/api/v1/allocations/{allocation_id}/deliver"): {},
     ("PATCH", "/api/v1/helicopters/{heli_id}"): {"status": "maintenance"},
+    ("POST", "/api/v1/helicopters"): {
+        "callsign": "CLOCK-VISITOR",
+        "visiting_from": "Okayama",
+        "base": {"name": "Okayama", "lat": 34.66, "lon": 133.92},
+        "aircraft_type": "EC135",
+        "cruise_kmh": 220,
+        "range_km": 635,
+    },
+    ("POST", "/api/v1/helicopters/{heli_id}/leave"): {},
+    ("PATCH", "/api/v1/hospitals/{hospital_id}"): {"status": "full"},
     ("POST", "/api/v1/medevac-missions"): {
         "member_code": "27",
         "scene": {"lat": 34.7, "lon": 135.5},
@@ -64,6 +74,7 @@ PATH_VALUES = {
     "plan_id": "1",
     "allocation_id": "1",
     "heli_id": "1",
+    "hospital_id": "1",
     "mission_id": "1",
     "action": "cancel",
 }
