@@ -48,6 +48,13 @@ def drill_run(
     hours: Annotated[int, typer.Option(min=1, max=336, help="simulated hours")] = 72,
     plan_every: Annotated[int, typer.Option(min=1, help="hours between plans")] = 3,
     policy: Annotated[list[str] | None, typer.Option(help="optimized and/or baseline")] = None,
+    hospital_damage: Annotated[
+        bool, typer.Option(help="damage hospitals where the shaking reaches 6強 (quake/damage.py)")
+    ] = True,
+    damage_hospital: Annotated[
+        list[str] | None, typer.Option(help="also damage this hospital (key; repeatable)")
+    ] = None,
+    weather: Annotated[bool, typer.Option(help="record the scenario's weather holds")] = True,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     try:
@@ -68,6 +75,9 @@ def drill_run(
         seed=seed,
         hours=hours,
         plan_every=plan_every,
+        hospital_damage=hospital_damage,
+        damaged_hospitals=tuple(damage_hospital or ()),
+        weather=weather,
         url=url,
         token=token or os.environ.get("UKG_AID_TOKEN"),
         seed_dir=get_settings().seed_dir,

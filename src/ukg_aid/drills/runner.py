@@ -80,6 +80,10 @@ class DrillRunner:
         if hour == 0:
             for f in self.script.failures:
                 await self.a.desks[f.member_code].set_depot_status(f.depot_id, f.status, at=now)
+            for h in self.script.hospitals:
+                await self.a.ems.set_hospital_status(h.hospital_id, h.status, at=now, note=h.why)
+            for hold in self.script.holds:
+                await self.a.ems.create_weather_hold(hold.body)
         prev = now - timedelta(hours=1)
         for wave in self.script.waves:
             if prev < wave.at <= now or (hour == 0 and wave.at <= now):
