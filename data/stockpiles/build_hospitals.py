@@ -7,7 +7,8 @@ one keeps what the service stores, one row per disaster base hospital (災害拠
   landable for a default choice (`dispatch_air/hospitals.py`) until an operator confirms it.
 - `position_estimated`: `true` unless the point is the hospital's own (`coord_confidence` medium
   or better). Estimated points are the municipality/ward office or the heli-base list's point.
-- `source`: the designation source; `heliport_source` the page that says where the pad is.
+- `source`: the designation source (or UNVERIFIED when none was found); `heliport_source` the
+  page that says where the pad is.
 
     python data/stockpiles/build_hospitals.py            # rewrite hospitals.csv
     python data/stockpiles/build_hospitals.py --check    # exit 1 if hospitals.csv is stale
@@ -42,6 +43,11 @@ FIELDS = [
 ]
 
 
+def _unverified(row: dict[str, str]) -> str:
+    """A row with no designation source (Osaka University Hospital, a Doctor-Heli base) says so."""
+    return f"UNVERIFIED designation ({row['kind']}); see data/reference/hospitals.csv note"
+
+
 def build() -> str:
     with REFERENCE.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -64,7 +70,7 @@ def build() -> str:
                 "coord_method": row["coord_method"],
                 "heliport": row["heliport"],
                 "heliport_source": row["heliport_source"],
-                "source": row["designation_source"],
+                "source": row["designation_source"] or _unverified(row),
                 "heli_base_id": row["heli_base_id"],
             }
         )
