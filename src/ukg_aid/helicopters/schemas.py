@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import AliasChoices, Field, PlainSerializer, WithJsonSchema
 
 from ukg_aid.dispatch_air import AircraftStatus, CoverageReason
 from ukg_aid.schemas import (
@@ -43,7 +43,9 @@ class StagingRead(OutputModel):
     name: str
     lat: float
     lon: float
-    start: datetime = Field(serialization_alias="from")
+    start: datetime = Field(
+        validation_alias=AliasChoices("start", "from"), serialization_alias="from"
+    )
     until: datetime
     note: str | None
     created_by: str

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from ukg_aid.schemas import BodyId, InputModel, JsonNumber, Note, OutputModel
 
@@ -36,7 +36,9 @@ class WeatherHoldRead(OutputModel):
     id: int
     area: dict[str, Any] | None
     base_helicopter_id: int | None
-    start: datetime = Field(serialization_alias="from")
+    start: datetime = Field(
+        validation_alias=AliasChoices("start", "from"), serialization_alias="from"
+    )
     until: datetime
     reason: str
     note: str | None
