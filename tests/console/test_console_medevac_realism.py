@@ -134,8 +134,20 @@ def test_staging_and_a_visiting_aircraft(page: Page, console: Console) -> None:
     expect(page.get_by_test_id("stagings-table-empty")).to_be_visible()
 
 
-def test_coverage_says_why_at_night(page: Page, console: Console) -> None:
+def test_coverage_says_why_at_night_and_a_mission_names_its_hospital(
+    page: Page, console: Console
+) -> None:
+    chuo = _hospital(console, CHUO)
     log_in(page, console, "ems")
+    page.get_by_test_id("mission-member").select_option("28100")
+    page.get_by_test_id("mission-hospital").select_option(str(chuo["id"]))
+    page.get_by_test_id("mission-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("を登録しました")
+    with console.api("ems") as api:
+        missions = api.get("/medevac-missions", params={"member": "28100"}).json()["items"]
+        filed = missions[-1]
+        assert filed["hospital_id"] == chuo["id"]
+        api.post(f"/medevac-missions/{filed['id']}/cancel", json={}).raise_for_status()
     night = (datetime.now(JST) + timedelta(days=1)).date().isoformat() + "T23:00"
     at = page.get_by_test_id("coverage-at")
     at.fill(night)
