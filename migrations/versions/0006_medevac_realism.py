@@ -1,7 +1,7 @@
 """medevac realism: hospitals with status history, weather holds, stagings, visiting aircraft
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 13:00:00.000000
 
 SPEC §12. Receiving hospitals become a table (seeded from ``data/stockpiles/hospitals.csv``);
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,9 +8,11 @@ from ukg_aid.db import Base
 from ukg_aid.helicopters.models import Helicopter, HelicopterStaging, HelicopterStatusChange
 from ukg_aid.hospitals.models import HospitalRow, HospitalStatusChange
 from ukg_aid.idempotency.models import IdempotencyRecord
+from ukg_aid.incidents.models import Incident, IncidentCounterpart
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
-from ukg_aid.plans.models import CounterpartPair, DispatchPlan, PlanAllocation
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
+from ukg_aid.shelters.models import Shelter, ShelterChange
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.weather.models import WeatherHoldRow
 
@@ -20,7 +22,6 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
-    "CounterpartPair",
     "Depot",
     "DispatchPlan",
     "Helicopter",
@@ -29,10 +30,14 @@ __all__ = [
     "HospitalRow",
     "HospitalStatusChange",
     "IdempotencyRecord",
+    "Incident",
+    "IncidentCounterpart",
     "Item",
     "MedevacMission",
     "Member",
     "PlanAllocation",
+    "Shelter",
+    "ShelterChange",
     "Stock",
     "StockLedger",
     "WeatherHoldRow",

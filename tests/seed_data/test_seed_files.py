@@ -21,7 +21,7 @@ HEADERS = {
     "helicopters.csv": "callsign,member_code,base_name,base_name_ja,base_lat,base_lon,"
     "aircraft_type,cruise_kmh,range_km,status,daylight_start,daylight_fixed_end,source,"
     "confidence,assumption",
-    "counterparts.csv": "supporter_code,stricken_code,source,assumption",
+    "examples/counterparts.example.csv": "supporter_code,stricken_code,source,assumption",
     "depots_not_seeded.csv": "key,member_code,name_en,name_ja,kind,lat,lon,status,"
     "coord_confidence,source,assumption,reason",
     "hospitals.csv": "key,member_code,name_en,name_ja,kind,lat,lon,position_estimated,"
@@ -126,6 +126,7 @@ def test_counterparts_pair_distinct_existing_members(counterparts: list[Row]) ->
         "helicopters.csv",
         "counterparts.csv",
         "hospitals.csv",
+        "examples/counterparts.example.csv",
     ],
 )
 def test_every_row_says_where_it_comes_from(name: str) -> None:
