@@ -124,7 +124,6 @@ def test_counterparts_pair_distinct_existing_members(counterparts: list[Row]) ->
         "depots.csv",
         "stock.csv",
         "helicopters.csv",
-        "counterparts.csv",
         "hospitals.csv",
         "examples/counterparts.example.csv",
     ],
