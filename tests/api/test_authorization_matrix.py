@@ -39,13 +39,15 @@ from authorization_rules import (
     expected,
 )
 from fastapi.routing import APIRoute, iter_route_contexts
+from matrix_medevac import arrange_medevac, medevac_calls
 from sqlalchemy import text, update
 
 from app_support import make_settings
 from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import ApiToken, Role
+from ukg_aid.auth.models import ApiToken
+from ukg_aid.principal import Role
 
 
 @dataclass
@@ -70,36 +72,6 @@ ITEM = {
     "unit": "piece",
     "unit_weight_kg": 1,
 }
-VISITING = {
-    "callsign": "MATRIX-VISITOR",
-    "visiting_from": "岡山県ドクターヘリ",
-    "base": {"name": "Okayama", "lat": 34.66, "lon": 133.92},
-    "aircraft_type": "EC135",
-    "cruise_kmh": 220,
-    "range_km": 635,
-}
-STAGING = {
-    "name": "Miki",
-    "lat": 34.80,
-    "lon": 135.0,
-    "from": "2030-01-17T09:00:00+09:00",
-    "until": "2030-01-17T15:00:00+09:00",
-}
-STAGING_LATER = STAGING | {
-    "from": "2030-01-18T09:00:00+09:00",
-    "until": "2030-01-18T15:00:00+09:00",
-}
-
-
-def hold_body(heli_id: int) -> dict[str, Any]:
-    return {
-        "base_helicopter_id": heli_id,
-        "from": "2030-01-17T09:00:00+09:00",
-        "until": "2030-01-17T12:00:00+09:00",
-        "reason": "fog",
-    }
-
-
 NIGHT_OR_ORDER = frozenset({409})  # no aircraft can fly now, or the mission is not that far yet
 
 
@@ -156,11 +128,7 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         ("POST", "/api/v1/medevac-missions/{mission_id}/{action}"): Call(
             tolerate=NIGHT_OR_ORDER, why="a pending mission cannot go en_route etc. yet: 409"
         ),
-        ("POST", "/api/v1/helicopters"): Call(json=VISITING),
-        ("POST", "/api/v1/helicopters/{heli_id}/leave"): Call(path={"heli_id": ctx["visiting"]}),
-        ("POST", "/api/v1/helicopters/{heli_id}/stagings"): Call(json=STAGING_LATER),
-        ("PATCH", "/api/v1/hospitals/{hospital_id}"): Call(json={"status": "full"}),
-        ("POST", "/api/v1/weather-holds"): Call(json=hold_body(ctx["helicopter"])),
+        **{route: Call(**kw) for route, kw in medevac_calls(ctx).items()},
         ("POST", "/api/v1/tokens"): Call(json={"name": "matrix-new", "role": "observer"}),
         ("POST", "/api/v1/tokens/{name}/revoke"): Call(path={"name": "matrix-victim"}),
     }
@@ -327,25 +295,9 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     ctx["mission"] = (
         await _ok(await client.post("/api/v1/medevac-missions", json=mission, headers=ems))
     )["id"]
-    await _arrange_medevac(client, ems, ctx)
+    await arrange_medevac(client, ems, ctx)
     await who.issue(Role.observer, name="matrix-victim")
     return ctx
-
-
-async def _arrange_medevac(client: httpx.AsyncClient, ems: dict[str, str], ctx: Ctx) -> None:
-    """A visiting aircraft, a staging, a weather hold, and a hospital of the own member."""
-    visitor = await client.post(
-        "/api/v1/helicopters", json=VISITING | {"callsign": "V0"}, headers=ems
-    )
-    ctx["visiting"] = (await _ok(visitor))["id"]
-    path = f"/api/v1/helicopters/{ctx['helicopter']}/stagings"
-    ctx["staging"] = (await _ok(await client.post(path, json=STAGING, headers=ems)))["id"]
-    hold = await client.post(
-        "/api/v1/weather-holds", json=hold_body(ctx["helicopter"]), headers=ems
-    )
-    ctx["hold"] = (await _ok(hold))["id"]
-    found = await client.get("/api/v1/hospitals", params={"member": OWN}, headers=ems)
-    ctx["own_hospital"] = (await _ok(found))["items"][0]["id"]
 
 
 async def _row_counts(conn: Any, tables: list[str]) -> dict[str, int]:

@@ -151,71 +151,71 @@ async def test_a_named_damaged_or_full_hospital_is_refused_with_the_reason(
     ]
 
 
+INVALID_BODIES = [
+    (
+        {
+            "area": {
+                "type": "Polygon",
+                "coordinates": [[[134, 35], [135, 35], [135, 36], [134, 36]]],
+            }
+        },
+        "coordinates",
+    ),
+    (
+        {
+            "area": {
+                "type": "Polygon",
+                "coordinates": [[[134, 35], [135, 36], [135, 35], [134, 36], [134, 35]]],
+            }
+        },
+        "area",
+    ),
+    (
+        {
+            "area": {
+                "type": "Polygon",
+                "coordinates": [[[150, 20], [151, 20], [151, 21], [150, 20]]],
+            }
+        },
+        "coordinates",
+    ),
+    ({"area": TAJIMA, "until": "2026-12-21T08:00:00+09:00"}, "until"),
+    ({}, "area"),
+    ({"area": TAJIMA, "base_helicopter_id": 1}, "area"),
+    ({"area": TAJIMA, "reason": 5}, "reason"),
+    (
+        {
+            "area": {
+                "type": "Polygon",
+                "coordinates": [[["134", 35], [135, 35], [135, 36], [134, 35]]],
+            }
+        },
+        "coordinates",
+    ),
+    ({"base_helicopter_id": 999_999}, "base_helicopter_id"),
+    ({"base_helicopter_id": "1"}, "base_helicopter_id"),
+]
+INVALID_IDS = [
+    "open-ring",
+    "bow-tie",
+    "outside-japan",
+    "until-before-from",
+    "neither",
+    "both",
+    "reason-int",
+    "string-coordinate",
+    "unknown-base",
+    "string-id",
+]
+
+
 async def _hold(client: httpx.AsyncClient, headers: dict[str, str], **body: Any) -> httpx.Response:
     return await client.post(
         "/api/v1/weather-holds", json=MORNING_HOLD | {"reason": "fog"} | body, headers=headers
     )
 
 
-@pytest.mark.parametrize(
-    ("body", "loc"),
-    [
-        (
-            {
-                "area": {
-                    "type": "Polygon",
-                    "coordinates": [[[134, 35], [135, 35], [135, 36], [134, 36]]],
-                }
-            },
-            "coordinates",
-        ),
-        (
-            {
-                "area": {
-                    "type": "Polygon",
-                    "coordinates": [[[134, 35], [135, 36], [135, 35], [134, 36], [134, 35]]],
-                }
-            },
-            "area",
-        ),
-        (
-            {
-                "area": {
-                    "type": "Polygon",
-                    "coordinates": [[[150, 20], [151, 20], [151, 21], [150, 20]]],
-                }
-            },
-            "coordinates",
-        ),
-        ({"area": TAJIMA, "until": "2026-12-21T08:00:00+09:00"}, "until"),
-        ({}, "area"),
-        ({"area": TAJIMA, "base_helicopter_id": 1}, "area"),
-        ({"area": TAJIMA, "reason": 5}, "reason"),
-        (
-            {
-                "area": {
-                    "type": "Polygon",
-                    "coordinates": [[["134", 35], [135, 35], [135, 36], [134, 35]]],
-                }
-            },
-            "coordinates",
-        ),
-        ({"base_helicopter_id": 999_999}, "base_helicopter_id"),
-        ({"base_helicopter_id": "1"}, "base_helicopter_id"),
-    ],
-    ids=[
-        "open-ring",
-        "bow-tie",
-        "outside-japan",
-        "until-before-from",
-        "neither",
-        "both",
-        "reason-int",
-        "string-coordinate",
-        "unknown-base",
-        "string-id",
-    ],
-)
+@pytest.mark.parametrize(("body", "loc"), INVALID_BODIES, ids=INVALID_IDS)
 async def test_invalid_weather_holds_are_422_and_change_nothing(
     client: httpx.AsyncClient, ems: dict[str, str], session: AsyncSession, body: Any, loc: str
 ) -> None:

@@ -147,6 +147,16 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
         hours=opts.hours,
         seed=opts.seed,
     )
+    script, extra = await _medevac_setting(client, scenario, opts, script)
+    facts = _names_and_shaking(listed, listed_depots, await client.items(), script, shaken)
+    facts |= extra
+    return Setup(script=script, members=members, facts=facts)
+
+
+async def _medevac_setting(
+    client: UkgClient, scenario: Scenario, opts: DrillOptions, script: DrillScript
+) -> tuple[DrillScript, dict[str, Any]]:
+    """Damaged hospitals and weather holds at the start (``drills.medevac_setup``)."""
     hospitals = await client.hospitals()
     changes = medevac_setup.hospital_changes(
         scenario,
@@ -158,23 +168,23 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
     holds = (
         medevac_setup.weather_holds(scenario, await client.helicopters()) if opts.weather else ()
     )
-    script = dataclasses.replace(script, hospitals=changes, holds=holds)
-    facts = _names_and_shaking(listed, listed_depots, await client.items(), script, shaken)
     names = {h.id: h for h in hospitals}
-    facts["hospitals_damaged"] = [
-        {
-            "key": c.key,
-            "name": names[c.hospital_id].name,
-            "name_ja": names[c.hospital_id].name_ja,
-            "why": c.why,
-            "heliport": names[c.hospital_id].heliport.value,
-        }
-        for c in changes
-    ]
-    facts["weather_holds"] = [
-        {k: v for k, v in h.body.items() if k in ("from", "until", "reason")} for h in holds
-    ]
-    return Setup(script=script, members=members, facts=facts)
+    facts: dict[str, Any] = {
+        "hospitals_damaged": [
+            {
+                "key": c.key,
+                "name": names[c.hospital_id].name,
+                "name_ja": names[c.hospital_id].name_ja,
+                "why": c.why,
+                "heliport": names[c.hospital_id].heliport.value,
+            }
+            for c in changes
+        ],
+        "weather_holds": [
+            {k: v for k, v in h.body.items() if k in ("from", "until", "reason")} for h in holds
+        ],
+    }
+    return dataclasses.replace(script, hospitals=changes, holds=holds), facts
 
 
 def _names_and_shaking(

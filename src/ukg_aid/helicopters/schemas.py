@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AliasChoices, Field, PlainSerializer, WithJsonSchema
 
-from ukg_aid.dispatch_air import AircraftStatus, CoverageReason
+from ukg_aid.air_kinds import AircraftStatus, CoverageReason
 from ukg_aid.schemas import (
     At,
     InputModel,

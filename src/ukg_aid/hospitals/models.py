@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ukg_aid.air_kinds import Heliport, HospitalStatus
 from ukg_aid.db import Base
-from ukg_aid.dispatch_air import Heliport, HospitalStatus
 
 _STATUS = Enum(HospitalStatus, native_enum=False, length=16, name="hospitalstatus")
 _HELIPORT = Enum(Heliport, native_enum=False, length=16, name="heliport")

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.dispatch_air import Heliport, HospitalStatus
+from ukg_aid.air_kinds import Heliport, HospitalStatus
 from ukg_aid.schemas import At, InputModel, Note, OutputModel
 
 

@@ -7,13 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, HospitalStatus
 from ukg_aid.errors import NotFound
 from ukg_aid.hospitals.models import HospitalRow, HospitalStatusChange
 from ukg_aid.hospitals.schemas import HospitalUpdate
+from ukg_aid.principal import Principal
 
 
 def to_core(row: HospitalRow) -> Hospital:
@@ -39,7 +40,7 @@ async def get_hospital(
 ) -> HospitalRow:
     query = select(HospitalRow).where(HospitalRow.id == hospital_id)
     if lock:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = for_change(query)
     row = await session.scalar(query)
     if row is None:
         raise NotFound(f"hospital {hospital_id} does not exist", code="unknown-hospital")

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import japan_area
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, sane
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import WeatherHold
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.principal import Principal
 from ukg_aid.weather.models import WeatherHoldRow
 from ukg_aid.weather.schemas import WeatherHoldCreate, WeatherHoldRead
 
@@ -107,7 +108,7 @@ async def create(
 async def get(session: AsyncSession, hold_id: int, *, lock: bool = False) -> WeatherHoldRow:
     query = select(WeatherHoldRow).where(WeatherHoldRow.id == hold_id)
     if lock:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = for_change(query)
     row = await session.scalar(query)
     if row is None:
         raise NotFound(f"weather hold {hold_id} does not exist", code="unknown-weather-hold")

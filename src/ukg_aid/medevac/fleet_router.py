@@ -1,3 +1,6 @@
+"""``/helicopters``: the fleet with the mission holding each aircraft (hence in medevac, above
+the helicopters package)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,7 +13,6 @@ from ukg_aid import clock as clocks
 from ukg_aid.clock import sane
 from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
 from ukg_aid.dispatch_air import AircraftStatus
-from ukg_aid.helicopters import operations
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.models import Helicopter
 from ukg_aid.helicopters.schemas import (
@@ -23,8 +25,11 @@ from ukg_aid.helicopters.schemas import (
     StatusChangeRead,
     VisitingCreate,
 )
+from ukg_aid.medevac import fleet
+from ukg_aid.medevac import fleet_ops as operations
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.schemas import IdParam, Page
+from ukg_aid.weather.service import core_holds
 
 router = APIRouter(prefix="/helicopters", tags=["helicopters"])
 
@@ -53,7 +58,7 @@ def _mission_id(missions: dict[int, MedevacMission], heli_id: int) -> int | None
 
 async def _reads(session: AsyncSession, rows: list[Helicopter]) -> list[HelicopterRead]:
     """Aircraft as read now: with the mission holding each and the staging it flies from."""
-    missions = await heli_service.active_missions(session)
+    missions = await fleet.active_missions(session)
     stagings = await heli_service.stagings_of(session, [h.id for h in rows])
     now = clocks.now()
     return [
@@ -89,7 +94,7 @@ async def list_stagings(session: Session, _: Reader) -> list[StagingRead]:
 async def helicopters_geojson(
     session: Session, _: Reader, member: MemberFilter = None, heli_status: StatusFilter = None
 ) -> dict[str, Any]:
-    return await heli_service.geojson(session, member_code=member, status=heli_status)
+    return await fleet.geojson(session, member_code=member, status=heli_status)
 
 
 @router.get(
@@ -106,7 +111,7 @@ async def coverage(
     ] = None,
 ) -> CoverageReport:
     when = clock.now() if at is None else sane(at, field="at", where="query")
-    return await heli_service.coverage(session, when)
+    return await heli_service.coverage(session, when, await core_holds(session))
 
 
 @router.get("/{heli_id}", summary="One aircraft")
@@ -123,7 +128,7 @@ async def get_helicopter(heli_id: IdParam, session: Session, _: Reader) -> Helic
 async def update_helicopter(
     heli_id: IdParam, body: HelicopterUpdate, session: Session, principal: Ems, clock: ClockDep
 ) -> HelicopterRead:
-    heli = await heli_service.update_status(
+    heli = await fleet.update_status(
         session, principal=principal, heli_id=heli_id, data=body, clock=clock
     )
     return (await _reads(session, [heli]))[0]

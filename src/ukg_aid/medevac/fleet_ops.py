@@ -18,28 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, sane
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.models import Helicopter, HelicopterStaging
 from ukg_aid.helicopters.schemas import LeaveBody, StagingCreate, StagingRead, VisitingCreate
+from ukg_aid.medevac import fleet
 from ukg_aid.placement import point_errors
+from ukg_aid.principal import Principal
 
 DEFAULT_WINDOW_START = dt.time(8, 30)
 """Daylight VFR operations start at 08:30 at every union base (``dispatch_air.model``); a
 visiting aircraft without its own start time is assumed to keep the union's."""
 
 
-async def stage(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    heli_id: int,
-    data: StagingCreate,
-    clock: Clock,
-) -> HelicopterStaging:
+async def _period_and_place(data: StagingCreate) -> tuple[dt.datetime, dt.datetime]:
+    """The staging's period (until after from) and place (inside Japan), or a 422."""
     start, until = sane(data.start, field="from"), sane(data.until, field="until")
     errors = await point_errors(
         lat=data.lat, lon=data.lon, loc=[], what="forward base", union_buffer_km=None
@@ -54,6 +49,18 @@ async def stage(
         )
     if errors:
         raise Unprocessable("the staging is not valid", errors=errors)
+    return start, until
+
+
+async def stage(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    heli_id: int,
+    data: StagingCreate,
+    clock: Clock,
+) -> HelicopterStaging:
+    start, until = await _period_and_place(data)
     heli = await heli_service.get_helicopter(session, heli_id, lock=True)
     if heli.left_at is not None:
         raise Conflict(f"helicopter {heli.id} has left the fleet", code="helicopter-left")
@@ -175,7 +182,7 @@ async def leave(
         )
     if heli.left_at is not None:
         raise Conflict(f"helicopter {heli.id} has already left", code="helicopter-left")
-    mission = (await heli_service.active_missions(session)).get(heli.id)
+    mission = (await fleet.active_missions(session)).get(heli.id)
     if mission is not None:
         raise Conflict(
             f"helicopter {heli.id} is flying mission {mission.id}; complete or cancel it first",
