@@ -1,7 +1,7 @@
 """push lines: a request line's quantity may be 0 once its push remainder is closed
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 13:55:00.000000
 
 Closing a member's push remainder (SPEC §10) keeps only what plans allocated: a push line nothing
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

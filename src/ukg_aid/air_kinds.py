@@ -39,3 +39,34 @@ class Preference(StrEnum):
     """The member's own capable aircraft first, then the nearest capable aircraft of anyone."""
     geography_first = "geography_first"
     """The capable aircraft with the shortest time to scene, whoever operates it."""
+
+
+class Heliport(StrEnum):
+    """Where a helicopter lands for a hospital (``data/reference/hospitals.csv``, ``heliport``)."""
+
+    on_site = "on_site"
+    """The hospital's own pad (mostly rooftop)."""
+    nearby = "nearby"
+    """A pad off the premises (e.g. a riverbank), then a short ambulance transfer."""
+    none = "none"
+    """Known to have no pad on site or nearby."""
+    unknown = "unknown"
+    """No source says; not counted as landable until an operator confirms it."""
+
+
+class HospitalStatus(StrEnum):
+    """Whether a receiving hospital takes patients (SPEC §12), set by EMS or its member desk."""
+
+    operational = "operational"
+    damaged = "damaged"
+    full = "full"
+
+
+class CoverageReason(StrEnum):
+    """Why no aircraft can reach an office (``dispatch_air.coverage`` checks, in their order)."""
+
+    no_aircraft = "no_aircraft"
+    night = "night"
+    weather = "weather"
+    all_busy = "all_busy"
+    none_in_range = "none_in_range"

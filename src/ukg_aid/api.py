@@ -9,6 +9,7 @@ from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import events_router
 from ukg_aid.audit.router import router as audit_router
 from ukg_aid.catalog.router import router as catalog_router
+from ukg_aid.hospitals.router import router as hospitals_router
 from ukg_aid.incidents.router import router as incidents_router
 from ukg_aid.medevac.fleet_router import router as helicopters_router
 from ukg_aid.medevac.router import router as medevac_router
@@ -20,6 +21,7 @@ from ukg_aid.shelters.router import router as shelters_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 from ukg_aid.tokens.router import me_router
 from ukg_aid.tokens.router import router as tokens_router
+from ukg_aid.weather.router import router as weather_router
 
 # Every API route may answer these; documenting them keeps clients and fuzzers honest.
 ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422)
@@ -35,6 +37,8 @@ for _router in (
     shelters_router,
     plans_router,
     helicopters_router,
+    hospitals_router,
+    weather_router,
     medevac_router,
     reports_router,
     audit_router,

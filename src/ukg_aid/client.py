@@ -23,11 +23,13 @@ from ukg_aid.aid_requests.schemas import AidRequestRead
 from ukg_aid.auth.schemas import TokenIssued
 from ukg_aid.catalog.schemas import ItemRead
 from ukg_aid.helicopters.schemas import HelicopterRead
+from ukg_aid.hospitals.schemas import HospitalRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.plans.schemas import AllocationRow, PlanRead
 from ukg_aid.reports.schemas import SituationReport
 from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
+from ukg_aid.weather.schemas import WeatherHoldRead
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -380,6 +382,20 @@ class UkgClient:
         body = {"status": status, **_at(at, note)}
         data = await self.call("PATCH", f"/helicopters/{heli_id}", json=body)
         return HelicopterRead.model_validate(data)
+
+    async def hospitals(self, member: str | None = None) -> list[HospitalRead]:
+        return await self._all("/hospitals", HospitalRead, member=member)
+
+    async def set_hospital_status(
+        self, hospital_id: int, status: str, *, at: datetime | None = None, note: str | None = None
+    ) -> HospitalRead:
+        body = {"status": status, **_at(at, note)}
+        data = await self.call("PATCH", f"/hospitals/{hospital_id}", json=body)
+        return HospitalRead.model_validate(data)
+
+    async def create_weather_hold(self, body: Mapping[str, Any]) -> WeatherHoldRead:
+        data = await self.call("POST", "/weather-holds", json=dict(body))
+        return WeatherHoldRead.model_validate(data)
 
 
 def _problem(resp: httpx.Response) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.models import ApiToken
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Base
-from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
+from ukg_aid.helicopters.models import Helicopter, HelicopterStaging, HelicopterStatusChange
+from ukg_aid.hospitals.models import HospitalRow, HospitalStatusChange
 from ukg_aid.idempotency.models import IdempotencyRecord
 from ukg_aid.incidents.models import Incident, IncidentCounterpart
 from ukg_aid.medevac.models import MedevacMission
@@ -13,6 +14,7 @@ from ukg_aid.members.models import Member
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.shelters.models import Shelter, ShelterChange
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
+from ukg_aid.weather.models import WeatherHoldRow
 
 __all__ = [
     "AidRequest",
@@ -23,7 +25,10 @@ __all__ = [
     "Depot",
     "DispatchPlan",
     "Helicopter",
+    "HelicopterStaging",
     "HelicopterStatusChange",
+    "HospitalRow",
+    "HospitalStatusChange",
     "IdempotencyRecord",
     "Incident",
     "IncidentCounterpart",
@@ -35,4 +40,5 @@ __all__ = [
     "ShelterChange",
     "Stock",
     "StockLedger",
+    "WeatherHoldRow",
 ]

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import clock
 from ukg_aid.audit import service as audit
 from ukg_aid.catalog.models import Item
-from ukg_aid.dispatch_air import AircraftStatus
+from ukg_aid.dispatch_air import AircraftStatus, Heliport, HospitalStatus
 from ukg_aid.errors import AppError
 from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.hospitals.models import HospitalRow
 from ukg_aid.incidents.models import Incident, IncidentCounterpart, IncidentStatus
 from ukg_aid.incidents.service import started_for_seed
 from ukg_aid.members.enums import HeliPreference, MemberKind
@@ -251,6 +252,42 @@ async def _helicopters(
     await session.flush()
 
 
+async def _hospitals(
+    session: AsyncSession, rows: list[dict[str, str]], report: SeedReport, now: dt.datetime
+) -> None:
+    """Hospitals missing by key are added (status operational); existing ones are left alone,
+    so a status EMS or a desk set survives re-seeding."""
+    have = set(await session.scalars(select(HospitalRow.key)))
+    for row in rows:
+        if row["key"] in have:
+            continue
+        session.add(
+            HospitalRow(
+                key=row["key"],
+                member_code=row["member_code"],
+                name=row["name_en"],
+                name_ja=_opt(row["name_ja"]),
+                kind=_opt(row["kind"]),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                position_estimated=row["position_estimated"] == "true",
+                coord_confidence=_opt(row["coord_confidence"]),
+                heliport=Heliport(row["heliport"]),
+                heliport_source=_cut(row["heliport_source"]),
+                source=_cut(row["source"]),
+                status=HospitalStatus.operational,
+                updated_at=now,
+            )
+        )
+        have.add(row["key"])
+        report.count("hospitals")
+    await session.flush()
+
+
+def _cut(value: str, limit: int = 500) -> str | None:
+    return value.strip()[:limit] or None
+
+
 async def seed(
     session: AsyncSession,
     seed_dir: Path,
@@ -271,6 +308,7 @@ async def seed(
     depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report, now)
     await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report, now)
     await _helicopters(session, read_csv(seed_dir / "helicopters.csv"), report, now)
+    await _hospitals(session, read_csv(seed_dir / "hospitals.csv"), report, now)
     await _default_incident(session, report, now)
     if with_example_counterparts:
         rows = read_csv(seed_dir / "examples" / "counterparts.example.csv")

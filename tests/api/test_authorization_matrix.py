@@ -39,6 +39,7 @@ from authorization_rules import (
     expected,
 )
 from fastapi.routing import APIRoute, iter_route_contexts
+from matrix_medevac import arrange_medevac, medevac_calls
 from sqlalchemy import text, update
 
 from app_support import make_settings
@@ -148,6 +149,7 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         ("POST", "/api/v1/medevac-missions/{mission_id}/{action}"): Call(
             tolerate=NIGHT_OR_ORDER, why="a pending mission cannot go en_route etc. yet: 409"
         ),
+        **{route: Call(**kw) for route, kw in medevac_calls(ctx).items()},
         ("POST", "/api/v1/tokens"): Call(json={"name": "matrix-new", "role": "observer"}),
         ("POST", "/api/v1/tokens/{name}/revoke"): Call(path={"name": "matrix-victim"}),
     }
@@ -163,6 +165,9 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "allocation_id": ctx["reserved_allocation"]["id"],
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
+        "staging_id": ctx["staging"],
+        "hospital_id": ctx["own_hospital"],
+        "hold_id": ctx["hold"],
         "incident_id": ctx["incident"],
         "shelter_id": ctx["shelter"],
     }
@@ -314,6 +319,7 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     ctx["mission"] = (
         await _ok(await client.post("/api/v1/medevac-missions", json=mission, headers=ems))
     )["id"]
+    await arrange_medevac(client, ems, ctx)
     await who.issue(Role.observer, name="matrix-victim")
     return ctx
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from seed_files import Row, read_rows
+
+from app_support import REPO
 
 HEADERS = {
     "members.csv": "code,name_en,name_ja,kind,parent_code,office_name_ja,office_lat,office_lon,"
@@ -19,6 +24,8 @@ HEADERS = {
     "examples/counterparts.example.csv": "supporter_code,stricken_code,source,assumption",
     "depots_not_seeded.csv": "key,member_code,name_en,name_ja,kind,lat,lon,status,"
     "coord_confidence,source,assumption,reason",
+    "hospitals.csv": "key,member_code,name_en,name_ja,kind,lat,lon,position_estimated,"
+    "coord_confidence,coord_method,heliport,heliport_source,source,heli_base_id",
 }
 ITEM_CODES = {
     "water", "meals", "blankets", "infant_formula", "child_diapers", "adult_diapers",
@@ -43,6 +50,7 @@ def test_every_file_has_the_exact_header_and_full_rows(name: str) -> None:
         ("items.csv", "code"),
         ("depots.csv", "key"),
         ("helicopters.csv", "callsign"),
+        ("hospitals.csv", "key"),
     ],
 )
 def test_keys_are_unique(name: str, key: str) -> None:
@@ -116,6 +124,7 @@ def test_counterparts_pair_distinct_existing_members(counterparts: list[Row]) ->
         "depots.csv",
         "stock.csv",
         "helicopters.csv",
+        "hospitals.csv",
         "examples/counterparts.example.csv",
     ],
 )
@@ -129,3 +138,22 @@ def test_every_item_states_its_rate_basis(items: list[Row]) -> None:
     for i in items:
         assert i["rate_source"].strip()
         assert i["assumption"].strip()
+
+
+def test_hospitals_are_derived_from_the_reference_and_say_what_they_know() -> None:
+    """``hospitals.csv`` is ``build_hospitals.py``'s output from ``data/reference/hospitals.csv``;
+    a heliport other than ``unknown`` names its source; an own position is never estimated."""
+    built = subprocess.run(
+        [sys.executable, str(REPO / "data" / "stockpiles" / "build_hospitals.py"), "--check"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    rows = read_rows("hospitals.csv")[1]
+    assert {r["member_code"] for r in rows} <= MEMBER_CODES
+    for r in rows:
+        assert r["heliport"] in {"on_site", "nearby", "none", "unknown"}
+        assert r["heliport"] == "unknown" or r["heliport_source"].strip(), r["key"]
+        assert r["position_estimated"] == ("false" if r["coord_confidence"] == "medium" else "true")
+    assert sum(r["heli_base_id"] != "" for r in rows) == 9  # 8 bases, Nara's standby site too

@@ -111,6 +111,13 @@ def drill_run(
             "estimate on the stricken desks' behalf; they file from then on (0: none)",
         ),
     ] = 0,
+    hospital_damage: Annotated[
+        bool, typer.Option(help="damage hospitals where the shaking reaches 6強 (quake/damage.py)")
+    ] = True,
+    damage_hospital: Annotated[
+        list[str] | None, typer.Option(help="also damage this hospital (key; repeatable)")
+    ] = None,
+    weather: Annotated[bool, typer.Option(help="record the scenario's weather holds")] = True,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     policies = _checked(scenario, policy)
@@ -122,6 +129,9 @@ def drill_run(
         seed=seed,
         hours=hours,
         plan_every=plan_every,
+        hospital_damage=hospital_damage,
+        damaged_hospitals=tuple(damage_hospital or ()),
+        weather=weather,
         url=url,
         token=token or os.environ.get("UKG_AID_TOKEN"),
         seed_dir=get_settings().seed_dir,

@@ -12,11 +12,17 @@ Times are timezone-aware (Japan time, ``JST``), distances km, durations minutes.
   an aircraft with ``member_code=None`` is a visiting aircraft from outside the union.
 """
 
-from ukg_aid.air_kinds import AircraftStatus, Preference, Severity
+from ukg_aid.air_kinds import (
+    AircraftStatus,
+    CoverageReason,
+    Heliport,
+    HospitalStatus,
+    Preference,
+    Severity,
+)
 from ukg_aid.dispatch_air.batch import BatchResult, assign_batch
 from ukg_aid.dispatch_air.coverage import (
     COVERED_WITHIN_MIN,
-    CoverageReason,
     CoverageRow,
     coverage,
     office_reach,
@@ -35,9 +41,7 @@ from ukg_aid.dispatch_air.hospitals import (
 from ukg_aid.dispatch_air.model import (
     JST,
     Aircraft,
-    Heliport,
     Hospital,
-    HospitalStatus,
     Mission,
     RefusalReason,
     Staging,

@@ -25,9 +25,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-from ukg_aid.air_kinds import AircraftStatus
+from ukg_aid.air_kinds import AircraftStatus, CoverageReason
 from ukg_aid.dispatch_air.daylight import in_window
 from ukg_aid.dispatch_air.model import Aircraft
 from ukg_aid.dispatch_air.sortie import LIFT_OFF_MIN, flight_minutes
@@ -37,16 +36,6 @@ from ukg_aid.geo import Point, haversine_km
 
 COVERED_WITHIN_MIN = 30.0
 """An office is covered when some available aircraft can reach it within this many minutes."""
-
-
-class CoverageReason(StrEnum):
-    """Why no aircraft can reach an office (checks in the module doc, in their order)."""
-
-    no_aircraft = "no_aircraft"
-    night = "night"
-    weather = "weather"
-    all_busy = "all_busy"
-    none_in_range = "none_in_range"
 
 
 CHECK_ORDER = (

@@ -25,7 +25,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ukg_aid.dispatch_air.model import Heliport, Hospital, HospitalStatus, Mission, RefusalReason
+from ukg_aid.air_kinds import Heliport, HospitalStatus
+from ukg_aid.dispatch_air.model import Hospital, Mission, RefusalReason
 from ukg_aid.dispatch_air.weather import WeatherHold, point_held
 from ukg_aid.geo import Point, haversine_km
 

@@ -13,7 +13,12 @@ from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ukg_aid.air_kinds import AircraftStatus, Severity  # re-exported
+from ukg_aid.air_kinds import (  # re-exported
+    AircraftStatus,
+    Heliport,
+    HospitalStatus,
+    Severity,
+)
 from ukg_aid.geo import Point
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -56,27 +61,6 @@ class RefusalReason(StrEnum):
     """No aircraft is available at all (or the named aircraft does not exist)."""
     all_committed = "all_committed"
     """Batch only: capable aircraft exist but the batch gave all of them to other missions."""
-
-
-class Heliport(StrEnum):
-    """Where a helicopter lands for a hospital (``data/reference/hospitals.csv``, ``heliport``)."""
-
-    on_site = "on_site"
-    """The hospital's own pad (mostly rooftop)."""
-    nearby = "nearby"
-    """A pad off the premises (e.g. a riverbank), then a short ambulance transfer."""
-    none = "none"
-    """Known to have no pad on site or nearby."""
-    unknown = "unknown"
-    """No source says; not counted as landable until an operator confirms it."""
-
-
-class HospitalStatus(StrEnum):
-    """Whether a receiving hospital takes patients (SPEC §12), set by EMS or its member desk."""
-
-    operational = "operational"
-    damaged = "damaged"
-    full = "full"
 
 
 @dataclass(frozen=True, slots=True)

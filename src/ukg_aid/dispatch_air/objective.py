@@ -21,10 +21,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ukg_aid.air_kinds import Preference, Severity
+from ukg_aid.air_kinds import CoverageReason, Preference, Severity
 from ukg_aid.dispatch_air.coverage import (
     COVERED_WITHIN_MIN,
-    CoverageReason,
     daylight_flags,
     office_reach,
 )

@@ -89,7 +89,31 @@ def happened(report: Report, lang: str) -> list[str]:
     failed = len(sc["depots_failed"])
     depots = t(lang, "happened.depots", count=failed) if failed else t(lang, "happened.no_depots")
     calls = t(lang, "happened.calls", count=sc["missions_called"], red=sc["missions_called_red"])
-    return [*out, "- " + depots, "- " + calls, ""]
+    return [*out, "- " + depots, *_medevac_setting(sc, lang), "- " + calls, ""]
+
+
+def _medevac_setting(sc: dict[str, Any], lang: str) -> list[str]:
+    """Damaged receiving hospitals and weather holds (older reports have neither)."""
+    out = []
+    damaged = sc.get("hospitals_damaged", [])
+    if damaged:
+        names = "、".join if lang == "ja" else ", ".join
+        listed = names(
+            ((h.get("name_ja") or h["name"]) if lang == "ja" else h["name"]) for h in damaged
+        )
+        out.append("- " + t(lang, "happened.hospitals", count=len(damaged), names=listed))
+    for hold in sc.get("weather_holds", []):
+        out.append(
+            "- "
+            + t(
+                lang,
+                "happened.hold",
+                reason=hold["reason"],
+                start=hold["from"][11:16],
+                until=hold["until"][11:16],
+            )
+        )
+    return out
 
 
 def _depot_name(depot: dict[str, Any], lang: str) -> str:

@@ -245,6 +245,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "対応可能な機体がすべて出動中",
     ),
     "reason.weather": ("weather hold", "天候による運航停止"),
+    "happened.hospitals": (
+        "{count} receiving hospitals damaged at the start: {names}",
+        "開始時に被災した受入病院 {count} 施設：{names}",
+    ),
+    "happened.hold": (
+        "Weather hold {start}–{until}: {reason}",
+        "天候による運航停止 {start}〜{until}：{reason}",
+    ),
+    "reason.no_hospital": (
+        "no operational receiving hospital with a known heliport",
+        "ヘリポートが確認された受入可能な病院がない",
+    ),
+    "reason.hospital_damaged": ("the named hospital is damaged", "指定病院が被災"),
+    "reason.hospital_full": ("the named hospital is full", "指定病院が満床"),
+    "reason.no_heliport": ("the named hospital has no heliport", "指定病院にヘリポートがない"),
     "reason.pending": ("still pending at the end", "終了時点で未割当"),
     "medevac.none_refused": ("Every call was flown.", "すべての要請を搬送しました。"),
     # --- charts ---------------------------------------------------------------------------

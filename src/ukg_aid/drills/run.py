@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,7 @@ from typing import Any
 
 from ukg_aid.catalog.schemas import ItemRead
 from ukg_aid.client import UkgClient
-from ukg_aid.drills import activation, metrics, report
+from ukg_aid.drills import activation, medevac_setup, metrics, report
 from ukg_aid.drills.local import local_instance
 from ukg_aid.drills.observations import RunLog
 from ukg_aid.drills.runner import DrillRunner, make_actors
@@ -41,6 +42,12 @@ class DrillOptions:
     push_hours: int = 0
     """Push-type support for the first N hours: the coordinator files the model's estimate on the
     stricken members' behalf, the desks file from then on (the push remainder is closed)."""
+    hospital_damage: bool = True
+    """Damage hospitals by the intensity at them (``drills.medevac_setup``)."""
+    damaged_hospitals: tuple[str, ...] = ()
+    """Hospital keys damaged whatever the shaking (a what-if)."""
+    weather: bool = True
+    """Record the scenario's weather holds."""
 
 
 Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
@@ -148,9 +155,45 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
         seed=opts.seed,
         guests=guests,
     )
+    script, extra = await _medevac_setting(client, scenario, opts, script)
     everyone = await client.members()
     facts = _names_and_shaking(everyone, listed_depots, await client.items(), script, shaken)
+    facts |= extra
     return Setup(script=script, members=members, facts=facts)
+
+
+async def _medevac_setting(
+    client: UkgClient, scenario: Scenario, opts: DrillOptions, script: DrillScript
+) -> tuple[DrillScript, dict[str, Any]]:
+    """Damaged hospitals and weather holds at the start (``drills.medevac_setup``)."""
+    hospitals = await client.hospitals()
+    changes = medevac_setup.hospital_changes(
+        scenario,
+        hospitals,
+        seed=opts.seed,
+        by_intensity=opts.hospital_damage,
+        named=opts.damaged_hospitals,
+    )
+    holds = (
+        medevac_setup.weather_holds(scenario, await client.helicopters()) if opts.weather else ()
+    )
+    names = {h.id: h for h in hospitals}
+    facts: dict[str, Any] = {
+        "hospitals_damaged": [
+            {
+                "key": c.key,
+                "name": names[c.hospital_id].name,
+                "name_ja": names[c.hospital_id].name_ja,
+                "why": c.why,
+                "heliport": names[c.hospital_id].heliport.value,
+            }
+            for c in changes
+        ],
+        "weather_holds": [
+            {k: v for k, v in h.body.items() if k in ("from", "until", "reason")} for h in holds
+        ],
+    }
+    return dataclasses.replace(script, hospitals=changes, holds=holds), facts
 
 
 def _names_and_shaking(
@@ -269,6 +312,8 @@ async def run_drill(
         "missions_called": len(script.missions),
         "missions_called_red": sum(1 for m in script.missions if m.severity == "red"),
         "shaking": setup.facts["shaking"],
+        "hospitals_damaged": setup.facts["hospitals_damaged"],
+        "weather_holds": setup.facts["weather_holds"],
         "sources": list(scenario.sources),
         "push_hours": opts.push_hours,
         "counterparts": len(scenario.counterparts.pairs)

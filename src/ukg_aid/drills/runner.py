@@ -83,6 +83,10 @@ class DrillRunner:
         if hour == 0:
             for f in self.script.failures:
                 await self.a.desks[f.member_code].set_depot_status(f.depot_id, f.status, at=now)
+            for h in self.script.hospitals:
+                await self.a.ems.set_hospital_status(h.hospital_id, h.status, at=now, note=h.why)
+            for hold in self.script.holds:
+                await self.a.ems.create_weather_hold(hold.body)
         prev = now - timedelta(hours=1)
         if self.pushed and prev < self.push_until <= now:
             await self._close_push(now)

@@ -19,6 +19,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ukg_aid.quake.areas import GuestArea, MemberArea, Municipality, municipalities_of
 from ukg_aid.quake.impact import Impact, MemberImpact
@@ -71,6 +72,23 @@ class MissionCall:
 
 
 @dataclass(frozen=True, slots=True)
+class HospitalChange:
+    """A receiving hospital's status set by EMS at the drill's start (shaking or a named one)."""
+
+    hospital_id: int
+    key: str
+    status: str
+    why: str  # "intensity 6.3" or "named"
+
+
+@dataclass(frozen=True, slots=True)
+class HoldCall:
+    """A weather hold EMS records at the drill's start (the body of ``POST /weather-holds``)."""
+
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class DrillScript:
     start: datetime
     hours: int
@@ -78,6 +96,8 @@ class DrillScript:
     failures: tuple[DepotFailure, ...]
     missions: tuple[MissionCall, ...]
     filing_members: tuple[str, ...]
+    hospitals: tuple[HospitalChange, ...] = ()
+    holds: tuple[HoldCall, ...] = ()
 
 
 def build_script(

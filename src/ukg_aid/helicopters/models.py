@@ -25,7 +25,12 @@ class Helicopter(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     callsign: Mapped[str] = mapped_column(String(40), unique=True)
-    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    member_code: Mapped[str | None] = mapped_column(ForeignKey("members.code"), index=True)
+    """The operating member; ``None`` for a visiting aircraft from outside the union."""
+    visiting_from: Mapped[str | None] = mapped_column(String(200), default=None)
+    """Where a visiting aircraft comes from (e.g. 岡山県ドクターヘリ); ``None`` for the union's."""
+    left_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When a visiting aircraft left the fleet; it flies nothing after that."""
     base_name: Mapped[str] = mapped_column(String(200))
     base_name_ja: Mapped[str | None] = mapped_column(String(200), default=None)
     base_lat: Mapped[float] = mapped_column(Float)
@@ -52,3 +57,23 @@ class HelicopterStatusChange(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(String(500), default=None)
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("medevac_missions.id"), default=None)
+
+
+class HelicopterStaging(Base):
+    """An aircraft staged at a forward base from ``start`` (inclusive) to ``until`` (exclusive):
+    sorties assigned in that period start and end there (``dispatch_air.staging``).
+    ``cancelled_at`` ends a staging early or withdraws it; the row stays for the record."""
+
+    __tablename__ = "helicopter_stagings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    helicopter_id: Mapped[int] = mapped_column(ForeignKey("helicopters.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    start: Mapped[datetime]
+    until: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(String(500), default=None)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -3,10 +3,18 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import AliasChoices, Field, PlainSerializer, WithJsonSchema
 
-from ukg_aid.air_kinds import AircraftStatus
-from ukg_aid.schemas import At, InputModel, Note, OutputModel
+from ukg_aid.air_kinds import AircraftStatus, CoverageReason
+from ukg_aid.schemas import (
+    At,
+    InputModel,
+    JsonNumber,
+    Latitude,
+    Longitude,
+    Note,
+    OutputModel,
+)
 
 # A wall-clock time in Japan, written "HH:MM" (an RFC 3339 "time" would need an offset).
 LocalTime = Annotated[
@@ -29,10 +37,31 @@ class BaseRead(OutputModel):
     lon: float
 
 
+class StagingRead(OutputModel):
+    id: int
+    helicopter_id: int
+    name: str
+    lat: float
+    lon: float
+    start: datetime = Field(
+        validation_alias=AliasChoices("start", "from"), serialization_alias="from"
+    )
+    until: datetime
+    note: str | None
+    created_by: str
+    created_at: datetime
+    cancelled_at: datetime | None
+
+
 class HelicopterRead(OutputModel):
     id: int
     callsign: str
-    member_code: str
+    member_code: str | None = Field(description="operating member; null for a visiting aircraft")
+    visiting_from: str | None = Field(description="where a visiting aircraft comes from")
+    left_at: datetime | None = Field(description="when a visiting aircraft left the fleet")
+    staging: StagingRead | None = Field(
+        default=None, description="the forward base it flies from now, if staged"
+    )
     base: BaseRead
     aircraft_type: str
     status: AircraftStatus
@@ -67,9 +96,50 @@ class CoverageRead(OutputModel):
     callsign: str | None
     flight_minutes: float | None
     within_30: bool
+    reason: CoverageReason | None = Field(
+        default=None,
+        description="why no aircraft can reach the office: night, weather, all_busy, "
+        "none_in_range (no_aircraft: the fleet is empty)",
+    )
+    reason_detail: str | None = Field(default=None, description="every aircraft's reason, counted")
 
 
 class CoverageReport(OutputModel):
     at: datetime
     covered_within_minutes: float
     rows: list[CoverageRead]
+
+
+class BasePoint(InputModel):
+    name: str = Field(min_length=1, max_length=200)
+    lat: Latitude
+    lon: Longitude
+
+
+class StagingCreate(InputModel):
+    name: str = Field(min_length=1, max_length=200, description="the forward base, e.g. a park")
+    lat: Latitude
+    lon: Longitude
+    start: datetime = Field(alias="from", description="staged from (inclusive)")
+    until: datetime = Field(description="staged until (exclusive); after `from`")
+    note: Note = None
+
+
+class VisitingCreate(InputModel):
+    """A visiting aircraft from outside the union joining the fleet (EMS)."""
+
+    callsign: str = Field(min_length=1, max_length=40)
+    visiting_from: str = Field(min_length=1, max_length=200, description="e.g. 岡山県ドクターヘリ")
+    base: BasePoint = Field(description="where it is based while it helps (its forward base)")
+    aircraft_type: str = Field(min_length=1, max_length=40)
+    cruise_kmh: JsonNumber = Field(gt=0, le=400)
+    range_km: JsonNumber = Field(gt=0, le=2000)
+    daylight_start: LocalTime | None = Field(default=None, description="default 08:30")
+    daylight_fixed_end: LocalTime | None = None
+    at: At = Field(default=None, description="when it joined; default now")
+    note: Note = None
+
+
+class LeaveBody(InputModel):
+    at: At = None
+    note: Note = None

@@ -1,9 +1,9 @@
 """Helicopter use cases: read the fleet, change status (with history), coverage, GeoJSON.
 
-Bridges rows to the pure ``dispatch_air`` core: ``to_aircraft`` and ``base_hospitals`` build the
-core's inputs. Receiving hospitals are the base hospitals of the fleet (grounded aircraft's bases
-too: a hospital without its helicopter still receives patients); none is marked damaged, since
-damaged areas are not modelled for hospitals.
+Bridges rows to the pure ``dispatch_air`` core: ``to_aircraft`` builds an aircraft with its
+stagings. Receiving hospitals are the ``hospitals`` table (``hospitals.service.core_hospitals``),
+weather holds the ``weather_holds`` table (``weather.service.core_holds``). A visiting aircraft
+that has left (``left_at``) is out of the fleet: not listed, never assigned, not in coverage.
 """
 
 from __future__ import annotations
@@ -20,25 +20,31 @@ from ukg_aid.audit import service as audit
 from ukg_aid.clock import require_forward
 from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
-from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Hospital, Preference
+from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Preference, Staging
 from ukg_aid.errors import NotFound
-from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
+from ukg_aid.helicopters.models import Helicopter, HelicopterStaging, HelicopterStatusChange
 from ukg_aid.helicopters.schemas import (
     BaseRead,
     CoverageRead,
     CoverageReport,
     HelicopterRead,
+    StagingRead,
 )
 from ukg_aid.members.enums import MemberKind
 from ukg_aid.members.models import Member
 from ukg_aid.principal import Principal
 
 
-def to_read(h: Helicopter, mission_id: int | None = None) -> HelicopterRead:
+def to_read(
+    h: Helicopter, mission_id: int | None = None, staging: HelicopterStaging | None = None
+) -> HelicopterRead:
     return HelicopterRead(
         id=h.id,
         callsign=h.callsign,
         member_code=h.member_code,
+        visiting_from=h.visiting_from,
+        left_at=h.left_at,
+        staging=StagingRead.model_validate(staging) if staging is not None else None,
         base=BaseRead(name=h.base_name, name_ja=h.base_name_ja, lat=h.base_lat, lon=h.base_lon),
         aircraft_type=h.aircraft_type,
         status=h.status,
@@ -51,7 +57,11 @@ def to_read(h: Helicopter, mission_id: int | None = None) -> HelicopterRead:
     )
 
 
-def to_aircraft(h: Helicopter) -> Aircraft:
+def to_staging(s: HelicopterStaging) -> Staging:
+    return Staging(name=s.name, lat=s.lat, lon=s.lon, start=s.start, until=s.until)
+
+
+def to_aircraft(h: Helicopter, stagings: Sequence[HelicopterStaging] = ()) -> Aircraft:
     return Aircraft(
         id=h.id,
         callsign=h.callsign,
@@ -64,15 +74,8 @@ def to_aircraft(h: Helicopter) -> Aircraft:
         range_km=h.range_km,
         window_start=h.daylight_start,
         fixed_end=h.daylight_fixed_end,
+        stagings=tuple(to_staging(s) for s in stagings),
     )
-
-
-def base_hospitals(fleet: Sequence[Helicopter]) -> list[Hospital]:
-    """One receiving hospital per base (by position), in aircraft id order."""
-    seen: dict[tuple[float, float], Hospital] = {}
-    for h in sorted(fleet, key=lambda h: h.id):
-        seen.setdefault((h.base_lat, h.base_lon), Hospital(h.base_name, h.base_lat, h.base_lon))
-    return list(seen.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,26 @@ async def lock_fleet(session: AsyncSession) -> list[Helicopter]:
     return list(await session.scalars(for_change(select(Helicopter).order_by(Helicopter.id))))
 
 
+async def stagings_of(
+    session: AsyncSession, heli_ids: list[int] | None = None
+) -> dict[int, list[HelicopterStaging]]:
+    """Stagings not withdrawn, by aircraft, in start order."""
+    query = select(HelicopterStaging).where(HelicopterStaging.cancelled_at.is_(None))
+    if heli_ids is not None:
+        query = query.where(HelicopterStaging.helicopter_id.in_(heli_ids))
+    found: dict[int, list[HelicopterStaging]] = {}
+    for s in await session.scalars(query.order_by(HelicopterStaging.start)):
+        found.setdefault(s.helicopter_id, []).append(s)
+    return found
+
+
+def current_staging(
+    stagings: Sequence[HelicopterStaging], at: datetime
+) -> HelicopterStaging | None:
+    """The staging that covers ``at``, if any."""
+    return next((s for s in stagings if s.start <= at < s.until), None)
+
+
 async def list_helicopters(
     session: AsyncSession,
     *,
@@ -120,7 +143,7 @@ async def list_helicopters(
     limit: int,
     offset: int,
 ) -> tuple[list[Helicopter], int]:
-    query = select(Helicopter)
+    query = select(Helicopter).where(Helicopter.left_at.is_(None))
     if member_code:
         query = query.where(Helicopter.member_code == member_code)
     if status:
@@ -184,11 +207,20 @@ async def history(
     return await fetch_page(session, query, order, limit=limit, offset=offset)
 
 
-async def coverage(session: AsyncSession, at: datetime) -> CoverageReport:
-    fleet = list(await session.scalars(select(Helicopter).order_by(Helicopter.id)))
+async def coverage(
+    session: AsyncSession, at: datetime, holds: Sequence[dispatch_air.WeatherHold] = ()
+) -> CoverageReport:
+    """Coverage at ``at`` with weather holds and stagings; each row without an aircraft says why."""
+    fleet = list(
+        await session.scalars(
+            select(Helicopter).where(Helicopter.left_at.is_(None)).order_by(Helicopter.id)
+        )
+    )
     callsigns = {h.id: h.callsign for h in fleet}
     ctx = await member_context(session)
-    rows = dispatch_air.coverage([to_aircraft(h) for h in fleet], ctx.offices, at)
+    stagings = await stagings_of(session)
+    aircraft = [to_aircraft(h, stagings.get(h.id, [])) for h in fleet]
+    rows = dispatch_air.coverage(aircraft, ctx.offices, at, holds)
     return CoverageReport(
         at=at,
         covered_within_minutes=dispatch_air.COVERED_WITHIN_MIN,
@@ -199,6 +231,8 @@ async def coverage(session: AsyncSession, at: datetime) -> CoverageReport:
                 callsign=callsigns.get(r.helicopter_id) if r.helicopter_id else None,
                 flight_minutes=round(r.flight_minutes, 1) if r.flight_minutes is not None else None,
                 within_30=r.within_30,
+                reason=r.reason,
+                reason_detail=r.detail or None,
             )
             for r in rows
         ],

@@ -6,21 +6,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import clock as clocks
 from ukg_aid.clock import sane
 from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.helicopters import service as heli_service
+from ukg_aid.helicopters.models import Helicopter
 from ukg_aid.helicopters.schemas import (
     CoverageReport,
     HelicopterRead,
     HelicopterUpdate,
+    LeaveBody,
+    StagingCreate,
+    StagingRead,
     StatusChangeRead,
+    VisitingCreate,
 )
 from ukg_aid.medevac import fleet
+from ukg_aid.medevac import fleet_ops as operations
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.schemas import IdParam, Page
+from ukg_aid.weather.service import core_holds
 
 router = APIRouter(prefix="/helicopters", tags=["helicopters"])
 
@@ -39,13 +48,46 @@ async def list_helicopters(
     rows, total = await heli_service.list_helicopters(
         session, member_code=member, status=heli_status, limit=paging.limit, offset=paging.offset
     )
-    missions = await fleet.active_missions(session)
-    return paging.page([heli_service.to_read(h, _mission_id(missions, h.id)) for h in rows], total)
+    return paging.page(await _reads(session, rows), total)
 
 
 def _mission_id(missions: dict[int, MedevacMission], heli_id: int) -> int | None:
     mission = missions.get(heli_id)
     return mission.id if mission is not None else None
+
+
+async def _reads(session: AsyncSession, rows: list[Helicopter]) -> list[HelicopterRead]:
+    """Aircraft as read now: with the mission holding each and the staging it flies from."""
+    missions = await fleet.active_missions(session)
+    stagings = await heli_service.stagings_of(session, [h.id for h in rows])
+    now = clocks.now()
+    return [
+        heli_service.to_read(
+            h,
+            _mission_id(missions, h.id),
+            heli_service.current_staging(stagings.get(h.id, []), now),
+        )
+        for h in rows
+    ]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a visiting aircraft from outside the union to the fleet (ems, admin)",
+)
+async def add_visiting(
+    body: VisitingCreate, session: Session, principal: Ems, clock: ClockDep
+) -> HelicopterRead:
+    heli = await operations.add_visiting(session, principal=principal, data=body, clock=clock)
+    return (await _reads(session, [heli]))[0]
+
+
+@router.get("/stagings", summary="Every staging not withdrawn (past, current and planned)")
+async def list_stagings(session: Session, _: Reader) -> list[StagingRead]:
+    found = await heli_service.stagings_of(session)
+    rows = sorted((s for group in found.values() for s in group), key=lambda s: s.id)
+    return [StagingRead.model_validate(s) for s in rows]
 
 
 @router.get("/geojson", summary="Aircraft positions (base, or the scene of its active mission)")
@@ -69,14 +111,13 @@ async def coverage(
     ] = None,
 ) -> CoverageReport:
     when = clock.now() if at is None else sane(at, field="at", where="query")
-    return await heli_service.coverage(session, when)
+    return await heli_service.coverage(session, when, await core_holds(session))
 
 
 @router.get("/{heli_id}", summary="One aircraft")
 async def get_helicopter(heli_id: IdParam, session: Session, _: Reader) -> HelicopterRead:
     heli = await heli_service.get_helicopter(session, heli_id)
-    missions = await fleet.active_missions(session)
-    return heli_service.to_read(heli, _mission_id(missions, heli.id))
+    return (await _reads(session, [heli]))[0]
 
 
 @router.patch(
@@ -90,8 +131,7 @@ async def update_helicopter(
     heli = await fleet.update_status(
         session, principal=principal, heli_id=heli_id, data=body, clock=clock
     )
-    missions = await fleet.active_missions(session)
-    return heli_service.to_read(heli, _mission_id(missions, heli.id))
+    return (await _reads(session, [heli]))[0]
 
 
 @router.get("/{heli_id}/history", summary="An aircraft's status changes, newest first")
@@ -102,3 +142,51 @@ async def helicopter_history(
         session, heli_id, limit=paging.limit, offset=paging.offset
     )
     return paging.page([StatusChangeRead.model_validate(r) for r in rows], total)
+
+
+@router.post(
+    "/{heli_id}/leave",
+    summary="A visiting aircraft leaves the fleet (ems, admin); not while on a mission",
+)
+async def leave(
+    heli_id: IdParam,
+    session: Session,
+    principal: Ems,
+    clock: ClockDep,
+    body: LeaveBody | None = None,
+) -> HelicopterRead:
+    heli = await operations.leave(
+        session, principal=principal, heli_id=heli_id, data=body or LeaveBody(), clock=clock
+    )
+    return (await _reads(session, [heli]))[0]
+
+
+@router.post(
+    "/{heli_id}/stagings",
+    status_code=status.HTTP_201_CREATED,
+    summary="Stage an aircraft at a forward base for a period (ems, admin)",
+)
+async def stage(
+    heli_id: IdParam, body: StagingCreate, session: Session, principal: Ems, clock: ClockDep
+) -> StagingRead:
+    row = await operations.stage(
+        session, principal=principal, heli_id=heli_id, data=body, clock=clock
+    )
+    return StagingRead.model_validate(row)
+
+
+@router.get("/{heli_id}/stagings", summary="An aircraft's stagings not withdrawn, by start")
+async def stagings(heli_id: IdParam, session: Session, _: Reader) -> list[StagingRead]:
+    await heli_service.get_helicopter(session, heli_id)
+    found = await heli_service.stagings_of(session, [heli_id])
+    return [StagingRead.model_validate(s) for s in found.get(heli_id, [])]
+
+
+@router.delete("/{heli_id}/stagings/{staging_id}", summary="Withdraw a staging (ems, admin)")
+async def unstage(
+    heli_id: IdParam, staging_id: IdParam, session: Session, principal: Ems, clock: ClockDep
+) -> StagingRead:
+    row = await operations.unstage(
+        session, principal=principal, heli_id=heli_id, staging_id=staging_id, clock=clock
+    )
+    return StagingRead.model_validate(row)

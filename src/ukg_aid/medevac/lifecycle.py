@@ -24,6 +24,7 @@ from ukg_aid.dispatch_air import AircraftStatus, Assignment, Preference, Refusal
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.medevac import inputs
 from ukg_aid.medevac import service as mission_service
 from ukg_aid.medevac.enums import MissionStatus
 from ukg_aid.medevac.models import MedevacMission
@@ -106,7 +107,7 @@ def _store_sortie(mission: MedevacMission, heli_id: int, assignment: Assignment)
     mission.sortie_km = round(sortie.total_km, 1)
     mission.reason, mission.reason_detail, mission.blocked = assignment.reason[:300], None, None
     h = sortie.hospital
-    mission.hospital = {"name": h.name, "lat": h.lat, "lon": h.lon}
+    mission.hospital, mission.hospital_id = {"name": h.name, "lat": h.lat, "lon": h.lon}, h.id
     mission.planned_on_scene_at = sortie.on_scene_at
     mission.planned_at_hospital_at = sortie.at_hospital_at
     mission.planned_back_at_base_at = sortie.back_at_base_at
@@ -197,16 +198,18 @@ async def assign(
     mission = await mission_service.get_mission(session, mission_id, lock=True)
     _require(mission, MissionStatus.pending)
     when = _forward(mission, when, "assignment")
-    locked, fleet, when = await _fleet_for(session, mission, helicopter_id, when)
+    _, fleet, when = await _fleet_for(session, mission, helicopter_id, when)
     ctx = await heli_service.member_context(session)
+    core = await inputs.load(session)
     outcome = dispatch_air.assign_one(
-        [heli_service.to_aircraft(h) for h in fleet],
-        mission_service.to_core(mission),
+        core.aircraft(fleet),
+        core.mission(mission),
         when,
-        heli_service.base_hospitals(locked),
+        core.hospitals,
         preference or ctx.preferences.get(mission.member_code, Preference.geography_first),
         member_parent=ctx.parents,
         named_aircraft_id=helicopter_id,
+        holds=core.holds,
     )
     if isinstance(outcome, Refusal):
         await _refuse(session, mission, outcome, principal=principal, at=when)
@@ -256,7 +259,7 @@ async def assign_pending(
     pending = [m for m in locked if m.updated_at <= when]
     deferred = [m for m in locked if m.updated_at > when]
     fleet = _fleet_at(whole_fleet, when)
-    result = await _solve_batch(session, pending, whole_fleet, fleet, when, time_limit_s)
+    result = await _solve_batch(session, pending, fleet, when, time_limit_s)
     missions = {m.id: m for m in pending}
     helis = {h.id: h for h in fleet}
     for a in result.assignments:
@@ -286,22 +289,24 @@ async def assign_pending(
 async def _solve_batch(
     session: AsyncSession,
     pending: list[MedevacMission],
-    whole_fleet: list[Helicopter],
     fleet: list[Helicopter],
     when: datetime,
     time_limit_s: float,
 ) -> dispatch_air.BatchResult:
-    """The core's batch assignment, off the event loop: ``fleet`` may fly, every base receives."""
+    """The core's batch assignment, off the event loop: ``fleet`` may fly (a held base makes an
+    aircraft unavailable for the hold), the hospitals table receives."""
     ctx = await heli_service.member_context(session)
+    core = await inputs.load(session)
     solve = partial(
         dispatch_air.assign_batch,
-        [heli_service.to_aircraft(h) for h in fleet],
-        [mission_service.to_core(m) for m in pending],
+        core.aircraft(fleet),
+        [core.mission(m) for m in pending],
         when,
-        heli_service.base_hospitals(whole_fleet),
+        core.hospitals,
         ctx.preferences,
         member_parent=ctx.parents,
         offices=ctx.offices,
+        holds=core.holds,
         time_limit_s=time_limit_s,
     )
     return await anyio.to_thread.run_sync(solve)

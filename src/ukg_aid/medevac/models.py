@@ -47,6 +47,11 @@ class MedevacMission(Base):
     requested_hospital: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     # ... and the one the sortie was planned to (set on assignment).
     hospital: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    # The receiving hospital from the hospitals table: named in the body (then the mission is
+    # refused while it is damaged or full), or the one the core chose on assignment.
+    hospital_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hospitals.id"), default=None, index=True
+    )
     status: Mapped[MissionStatus] = mapped_column(
         Enum(MissionStatus, native_enum=False, length=16), index=True
     )

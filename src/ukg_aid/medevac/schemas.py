@@ -30,7 +30,14 @@ class MissionCreate(InputModel):
     severity: Severity = Field(description="red or yellow; green patients do not fly")
     patients: JsonInt = Field(ge=1, le=2)
     hospital: HospitalPoint | None = Field(
-        default=None, description="receiving hospital; default the nearest base hospital"
+        default=None,
+        description="a receiving hospital outside the hospitals list, by position; default the "
+        "nearest operational hospital with a heliport",
+    )
+    hospital_id: BodyId | None = Field(
+        default=None,
+        description="a receiving hospital from /hospitals; refused on assignment while it is "
+        "damaged or full",
     )
     at: At = Field(default=None, description="reported time; default now (see `at` elsewhere)")
 
@@ -104,6 +111,9 @@ class MissionRead(OutputModel):
     blocked: list[BlockedRead]
     requested_hospital: HospitalRead | None
     hospital: HospitalRead | None
+    hospital_id: int | None = Field(
+        description="the receiving hospital (/hospitals): named in the body, or chosen on assigning"
+    )
     reported_by: str
     reported_at: datetime
     assigned_by: str | None

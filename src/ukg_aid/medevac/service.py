@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
+from ukg_aid.hospitals.models import HospitalRow
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac.enums import MissionStatus
 from ukg_aid.medevac.models import MedevacMission
@@ -45,6 +47,7 @@ def to_read(m: MedevacMission) -> MissionRead:
         blocked=[BlockedRead.model_validate(b) for b in m.blocked or []],
         requested_hospital=_hospital(m.requested_hospital),
         hospital=_hospital(m.hospital),
+        hospital_id=m.hospital_id,
         reported_by=m.reported_by,
         reported_at=m.reported_at,
         assigned_by=m.assigned_by,
@@ -61,8 +64,15 @@ def snapshot(m: MedevacMission) -> dict[str, Any]:
     return to_read(m).model_dump(mode="json", exclude={"blocked"})
 
 
-def to_core(m: MedevacMission) -> Mission:
+def to_core(m: MedevacMission, hospitals: Mapping[int, Hospital] | None = None) -> Mission:
+    """The mission for the core; a hospital named by id comes from ``hospitals`` (with its
+    status), a hospital named by position is taken as given."""
     named = m.requested_hospital
+    chosen: Hospital | None = None
+    if m.hospital_id is not None and hospitals is not None:
+        chosen = hospitals.get(m.hospital_id)
+    elif named:
+        chosen = Hospital(named["name"], named["lat"], named["lon"])
     return Mission(
         id=m.id,
         member_code=m.member_code,
@@ -71,7 +81,7 @@ def to_core(m: MedevacMission) -> Mission:
         severity=Severity(m.severity),
         patients=m.patients,
         reported_at=m.reported_at,
-        hospital=Hospital(named["name"], named["lat"], named["lon"]) if named else None,
+        hospital=chosen,
     )
 
 
@@ -93,6 +103,12 @@ async def _validate(session: AsyncSession, data: MissionCreate, buffer_km: float
             what="receiving hospital",
             union_buffer_km=None,
         )
+    if data.hospital is not None and data.hospital_id is not None:
+        msg = "name the receiving hospital by hospital_id or by position, not both"
+        errors.append({"loc": ["body", "hospital_id"], "msg": msg, "type": "hospital_twice"})
+    if data.hospital_id is not None and await session.get(HospitalRow, data.hospital_id) is None:
+        msg = f"hospital {data.hospital_id} does not exist"
+        errors.append({"loc": ["body", "hospital_id"], "msg": msg, "type": "unknown_hospital"})
     if errors:
         raise Unprocessable("the medevac mission is not valid", errors=errors)
 
@@ -119,6 +135,7 @@ async def file_mission(
         severity=data.severity,
         patients=data.patients,
         requested_hospital=data.hospital.model_dump() if data.hospital else None,
+        hospital_id=data.hospital_id,
         status=MissionStatus.pending,
         reported_by=principal.name,
         reported_at=at,

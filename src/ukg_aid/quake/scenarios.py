@@ -13,6 +13,10 @@ An out-of-region scenario also names the ``guests`` it strikes (codes of
 ``quake/data/guests.csv``) and may carry the ``counterparts`` the union decided for it
 (``{"decided_on", "sources", "note", "pairs": [{"supporter_code", "recipient_code"}, ...]}``):
 real pairs, for a drill to set on its incident; nothing sets them by default.
+
+A scenario may carry ``weather_holds`` for its drill (SPEC §12): ``[{"area": GeoJSON Polygon
+| "base_callsign": str, "from_hours", "until_hours" (after ``start_time``), "reason", "note"}]``.
+They are drill weather (assumptions, said in ``note``), not a record of the day's weather.
 """
 
 from __future__ import annotations
@@ -55,6 +59,18 @@ class Counterparts:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioHold:
+    """A weather hold a drill records at its start: an area or one aircraft's base."""
+
+    from_hours: float
+    until_hours: float
+    reason: str
+    area: Mapping[str, Any] | None = None
+    base_callsign: str | None = None
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named drill scenario: the event, when it strikes, and where its numbers come from."""
@@ -68,6 +84,7 @@ class Scenario:
     title_ja: str | None = None
     guest_codes: tuple[str, ...] = ()
     counterparts: Counterparts | None = None
+    weather_holds: tuple[ScenarioHold, ...] = ()
 
 
 def _scenario_dir() -> Any:
@@ -119,7 +136,24 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         title_ja=str(data["title_ja"]) if data.get("title_ja") else None,
         guest_codes=tuple(str(c) for c in data.get("guests", ())),
         counterparts=_counterparts(data["counterparts"]) if data.get("counterparts") else None,
+        weather_holds=tuple(_hold(h) for h in data.get("weather_holds", ())),
     )
+
+
+def _hold(data: Mapping[str, Any]) -> ScenarioHold:
+    hold = ScenarioHold(
+        from_hours=float(data["from_hours"]),
+        until_hours=float(data["until_hours"]),
+        reason=str(data["reason"]),
+        area=data.get("area"),
+        base_callsign=data.get("base_callsign"),
+        note=str(data.get("note", "")),
+    )
+    if (hold.area is None) == (hold.base_callsign is None):
+        raise ValueError("a scenario weather hold needs exactly one of area and base_callsign")
+    if hold.until_hours <= hold.from_hours:
+        raise ValueError("a scenario weather hold must end after it starts")
+    return hold
 
 
 def _counterparts(data: Mapping[str, Any]) -> Counterparts:

@@ -19,5 +19,6 @@ export function capabilities(me) {
     fleet: role === "ems" || admin,
     assign: role === "ems" || admin,
     fileMission: role === "ems" || admin || desk,
+    hospitalStatus: (memberCode) => role === "ems" || admin || own(memberCode),
   };
 }

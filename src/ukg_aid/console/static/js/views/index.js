@@ -1,5 +1,6 @@
 // Every screen, which roles see it, and its tab label. Print views have no tab.
 
+import hospitals from "./hospitals.js";
 import coordinatorMap from "./map_view.js";
 import medevac from "./medevac.js";
 import plans from "./plans.js";
@@ -19,6 +20,7 @@ export const VIEWS = [
   { id: "stock", nav: "nav.stock", roles: ["desk"], mount: stock },
   { id: "requests", nav: "nav.requests", roles: ["desk"], mount: requests },
   { id: "shipments", nav: "nav.shipments", roles: ["desk"], mount: shipments },
+  { id: "hospitals", nav: "nav.hospitals", roles: ["desk"], mount: hospitals },
   { id: "map", nav: "nav.map", roles: UNION, mount: coordinatorMap },
   { id: "activation", nav: "nav.activation", roles: ["coordinator", "admin"], mount: activation },
   { id: "shelters", nav: "nav.shelters", roles: ["desk", "coordinator", "admin"], mount: shelters },

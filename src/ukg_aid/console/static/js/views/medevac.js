@@ -7,6 +7,7 @@ import { fmtDateTime, fmtNumber, jstInputValue, jstIso, nameOf, t, word } from "
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName, missionReason } from "../words.js";
 import { missionForm } from "./medevac_form.js";
+import { holdsCard, hospitalsCard, stagingCard } from "./medevac_ops.js";
 
 const ACTIVE = ["assigned", "en_route", "on_scene", "transporting"];
 const NEXT = {
@@ -40,6 +41,9 @@ export default async function mount(main, ctx) {
         { class: "primary", testid: "assign-all" },
       )
     : null;
+  const hospitals = hospitalsCard(ctx);
+  const holds = holdsCard(ctx);
+  const staging = stagingCard(ctx, () => refresh());
   replace(
     main,
     heading(t("medevac.title"), batch),
@@ -71,6 +75,9 @@ export default async function mount(main, ctx) {
         field(t("medevac.coverage_at"), at, t("requests.jst_hint")),
         coverage,
       ),
+      holds.card,
+      staging.card,
+      hospitals.card,
     ),
     ctx.caps.assign ? missionForm(ctx, () => refresh()) : null,
   );
@@ -106,10 +113,10 @@ export default async function mount(main, ctx) {
       ),
     );
     replace(fleet, fleetTable(ctx, helis, refresh));
-    await drawCoverage();
+    await Promise.all([drawCoverage(), holds.draw(helis), staging.draw(helis), hospitals.draw()]);
   }
   await refresh();
-  return { entities: ["helicopter", "medevac_mission"], refresh };
+  return { entities: ["helicopter", "medevac_mission", "hospital", "weather_hold"], refresh };
 }
 
 function missionTable(ctx, missions, helis, refresh, kind) {
@@ -289,11 +296,18 @@ function fleetTable(ctx, helis, refresh) {
         { testid: `heli-${x.id}`, dataset: { status: x.status } },
         h("th", { scope: "row" }, x.callsign),
         h("td", {}, nameOf(x.base)),
-        h("td", {}, memberName(ctx.store, x.member_code)),
+        h(
+          "td",
+          {},
+          x.member_code === null
+            ? t("visiting.label", { from: x.visiting_from })
+            : memberName(ctx.store, x.member_code),
+        ),
         h(
           "td",
           {},
           badge("heli", x.status),
+          x.staging ? h("div", {}, t("staging.at", { name: x.staging.name })) : null,
           x.mission_id ? h("div", {}, t("medevac.ref", { id: x.mission_id })) : null,
         ),
         ctx.caps.fleet ? h("td", {}, fleetActions(ctx, x, refresh)) : null,

@@ -1,7 +1,7 @@
 // EMS: file a medevac mission (never assigns; the board assigns).
 
-import { api, newKey } from "../api.js";
-import { field, h, select } from "../dom.js";
+import { api, listAll, newKey } from "../api.js";
+import { field, h, replace, select } from "../dom.js";
 import { nameOf, t } from "../i18n.js";
 import { pointPicker } from "../picker.js";
 
@@ -26,6 +26,16 @@ export function missionForm(ctx, onFiled) {
       ["2", "2"],
     ],
     { testid: "mission-patients" },
+  );
+  const hospital = select([["", t("medevac.hospital_default")]], { testid: "mission-hospital" });
+  listAll("/hospitals").then((rows) =>
+    replace(
+      hospital,
+      h("option", { value: "" }, t("medevac.hospital_default")),
+      ...rows
+        .filter((x) => x.status === "operational")
+        .map((x) => h("option", { value: x.id }, nameOf(x))),
+    ),
   );
   const fill = () => {
     const office = ctx.store.member(member.value)?.office;
@@ -52,6 +62,7 @@ export function missionForm(ctx, onFiled) {
       field(t("requests.lon"), lon),
       field(t("medevac.severity"), severity),
       field(t("medevac.patients"), patients),
+      field(t("medevac.hospital"), hospital),
     ),
     pointPicker(lat, lon, "mission-picker"),
     submit,
@@ -66,6 +77,7 @@ export function missionForm(ctx, onFiled) {
       scene: { lat: Number(lat.value), lon: Number(lon.value) },
     };
     if (scene.value.trim()) body.scene.name = scene.value.trim();
+    if (hospital.value) body.hospital_id = Number(hospital.value);
     submit.disabled = true;
     try {
       const filed = await api("POST", "/medevac-missions", { body, key });
