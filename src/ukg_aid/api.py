@@ -16,6 +16,7 @@ from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
 from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
+from ukg_aid.shipments.router import router as shipments_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 
 # Every API route may answer these; documenting them keeps clients and fuzzers honest.
@@ -28,6 +29,7 @@ for _router in (
     stockpiles_router,
     aid_requests_router,
     plans_router,
+    shipments_router,
     helicopters_router,
     medevac_router,
     reports_router,

@@ -10,6 +10,7 @@ from ukg_aid.idempotency.models import IdempotencyRecord
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
 from ukg_aid.plans.models import CounterpartPair, DispatchPlan, PlanAllocation
+from ukg_aid.shipments.models import Shipment, Truck
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "MedevacMission",
     "Member",
     "PlanAllocation",
+    "Shipment",
     "Stock",
     "StockLedger",
+    "Truck",
 ]

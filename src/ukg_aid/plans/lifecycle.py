@@ -31,6 +31,8 @@ from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.locks import StockKey
 from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
 from ukg_aid.plans.shipping import complete_if_done, require_plan
+from ukg_aid.shipments import building
+from ukg_aid.shipments import status as shipment_status
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Stock
 
@@ -106,6 +108,7 @@ async def approve(
     plan.status = PlanStatus.completed if not plan.allocations else PlanStatus.approved
     plan.decided_by, plan.decided_at = principal.name, when
     await session.flush()
+    shipments = await building.create_for_plan(session, plan, when)
     await audit.record(
         session,
         principal=principal,
@@ -116,6 +119,7 @@ async def approve(
         after={
             "status": plan.status.value,
             "reserved_units": sum(a.quantity for a in plan.allocations),
+            "shipments": shipments,
         },
         at=when,
         note=note,
@@ -247,6 +251,7 @@ async def cancel(
     allocations = await locks.lock_allocations(session, [a.id for a in plan.allocations])
     why = f"plan {plan.id} cancelled"
     freed = await _release(session, allocations, principal=principal, when=when, why=why, note=note)
+    await shipment_status.refresh(session, {a.shipment_id for a in allocations})
     plan.status, plan.closed_at = PlanStatus.cancelled, when
     await session.flush()
     await audit.record(
@@ -311,5 +316,6 @@ async def cancel_request(
         why=f"aid request {request_id} cancelled",
         note=note,
     )
+    await shipment_status.refresh(session, {a.shipment_id for a in allocations})
     for plan_id in sorted({a.plan_id for a in allocations}):
         await complete_if_done(session, principal, plans[plan_id], when)

@@ -14,14 +14,19 @@ from ukg_aid.config import Settings
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.members import service as member_service
 from ukg_aid.members.service import OPEN_STATUSES
-from ukg_aid.plans.models import CounterpartPair
+from ukg_aid.plans.models import AllocationStatus, CounterpartPair, PlanAllocation
 from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
 
 
 async def open_lines(
-    session: AsyncSession, request_ids: Sequence[int] | None, as_of: datetime
+    session: AsyncSession,
+    request_ids: Sequence[int] | None,
+    as_of: datetime,
+    *,
+    reopened: bool = False,
 ) -> list[matching.RequestLine]:
-    """Every line of an open request filed by ``as_of`` with an unallocated quantity left.
+    """Every line of an open request filed by ``as_of`` with an unallocated quantity left
+    (``reopened``: only lines a decline or a short delivery gave back, SPEC §11).
 
     A plan is judged at its ``at``: a request filed later does not exist yet at that time.
     """
@@ -33,6 +38,11 @@ async def open_lines(
     if request_ids is not None:
         await _check_requests(session, request_ids, as_of)
         query = query.where(AidRequest.id.in_(request_ids))
+    if reopened:
+        declined = select(PlanAllocation.line_id).where(
+            PlanAllocation.status == AllocationStatus.declined
+        )
+        query = query.where((AidRequestLine.lost > 0) | AidRequestLine.id.in_(declined))
     query = query.where(AidRequest.status.in_(OPEN_STATUSES)).order_by(AidRequestLine.id)
     rows = await session.execute(query)
     return [
@@ -45,9 +55,17 @@ async def open_lines(
             priority=matching.Priority(req.priority.value),
             lat=req.delivery_lat,
             lon=req.delivery_lon,
+            needed_by_minutes=_minutes_until(req.needed_by, as_of),
         )
         for line, req in rows
     ]
+
+
+def _minutes_until(needed_by: datetime | None, as_of: datetime) -> float | None:
+    """Rule 4's deadline in the core's terms: minutes from the plan's time (may be ≤ 0)."""
+    if needed_by is None:
+        return None
+    return (needed_by - as_of).total_seconds() / 60.0
 
 
 async def _check_requests(
@@ -136,8 +154,9 @@ async def build_problem(
     request_ids: Sequence[int] | None,
     include_stricken_suppliers: bool,
     as_of: datetime,
+    reopened: bool = False,
 ) -> matching.Problem:
-    lines = await open_lines(session, request_ids, as_of)
+    lines = await open_lines(session, request_ids, as_of, reopened=reopened)
     stock = await supplies(session, {line.item_code for line in lines}) if lines else []
     options = matching.Options(
         include_stricken_suppliers=include_stricken_suppliers,

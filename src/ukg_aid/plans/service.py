@@ -76,6 +76,8 @@ def to_summary(plan: DispatchPlan) -> PlanSummary:
         allocation_count=len(plan.allocations),
         allocated_units=sum(a.quantity for a in plan.allocations),
         unmet_units=sum(int(u["quantity"]) for u in plan.unmet),
+        late_units=sum(a.quantity for a in plan.allocations if a.late),
+        late_allocations=sum(1 for a in plan.allocations if a.late),
         solver=_solver(plan),
         created_at=plan.created_at,
     )
@@ -130,6 +132,7 @@ async def create_plan(
         request_ids=data.request_ids,
         include_stricken_suppliers=data.include_stricken_suppliers,
         as_of=at,
+        reopened=data.reopened,
     )
     result = await solve(problem, settings, data.policy)
     plan = DispatchPlan(
@@ -181,6 +184,7 @@ async def _add_allocations(
             distance_km=round(a.distance_km, 3),
             eta_minutes=round(a.eta_minutes, 1),
             reason=a.reason[:300],
+            late=a.late,
             status=AllocationStatus.planned,
         )
         for a in result.allocations
