@@ -113,6 +113,17 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
             path={"allocation_id": ctx["dispatched_allocation"]["id"]},
             other=delivered_by,  # the supplier's desk may not confirm the delivery
         ),
+        ("POST", "/api/v1/allocations/{allocation_id}/decline"): Call(
+            path={"allocation_id": ctx["reserved_allocation"]["id"]},
+            json={"reason": "matrix: road out"},
+            owner=dispatch_from,
+            other=OWN,  # the requester's desk may not decline for the supplier
+        ),
+        ("POST", "/api/v1/shipments/{shipment_id}/dispatch"): Call(owner=dispatch_from, other=OWN),
+        ("POST", "/api/v1/shipments/{shipment_id}/deliver"): Call(
+            path={"shipment_id": ctx["dispatched_shipment"]["id"]},
+            other=ctx["dispatched_shipment"]["supplier_code"],
+        ),
         ("PATCH", "/api/v1/helicopters/{heli_id}"): Call(json={"status": "maintenance"}),
         ("POST", "/api/v1/medevac-missions"): Call(json=mission),
         ("POST", "/api/v1/medevac-missions/{mission_id}/assign"): Call(
@@ -136,6 +147,7 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "allocation_id": ctx["reserved_allocation"]["id"],
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
+        "shipment_id": ctx["reserved_allocation"]["shipment_id"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
 
@@ -246,13 +258,13 @@ async def _arrange_plans(client: httpx.AsyncClient, who: Principals) -> Ctx:
     body = {"request_ids": [planned]}
     plan = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
     assert len(plan["allocations"]) >= 2, plan
-    await _ok(await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord))
+    plan = await _ok(await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord))
     shipped, reserved = plan["allocations"][0], plan["allocations"][1]
     shipper = await who.headers(DESK, shipped["supplier_code"])
     await _ok(await client.post(f"/api/v1/allocations/{shipped['id']}/dispatch", headers=shipper))
     body = {"request_ids": [await _file(client, who, 10)]}
     proposed = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
-    return {
+    return await _arrange_shipment(client, who, coord) | {
         "planned_request": planned,
         "approved_plan": plan["id"],
         "dispatched_allocation": shipped,
@@ -261,6 +273,21 @@ async def _arrange_plans(client: httpx.AsyncClient, who: Principals) -> Ctx:
         "unplanned_request": await _file(client, who, 20),
         "cancellable_request": await _file(client, who, 30),
     }
+
+
+async def _arrange_shipment(client: httpx.AsyncClient, who: Principals, coord: Any) -> Ctx:
+    """A shipment on the road (dispatched through the shipments API)."""
+    body = {"request_ids": [await _file(client, who, 5)]}
+    plan = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
+    await _ok(await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord))
+    params = {"plan_id": plan["id"]}
+    (shipment,) = (await _ok(await client.get("/api/v1/shipments", params=params, headers=coord)))[
+        "items"
+    ]
+    shipper = await who.headers(DESK, shipment["supplier_code"])
+    url = f"/api/v1/shipments/{shipment['id']}/dispatch"
+    await _ok(await client.post(url, headers=shipper))
+    return {"dispatched_shipment": shipment}
 
 
 async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:

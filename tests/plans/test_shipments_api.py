@@ -106,9 +106,7 @@ async def test_a_shipment_with_no_truck_free_waits_in_the_queue(
     await stocked(client, admin, "ship_heavy", 1000.0, 100)
     t0 = "2030-01-17T06:00:00+09:00"
     big = await file_request(client, desk, "27100", [("ship_heavy", 36)])
-    small = await file_request(
-        client, desk, "27100", [("ship_heavy", 1)], delivery=KOBE_CITY_HALL
-    )
+    small = await file_request(client, desk, "27100", [("ship_heavy", 1)], delivery=KOBE_CITY_HALL)
     plan = await approved_plan(client, coord, [big["id"], small["id"]], at=t0)
     both = await shipments(client, coord, plan_id=plan["id"])
     first = next(s for s in both if s["weight_kg"] == 36_000)
