@@ -16,7 +16,8 @@ from ukg_aid.auth.models import Role
 from ukg_aid.dispatch_air import AircraftStatus, RefusalReason, Severity
 from ukg_aid.matching.problem import UNMET_CAUSES
 from ukg_aid.medevac.models import MissionStatus
-from ukg_aid.plans.models import AllocationStatus, PlanStatus
+from ukg_aid.plans.models import AllocationStatus, LossReason, PlanStatus
+from ukg_aid.shipments.models import ShipmentStatus
 from ukg_aid.stockpiles.models import DepotStatus
 
 OWN_JS = sorted(p for p in (STATIC / "js").rglob("*.js"))
@@ -63,6 +64,8 @@ def test_every_message_the_code_asks_for_exists() -> None:
     [
         ("status.plan.", [s.value for s in PlanStatus]),
         ("status.allocation.", [s.value for s in AllocationStatus]),
+        ("status.shipment.", [s.value for s in ShipmentStatus]),
+        ("loss.", [r.value for r in LossReason]),
         ("status.request.", [s.value for s in RequestStatus]),
         ("status.depot.", [s.value for s in DepotStatus]),
         ("status.heli.", [s.value for s in AircraftStatus]),
