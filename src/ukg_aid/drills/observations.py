@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,18 @@ class MissionOutcome:
 
 
 @dataclass
+class RoadLog:
+    """Shipments on the truck pools: actions, queue waits, the loads (``drills.road``)."""
+
+    dispatch_actions: int = 0
+    allocations_shipped: int = 0
+    plans: int = 0
+    waits_min: list[float] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    late_units: int = 0
+
+
+@dataclass
 class RunLog:
     """Everything one policy's run produced."""
 
@@ -53,3 +66,4 @@ class RunLog:
     fleet_size: int = 0
     local_use: dict[str, dict[str, int]] = field(default_factory=dict)  # member → item → units
     line_fills: list[tuple[str, float]] = field(default_factory=list)  # (item, delivered/asked)
+    road: RoadLog = field(default_factory=RoadLog)

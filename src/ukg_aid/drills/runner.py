@@ -1,8 +1,9 @@
 """Play a drill script against the REST API on a simulated clock, as every role would.
 
 Each simulated hour: depots fail, desks cover what they can from their own stock and file the
-rest, the coordinator plans and approves every ``plan_every`` hours, suppliers dispatch at once,
-deliveries are confirmed when their ETA has passed, EMS files and assigns medevac missions.
+rest, the coordinator plans and approves every ``plan_every`` hours, suppliers dispatch each
+shipment at once on their truck pools (or queue it, ``drills.road``), shipments are confirmed
+when their trucks have unloaded, EMS files and assigns medevac missions.
 Policies: ``optimized`` (the solver, batch helicopter assignment) and ``baseline`` (nearest
 supplier first; own-prefecture helicopter first, one mission at a time).
 """
@@ -16,9 +17,9 @@ from datetime import datetime, timedelta
 
 from ukg_aid.client import ConflictError, UkgClient
 from ukg_aid.drills import air
-from ukg_aid.drills.observations import Delivery, RunLog, Snapshot
+from ukg_aid.drills.observations import RunLog, Snapshot
+from ukg_aid.drills.road import RoadOps
 from ukg_aid.drills.script import PRIORITY, DrillScript, RequestWave, split
-from ukg_aid.plans.schemas import AllocationRow
 
 STRICKEN_LIFT_SHARE = 0.5
 """When at least this share of the union has filed, the coordinator lets stricken members supply
@@ -65,6 +66,7 @@ class DrillRunner:
         self.lift_stricken = len(script.filing_members) >= STRICKEN_LIFT_SHARE * member_count
         self.log = RunLog(policy=policy)
         self.air = air.AirOps(actors.ems, policy=policy, log=self.log)
+        self.road = RoadOps(actors.desks, actors.admin, self.log)
 
     async def run(self, progress: Progress | None = None) -> RunLog:
         await self.air.start()
@@ -85,9 +87,10 @@ class DrillRunner:
             if prev < wave.at <= now or (hour == 0 and wave.at <= now):
                 await self._file_wave(wave)
         await self.air.step(now, [m for m in self.script.missions if prev < m.at <= now])
+        await self.road.release_queue(now)
         if hour > 0 and hour % self.plan_every == 0:
             await self._plan(now)
-        await self._deliver_due(now)
+        await self.road.deliver_due(now)
         await self._snapshot(hour)
 
     async def _file_wave(self, wave: RequestWave) -> None:
@@ -156,40 +159,9 @@ class DrillRunner:
             self.log.plans.append(
                 {"hour": (now - self.script.start).total_seconds() / 3600, **plan.solver.objective}
             )
-            for alloc in plan.allocations:
-                await self.a.desks[alloc.supplier_code].allocation_action(
-                    alloc.id, "dispatch", at=now
-                )
+            late = round(plan.solver.objective.get("late_units", 0))
+            await self.road.dispatch_plan(plan.id, now, late)
             return
-
-    async def _deliver_due(self, now: datetime) -> None:
-        due = [
-            a
-            for a in await self.a.admin.allocations(status="dispatched")
-            if a.expected_at is not None and a.expected_at <= now
-        ]
-        filed = {r.id: r.filed_at for r in await self.a.admin.requests()} if due else {}
-        for alloc in sorted(due, key=lambda x: (x.expected_at, x.id)):
-            assert alloc.expected_at is not None
-            await self.a.desks[alloc.requester_code].allocation_action(
-                alloc.id, "deliver", at=alloc.expected_at
-            )
-            self._record_delivery(alloc, filed[alloc.request_id])
-
-    def _record_delivery(self, alloc: AllocationRow, filed_at: datetime) -> None:
-        assert alloc.expected_at is not None
-        self.log.deliveries.append(
-            Delivery(
-                member_code=alloc.requester_code,
-                item_code=alloc.item_code,
-                quantity=alloc.quantity,
-                filed_at=filed_at,
-                delivered_at=alloc.expected_at,
-                distance_km=alloc.distance_km,
-            )
-        )
-        item = alloc.item_code
-        self.log.delivered_by_item[item] = self.log.delivered_by_item.get(item, 0) + alloc.quantity
 
     async def _snapshot(self, hour: int) -> None:
         requested: dict[str, int] = defaultdict(int)

@@ -64,7 +64,7 @@ async def create_for_plan(session: AsyncSession, plan: DispatchPlan, when: datet
     found = await session.execute(
         select(Item.code, Item.unit_weight_kg).where(Item.code.in_(codes))
     )
-    weights = {code: weight for code, weight in found}
+    weights = {str(code): float(weight) for code, weight in found.all()}
     built = logistics.build_shipments(
         lines, unit_weight_kg=weights, classes=logistics.default_truck_classes()
     )

@@ -78,7 +78,7 @@ async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
     found = await session.execute(
         select(Item.code, Item.unit_weight_kg).where(Item.code.in_({c for c, _ in pairs}))
     )
-    weights = {code: weight for code, weight in found}
+    weights = {str(code): float(weight) for code, weight in found.all()}
     grams = math.ceil(sum(Decimal(repr(float(weights[c]))) * q for c, q in pairs) * 1000)
     trucks = logistics.trucks_needed(logistics.Load(grams), logistics.default_truck_classes())
     shipment.weight_kg = grams / 1000
