@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0007"
 down_revision: str | None = "0004"
@@ -90,9 +91,36 @@ def _trucks() -> None:
     op.create_index(op.f("ix_trucks_member_code"), "trucks", ["member_code"], unique=False)
 
 
+def _closures() -> None:
+    op.create_table(
+        "closures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("crossing", "area", name="closurekind", native_enum=False, length=16),
+            nullable=False,
+        ),
+        sa.Column("crossing", sa.String(length=40), nullable=True),
+        sa.Column(
+            "area",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reopened_by", sa.String(length=100), nullable=True),
+        sa.Column("reopened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_closures")),
+    )
+    op.create_index(op.f("ix_closures_incident_id"), "closures", ["incident_id"], unique=False)
+
+
 def upgrade() -> None:
     _shipments()
     _trucks()
+    _closures()
     with op.batch_alter_table("plan_allocations") as batch:
         batch.add_column(sa.Column("late", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("shipment_id", sa.Integer(), nullable=True))
@@ -137,5 +165,6 @@ def downgrade() -> None:
         batch.drop_index(batch.f("ix_plan_allocations_shipment_id"))
         for column in ("decline_reason", "loss_reason", "received", "shipment_id", "late"):
             batch.drop_column(column)
+    op.drop_table("closures")
     op.drop_table("trucks")
     op.drop_table("shipments")

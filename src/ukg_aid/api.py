@@ -10,6 +10,7 @@ from ukg_aid.audit.router import router as audit_router
 from ukg_aid.auth.router import me_router
 from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
+from ukg_aid.closures.router import router as closures_router
 from ukg_aid.helicopters.router import router as helicopters_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.members.router import router as members_router
@@ -29,6 +30,7 @@ for _router in (
     stockpiles_router,
     aid_requests_router,
     plans_router,
+    closures_router,
     shipments_router,
     helicopters_router,
     medevac_router,

@@ -4,6 +4,7 @@ from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.models import ApiToken
 from ukg_aid.catalog.models import Item
+from ukg_aid.closures.models import Closure
 from ukg_aid.db import Base
 from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
 from ukg_aid.idempotency.models import IdempotencyRecord
@@ -19,6 +20,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Closure",
     "CounterpartPair",
     "Depot",
     "DispatchPlan",

@@ -124,6 +124,9 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
             path={"shipment_id": ctx["dispatched_shipment"]["id"]},
             other=ctx["dispatched_shipment"]["supplier_code"],
         ),
+        ("POST", "/api/v1/incidents/{incident_id}/closures"): Call(
+            json={"kind": "crossing", "crossing": "akashi-kaikyo"}
+        ),
         ("PATCH", "/api/v1/helicopters/{heli_id}"): Call(json={"status": "maintenance"}),
         ("POST", "/api/v1/medevac-missions"): Call(json=mission),
         ("POST", "/api/v1/medevac-missions/{mission_id}/assign"): Call(
@@ -148,6 +151,8 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
         "shipment_id": ctx["reserved_allocation"]["shipment_id"],
+        "incident_id": 1,
+        "closure_id": ctx["closure"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
 
@@ -308,6 +313,9 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
         await _ok(await client.post("/api/v1/medevac-missions", json=mission, headers=ems))
     )["id"]
     await who.issue(Role.observer, name="matrix-victim")
+    body = {"kind": "crossing", "crossing": "onaruto", "note": "matrix"}
+    url = "/api/v1/incidents/1/closures"
+    ctx["closure"] = (await _ok(await client.post(url, json=body, headers=admin)))["id"]
     return ctx
 
 

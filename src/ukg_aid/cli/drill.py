@@ -48,6 +48,10 @@ def drill_run(
     hours: Annotated[int, typer.Option(min=1, max=336, help="simulated hours")] = 72,
     plan_every: Annotated[int, typer.Option(min=1, help="hours between plans")] = 3,
     policy: Annotated[list[str] | None, typer.Option(help="optimized and/or baseline")] = None,
+    close: Annotated[
+        list[str] | None,
+        typer.Option(help="also close this crossing from the start (akashi-kaikyo, onaruto)"),
+    ] = None,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     try:
@@ -72,6 +76,7 @@ def drill_run(
         token=token or os.environ.get("UKG_AID_TOKEN"),
         seed_dir=get_settings().seed_dir,
         policies=policies,
+        close=tuple(close or ()),
     )
     with Progress(
         TextColumn("{task.description}"),

@@ -16,12 +16,24 @@ from ukg_aid.client import ApiError, UkgClient
 from ukg_aid.drills.observations import Delivery, RunLog
 from ukg_aid.shipments.schemas import ShipmentRead
 
+INCIDENT = 1
+"""The drill's incident (closures are per incident, SPEC §10–§11)."""
+
 
 class RoadOps:
-    def __init__(self, desks: dict[str, UkgClient], admin: UkgClient, log: RunLog) -> None:
+    def __init__(
+        self, desks: dict[str, UkgClient], admin: UkgClient, coordinator: UkgClient, log: RunLog
+    ) -> None:
         self.desks, self.admin, self.log = desks, admin, log
+        self.coordinator = coordinator
         self.road = log.road
         self.asked: dict[int, datetime] = {}
+
+    async def close(self, crossings: tuple[str, ...]) -> None:
+        """The coordinator records the crossings the shaking closed (SPEC §11)."""
+        for crossing in crossings:
+            body = {"kind": "crossing", "crossing": crossing, "note": "drill: 震度5弱以上, 点検"}
+            await self.coordinator.call("POST", f"/incidents/{INCIDENT}/closures", json=body)
 
     async def dispatch_plan(self, plan_id: int, now: datetime, late_units: int) -> None:
         self.road.plans += 1

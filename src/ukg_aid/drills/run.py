@@ -20,6 +20,7 @@ from ukg_aid.drills.runner import DrillRunner, make_actors
 from ukg_aid.drills.script import DrillScript, build_script
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.quake import areas, impact
+from ukg_aid.quake.damage import assess_damage, load_crossings
 from ukg_aid.quake.scenarios import Scenario, load_scenario
 from ukg_aid.stockpiles.schemas import DepotRead
 
@@ -36,6 +37,8 @@ class DrillOptions:
     token: str | None = None
     seed_dir: Path | None = None
     policies: tuple[str, ...] = POLICIES
+    close: tuple[str, ...] = ()
+    """Crossings closed from the start besides those the shaking closes (e.g. akashi-kaikyo)."""
 
 
 Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
@@ -141,7 +144,15 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
         seed=opts.seed,
     )
     facts = _names_and_shaking(listed, listed_depots, await client.items(), script, shaken)
+    facts["closed_crossings"] = closed_crossings(scenario, opts)
     return Setup(script=script, members=members, facts=facts)
+
+
+def closed_crossings(scenario: Scenario, opts: DrillOptions) -> list[str]:
+    """Crossings the shaking closes (``quake.damage``: instrumental intensity ≥ 4.5 at either end,
+    JB本四高速's 震度5弱 inspection rule, crossing_rules.csv) and those the options close."""
+    damage = assess_damage(scenario.event, rng=random.Random(opts.seed), crossings=load_crossings())
+    return sorted(set(damage.closed_crossings) | set(opts.close))
 
 
 def _names_and_shaking(
@@ -209,6 +220,7 @@ async def run_drill(
                 policy=policy,
                 plan_every=opts.plan_every,
                 member_count=len(setup.members),
+                closures=tuple(setup.facts["closed_crossings"]),
             )
             runs[policy] = await runner.run(_per_policy(progress, policy))
     assert setup is not None
@@ -225,6 +237,7 @@ async def run_drill(
         "missions_called": len(script.missions),
         "missions_called_red": sum(1 for m in script.missions if m.severity == "red"),
         "shaking": setup.facts["shaking"],
+        "closed_crossings": setup.facts["closed_crossings"],
         "sources": list(scenario.sources),
     }
     summaries = {

@@ -58,6 +58,7 @@ class DrillRunner:
         policy: str,
         plan_every: int = 3,
         member_count: int = 12,
+        closures: tuple[str, ...] = (),
     ) -> None:
         self.a = actors
         self.script = script
@@ -66,7 +67,8 @@ class DrillRunner:
         self.lift_stricken = len(script.filing_members) >= STRICKEN_LIFT_SHARE * member_count
         self.log = RunLog(policy=policy)
         self.air = air.AirOps(actors.ems, policy=policy, log=self.log)
-        self.road = RoadOps(actors.desks, actors.admin, self.log)
+        self.road = RoadOps(actors.desks, actors.admin, actors.coordinator, self.log)
+        self.closures = closures
 
     async def run(self, progress: Progress | None = None) -> RunLog:
         await self.air.start()
@@ -80,6 +82,7 @@ class DrillRunner:
 
     async def _step(self, hour: int, now: datetime) -> None:
         if hour == 0:
+            await self.road.close(self.closures)
             for f in self.script.failures:
                 await self.a.desks[f.member_code].set_depot_status(f.depot_id, f.status, at=now)
         prev = now - timedelta(hours=1)

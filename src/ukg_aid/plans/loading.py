@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import matching
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
+from ukg_aid.closures import service as closure_service
 from ukg_aid.config import Settings
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.members import service as member_service
@@ -168,6 +169,7 @@ async def build_problem(
         lines=tuple(lines),
         stricken=frozenset(await member_service.stricken_members(session, as_of=as_of)),
         options=options,
+        closures=await closure_service.active(session, None),
     )
 
 
