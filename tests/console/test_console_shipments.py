@@ -82,3 +82,23 @@ def test_dispatch_decline_and_a_counted_delivery(browse: Watched, console: Conso
         assert (counted["received"], counted["loss_reason"]) == (37, "damaged")
         declined = next(r for r in rows if r["id"] == ids["other_alloc"])
         assert declined["status"] == "declined"
+
+
+def test_the_coordinator_closes_and_reopens_a_bridge_on_the_map(
+    browse: Watched, console: Console
+) -> None:
+    coordinator = log_in(browse.new_page(), console, "coordinator", lang="en")
+    go(coordinator, "#/map")
+    coordinator.get_by_test_id("close-akashi-kaikyo").click()
+    panel = coordinator.get_by_test_id("closures")
+    expect(panel.locator("li")).to_have_count(1)
+    expect(panel).to_contain_text("Akashi Kaikyō Bridge")
+    expect(coordinator.get_by_test_id("union-map").locator("path[stroke='#b00020']")).to_have_count(
+        1
+    )
+    shoot(coordinator, "coordinator-map-closure")
+    with console.api("coordinator") as coord:
+        (closure,) = [c for c in coord.get("/incidents/1/closures").json() if c["active"]]
+        assert closure["crossing"] == "akashi-kaikyo"
+    coordinator.get_by_test_id(f"reopen-{closure['id']}").click()
+    expect(panel.locator("li")).to_have_count(0)

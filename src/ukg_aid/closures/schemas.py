@@ -44,3 +44,6 @@ class ClosureRead(OutputModel):
     created_at: datetime
     reopened_at: datetime | None
     active: bool
+    geometry: dict[str, Any] = Field(
+        description="GeoJSON: the bridge as a LineString between its ends, or the area"
+    )

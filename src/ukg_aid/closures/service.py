@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +28,15 @@ def to_read(c: Closure) -> ClosureRead:
         created_at=c.created_at,
         reopened_at=c.reopened_at,
         active=c.reopened_at is None,
+        geometry=_geometry(c),
     )
+
+
+def _geometry(c: Closure) -> dict[str, Any]:
+    if c.area is not None:
+        return c.area
+    ends = routing.land_model().crossing(c.crossing or "").ends
+    return {"type": "LineString", "coordinates": [[p.lon, p.lat] for p in ends]}
 
 
 def _check_area(area: dict[str, object]) -> None:
