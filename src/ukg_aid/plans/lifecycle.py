@@ -308,14 +308,8 @@ async def cancel_request(
         )
     )
     allocations = await locks.lock_allocations(session, ids)
-    await _release(
-        session,
-        allocations,
-        principal=principal,
-        when=when,
-        why=f"aid request {request_id} cancelled",
-        note=note,
-    )
+    why = f"aid request {request_id} cancelled"
+    await _release(session, allocations, principal=principal, when=when, why=why, note=note)
     await shipment_status.refresh(session, {a.shipment_id for a in allocations})
     for plan_id in sorted({a.plan_id for a in allocations}):
         await complete_if_done(session, principal, plans[plan_id], when)

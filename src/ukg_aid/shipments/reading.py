@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import logistics
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.errors import NotFound
 from ukg_aid.plans.models import PlanAllocation
@@ -110,6 +111,11 @@ async def trucks(session: AsyncSession, member: str | None, now: datetime) -> li
     query = select(Truck).order_by(Truck.member_code, Truck.id)
     if member:
         query = query.where(Truck.member_code == member)
+    stored = list(await session.scalars(query))
+    return _reads(stored, now) + _unused_pools(stored, member)
+
+
+def _reads(stored: list[Truck], now: datetime) -> list[TruckRead]:
     return [
         TruckRead(
             id=t.id,
@@ -119,5 +125,25 @@ async def trucks(session: AsyncSession, member: str | None, now: datetime) -> li
             shipment_id=t.shipment_id,
             out=t.free_at is not None and t.free_at > now,
         )
-        for t in await session.scalars(query)
+        for t in stored
+    ]
+
+
+def _unused_pools(stored: list[Truck], member: str | None) -> list[TruckRead]:
+    """Members whose desk has not dispatched yet still have their (ASSUMED) default pool."""
+    have = {t.member_code for t in stored}
+    pools = logistics.default_pools()
+    codes = [member] if member else sorted(pools)
+    return [
+        TruckRead(
+            id=t.truck_id,
+            member_code=code,
+            class_code=t.class_code,
+            free_at=None,
+            shipment_id=None,
+            out=False,
+        )
+        for code in codes
+        if code in pools and code not in have
+        for t in logistics.pool_trucks(code, pools[code].counts.as_dict())
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -211,6 +212,8 @@ async def deliver(
     )
     shipment.status, shipment.delivered_at = ShipmentStatus.delivered, when
     await session.flush()
+    received = {str(a.id): checked[a.id].received for a in allocations}
+    after = {"status": "delivered", "received": received, "lost_units": _lost(losses)}
     await audit.record(
         session,
         principal=principal,
@@ -218,11 +221,7 @@ async def deliver(
         entity="shipment",
         entity_id=shipment.id,
         before={"status": "dispatched"},
-        after={
-            "status": "delivered",
-            "received": {str(a.id): checked[a.id].received for a in allocations},
-            "lost_units": sum(x["lost"] for x in losses),
-        },
+        after=after,
         at=when,
         note=note,
     )
@@ -236,3 +235,7 @@ async def deliver(
         note=note,
     )
     return shipment
+
+
+def _lost(losses: list[dict[str, Any]]) -> int:
+    return sum(int(x["lost"]) for x in losses)
