@@ -1,7 +1,7 @@
 """logistics: shipments, trucks, late/received/declined allocations, lost units on lines
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 13:00:00.000000
 
 SPEC §11/§14 (issue 13). Existing allocations get ``late = false`` (plans made before deadlines
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -112,6 +112,9 @@ def _closures() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reopened_by", sa.String(length=100), nullable=True),
         sa.Column("reopened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_closures_incident_id_incidents")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_closures")),
     )
     op.create_index(op.f("ix_closures_incident_id"), "closures", ["incident_id"], unique=False)

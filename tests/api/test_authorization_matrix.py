@@ -81,6 +81,11 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
     mission = {"member_code": OWN, "scene": dict(OSAKA_POINT), "severity": "red", "patients": 1}
     return {
         ("GET", "/api/v1/events"): Call(params={"after": 0, "limit": 1}),
+        ("POST", "/api/v1/incidents"): Call(json={"name": "Matrix drill", "kind": "drill"}),
+        ("PATCH", "/api/v1/incidents/{incident_id}"): Call(json={"note": "matrix"}),
+        ("PUT", "/api/v1/incidents/{incident_id}/counterparts"): Call(
+            json=[{"supporter_code": OTHER, "recipient_code": OWN}]
+        ),
         ("POST", "/api/v1/items"): Call(json=ITEM),
         ("PATCH", "/api/v1/items/{code}"): Call(json={"name_en": "Drinking water"}),
         ("POST", "/api/v1/depots"): Call(
@@ -151,7 +156,7 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
         "shipment_id": ctx["reserved_allocation"]["shipment_id"],
-        "incident_id": 1,
+        "incident_id": ctx["incident"],
         "closure_id": ctx["closure"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
@@ -301,6 +306,9 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     ctx = await _arrange_plans(client, who)
     depots = await _ok(await client.get("/api/v1/depots", params={"member": OWN}, headers=admin))
     ctx["own_depot"] = depots["items"][0]["id"]
+    query = {"status": "active"}
+    incidents = await _ok(await client.get("/api/v1/incidents", params=query, headers=admin))
+    ctx["incident"] = incidents["items"][0]["id"]
     query = {"depot_id": ctx["own_depot"], "item": "water"}
     rows = (await _ok(await client.get("/api/v1/stock", params=query, headers=admin)))["items"]
     ctx["own_water_on_hand"] = rows[0]["on_hand"] if rows else 0
@@ -314,7 +322,7 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     )["id"]
     await who.issue(Role.observer, name="matrix-victim")
     body = {"kind": "crossing", "crossing": "onaruto", "note": "matrix"}
-    url = "/api/v1/incidents/1/closures"
+    url = f"/api/v1/incidents/{ctx['incident']}/closures"
     ctx["closure"] = (await _ok(await client.post(url, json=body, headers=admin)))["id"]
     return ctx
 

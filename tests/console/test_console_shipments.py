@@ -98,7 +98,9 @@ def test_the_coordinator_closes_and_reopens_a_bridge_on_the_map(
     )
     shoot(coordinator, "coordinator-map-closure")
     with console.api("coordinator") as coord:
-        (closure,) = [c for c in coord.get("/incidents/1/closures").json() if c["active"]]
+        incident = coord.get("/incidents", params={"status": "active"}).json()["items"][0]["id"]
+        listed = coord.get(f"/incidents/{incident}/closures").json()
+        (closure,) = [c for c in listed if c["active"]]
         assert closure["crossing"] == "akashi-kaikyo"
     coordinator.get_by_test_id(f"reopen-{closure['id']}").click()
     expect(panel.locator("li")).to_have_count(0)

@@ -14,7 +14,11 @@ from ukg_aid.auth.models import Role
 pytestmark = pytest.mark.sqlite
 
 SUMOTO = {"name": "洲本市役所 (Awaji)", "lat": 34.3428, "lon": 134.8952}
-URL = "/api/v1/incidents/1/closures"
+
+
+async def _url(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    page = await client.get("/api/v1/incidents", params={"status": "active"}, headers=headers)
+    return f"/api/v1/incidents/{page.json()['items'][0]['id']}/closures"
 
 
 async def _plan(client: httpx.AsyncClient, coord: dict[str, str], request_id: int) -> dict:
@@ -30,6 +34,7 @@ async def test_closed_bridges_reroute_then_cut_off_awaji(client: httpx.AsyncClie
     await put_stock(client, admin, await first_depot(client, admin, "27"), "awaji_kit", 100)
     await put_stock(client, admin, await first_depot(client, admin, "36"), "awaji_kit", 100)
     req = await file_request(client, hyogo, "28", [("awaji_kit", 50)], delivery=SUMOTO)
+    URL = await _url(client, coord)  # noqa: N806
 
     (open_way,) = (await _plan(client, coord, req["id"]))["allocations"]
     assert "明石海峡大橋" in open_way["reason"] or "大鳴門橋" in open_way["reason"]
@@ -61,6 +66,7 @@ async def test_closed_bridges_reroute_then_cut_off_awaji(client: httpx.AsyncClie
 
 async def test_a_closed_area_is_a_polygon(client: httpx.AsyncClient, tokens) -> None:
     coord = await tokens.headers(Role.coordinator)
+    URL = await _url(client, coord)  # noqa: N806
     ring = [[134.8, 34.3], [134.95, 34.3], [134.95, 34.4], [134.8, 34.4], [134.8, 34.3]]
     area = {"type": "Polygon", "coordinates": [ring]}
     ok = await client.post(URL, json={"kind": "area", "area": area}, headers=coord)

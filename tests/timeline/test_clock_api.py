@@ -38,6 +38,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "reason": "x",
         "dry_run": False,
     },
+    ("PATCH", "/api/v1/incidents/{incident_id}"): {"note": "x"},
     ("POST", "/api/v1/aid-requests"): FILING,
     ("POST", "/api/v1/aid-requests/{request_id}/cancel"): {},
     ("POST", "/api/v1/plans"): {},
@@ -69,6 +70,7 @@ PATH_VALUES = {
     "shipment_id": "1",
     "heli_id": "1",
     "mission_id": "1",
+    "incident_id": "1",
     "action": "cancel",
 }
 

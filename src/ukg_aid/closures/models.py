@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, Integer, String
+from sqlalchemy import Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base, JSONType
@@ -23,7 +23,7 @@ class Closure(Base):
     __tablename__ = "closures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(Integer, index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     kind: Mapped[ClosureKind] = mapped_column(Enum(ClosureKind, native_enum=False, length=16))
     crossing: Mapped[str | None] = mapped_column(String(40), default=None)
     area: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)

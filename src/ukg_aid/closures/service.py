@@ -14,6 +14,7 @@ from ukg_aid.clock import Clock
 from ukg_aid.closures.models import Closure, ClosureKind
 from ukg_aid.closures.schemas import ClosureCreate, ClosureRead
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
+from ukg_aid.incidents import service as incident_service
 
 
 def to_read(c: Closure) -> ClosureRead:
@@ -58,6 +59,7 @@ async def add(
     data: ClosureCreate,
     clock: Clock,
 ) -> Closure:
+    await incident_service.get_incident(session, incident_id)
     area = data.area.model_dump() if data.area else None
     if area is not None:
         area["coordinates"] = [[list(p) for p in ring] for ring in area["coordinates"]]
@@ -86,6 +88,7 @@ async def add(
 
 
 async def listing(session: AsyncSession, incident_id: int) -> list[Closure]:
+    await incident_service.get_incident(session, incident_id)
     rows = await session.scalars(
         select(Closure).where(Closure.incident_id == incident_id).order_by(Closure.id)
     )
@@ -119,7 +122,7 @@ async def reopen(
 
 
 async def active(session: AsyncSession, incident_id: int | None) -> routing.Closures:
-    """The closures in force (of ``incident_id``; of every incident when ``None``)."""
+    """The closures in force for ``incident_id`` (of every incident when ``None``)."""
     query = select(Closure).where(Closure.reopened_at.is_(None)).order_by(Closure.id)
     if incident_id is not None:
         query = query.where(Closure.incident_id == incident_id)

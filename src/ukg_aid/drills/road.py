@@ -16,9 +16,6 @@ from ukg_aid.client import ApiError, UkgClient
 from ukg_aid.drills.observations import Delivery, RunLog
 from ukg_aid.shipments.schemas import ShipmentRead
 
-INCIDENT = 1
-"""The drill's incident (closures are per incident, SPEC §10–§11)."""
-
 
 class RoadOps:
     def __init__(
@@ -31,9 +28,13 @@ class RoadOps:
 
     async def close(self, crossings: tuple[str, ...]) -> None:
         """The coordinator records the crossings the shaking closed (SPEC §11)."""
+        if not crossings:
+            return
+        page = await self.coordinator.call("GET", "/incidents", params={"status": "active"})
+        incident = page["items"][0]["id"]  # the drill's one active incident (SPEC §10)
         for crossing in crossings:
             body = {"kind": "crossing", "crossing": crossing, "note": "drill: 震度5弱以上, 点検"}
-            await self.coordinator.call("POST", f"/incidents/{INCIDENT}/closures", json=body)
+            await self.coordinator.call("POST", f"/incidents/{incident}/closures", json=body)
 
     async def dispatch_plan(self, plan_id: int, now: datetime, late_units: int) -> None:
         self.road.plans += 1

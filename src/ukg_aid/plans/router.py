@@ -16,6 +16,7 @@ from ukg_aid.deps import (
 )
 from ukg_aid.errors import Unprocessable
 from ukg_aid.idempotency.service import IdempotencyDep
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import allocation_actions, lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.deliveries import Count
@@ -70,9 +71,14 @@ async def list_plans(
     _: Reader,
     paging: PagingDep,
     plan_status: Annotated[PlanStatus | None, Query(alias="status")] = None,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
 ) -> Page[PlanSummary]:
     rows, total = await plan_service.list_plans(
-        session, status=plan_status, limit=paging.limit, offset=paging.offset
+        session,
+        status=plan_status,
+        limit=paging.limit,
+        offset=paging.offset,
+        incident_id=await incident_service.existing(session, incident),
     )
     return paging.page([plan_service.to_summary(p) for p in rows], total)
 

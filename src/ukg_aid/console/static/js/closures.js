@@ -6,10 +6,13 @@ import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { actionButton } from "./ui.js";
 
-export const INCIDENT = 1; // the activation the console works in (closures are per incident)
 const CROSSINGS = ["akashi-kaikyo", "onaruto"];
+let INCIDENT = null; // the active incident the map shows (closures are per incident)
 
 export async function loadClosures() {
+  const active = await get("/incidents", { status: "active", limit: 1 });
+  INCIDENT = active.items[0]?.id ?? null;
+  if (INCIDENT === null) return [];
   return (await get(`/incidents/${INCIDENT}/closures`)).filter((c) => c.active);
 }
 
@@ -47,7 +50,7 @@ export function closurePanel(ctx, closures, refresh) {
         : null,
     ),
   );
-  const buttons = ctx.caps.plan
+  const buttons = ctx.caps.plan && INCIDENT !== null
     ? CROSSINGS.filter((x) => !closed.has(x)).map((x) =>
         actionButton(
           t("closure.close", { what: t(`crossing.${x}`) }),
