@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import matrix_logistics
 from api_helpers import OSAKA_POINT, PROBLEM_JSON, filing
 from authorization_rules import (
     ADMIN,
@@ -45,7 +46,8 @@ from app_support import make_settings
 from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import ApiToken, Role
+from ukg_aid.auth.models import ApiToken
+from ukg_aid.principal import Role
 
 
 @dataclass
@@ -117,20 +119,6 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         ("POST", "/api/v1/allocations/{allocation_id}/deliver"): Call(
             path={"allocation_id": ctx["dispatched_allocation"]["id"]},
             other=delivered_by,  # the supplier's desk may not confirm the delivery
-        ),
-        ("POST", "/api/v1/allocations/{allocation_id}/decline"): Call(
-            path={"allocation_id": ctx["reserved_allocation"]["id"]},
-            json={"reason": "matrix: road out"},
-            owner=dispatch_from,
-            other=OWN,  # the requester's desk may not decline for the supplier
-        ),
-        ("POST", "/api/v1/shipments/{shipment_id}/dispatch"): Call(owner=dispatch_from, other=OWN),
-        ("POST", "/api/v1/shipments/{shipment_id}/deliver"): Call(
-            path={"shipment_id": ctx["dispatched_shipment"]["id"]},
-            other=ctx["dispatched_shipment"]["supplier_code"],
-        ),
-        ("POST", "/api/v1/incidents/{incident_id}/closures"): Call(
-            json={"kind": "crossing", "crossing": "akashi-kaikyo"}
         ),
         ("PATCH", "/api/v1/helicopters/{heli_id}"): Call(json={"status": "maintenance"}),
         ("POST", "/api/v1/medevac-missions"): Call(json=mission),
@@ -274,7 +262,10 @@ async def _arrange_plans(client: httpx.AsyncClient, who: Principals) -> Ctx:
     await _ok(await client.post(f"/api/v1/allocations/{shipped['id']}/dispatch", headers=shipper))
     body = {"request_ids": [await _file(client, who, 10)]}
     proposed = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
-    return await _arrange_shipment(client, who, coord) | {
+    desk = lambda code: who.headers(DESK, code)  # noqa: E731
+    return await matrix_logistics.arrange_shipment(
+        client, coord, await _file(client, who, 5), desk
+    ) | {
         "planned_request": planned,
         "approved_plan": plan["id"],
         "dispatched_allocation": shipped,
@@ -283,21 +274,6 @@ async def _arrange_plans(client: httpx.AsyncClient, who: Principals) -> Ctx:
         "unplanned_request": await _file(client, who, 20),
         "cancellable_request": await _file(client, who, 30),
     }
-
-
-async def _arrange_shipment(client: httpx.AsyncClient, who: Principals, coord: Any) -> Ctx:
-    """A shipment on the road (dispatched through the shipments API)."""
-    body = {"request_ids": [await _file(client, who, 5)]}
-    plan = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
-    await _ok(await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord))
-    params = {"plan_id": plan["id"]}
-    (shipment,) = (await _ok(await client.get("/api/v1/shipments", params=params, headers=coord)))[
-        "items"
-    ]
-    shipper = await who.headers(DESK, shipment["supplier_code"])
-    url = f"/api/v1/shipments/{shipment['id']}/dispatch"
-    await _ok(await client.post(url, headers=shipper))
-    return {"dispatched_shipment": shipment}
 
 
 async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
@@ -321,9 +297,7 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
         await _ok(await client.post("/api/v1/medevac-missions", json=mission, headers=ems))
     )["id"]
     await who.issue(Role.observer, name="matrix-victim")
-    body = {"kind": "crossing", "crossing": "onaruto", "note": "matrix"}
-    url = f"/api/v1/incidents/{ctx['incident']}/closures"
-    ctx["closure"] = (await _ok(await client.post(url, json=body, headers=admin)))["id"]
+    ctx["closure"] = await matrix_logistics.closure(client, admin, ctx["incident"])
     return ctx
 
 

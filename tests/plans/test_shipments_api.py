@@ -77,11 +77,17 @@ async def test_one_dispatch_and_a_counted_delivery_reopen_exactly_the_shortfall(
     assert (await line_of(client, desk, req["id"], "ship_d"))["lost"] == 0
     again = await client.post(url + "/deliver", headers=desk, json=counts)
     assert again.status_code == 409  # nothing counted twice
-    rows = (await client.get(f"/api/v1/plans/{plan['id']}", headers=coord)).json()
+    await _after_the_short_count(client, coord, desk, plan["id"], req["id"])
+
+
+async def _after_the_short_count(
+    client: httpx.AsyncClient, coord: dict, desk: dict, plan_id: int, request_id: int
+) -> None:
+    rows = (await client.get(f"/api/v1/plans/{plan_id}", headers=coord)).json()
     damaged = next(a for a in rows["allocations"] if a["item_code"] == "ship_c")
     assert (damaged["received"], damaged["loss_reason"]) == (90, "damaged")
     assert rows["status"] == "completed"
-    assert (await client.get(f"/api/v1/aid-requests/{req['id']}", headers=desk)).json()[
+    assert (await client.get(f"/api/v1/aid-requests/{request_id}", headers=desk)).json()[
         "status"
     ] == "partially_fulfilled"
     events = await client.get(

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ukg_aid.closures.enums import ClosureKind
 from ukg_aid.db import Base, JSONType
-
-
-class ClosureKind(enum.StrEnum):
-    crossing = "crossing"
-    area = "area"
 
 
 class Closure(Base):

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from ukg_aid.closures.models import ClosureKind
+from ukg_aid.closures.enums import ClosureKind
 from ukg_aid.schemas import InputModel, JsonNumber, Note, OutputModel
 
 Ring = list[tuple[JsonNumber, JsonNumber]]

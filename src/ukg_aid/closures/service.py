@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import routing
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock
-from ukg_aid.closures.models import Closure, ClosureKind
+from ukg_aid.closures.enums import ClosureKind
+from ukg_aid.closures.models import Closure
 from ukg_aid.closures.schemas import ClosureCreate, ClosureRead
+from ukg_aid.db.locking import for_change
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.incidents import service as incident_service
+from ukg_aid.principal import Principal
 
 
 def to_read(c: Closure) -> ClosureRead:
@@ -99,9 +101,9 @@ async def reopen(
     session: AsyncSession, *, principal: Principal, incident_id: int, closure_id: int, clock: Clock
 ) -> Closure:
     closure = await session.scalar(
-        select(Closure)
-        .where(Closure.id == closure_id, Closure.incident_id == incident_id)
-        .with_for_update(key_share=True)
+        for_change(
+            select(Closure).where(Closure.id == closure_id, Closure.incident_id == incident_id)
+        )
     )
     if closure is None:
         raise NotFound(f"closure {closure_id} does not exist", code="unknown-closure")

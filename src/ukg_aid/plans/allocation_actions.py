@@ -12,18 +12,19 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.plans import deliveries
 from ukg_aid.plans.deliveries import Count
-from ukg_aid.plans.models import AllocationStatus, PlanAllocation, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
 from ukg_aid.plans.shipping import (
     complete_if_done,
     load_allocation,
     require_allocation,
-    require_plan,
 )
+from ukg_aid.plans.transitions import require_plan
+from ukg_aid.principal import Principal
 from ukg_aid.shipments import status as shipment_status
 
 

@@ -28,14 +28,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ukg_aid.aid_requests import service as request_service
-from ukg_aid.aid_requests.models import AidRequest, RequestStatus
+from ukg_aid.aid_requests.enums import RequestStatus
+from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import require_forward
 from ukg_aid.errors import Unprocessable
 from ukg_aid.plans import locks
-from ukg_aid.plans.models import AllocationStatus, DispatchPlan, LossReason, PlanAllocation
+from ukg_aid.plans.enums import AllocationStatus, LossReason
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipping import complete_if_done
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import service as stock_service
 
 

@@ -12,20 +12,15 @@ from sqlalchemy.orm import selectinload
 
 from ukg_aid import matching
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import loading, rows
-from ukg_aid.plans.models import (
-    AllocationStatus,
-    DispatchPlan,
-    PlanAllocation,
-    PlanPolicy,
-    PlanStatus,
-)
+from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import (
     AllocationRow,
     PlanCreate,
@@ -34,6 +29,7 @@ from ukg_aid.plans.schemas import (
     SolverRead,
     UnmetRead,
 )
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles.models import Depot
 
 log = logging.getLogger("ukg_aid.plans")
@@ -111,13 +107,15 @@ def _run_solver(
 async def solve(
     problem: matching.Problem, settings: Settings, policy: PlanPolicy
 ) -> matching.PlanResult:
-    how = matching.SolverSettings(
-        travel=loading.travel_model(settings), time_limit_s=settings.solver_time_limit_s
-    )
+    travel = loading.travel_model(settings)
+    how = matching.SolverSettings(travel=travel, time_limit_s=settings.solver_time_limit_s)
     try:
         return await anyio.to_thread.run_sync(_run_solver, problem, how, policy)
     except matching.TravelError as exc:
         raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
+    finally:
+        if isinstance(travel, matching.OsrmTravel):
+            travel.close()  # one client per plan: never leave its sockets open
 
 
 async def create_plan(
@@ -216,7 +214,7 @@ async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update(of=DispatchPlan, key_share=True)
+        query = for_change(query, of=DispatchPlan)
     plan = await session.scalar(query)
     if plan is None:
         raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")

@@ -16,12 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.plans import locks
-from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.plans.transitions import STEPS, require_plan
+from ukg_aid.principal import Principal
 from ukg_aid.shipments import status as shipment_status
 from ukg_aid.stockpiles import service as stock_service
 
@@ -29,16 +31,6 @@ CLOSED = frozenset(
     {AllocationStatus.delivered, AllocationStatus.cancelled, AllocationStatus.declined}
 )
 """Allocation states that end its part in a plan."""
-
-
-def require_plan(plan: DispatchPlan, *allowed: PlanStatus) -> None:
-    if plan.status not in allowed:
-        want = " or ".join(s.value for s in allowed)
-        raise Conflict(
-            f"plan {plan.id} is {plan.status.value}; this needs it {want}",
-            code="plan-state",
-            plan_status=plan.status.value,
-        )
 
 
 async def load_allocation(
@@ -77,7 +69,7 @@ async def dispatch(
     when = clock.resolve(at)
     plan, a = await load_allocation(session, allocation_id)
     principal.require_member(a.supplier_code, action="dispatch from depots")
-    require_plan(plan, PlanStatus.approved)  # nothing ships from a plan nobody approved
+    require_plan(plan, *STEPS["ship"].allowed)  # nothing ships from a plan nobody approved
     require_allocation(a, AllocationStatus.planned, "dispatched")
     when = require_forward(
         when,

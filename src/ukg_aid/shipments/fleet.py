@@ -20,18 +20,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import logistics
-from ukg_aid.shipments.models import Shipment, ShipmentStatus, Truck
+from ukg_aid.db.locking import for_change
+from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.shipments.models import Shipment, Truck
 
 
 async def lock_trucks(session: AsyncSession, member_code: str) -> list[Truck]:
     """The member's trucks, locked in id order (created from the default pool if none yet)."""
-    query = (
-        select(Truck)
-        .where(Truck.member_code == member_code)
-        .order_by(Truck.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    query = select(Truck).where(Truck.member_code == member_code).order_by(Truck.id)
+    query = for_change(query)
     trucks = list(await session.scalars(query))
     if trucks:
         return trucks

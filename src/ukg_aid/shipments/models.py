@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
-
-
-class ShipmentStatus(enum.StrEnum):
-    """``planned``: waiting for the desk; ``queued``: the desk dispatched it but no truck was
-    free (it leaves at ``departure_at`` at the earliest); ``dispatched``: on trucks;
-    ``delivered``: confirmed; ``cancelled``: nothing of it travels (plan cancelled, declined)."""
-
-    planned = "planned"
-    queued = "queued"
-    dispatched = "dispatched"
-    delivered = "delivered"
-    cancelled = "cancelled"
+from ukg_aid.shipments.enums import ShipmentStatus
 
 
 class Shipment(Base):

@@ -13,7 +13,8 @@ from ukg_aid import logistics
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.errors import NotFound
 from ukg_aid.plans.models import PlanAllocation
-from ukg_aid.shipments.models import Shipment, ShipmentStatus, Truck
+from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.shipments.models import Shipment, Truck
 from ukg_aid.shipments.schemas import ShipmentRead, TruckRead
 
 

@@ -9,7 +9,7 @@ from ukg_aid.errors import Unprocessable
 from ukg_aid.plans.deliveries import Count
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.shipments import reading, service
-from ukg_aid.shipments.models import ShipmentStatus
+from ukg_aid.shipments.enums import ShipmentStatus
 from ukg_aid.shipments.schemas import ShipmentAction, ShipmentDeliver, ShipmentRead, TruckRead
 
 router = APIRouter(tags=["shipments"])

@@ -5,9 +5,9 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.aid_requests.schemas import DeliveryRead
-from ukg_aid.plans.models import LossReason
+from ukg_aid.plans.enums import LossReason
 from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Note, OutputModel
-from ukg_aid.shipments.models import ShipmentStatus
+from ukg_aid.shipments.enums import ShipmentStatus
 
 
 class ShipmentRead(OutputModel):

@@ -19,15 +19,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.plans import deliveries, locks
 from ukg_aid.plans.deliveries import Count
-from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
-from ukg_aid.plans.shipping import require_plan
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
+from ukg_aid.plans.transitions import require_plan
+from ukg_aid.principal import Principal
 from ukg_aid.shipments import fleet
-from ukg_aid.shipments.models import Shipment, ShipmentStatus
+from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.shipments.models import Shipment
 from ukg_aid.shipments.status import lock_shipments
 from ukg_aid.stockpiles import service as stock_service
 
@@ -211,9 +213,8 @@ async def deliver(
         subject=f"shipment {shipment.id}: delivery",
     )
     shipment.status, shipment.delivered_at = ShipmentStatus.delivered, when
-    await session.flush()
-    received = {str(a.id): checked[a.id].received for a in allocations}
-    after = {"status": "delivered", "received": received, "lost_units": _lost(losses)}
+    got = {str(a.id): checked[a.id].received for a in allocations}
+    after = {"status": "delivered", "received": got, "lost_units": _lost(losses)}
     await audit.record(
         session,
         principal=principal,

@@ -12,21 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import logistics
 from ukg_aid.catalog.models import Item
-from ukg_aid.plans.models import AllocationStatus, PlanAllocation
-from ukg_aid.shipments.models import Shipment, ShipmentStatus
+from ukg_aid.db.locking import lock_keys
+from ukg_aid.plans.enums import AllocationStatus
+from ukg_aid.plans.models import PlanAllocation
+from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.shipments.models import Shipment
 
 _GONE = {AllocationStatus.cancelled, AllocationStatus.declined}
 
 
 async def lock_shipments(session: AsyncSession, ids: set[int]) -> dict[int, Shipment]:
     """Shipment rows locked in id order (after their plan's lock, before allocations')."""
-    rows = await session.scalars(
-        select(Shipment)
-        .where(Shipment.id.in_(sorted(ids)))
-        .order_by(Shipment.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    rows = await lock_keys(session, Shipment, [Shipment.id], ids)
     return {s.id: s for s in rows}
 
 
