@@ -130,7 +130,7 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         ),
         ("POST", "/api/v1/tokens"): Call(json={"name": "matrix-new", "role": "observer"}),
         ("POST", "/api/v1/tokens/{name}/revoke"): Call(path={"name": "matrix-victim"}),
-    }
+    } | {route: Call(**kw) for route, kw in matrix_logistics.calls(ctx).items()}
 
 
 def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
