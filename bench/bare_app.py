@@ -356,7 +356,9 @@ async def _insert_request(
         "filed_at": _jst(req["filed_at"]),
         "updated_at": _jst(req["updated_at"]),
         "cancelled_at": None,
-        "lines": [{**dict(ln), "allocated": 0, "dispatched": 0, "delivered": 0} for ln in lines],
+        "lines": [
+            {**dict(ln), "allocated": 0, "dispatched": 0, "delivered": 0, "lost": 0} for ln in lines
+        ],
     }
 
 

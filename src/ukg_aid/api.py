@@ -9,6 +9,7 @@ from ukg_aid.aid_requests.router import router as aid_requests_router
 from ukg_aid.audit.router import events_router
 from ukg_aid.audit.router import router as audit_router
 from ukg_aid.catalog.router import router as catalog_router
+from ukg_aid.closures.router import router as closures_router
 from ukg_aid.hospitals.router import router as hospitals_router
 from ukg_aid.incidents.router import router as incidents_router
 from ukg_aid.medevac.fleet_router import router as helicopters_router
@@ -18,6 +19,7 @@ from ukg_aid.plans.router import router as plans_router
 from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
 from ukg_aid.shelters.router import router as shelters_router
+from ukg_aid.shipments.router import router as shipments_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 from ukg_aid.tokens.router import me_router
 from ukg_aid.tokens.router import router as tokens_router
@@ -36,6 +38,8 @@ for _router in (
     cancel_router,
     shelters_router,
     plans_router,
+    closures_router,
+    shipments_router,
     helicopters_router,
     hospitals_router,
     weather_router,

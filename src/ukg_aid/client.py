@@ -28,6 +28,7 @@ from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.plans.schemas import AllocationRow, PlanRead
 from ukg_aid.reports.schemas import SituationReport
+from ukg_aid.shipments.schemas import ShipmentRead
 from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
 from ukg_aid.weather.schemas import WeatherHoldRead
 
@@ -264,6 +265,16 @@ class UkgClient:
         """``dispatch`` or ``deliver`` an allocation."""
         path = f"/allocations/{allocation_id}/{action}"
         return AllocationRow.model_validate(await self.call("POST", path, json=_at(at, note)))
+
+    async def shipments(self, **filters: Any) -> list[ShipmentRead]:
+        return await self._all("/shipments", ShipmentRead, **filters)
+
+    async def shipment_action(
+        self, shipment_id: int, action: str, at: datetime | None = None, note: str | None = None
+    ) -> ShipmentRead:
+        """``dispatch`` (or queue) or ``deliver`` (all of it) a whole shipment."""
+        path = f"/shipments/{shipment_id}/{action}"
+        return ShipmentRead.model_validate(await self.call("POST", path, json=_at(at, note)))
 
     async def cancel_request(
         self,

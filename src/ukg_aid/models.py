@@ -4,6 +4,7 @@ from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.auth.models import ApiToken
 from ukg_aid.catalog.models import Item
+from ukg_aid.closures.models import Closure
 from ukg_aid.db import Base
 from ukg_aid.helicopters.models import Helicopter, HelicopterStaging, HelicopterStatusChange
 from ukg_aid.hospitals.models import HospitalRow, HospitalStatusChange
@@ -13,6 +14,7 @@ from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.shelters.models import Shelter, ShelterChange
+from ukg_aid.shipments.models import Shipment, Truck
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.weather.models import WeatherHoldRow
 
@@ -22,6 +24,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Closure",
     "Depot",
     "DispatchPlan",
     "Helicopter",
@@ -38,7 +41,9 @@ __all__ = [
     "PlanAllocation",
     "Shelter",
     "ShelterChange",
+    "Shipment",
     "Stock",
     "StockLedger",
+    "Truck",
     "WeatherHoldRow",
 ]

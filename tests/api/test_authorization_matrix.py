@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import matrix_logistics
 from api_helpers import OSAKA_POINT, PROBLEM_JSON, filing
 from authorization_rules import (
     ADMIN,
@@ -152,7 +153,7 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         **{route: Call(**kw) for route, kw in medevac_calls(ctx).items()},
         ("POST", "/api/v1/tokens"): Call(json={"name": "matrix-new", "role": "observer"}),
         ("POST", "/api/v1/tokens/{name}/revoke"): Call(path={"name": "matrix-victim"}),
-    }
+    } | {route: Call(**kw) for route, kw in matrix_logistics.calls(ctx).items()}
 
 
 def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
@@ -170,6 +171,8 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "hold_id": ctx["hold"],
         "incident_id": ctx["incident"],
         "shelter_id": ctx["shelter"],
+        "shipment_id": ctx["reserved_allocation"]["shipment_id"],
+        "closure_id": ctx["closure"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
 
@@ -280,13 +283,16 @@ async def _arrange_plans(client: httpx.AsyncClient, who: Principals) -> Ctx:
     body = {"request_ids": [planned]}
     plan = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
     assert len(plan["allocations"]) >= 2, plan
-    await _ok(await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord))
+    plan = await _ok(await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord))
     shipped, reserved = plan["allocations"][0], plan["allocations"][1]
     shipper = await who.headers(DESK, shipped["supplier_code"])
     await _ok(await client.post(f"/api/v1/allocations/{shipped['id']}/dispatch", headers=shipper))
     body = {"request_ids": [await _file(client, who, 10)]}
     proposed = await _ok(await client.post("/api/v1/plans", json=body, headers=coord))
-    return {
+    desk = lambda code: who.headers(DESK, code)  # noqa: E731
+    return await matrix_logistics.arrange_shipment(
+        client, coord, await _file(client, who, 5), desk
+    ) | {
         "planned_request": planned,
         "approved_plan": plan["id"],
         "dispatched_allocation": shipped,
@@ -321,6 +327,7 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     )["id"]
     await arrange_medevac(client, ems, ctx)
     await who.issue(Role.observer, name="matrix-victim")
+    ctx["closure"] = await matrix_logistics.closure(client, admin, ctx["incident"])
     return ctx
 
 

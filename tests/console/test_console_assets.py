@@ -15,8 +15,9 @@ from ukg_aid.aid_requests.enums import Priority, RequestStatus
 from ukg_aid.dispatch_air import AircraftStatus, RefusalReason, Severity
 from ukg_aid.matching.problem import UNMET_CAUSES
 from ukg_aid.medevac.enums import MissionStatus
-from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, LossReason, PlanStatus
 from ukg_aid.principal import Role
+from ukg_aid.shipments.enums import ShipmentStatus
 from ukg_aid.stockpiles.enums import DepotStatus
 
 OWN_JS = sorted(p for p in (STATIC / "js").rglob("*.js"))
@@ -63,6 +64,8 @@ def test_every_message_the_code_asks_for_exists() -> None:
     [
         ("status.plan.", [s.value for s in PlanStatus]),
         ("status.allocation.", [s.value for s in AllocationStatus]),
+        ("status.shipment.", [s.value for s in ShipmentStatus]),
+        ("loss.", [r.value for r in LossReason]),
         ("status.request.", [s.value for s in RequestStatus]),
         ("status.depot.", [s.value for s in DepotStatus]),
         ("status.heli.", [s.value for s in AircraftStatus]),

@@ -58,6 +58,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/plans/{plan_id}/cancel"): {},
     ("POST", "/api/v1/allocations/{allocation_id}/dispatch"): {},
     ("POST", "/api/v1/allocations/{allocation_id}/deliver"): {},
+    ("POST", "/api/v1/allocations/{allocation_id}/decline"): {"reason": "road out"},
+    ("POST", "/api/v1/shipments/{shipment_id}/dispatch"): {},
+    ("POST", "/api/v1/shipments/{shipment_id}/deliver"): {},
     ("PATCH", "/api/v1/helicopters/{heli_id}"): {"status": "maintenance"},
     ("POST", "/api/v1/helicopters"): {
         "callsign": "CLOCK-VISITOR",
@@ -85,6 +88,7 @@ PATH_VALUES = {
     "request_id": "1",
     "plan_id": "1",
     "allocation_id": "1",
+    "shipment_id": "1",
     "heli_id": "1",
     "hospital_id": "1",
     "mission_id": "1",

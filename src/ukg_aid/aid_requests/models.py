@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +64,7 @@ class AidRequestLine(Base):
         CheckConstraint("allocated >= 0 AND allocated <= quantity", name="allocated_range"),
         CheckConstraint("dispatched >= 0 AND dispatched <= allocated", name="dispatched_range"),
         CheckConstraint("delivered >= 0 AND delivered <= dispatched", name="delivered_range"),
+        CheckConstraint("lost >= 0", name="lost_nonneg"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,5 +74,7 @@ class AidRequestLine(Base):
     allocated: Mapped[int] = mapped_column(Integer, default=0)
     dispatched: Mapped[int] = mapped_column(Integer, default=0)
     delivered: Mapped[int] = mapped_column(Integer, default=0)
+    lost: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Units shipped but not received (short, damaged, lost): they went back to unallocated."""
 
     request: Mapped[AidRequest] = relationship(back_populates="lines", lazy="raise")

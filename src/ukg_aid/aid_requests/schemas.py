@@ -69,6 +69,8 @@ class RequestLineRead(OutputModel):
     allocated: int
     dispatched: int
     delivered: int
+    lost: int = 0
+    """Units shipped but not received (short, damaged, lost); they are unallocated again."""
 
 
 class AidRequestRead(OutputModel):

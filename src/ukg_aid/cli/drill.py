@@ -118,6 +118,10 @@ def drill_run(
         list[str] | None, typer.Option(help="also damage this hospital (key; repeatable)")
     ] = None,
     weather: Annotated[bool, typer.Option(help="record the scenario's weather holds")] = True,
+    close: Annotated[
+        list[str] | None,
+        typer.Option(help="also close this crossing from the start (akashi-kaikyo, onaruto)"),
+    ] = None,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     policies = _checked(scenario, policy)
@@ -138,6 +142,7 @@ def drill_run(
         policies=policies,
         counterparts=counterparts,
         push_hours=push_hours,
+        close=tuple(close or ()),
     )
     result = _play(opts, report)
     _print_summary(result)

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from ukg_aid.dispatch_air.daylight import sunset_at
+from ukg_aid.drills import road_metrics
 from ukg_aid.drills.observations import RunLog, Snapshot
 
 # Daylight for utilisation is taken at the union's centre (Osaka), good to a few minutes.
@@ -140,6 +141,7 @@ def summary(log: RunLog, start: datetime, hours: int) -> dict[str, Any]:
         "plans_approved": len(log.plans),
         "stale_approvals": log.stale_approvals,
         "medevac": medevac(log, start, start + timedelta(hours=hours)),
+        "road": road_metrics.summary(log.road, start, start + timedelta(hours=hours)),
         "members": members(log, first),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,18 @@ class MissionOutcome:
 
 
 @dataclass
+class RoadLog:
+    """Shipments on the truck pools: actions, queue waits, the loads (``drills.road``)."""
+
+    dispatch_actions: int = 0
+    allocations_shipped: int = 0
+    plans: int = 0
+    waits_min: list[float] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    late_units: int = 0
+
+
+@dataclass
 class RunLog:
     """Everything one policy's run produced."""
 
@@ -58,3 +71,4 @@ class RunLog:
     pull_units: int = 0  # filed by the desks themselves
     push_closed_units: int = 0  # push remainder closed when the desks started filing
     counterpart_pairs: list[tuple[str, str]] = field(default_factory=list)  # set on the incident
+    road: RoadLog = field(default_factory=RoadLog)

@@ -21,6 +21,7 @@ from ukg_aid.drills.runner import DrillRunner, make_actors
 from ukg_aid.drills.script import DrillScript, build_script
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.quake import areas, impact
+from ukg_aid.quake.damage import assess_damage, load_crossings
 from ukg_aid.quake.scenarios import Scenario, load_scenario
 from ukg_aid.stockpiles.schemas import DepotRead
 
@@ -48,6 +49,8 @@ class DrillOptions:
     """Hospital keys damaged whatever the shaking (a what-if)."""
     weather: bool = True
     """Record the scenario's weather holds."""
+    close: tuple[str, ...] = ()
+    """Crossings closed from the start besides those the shaking closes (e.g. akashi-kaikyo)."""
 
 
 Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
@@ -159,6 +162,7 @@ async def _script(client: UkgClient, scenario: Scenario, opts: DrillOptions) -> 
     everyone = await client.members()
     facts = _names_and_shaking(everyone, listed_depots, await client.items(), script, shaken)
     facts |= extra
+    facts["closed_crossings"] = closed_crossings(scenario, opts)
     return Setup(script=script, members=members, facts=facts)
 
 
@@ -194,6 +198,13 @@ async def _medevac_setting(
         ],
     }
     return dataclasses.replace(script, hospitals=changes, holds=holds), facts
+
+
+def closed_crossings(scenario: Scenario, opts: DrillOptions) -> list[str]:
+    """Crossings the shaking closes (``quake.damage``: instrumental intensity ≥ 4.5 at either end,
+    JB本四高速's 震度5弱 inspection rule, crossing_rules.csv) and those the options close."""
+    damage = assess_damage(scenario.event, rng=random.Random(opts.seed), crossings=load_crossings())
+    return sorted(set(damage.closed_crossings) | set(opts.close))
 
 
 def _names_and_shaking(
@@ -295,6 +306,7 @@ async def run_drill(
                 plan_every=opts.plan_every,
                 member_count=len(setup.members),
                 push_hours=opts.push_hours,
+                closures=tuple(setup.facts["closed_crossings"]),
             )
             runs[policy] = await runner.run(_per_policy(progress, policy))
             runs[policy].counterpart_pairs = pairs
@@ -314,6 +326,7 @@ async def run_drill(
         "shaking": setup.facts["shaking"],
         "hospitals_damaged": setup.facts["hospitals_damaged"],
         "weather_holds": setup.facts["weather_holds"],
+        "closed_crossings": setup.facts["closed_crossings"],
         "sources": list(scenario.sources),
         "push_hours": opts.push_hours,
         "counterparts": len(scenario.counterparts.pairs)

@@ -1,8 +1,9 @@
 """Play a drill script against the REST API on a simulated clock, as every role would.
 
 Each simulated hour: depots fail, desks cover what they can from their own stock and file the
-rest, the coordinator plans and approves every ``plan_every`` hours, suppliers dispatch at once,
-deliveries are confirmed when their ETA has passed, EMS files and assigns medevac missions.
+rest, the coordinator plans and approves every ``plan_every`` hours, suppliers dispatch each
+shipment at once on their truck pools (or queue it, ``drills.road``), shipments are confirmed
+when their trucks have unloaded, EMS files and assigns medevac missions.
 Policies: ``optimized`` (the solver, batch helicopter assignment) and ``baseline`` (nearest
 supplier first; own-prefecture helicopter first, one mission at a time).
 """
@@ -16,9 +17,9 @@ from datetime import datetime, timedelta
 
 from ukg_aid.client import ConflictError, UkgClient
 from ukg_aid.drills import air
-from ukg_aid.drills.observations import Delivery, RunLog, Snapshot
+from ukg_aid.drills.observations import RunLog, Snapshot
+from ukg_aid.drills.road import RoadOps
 from ukg_aid.drills.script import PRIORITY, DrillScript, RequestWave, split
-from ukg_aid.plans.schemas import AllocationRow
 
 STRICKEN_LIFT_SHARE = 0.5
 """When at least this share of the union has filed, the coordinator lets stricken members supply
@@ -58,6 +59,7 @@ class DrillRunner:
         plan_every: int = 3,
         member_count: int = 12,
         push_hours: int = 0,
+        closures: tuple[str, ...] = (),
     ) -> None:
         self.a = actors
         self.script = script
@@ -68,6 +70,8 @@ class DrillRunner:
         self.lift_stricken = len(script.filing_members) >= STRICKEN_LIFT_SHARE * member_count
         self.log = RunLog(policy=policy)
         self.air = air.AirOps(actors.ems, policy=policy, log=self.log)
+        self.road = RoadOps(actors.desks, actors.admin, actors.coordinator, self.log)
+        self.closures = closures
 
     async def run(self, progress: Progress | None = None) -> RunLog:
         await self.air.start()
@@ -81,6 +85,7 @@ class DrillRunner:
 
     async def _step(self, hour: int, now: datetime) -> None:
         if hour == 0:
+            await self.road.close(self.closures)
             for f in self.script.failures:
                 await self.a.desks[f.member_code].set_depot_status(f.depot_id, f.status, at=now)
             for h in self.script.hospitals:
@@ -94,9 +99,10 @@ class DrillRunner:
             if prev < wave.at <= now or (hour == 0 and wave.at <= now):
                 await self._file_wave(wave)
         await self.air.step(now, [m for m in self.script.missions if prev < m.at <= now])
+        await self.road.release_queue(now)
         if hour > 0 and hour % self.plan_every == 0:
             await self._plan(now)
-        await self._deliver_due(now)
+        await self.road.deliver_due(now)
         await self._snapshot(hour)
 
     async def _close_push(self, now: datetime) -> None:
@@ -199,41 +205,9 @@ class DrillRunner:
             self.log.plans.append(
                 {"hour": (now - self.script.start).total_seconds() / 3600, **plan.solver.objective}
             )
-            for alloc in plan.allocations:
-                await self.a.desks[alloc.supplier_code].allocation_action(
-                    alloc.id, "dispatch", at=now
-                )
+            late = round(plan.solver.objective.get("late_units", 0))
+            await self.road.dispatch_plan(plan.id, now, late)
             return
-
-    async def _deliver_due(self, now: datetime) -> None:
-        due = [
-            a
-            for a in await self.a.admin.allocations(status="dispatched")
-            if a.expected_at is not None and a.expected_at <= now
-        ]
-        filed = {r.id: r.filed_at for r in await self.a.admin.requests()} if due else {}
-        for alloc in sorted(due, key=lambda x: (x.expected_at, x.id)):
-            assert alloc.expected_at is not None
-            await self.a.desks[alloc.requester_code].allocation_action(
-                alloc.id, "deliver", at=alloc.expected_at
-            )
-            self._record_delivery(alloc, filed[alloc.request_id])
-
-    def _record_delivery(self, alloc: AllocationRow, filed_at: datetime) -> None:
-        assert alloc.expected_at is not None
-        self.log.deliveries.append(
-            Delivery(
-                member_code=alloc.requester_code,
-                item_code=alloc.item_code,
-                quantity=alloc.quantity,
-                filed_at=filed_at,
-                delivered_at=alloc.expected_at,
-                distance_km=alloc.distance_km,
-                supplier_code=alloc.supplier_code,
-            )
-        )
-        item = alloc.item_code
-        self.log.delivered_by_item[item] = self.log.delivered_by_item.get(item, 0) + alloc.quantity
 
     async def _snapshot(self, hour: int) -> None:
         requested: dict[str, int] = defaultdict(int)

@@ -23,6 +23,7 @@ from ukg_aid.plans.locks import StockKey
 from ukg_aid.plans.models import DispatchPlan
 from ukg_aid.plans.transitions import enter
 from ukg_aid.principal import Principal
+from ukg_aid.shipments import building
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Stock
 
@@ -97,6 +98,7 @@ async def approve(
     plan.status = PlanStatus.completed if not plan.allocations else PlanStatus.approved
     plan.decided_by, plan.decided_at = principal.name, when
     await session.flush()
+    shipments = await building.create_for_plan(session, plan, when)
     await audit.record(
         session,
         principal=principal,
@@ -107,6 +109,7 @@ async def approve(
         after={
             "status": plan.status.value,
             "reserved_units": sum(a.quantity for a in plan.allocations),
+            "shipments": shipments,
         },
         at=when,
         note=note,

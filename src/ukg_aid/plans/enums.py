@@ -26,3 +26,12 @@ class AllocationStatus(enum.StrEnum):
     dispatched = "dispatched"
     delivered = "delivered"
     cancelled = "cancelled"
+    declined = "declined"
+
+
+class LossReason(enum.StrEnum):
+    """Why a delivery counted fewer units than were shipped (SPEC §11)."""
+
+    short = "short"
+    damaged = "damaged"
+    lost = "lost"

@@ -12,19 +12,27 @@ from ukg_aid import matching
 from ukg_aid.aid_requests.enums import OPEN_STATUSES
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.aid_requests.stricken import stricken_members
+from ukg_aid.closures import service as closure_service
 from ukg_aid.config import Settings
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents.counterparts import frozen_pairs
 from ukg_aid.members import service as member_service
+from ukg_aid.plans.enums import AllocationStatus
+from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.models import Depot, Stock
 
 
 async def open_lines(
-    session: AsyncSession, request_ids: Sequence[int] | None, as_of: datetime, incident_id: int
+    session: AsyncSession,
+    request_ids: Sequence[int] | None,
+    as_of: datetime,
+    incident_id: int,
+    *,
+    reopened: bool = False,
 ) -> list[matching.RequestLine]:
     """Every line of an open request of the incident filed by ``as_of`` with an unallocated
-    quantity left.
+    quantity left (``reopened``: only lines a decline or a short delivery gave back, SPEC §11).
 
     A plan is judged at its ``at``: a request filed later does not exist yet at that time.
     """
@@ -40,6 +48,11 @@ async def open_lines(
     if request_ids is not None:
         await _check_requests(session, request_ids, as_of, incident_id)
         query = query.where(AidRequest.id.in_(request_ids))
+    if reopened:
+        declined = select(PlanAllocation.line_id).where(
+            PlanAllocation.status == AllocationStatus.declined
+        )
+        query = query.where((AidRequestLine.lost > 0) | AidRequestLine.id.in_(declined))
     query = query.where(AidRequest.status.in_(OPEN_STATUSES)).order_by(AidRequestLine.id)
     rows = await session.execute(query)
     return [
@@ -52,9 +65,17 @@ async def open_lines(
             priority=matching.Priority(req.priority.value),
             lat=req.delivery_lat,
             lon=req.delivery_lon,
+            needed_by_minutes=_minutes_until(req.needed_by, as_of),
         )
         for line, req in rows
     ]
+
+
+def _minutes_until(needed_by: datetime | None, as_of: datetime) -> float | None:
+    """Rule 4's deadline in the core's terms: minutes from the plan's time (may be ≤ 0)."""
+    if needed_by is None:
+        return None
+    return (needed_by - as_of).total_seconds() / 60.0
 
 
 async def _check_requests(
@@ -155,10 +176,11 @@ async def build_problem(
     include_stricken_suppliers: bool,
     as_of: datetime,
     incident_id: int,
+    reopened: bool = False,
 ) -> matching.Problem:
-    """The incident's open lines, all stock, and the incident's counterpart pairs as they are
-    now (the plan freezes them into its inputs: changing them later changes no plan made)."""
-    lines = await open_lines(session, request_ids, as_of, incident_id)
+    """The incident's open lines, all stock, the incident's counterpart pairs and closures as
+    they are now (the plan freezes them into its inputs: changing them later changes no plan)."""
+    lines = await open_lines(session, request_ids, as_of, incident_id, reopened=reopened)
     stock = await supplies(session, {line.item_code for line in lines}) if lines else []
     options = matching.Options(
         include_stricken_suppliers=include_stricken_suppliers,
@@ -171,6 +193,7 @@ async def build_problem(
         stricken=frozenset(await stricken_members(session, as_of=as_of)),
         options=options,
         guests=frozenset(await member_service.guest_codes(session)),
+        closures=await closure_service.active(session, incident_id),
     )
 
 

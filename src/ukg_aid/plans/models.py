@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ukg_aid.db import Base, JSONType
-from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, LossReason, PlanPolicy, PlanStatus
 
 
 class DispatchPlan(Base):
@@ -45,7 +45,10 @@ class PlanAllocation(Base):
     """Ship ``quantity`` of an item from a depot to a request line."""
 
     __tablename__ = "plan_allocations"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_pos"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_pos"),
+        CheckConstraint("received >= 0 AND received <= quantity", name="received_range"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("dispatch_plans.id"), index=True)
@@ -65,5 +68,14 @@ class PlanAllocation(Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(default=None)
     expected_at: Mapped[datetime | None] = mapped_column(default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
+    shipment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipments.id"), index=True, default=None
+    )
+    received: Mapped[int | None] = mapped_column(Integer, default=None)
+    loss_reason: Mapped[LossReason | None] = mapped_column(
+        Enum(LossReason, native_enum=False, length=16), default=None
+    )
+    decline_reason: Mapped[str | None] = mapped_column(String(500), default=None)
 
     plan: Mapped[DispatchPlan] = relationship(back_populates="allocations", lazy="raise")

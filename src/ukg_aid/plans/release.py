@@ -26,6 +26,7 @@ from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipping import complete_if_done
 from ukg_aid.plans.transitions import STEPS, enter, not_before
 from ukg_aid.principal import Principal
+from ukg_aid.shipments import status as shipment_status
 from ukg_aid.stockpiles import service as stock_service
 
 
@@ -85,6 +86,7 @@ async def cancel(
     allocations = await locks.lock_allocations(session, [a.id for a in plan.allocations])
     why = f"plan {plan.id} cancelled"
     freed = await _release(session, allocations, principal=principal, when=when, why=why, note=note)
+    await shipment_status.refresh(session, {a.shipment_id for a in allocations})
     plan.status, plan.closed_at = PlanStatus.cancelled, when
     await session.flush()
     await audit.record(
@@ -128,14 +130,9 @@ async def cancel_request(
     allocations = await locks.lock_allocations(
         session, await _planned_allocations(session, request_id, approved)
     )
-    await _release(
-        session,
-        allocations,
-        principal=principal,
-        when=when,
-        why=f"aid request {request_id} cancelled",
-        note=note,
-    )
+    why = f"aid request {request_id} cancelled"
+    await _release(session, allocations, principal=principal, when=when, why=why, note=note)
+    await shipment_status.refresh(session, {a.shipment_id for a in allocations})
     for plan_id in sorted({a.plan_id for a in allocations}):
         await complete_if_done(session, principal, plans[plan_id], when)
 

@@ -14,12 +14,16 @@ from ukg_aid.deps import (
     Session,
     SettingsDep,
 )
+from ukg_aid.errors import Unprocessable
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
-from ukg_aid.plans import lifecycle, rows, shipping
+from ukg_aid.plans import allocation_actions, lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
+from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.schemas import (
+    AllocationDecline,
+    AllocationDeliver,
     AllocationRow,
     PlanAction,
     PlanCreate,
@@ -204,22 +208,55 @@ async def dispatch_allocation(
 @router.post(
     "/allocations/{allocation_id}/deliver",
     responses=CONFLICT,
-    summary="Confirm an allocation arrived (the requester's desk)",
+    summary="Confirm what of an allocation arrived, with a count (the requester's desk)",
 )
 async def deliver_allocation(
     allocation_id: IdParam,
     session: Session,
     principal: DeskOrAdmin,
     clock: ClockDep,
-    body: PlanAction | None = None,
+    body: AllocationDeliver | None = None,
 ) -> AllocationRow:
-    body = body or PlanAction()
-    a = await shipping.deliver(
+    body = body or AllocationDeliver()
+    count = None if body.received is None else Count(body.received, body.reason)
+    if count is None and body.reason is not None:
+        raise Unprocessable(
+            "a reason comes with a count: say how many were received",
+            code="bad-count",
+            errors=[
+                {"loc": ["body", "received"], "msg": "missing", "type": "reason_without_count"}
+            ],
+        )
+    a = await allocation_actions.deliver(
         session,
         principal=principal,
         allocation_id=allocation_id,
+        count=count,
         at=body.at,
         clock=clock,
         note=body.note,
+    )
+    return await rows.one(session, a.id)
+
+
+@router.post(
+    "/allocations/{allocation_id}/decline",
+    responses=CONFLICT,
+    summary="Decline an approved allocation before dispatch, with a reason (the supplier's desk)",
+)
+async def decline_allocation(
+    allocation_id: IdParam,
+    session: Session,
+    principal: DeskOrAdmin,
+    clock: ClockDep,
+    body: AllocationDecline,
+) -> AllocationRow:
+    a = await allocation_actions.decline(
+        session,
+        principal=principal,
+        allocation_id=allocation_id,
+        reason=body.reason,
+        at=body.at,
+        clock=clock,
     )
     return await rows.one(session, a.id)

@@ -5,8 +5,8 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.aid_requests.schemas import DeliveryRead
-from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
-from ukg_aid.schemas import At, BodyId, InputModel, JsonBool, Note, OutputModel
+from ukg_aid.plans.enums import AllocationStatus, LossReason, PlanPolicy, PlanStatus
+from ukg_aid.schemas import At, BodyId, InputModel, JsonBool, JsonInt, Note, OutputModel
 
 
 class PlanCreate(InputModel):
@@ -29,6 +29,10 @@ class PlanCreate(InputModel):
         default=None,
         description="planning time; requests filed after it are left out (see `at` elsewhere)",
     )
+    reopened: JsonBool = Field(
+        default=False,
+        description="plan only lines reopened by a decline or a short delivery (SPEC §11)",
+    )
 
 
 class PlanAction(InputModel):
@@ -36,6 +40,24 @@ class PlanAction(InputModel):
 
     at: At = None
     note: Note = None
+
+
+class AllocationDeliver(InputModel):
+    """Body of an allocation's delivery: what arrived (default: all of it)."""
+
+    received: JsonInt | None = Field(default=None, ge=0, le=2**31 - 1)
+    reason: LossReason | None = Field(
+        default=None, description="short, damaged or lost: required when received < quantity"
+    )
+    note: Note = None
+    at: At = None
+
+
+class AllocationDecline(InputModel):
+    """Body of a decline by the supplier's desk: why it cannot be sent."""
+
+    reason: str = Field(min_length=1, max_length=500, description="e.g. a road out, a truck short")
+    at: At = None
 
 
 class AllocationRead(OutputModel):
@@ -55,6 +77,11 @@ class AllocationRead(OutputModel):
     dispatched_at: datetime | None
     expected_at: datetime | None
     delivered_at: datetime | None
+    late: bool = Field(description="the ETA is past the request's needed_by (SPEC §3 rule 4)")
+    shipment_id: int | None
+    received: int | None = Field(description="units the receiving desk counted (on delivery)")
+    loss_reason: LossReason | None
+    decline_reason: str | None
 
 
 class AllocationRow(AllocationRead):
@@ -116,6 +143,8 @@ class PlanSummary(OutputModel):
     allocation_count: int
     allocated_units: int
     unmet_units: int
+    late_units: int = Field(description="units whose ETA is past their request's needed_by")
+    late_allocations: int
     solver: SolverRead
     created_at: datetime
 

@@ -76,6 +76,8 @@ def to_summary(plan: DispatchPlan) -> PlanSummary:
         allocation_count=len(plan.allocations),
         allocated_units=sum(a.quantity for a in plan.allocations),
         unmet_units=sum(int(u["quantity"]) for u in plan.unmet),
+        late_units=sum(a.quantity for a in plan.allocations if a.late),
+        late_allocations=sum(1 for a in plan.allocations if a.late),
         solver=_solver(plan),
         created_at=plan.created_at,
     )
@@ -134,6 +136,7 @@ async def create_plan(
         include_stricken_suppliers=data.include_stricken_suppliers,
         as_of=at,
         incident_id=incident.id,
+        reopened=data.reopened,
     )
     result = await solve(problem, settings, data.policy)
     plan = DispatchPlan(
@@ -196,6 +199,7 @@ async def _add_allocations(
             distance_km=round(a.distance_km, 3),
             eta_minutes=round(eta(a), 1),
             reason=a.reason[:300],
+            late=a.late,
             status=AllocationStatus.planned,
         )
         for a in result.allocations

@@ -1,5 +1,6 @@
-"""Allocation state changes: the supplier dispatches, the requester confirms delivery, and a plan
-whose allocations are all closed is completed. Locks follow :mod:`ukg_aid.plans.locks`.
+"""Allocation state changes: the supplier dispatches (counted deliveries and declines are in
+:mod:`ukg_aid.plans.allocation_actions`), and a plan whose allocations are all closed is
+completed. Locks follow :mod:`ukg_aid.plans.locks`.
 
     allocation:  planned ─dispatch→ dispatched ─deliver→ delivered
 
@@ -14,8 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.aid_requests import service as request_service
-from ukg_aid.aid_requests.enums import RequestStatus
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict, NotFound
@@ -25,10 +24,16 @@ from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
 from ukg_aid.plans.transitions import STEPS, require_plan
 from ukg_aid.principal import Principal
+from ukg_aid.shipments import status as shipment_status
 from ukg_aid.stockpiles import service as stock_service
 
+CLOSED = frozenset(
+    {AllocationStatus.delivered, AllocationStatus.cancelled, AllocationStatus.declined}
+)
+"""Allocation states that end its part in a plan."""
 
-async def _allocation(
+
+async def load_allocation(
     session: AsyncSession, allocation_id: int
 ) -> tuple[DispatchPlan, PlanAllocation]:
     """The allocation and its plan, plan locked first."""
@@ -41,7 +46,7 @@ async def _allocation(
     return plan, (await locks.lock_allocations(session, [allocation_id]))[0]
 
 
-def _require_allocation(a: PlanAllocation, status: AllocationStatus, action: str) -> None:
+def require_allocation(a: PlanAllocation, status: AllocationStatus, action: str) -> None:
     if a.status is not status:
         raise Conflict(
             f"allocation {a.id} is {a.status.value}; only a {status.value} allocation "
@@ -62,10 +67,10 @@ async def dispatch(
 ) -> PlanAllocation:
     """The supplier's desk ships: stock leaves on_hand and its reservation."""
     when = clock.resolve(at)
-    plan, a = await _allocation(session, allocation_id)
+    plan, a = await load_allocation(session, allocation_id)
     principal.require_member(a.supplier_code, action="dispatch from depots")
     require_plan(plan, *STEPS["ship"].allowed)  # nothing ships from a plan nobody approved
-    _require_allocation(a, AllocationStatus.planned, "dispatched")
+    require_allocation(a, AllocationStatus.planned, "dispatched")
     when = require_forward(
         when,
         plan.decided_at,
@@ -87,6 +92,7 @@ async def dispatch(
     a.status, a.dispatched_at = AllocationStatus.dispatched, when
     a.expected_at = when + timedelta(minutes=a.eta_minutes)
     await session.flush()
+    await shipment_status.refresh(session, [a.shipment_id])
     await audit.record(
         session,
         principal=principal,
@@ -101,56 +107,10 @@ async def dispatch(
     return a
 
 
-async def deliver(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    allocation_id: int,
-    at: datetime | None,
-    clock: Clock,
-    note: str | None = None,
-) -> PlanAllocation:
-    """The requester's desk confirms arrival; the request's status follows its lines."""
-    when = clock.resolve(at)
-    plan, a = await _allocation(session, allocation_id)
-    principal.require_member(a.requester_code, action="confirm deliveries")
-    _require_allocation(a, AllocationStatus.dispatched, "delivered")
-    subject = f"allocation {a.id}: delivery"
-    when = require_forward(when, a.dispatched_at, subject=subject, previous_what="its dispatch")
-    req = (await locks.lock_requests(session, {a.request_id}))[a.request_id]
-    if req.status is not RequestStatus.cancelled:  # a cancelled request's status stays put
-        when = require_forward(
-            when,
-            req.updated_at,
-            subject=subject,
-            previous_what=f"aid request {req.id}'s last change",
-        )
-    lines = await locks.lock_lines(session, {a.line_id})
-    lines[a.line_id].delivered += a.quantity
-    a.status, a.delivered_at = AllocationStatus.delivered, when
-    await session.flush()
-    req = await request_service.get_request(session, req.id)
-    request_service.refresh_status(req, when)
-    await complete_if_done(session, principal, plan, when)
-    await audit.record(
-        session,
-        principal=principal,
-        action="allocation.deliver",
-        entity="allocation",
-        entity_id=a.id,
-        before={"status": "dispatched"},
-        after=AllocationRead.model_validate(a).model_dump(mode="json")
-        | {"request_status": req.status.value},
-        at=when,
-        note=note,
-    )
-    return a
-
-
 async def complete_if_done(
     session: AsyncSession, principal: Principal, plan: DispatchPlan, when: datetime
 ) -> None:
-    """An approved plan whose allocations are all delivered or cancelled is completed.
+    """An approved plan whose allocations are all delivered, cancelled or declined is completed.
 
     The caller holds the plan's lock, so two last deliveries cannot both miss the completion.
     """
@@ -161,7 +121,7 @@ async def complete_if_done(
             select(PlanAllocation.status).where(PlanAllocation.plan_id == plan.id)
         )
     )
-    if statuses <= {AllocationStatus.delivered, AllocationStatus.cancelled}:
+    if statuses <= CLOSED:
         plan.status, plan.closed_at = PlanStatus.completed, when
         await session.flush()
         await audit.record(

@@ -21,11 +21,12 @@ export function describe(store, a) {
   };
 }
 
-/** Group rows by depot → delivery point (one shipping slip each). */
+/** Group rows by shipment (depot → delivery point, SPEC §11): one shipping slip each. Rows of a
+ * plan not yet approved have no shipment: by depot and request then. */
 export function byRoute(rows) {
   const groups = new Map();
   for (const row of rows) {
-    const key = `${row.depot_id}|${row.request_id}`;
+    const key = row.shipment_id ? `s${row.shipment_id}` : `${row.depot_id}|${row.request_id}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(row);
   }

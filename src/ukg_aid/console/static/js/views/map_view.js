@@ -15,6 +15,7 @@ import {
   legend,
 } from "../map.js";
 import { heading } from "../ui.js";
+import { closurePanel, drawClosures, loadClosures } from "../closures.js";
 import { openRequestsPanel } from "./open_requests.js";
 
 let outlineCache = null;
@@ -62,11 +63,12 @@ export default async function mount(main, ctx) {
   let fitted = false;
 
   async function refresh() {
-    const [open, partial, heli, plan] = await Promise.all([
+    const [open, partial, heli, plan, closures] = await Promise.all([
       listAll("/aid-requests", { status: "open" }),
       listAll("/aid-requests", { status: "partially_fulfilled" }),
       get("/helicopters/geojson"),
       currentPlan(),
+      loadClosures(),
     ]);
     const requests = open.concat(partial);
     const unmetKg = (r) =>
@@ -89,6 +91,7 @@ export default async function mount(main, ctx) {
     );
     drawRequests(view, requests, unmetKg, ctx.store, (r) => focusRequest(side, r.id));
     drawHelicopters(view, heli);
+    drawClosures(view, closures);
     if (!fitted) {
       view.map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       fitted = true;
@@ -100,7 +103,7 @@ export default async function mount(main, ctx) {
         : t("map.no_plan"),
     );
     planNote.dataset.planId = plan ? plan.plan.id : "";
-    replace(side, openRequestsPanel(ctx, requests, need, refresh));
+    replace(side, closurePanel(ctx, closures, refresh), openRequestsPanel(ctx, requests, need, refresh));
   }
   await refresh();
   return {
@@ -112,6 +115,7 @@ export default async function mount(main, ctx) {
       "helicopter",
       "medevac_mission",
       "stock",
+      "closure",
     ],
     refresh,
     destroy: () => view.map.remove(),

@@ -6,6 +6,7 @@ import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName } from "../words.js";
+import { declineButton, lateFlag, shipmentBoard } from "./shipment_board.js";
 
 const RECENT = 10;
 
@@ -43,13 +44,14 @@ export default async function mount(main, ctx) {
       .slice(0, RECENT);
     replace(
       outbound,
+      await shipmentBoard(ctx, member, refresh),
       slipLinks(member, toShip.concat(shipped)),
       allocTable(ctx, toShip.concat(shipped), "out", refresh),
     );
     replace(inbound, allocTable(ctx, arriving.concat(coming, latest), "in", refresh));
   }
   await refresh();
-  return { entities: ["allocation", "plan"], refresh };
+  return { entities: ["allocation", "plan", "shipment"], refresh };
 }
 
 function slipLinks(member, rows) {
@@ -103,7 +105,7 @@ function allocTable(ctx, rows, side, refresh) {
             ? fmtDateTime(a.expected_at)
             : t("alloc.eta_minutes", { n: fmtNumber(a.eta_minutes) }),
         ),
-        h("td", {}, badge("allocation", a.status)),
+        h("td", {}, badge("allocation", a.status), a.late ? lateFlag() : null),
         h("td", {}, action(ctx, a, refresh)),
       );
     }),
@@ -112,7 +114,13 @@ function allocTable(ctx, rows, side, refresh) {
 
 function action(ctx, a, refresh) {
   if (a.status === "planned" && ctx.caps.dispatch(a)) {
-    return actionButton(
+    return [dispatchButton(ctx, a, refresh), " ", declineButton(ctx, a, refresh)];
+  }
+  return deliverAction(ctx, a, refresh);
+}
+
+function dispatchButton(ctx, a, refresh) {
+  return actionButton(
       t("alloc.dispatch"),
       async () => {
         const note = await askNote({
@@ -125,9 +133,11 @@ function action(ctx, a, refresh) {
         ctx.notify(t("alloc.dispatched", { id: a.id }));
         await refresh();
       },
-      { class: "primary", testid: `dispatch-${a.id}` },
-    );
-  }
+    { class: "primary", testid: `dispatch-${a.id}` },
+  );
+}
+
+function deliverAction(ctx, a, refresh) {
   if (a.status === "dispatched" && ctx.caps.deliver(a)) {
     return actionButton(
       t("alloc.deliver"),

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from ukg_aid.closures import service
+from ukg_aid.closures.schemas import ClosureCreate, ClosureRead
+from ukg_aid.deps import ClockDep, Coordinator, Reader, Session
+from ukg_aid.schemas import IdParam
+
+router = APIRouter(tags=["closures"])
+
+
+@router.post(
+    "/incidents/{incident_id}/closures",
+    status_code=status.HTTP_201_CREATED,
+    summary="Close a sea crossing or an area for an incident (coordinator)",
+)
+async def add_closure(
+    incident_id: IdParam,
+    body: ClosureCreate,
+    session: Session,
+    principal: Coordinator,
+    clock: ClockDep,
+) -> ClosureRead:
+    closure = await service.add(
+        session, principal=principal, incident_id=incident_id, data=body, clock=clock
+    )
+    return service.to_read(closure)
+
+
+@router.get("/incidents/{incident_id}/closures", summary="An incident's closures, reopened too")
+async def list_closures(incident_id: IdParam, session: Session, _: Reader) -> list[ClosureRead]:
+    return [service.to_read(c) for c in await service.listing(session, incident_id)]
+
+
+@router.delete(
+    "/incidents/{incident_id}/closures/{closure_id}",
+    summary="Reopen: the closure no longer applies to new plans (coordinator)",
+)
+async def reopen_closure(
+    incident_id: IdParam,
+    closure_id: IdParam,
+    session: Session,
+    principal: Coordinator,
+    clock: ClockDep,
+) -> ClosureRead:
+    closure = await service.reopen(
+        session, principal=principal, incident_id=incident_id, closure_id=closure_id, clock=clock
+    )
+    return service.to_read(closure)

@@ -1,0 +1,168 @@
+// Desk: the shipments board (SPEC §11) — one dispatch per shipment on the member's trucks (or
+// its place in the truck queue), one counted delivery per shipment, and declines.
+
+import { api, listAll } from "../api.js";
+import { describe } from "../allocations.js";
+import { h, replace, userText } from "../dom.js";
+import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
+import { actionButton, askNote, badge, table } from "../ui.js";
+import { memberName } from "../words.js";
+
+const OPEN = ["planned", "queued", "dispatched"];
+
+export async function shipmentBoard(ctx, member, refresh) {
+  const lists = await Promise.all(
+    OPEN.flatMap((status) => [
+      listAll("/shipments", { supplier: member, status }),
+      listAll("/shipments", { requester: member, status }),
+    ]),
+  );
+  const out = lists.filter((_, i) => i % 2 === 0).flat();
+  const inbound = lists.filter((_, i) => i % 2 === 1).flat();
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "board-h", testid: "shipment-board" },
+    h("h2", { id: "board-h" }, t("board.title")),
+    board(ctx, out, "out", refresh),
+    board(ctx, inbound, "in", refresh),
+  );
+}
+
+function board(ctx, rows, side, refresh) {
+  return table({
+    caption: side === "out" ? t("board.out_caption") : t("board.in_caption"),
+    head: [
+      t("board.shipment"),
+      t("alloc.to"),
+      t("board.weight"),
+      t("board.trucks"),
+      t("alloc.status"),
+      t("common.actions"),
+    ],
+    testid: `board-${side}`,
+    empty: side === "out" ? t("shipments.none_out") : t("shipments.none_in"),
+    rows: rows.map((s) =>
+      h(
+        "tr",
+        { testid: `shipment-${s.id}`, dataset: { status: s.status } },
+        h("td", {}, t("board.ref", { id: s.id, plan: s.plan_id }), s.late ? lateFlag() : null),
+        h(
+          "td",
+          {},
+          userText(s.delivery.name),
+          h("br"),
+          h("small", {}, memberName(ctx.store, s.requester_code)),
+        ),
+        h("td", { class: "num" }, fmtKg(s.weight_kg)),
+        h("td", {}, t("board.truck_count", { small: s.trucks["4t"], large: s.trucks["10t"] })),
+        h("td", {}, badge("shipment", s.status), queueText(s)),
+        h(
+          "td",
+          {},
+          side === "out" ? dispatchButton(ctx, s, refresh) : deliverButton(ctx, s, refresh),
+        ),
+      ),
+    ),
+  });
+}
+
+export function lateFlag() {
+  return h("span", { class: "badge late", testid: "late-flag" }, t("board.late"));
+}
+
+function queueText(s) {
+  if (s.status !== "queued") return s.expected_at ? h("small", {}, " ", fmtDateTime(s.expected_at)) : null;
+  const when = s.departure_at ? fmtDateTime(s.departure_at) : t("board.no_trucks");
+  return h(
+    "small",
+    { testid: `queue-${s.id}` },
+    " ",
+    t("board.queue", { n: fmtNumber(s.queue_position ?? 0), when }),
+  );
+}
+
+function dispatchButton(ctx, s, refresh) {
+  if (!["planned", "queued"].includes(s.status) || ctx.me.member_code !== s.supplier_code) return null;
+  return actionButton(
+    t("board.dispatch"),
+    async () => {
+      const got = await api("POST", `/shipments/${s.id}/dispatch`, { body: {} });
+      ctx.notify(t(got.status === "queued" ? "board.queued" : "board.dispatched", { id: s.id }));
+      await refresh();
+    },
+    { class: "primary", testid: `ship-dispatch-${s.id}` },
+  );
+}
+
+function deliverButton(ctx, s, refresh) {
+  if (s.status !== "dispatched" || ctx.me.member_code !== s.requester_code) return null;
+  return actionButton(
+    t("board.deliver"),
+    () => countDialog(ctx, s, refresh),
+    { class: "primary", testid: `ship-deliver-${s.id}` },
+  );
+}
+
+async function countDialog(ctx, s, refresh) {
+  const mine = new Set(s.allocation_ids);
+  const rows = (await listAll("/allocations", { plan_id: s.plan_id })).filter(
+    (a) => mine.has(a.id) && a.status === "dispatched",
+  );
+  const inputs = rows.map((a) => ({
+    a,
+    received: h("input", { type: "number", min: 0, max: a.quantity, value: a.quantity, testid: `count-${a.id}` }),
+    reason: h(
+      "select",
+      { testid: `reason-${a.id}` },
+      ["short", "damaged", "lost"].map((r) => h("option", { value: r }, t(`loss.${r}`))),
+    ),
+  }));
+  const ok = h("button", { type: "submit", class: "primary", testid: "count-confirm" }, t("board.deliver"));
+  const cancel = h("button", { type: "button", testid: "count-cancel" }, t("common.cancel"));
+  const form = h(
+    "form",
+    { method: "dialog" },
+    h("h2", {}, t("board.count_title", { id: s.id })),
+    inputs.map(({ a, received, reason }) =>
+      h("p", {}, h("label", {}, describe(ctx.store, a).item, " ", received), " ", reason),
+    ),
+    h("div", { class: "buttons" }, ok, cancel),
+  );
+  const dialog = h("dialog", { testid: "count-dialog" }, form);
+  cancel.addEventListener("click", () => dialog.remove());
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const received = inputs.map(({ a, received: r, reason }) => {
+      const n = Number(r.value);
+      return n < a.quantity
+        ? { allocation_id: a.id, received: n, reason: reason.value }
+        : { allocation_id: a.id, received: n };
+    });
+    dialog.remove();
+    await api("POST", `/shipments/${s.id}/deliver`, { body: { received } });
+    ctx.notify(t("board.delivered", { id: s.id }));
+    await refresh();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
+export function declineButton(ctx, a, refresh) {
+  return actionButton(
+    t("board.decline"),
+    async () => {
+      const reason = await askNote({
+        title: t("board.decline_title", { id: a.id }),
+        label: t("board.decline_reason"),
+        confirm: t("board.decline"),
+        required: true,
+        danger: true,
+      });
+      if (!reason) return;
+      await api("POST", `/allocations/${a.id}/decline`, { body: { reason } });
+      ctx.notify(t("board.declined", { id: a.id }));
+      await refresh();
+    },
+    { testid: `decline-${a.id}` },
+  );
+}

@@ -1,0 +1,56 @@
+"""Shipments (one depot → one delivery point of one approved plan) and the members' trucks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Enum, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ukg_aid.db import Base
+from ukg_aid.shipments.enums import ShipmentStatus
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("dispatch_plans.id"), index=True)
+    depot_id: Mapped[int] = mapped_column(ForeignKey("depots.id"))
+    supplier_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    requester_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    delivery_name: Mapped[str] = mapped_column(String(200))
+    delivery_lat: Mapped[float] = mapped_column(Float)
+    delivery_lon: Mapped[float] = mapped_column(Float)
+    distance_km: Mapped[float] = mapped_column(Float)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    trucks_4t: Mapped[int] = mapped_column(Integer)
+    trucks_10t: Mapped[int] = mapped_column(Integer)
+    priority_rank: Mapped[int] = mapped_column(Integer)
+    status: Mapped[ShipmentStatus] = mapped_column(
+        Enum(ShipmentStatus, native_enum=False, length=16), index=True
+    )
+    created_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None] = mapped_column(default=None)
+    departure_at: Mapped[datetime | None] = mapped_column(default=None)
+    dispatched_at: Mapped[datetime | None] = mapped_column(default=None)
+    expected_at: Mapped[datetime | None] = mapped_column(default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Truck(Base):
+    """One truck of a member's pool (ASSUMED counts: ``logistics/data/truck_pools.csv``).
+
+    ``free_at``: when it is back at the depot (``None`` or past: free); ``shipment_id``: the
+    shipment it last carried; the three duty counters are its driver's at ``free_at``."""
+
+    __tablename__ = "trucks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    class_code: Mapped[str] = mapped_column(String(8))
+    free_at: Mapped[datetime | None] = mapped_column(default=None)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), default=None)
+    continuous_min: Mapped[float] = mapped_column(Float, default=0.0)
+    drive_min: Mapped[float] = mapped_column(Float, default=0.0)
+    duty_min: Mapped[float] = mapped_column(Float, default=0.0)

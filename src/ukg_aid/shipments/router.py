@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session
+from ukg_aid.errors import Unprocessable
+from ukg_aid.plans.deliveries import Count
+from ukg_aid.schemas import IdParam, Page
+from ukg_aid.shipments import reading, service
+from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.shipments.schemas import ShipmentAction, ShipmentDeliver, ShipmentRead, TruckRead
+
+router = APIRouter(tags=["shipments"])
+
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the shipment or its plan is not in a state that allows this"}
+}
+
+
+@router.get(
+    "/shipments",
+    summary="Shipments: an approved plan's allocations per depot → delivery point",
+    description="A supplier's loading list (`supplier=`), a receiver's inbound (`requester=`); "
+    "queued shipments carry their queue position and earliest departure.",
+)
+async def list_shipments(
+    session: Session,
+    _: Reader,
+    paging: PagingDep,
+    plan_id: Annotated[IdParam | None, Query()] = None,
+    supplier: Annotated[str | None, Query(max_length=8)] = None,
+    requester: Annotated[str | None, Query(max_length=8)] = None,
+    shipment_status: Annotated[ShipmentStatus | None, Query(alias="status")] = None,
+) -> Page[ShipmentRead]:
+    rows, total = await reading.page(
+        session,
+        plan_id=plan_id,
+        supplier=supplier,
+        requester=requester,
+        status=shipment_status,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return paging.page(rows, total)
+
+
+@router.get("/shipments/{shipment_id}", summary="One shipment")
+async def get_shipment(shipment_id: IdParam, session: Session, _: Reader) -> ShipmentRead:
+    return await reading.one(session, shipment_id)
+
+
+@router.post(
+    "/shipments/{shipment_id}/dispatch",
+    responses=CONFLICT,
+    summary="Dispatch a whole shipment on the supplier's trucks, or queue it (supplier's desk)",
+)
+async def dispatch_shipment(
+    shipment_id: IdParam,
+    session: Session,
+    principal: DeskOrAdmin,
+    clock: ClockDep,
+    body: ShipmentAction | None = None,
+) -> ShipmentRead:
+    body = body or ShipmentAction()
+    await service.dispatch(
+        session,
+        principal=principal,
+        shipment_id=shipment_id,
+        at=body.at,
+        clock=clock,
+        note=body.note,
+    )
+    return await reading.one(session, shipment_id)
+
+
+@router.post(
+    "/shipments/{shipment_id}/deliver",
+    responses=CONFLICT,
+    summary="Confirm a shipment arrived, with counts per allocation (receiving desk)",
+)
+async def deliver_shipment(
+    shipment_id: IdParam,
+    session: Session,
+    principal: DeskOrAdmin,
+    clock: ClockDep,
+    body: ShipmentDeliver | None = None,
+) -> ShipmentRead:
+    body = body or ShipmentDeliver()
+    counts = {c.allocation_id: Count(c.received, c.reason) for c in body.received or []}
+    if len(counts) != len(body.received or []):
+        raise Unprocessable(
+            "an allocation is counted twice in 'received'",
+            code="bad-count",
+            errors=[{"loc": ["body", "received"], "msg": "duplicate", "type": "duplicate"}],
+        )
+    await service.deliver(
+        session,
+        principal=principal,
+        shipment_id=shipment_id,
+        counts=counts,
+        at=body.at,
+        clock=clock,
+        note=body.note,
+    )
+    return await reading.one(session, shipment_id)
+
+
+@router.get("/trucks", summary="Members' truck pools (ASSUMED sizes) and which trucks are out")
+async def list_trucks(
+    session: Session,
+    _: Reader,
+    clock: ClockDep,
+    member: Annotated[str | None, Query(max_length=8)] = None,
+) -> list[TruckRead]:
+    return await reading.trucks(session, member, clock.resolve(None))

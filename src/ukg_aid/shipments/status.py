@@ -1,0 +1,83 @@
+"""A shipment's status follows its allocations when they are acted on one by one."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ukg_aid import logistics
+from ukg_aid.catalog.models import Item
+from ukg_aid.db.locking import lock_keys
+from ukg_aid.plans.enums import AllocationStatus
+from ukg_aid.plans.models import PlanAllocation
+from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.shipments.models import Shipment
+
+_GONE = {AllocationStatus.cancelled, AllocationStatus.declined}
+
+
+async def lock_shipments(session: AsyncSession, ids: set[int]) -> dict[int, Shipment]:
+    """Shipment rows locked in id order (after their plan's lock, before allocations')."""
+    rows = await lock_keys(session, Shipment, [Shipment.id], ids)
+    return {s.id: s for s in rows}
+
+
+def follow(shipment: Shipment, statuses: set[AllocationStatus]) -> None:
+    """Nothing left to carry: cancelled; all carried and counted: delivered; nothing left to
+    load: dispatched; else as it was (planned or queued)."""
+    if statuses <= _GONE:
+        shipment.status = ShipmentStatus.cancelled
+    elif statuses <= _GONE | {AllocationStatus.delivered}:
+        shipment.status = ShipmentStatus.delivered
+    elif AllocationStatus.planned not in statuses:
+        shipment.status = ShipmentStatus.dispatched
+
+
+async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> None:
+    """Re-derive these shipments' status from their allocations (the caller holds the plan)."""
+    ids = {i for i in shipment_ids if i is not None}
+    if not ids:
+        return
+    shipments = await lock_shipments(session, ids)
+    rows = await session.execute(
+        select(PlanAllocation.shipment_id, PlanAllocation.status).where(
+            PlanAllocation.shipment_id.in_(sorted(ids))
+        )
+    )
+    statuses: dict[int, set[AllocationStatus]] = defaultdict(set)
+    for shipment_id, status in rows:
+        if shipment_id is not None:
+            statuses[shipment_id].add(status)
+    for shipment_id, shipment in shipments.items():
+        follow(shipment, statuses[shipment_id])
+    await session.flush()
+
+
+async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
+    """Weight and trucks of what is still to load (after a decline took some of it off)."""
+    if shipment_id is None:
+        return
+    shipment = (await lock_shipments(session, {shipment_id}))[shipment_id]
+    rows = await session.execute(
+        select(PlanAllocation.item_code, PlanAllocation.quantity).where(
+            PlanAllocation.shipment_id == shipment_id,
+            PlanAllocation.status == AllocationStatus.planned,
+        )
+    )
+    pairs = [(code, quantity) for code, quantity in rows]
+    if not pairs:
+        return
+    found = await session.execute(
+        select(Item.code, Item.unit_weight_kg).where(Item.code.in_({c for c, _ in pairs}))
+    )
+    weights = {str(code): float(weight) for code, weight in found.all()}
+    grams = math.ceil(sum(Decimal(repr(float(weights[c]))) * q for c, q in pairs) * 1000)
+    trucks = logistics.trucks_needed(logistics.Load(grams), logistics.default_truck_classes())
+    shipment.weight_kg = grams / 1000
+    shipment.trucks_4t, shipment.trucks_10t = trucks.get("4t"), trucks.get("10t")
+    await session.flush()

@@ -1,0 +1,106 @@
+"""The shipments board in the browser (SPEC §11, §13): the supplier's desk dispatches a whole
+shipment and declines an allocation with a reason; the receiver confirms with a short count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from console_support import Console, Watched, console_server, go, log_in, shoot
+from playwright.sync_api import expect
+
+
+@pytest.fixture(scope="module")
+def console(pg_server: str) -> Iterator[Console]:
+    with console_server(pg_server) as served_console:
+        yield served_console
+
+
+def _arrange(console: Console) -> dict[str, int]:
+    """Two requests of Osaka City for a private item only Nara holds: two shipments."""
+    with console.api("admin") as admin:
+        item = {
+            "code": "board_kit",
+            "name_en": "Board kit",
+            "name_ja": "ボード資材",
+            "unit": "piece",
+            "unit_weight_kg": 2.0,
+        }
+        assert admin.post("/items", json=item).status_code == 201
+        depot = admin.get("/depots", params={"member": "29"}).json()["items"][0]["id"]
+        resp = admin.put(f"/depots/{depot}/stock/board_kit", json={"on_hand": 500})
+        assert resp.status_code in (200, 201)
+    ids = []
+    with console.api("desk", "27100") as desk:
+        for name, lat in (("中之島 避難所", 34.6937), ("天王寺 避難所", 34.6465)):
+            body = {
+                "member_code": "27100",
+                "priority": "high",
+                "delivery": {"name": name, "lat": lat, "lon": 135.5022},
+                "lines": [{"item_code": "board_kit", "quantity": 40}],
+            }
+            ids.append(desk.post("/aid-requests", json=body).json()["id"])
+    with console.api("coordinator") as coord:
+        plan = coord.post("/plans", json={"request_ids": ids}).json()
+        assert coord.post(f"/plans/{plan['id']}/approve").status_code == 200
+        found = coord.get("/shipments", params={"plan_id": plan["id"]}).json()["items"]
+    first, second = sorted(found, key=lambda s: s["id"])
+    return {"ship": first["id"], "other_alloc": second["allocation_ids"][0], "other": second["id"]}
+
+
+def test_dispatch_decline_and_a_counted_delivery(browse: Watched, console: Console) -> None:
+    ids = _arrange(console)
+    nara = log_in(browse.new_page(), console, "desk", "29")
+    go(nara, "#/shipments")
+    row = nara.get_by_test_id(f"shipment-{ids['ship']}")
+    expect(row).to_contain_text("発送待ち")
+    expect(row).to_contain_text("4 t × 1")
+    nara.get_by_test_id(f"ship-dispatch-{ids['ship']}").click()
+    expect(nara.get_by_test_id("notice")).to_contain_text("発送しました")
+    expect(nara.get_by_test_id(f"shipment-{ids['ship']}")).to_have_attribute(
+        "data-status", "dispatched"
+    )
+    nara.get_by_test_id(f"decline-{ids['other_alloc']}").click()
+    nara.get_by_test_id("dialog-note").fill("国道168号 通行止め")
+    nara.get_by_test_id("dialog-confirm").click()
+    expect(nara.get_by_test_id("notice").last).to_contain_text("辞退しました")
+    shoot(nara, "desk-shipments-board")
+
+    osaka = log_in(browse.new_page(), console, "desk", "27100", lang="en")
+    go(osaka, "#/shipments")
+    osaka.get_by_test_id(f"ship-deliver-{ids['ship']}").click()
+    dialog = osaka.get_by_test_id("count-dialog")
+    dialog.locator("input").fill("37")
+    dialog.locator("select").select_option("damaged")
+    osaka.get_by_test_id("count-confirm").click()
+    expect(osaka.get_by_test_id("notice").last).to_contain_text("confirmed")
+    with console.api("coordinator") as coord:
+        shipment = coord.get(f"/shipments/{ids['ship']}").json()
+        assert shipment["status"] == "delivered"
+        rows = coord.get("/allocations", params={"plan_id": shipment["plan_id"]}).json()["items"]
+        counted = next(r for r in rows if r["id"] in shipment["allocation_ids"])
+        assert (counted["received"], counted["loss_reason"]) == (37, "damaged")
+        declined = next(r for r in rows if r["id"] == ids["other_alloc"])
+        assert declined["status"] == "declined"
+
+
+def test_the_coordinator_closes_and_reopens_a_bridge_on_the_map(
+    browse: Watched, console: Console
+) -> None:
+    coordinator = log_in(browse.new_page(), console, "coordinator", lang="en")
+    go(coordinator, "#/map")
+    coordinator.get_by_test_id("close-akashi-kaikyo").click()
+    panel = coordinator.get_by_test_id("closures")
+    expect(panel.locator("li")).to_have_count(1)
+    expect(panel).to_contain_text("Akashi Kaikyō Bridge")
+    expect(coordinator.get_by_test_id("union-map").locator("path[stroke='#b00020']")).to_have_count(
+        1
+    )
+    shoot(coordinator, "coordinator-map-closure")
+    with console.api("coordinator") as coord:
+        incident = coord.get("/incidents", params={"status": "active"}).json()["items"][0]["id"]
+        listed = coord.get(f"/incidents/{incident}/closures").json()
+        (closure,) = [c for c in listed if c["active"]]
+        assert closure["crossing"] == "akashi-kaikyo"
+    coordinator.get_by_test_id(f"reopen-{closure['id']}").click()
+    expect(panel.locator("li")).to_have_count(0)
