@@ -75,14 +75,14 @@ def serve_process(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # start-up imports take long on a loaded shared machine
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("ukg-aid serve did not start within 60 s") from None
+                    raise RuntimeError("ukg-aid serve did not start within 180 s") from None
                 time.sleep(0.2)
         yield url, proc
     finally:

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import ot
 from ortools.graph.python import min_cost_flow
 
 from ukg_aid.matching._fills import Fills
@@ -186,6 +185,8 @@ def _transport_costs(
 def _emd(rows: Any, cols: Any, matrix: Any) -> tuple[Any, Any, Any, Any, Any] | None:
     """POT's exact network simplex: the nonzero cells (row, column, units) and the dual
     potentials (u, v), or None unless it reports an optimum in whole units."""
+    import ot  # POT pulls in scipy: imported on the first solve, not when the service starts
+
     limit = max(1_000_000, 50 * matrix.size)
     # Warnings are not silenced here: `warnings.catch_warnings` is not thread-safe, and plans are
     # solved in worker threads; POT only warns when it stops short, which falls back anyway.

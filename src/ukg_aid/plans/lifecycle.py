@@ -26,12 +26,11 @@ from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import StaleAllocations
 from ukg_aid.members.service import OPEN_STATUSES
-from ukg_aid.plans import locks
+from ukg_aid.plans import batch, locks
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.locks import StockKey
 from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
 from ukg_aid.plans.shipping import complete_if_done, require_plan
-from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Stock
 
 
@@ -133,17 +132,10 @@ async def _reserve(
     when: datetime,
 ) -> None:
     """Reserve every allocation's units on its (locked) stock row and request line."""
-    for a in plan.allocations:
-        await stock_service.apply_change(
-            session,
-            stock[(a.depot_id, a.item_code)],
-            stock_service.Change(reserved=a.quantity),
-            reason=f"reserved for plan {plan.id}",
-            actor=actor,
-            at=when,
-            ref=f"allocation:{a.id}",
-        )
-        lines[a.line_id].allocated += a.quantity
+    reason = f"reserved for plan {plan.id}"
+    await batch.reserve(
+        session, plan.allocations, stock, lines, reason=reason, actor=actor, when=when
+    )
 
 
 def _after_creation(plan: DispatchPlan, when: datetime, what: str) -> datetime:
@@ -166,8 +158,9 @@ async def discard(
     require_plan(plan, PlanStatus.proposed)
     when = _after_creation(plan, when, "discard")
     plan.status, plan.decided_by, plan.decided_at = PlanStatus.discarded, principal.name, when
-    for a in await locks.lock_allocations(session, [a.id for a in plan.allocations]):
-        a.status = AllocationStatus.cancelled  # nothing was reserved: nothing to release
+    allocations = await locks.lock_allocations(session, [a.id for a in plan.allocations])
+    # nothing was reserved: nothing to release
+    await batch.set_status(session, allocations, AllocationStatus.cancelled)
     plan.closed_at = when
     await session.flush()
     await audit.record(
@@ -197,30 +190,9 @@ async def _release(
     planned = [a for a in allocations if a.status is AllocationStatus.planned]
     stock = await locks.lock_stock(session, {(a.depot_id, a.item_code) for a in planned})
     lines = await locks.lock_lines(session, {a.line_id for a in planned})
-    for a in planned:
-        await stock_service.apply_change(
-            session,
-            stock[(a.depot_id, a.item_code)],
-            stock_service.Change(reserved=-a.quantity),
-            reason=f"released: {why}",
-            actor=principal.name,
-            at=when,
-            ref=f"allocation:{a.id}",
-        )
-        lines[a.line_id].allocated -= a.quantity
-        a.status = AllocationStatus.cancelled
-        await session.flush()
-        await audit.record(
-            session,
-            principal=principal,
-            action="allocation.cancel",
-            entity="allocation",
-            entity_id=a.id,
-            before={"status": "planned"},
-            after={"status": "cancelled", "released_units": a.quantity, "why": why},
-            at=when,
-            note=note,
-        )
+    await batch.release(
+        session, planned, stock, lines, principal=principal, when=when, why=why, note=note
+    )
     return sum(a.quantity for a in planned)
 
 
