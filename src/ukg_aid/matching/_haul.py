@@ -185,7 +185,7 @@ def _transport_costs(
 def _emd(rows: Any, cols: Any, matrix: Any) -> tuple[Any, Any, Any, Any, Any] | None:
     """POT's exact network simplex: the nonzero cells (row, column, units) and the dual
     potentials (u, v), or None unless it reports an optimum in whole units."""
-    import ot  # POT pulls in scipy: imported on the first solve, not when the service starts
+    import ot  # noqa: PLC0415 - POT pulls in scipy (seconds): first solve, not service start
 
     limit = max(1_000_000, 50 * matrix.size)
     # Warnings are not silenced here: `warnings.catch_warnings` is not thread-safe, and plans are
