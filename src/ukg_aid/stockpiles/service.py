@@ -201,9 +201,7 @@ _STOCK_COLUMNS = (
 )
 
 
-def _stock_query(
-    *, member_code: str | None, item_code: str | None, depot_id: int | None
-) -> Any:
+def _stock_query(*, member_code: str | None, item_code: str | None, depot_id: int | None) -> Any:
     """Plain columns, no ORM objects: the list is the busiest read (issue 11)."""
     query = select(*_STOCK_COLUMNS, func.count().over().label("total"))
     query = query.join(Depot, Depot.id == Stock.depot_id)
