@@ -125,18 +125,27 @@ def make_engine(
         url,
         echo=echo,
         pool_timeout=limits.pool_s,
-        connect_args=pool.connect_args()
-        | {
-            "timeout": limits.connect_s,
-            "command_timeout": limits.statement_s + CLIENT_MARGIN_S,
-            "server_settings": {"statement_timeout": str(round(limits.statement_s * 1000))},
-        },
+        connect_args=pool.connect_args() | _timeouts(limits, pool),
         **sizing,
     )
     event.listen(engine.sync_engine, "checkin", _stamp_checkin)
     event.listen(engine.sync_engine, "checkout", _pinger(limits.ping_s, pool.ping_idle_s))
     event.listen(engine.sync_engine, "handle_error", _drop_unanswering_connection)
     return engine
+
+
+def _timeouts(limits: Limits, pool: PoolOptions) -> dict[str, Any]:
+    """Client-side deadlines, and the server's ``statement_timeout`` as a start-up parameter —
+    except through PgBouncer, which refuses start-up parameters it does not know and shares
+    backends between clients: there the role or database carries it (docs/scaling.md)."""
+    timeouts: dict[str, Any] = {
+        "timeout": limits.connect_s,
+        "command_timeout": limits.statement_s + CLIENT_MARGIN_S,
+    }
+    if not pool.pgbouncer:
+        statement_ms = str(round(limits.statement_s * 1000))
+        timeouts["server_settings"] = {"statement_timeout": statement_ms}
+    return timeouts
 
 
 _CHECKED_IN = "ukg_aid_checked_in"
@@ -157,7 +166,8 @@ def _pinger(timeout_s: float, idle_s: float) -> Any:
         if last is not None and time.monotonic() - last < idle_s:
             return
         try:
-            dbapi_conn.run_async(lambda raw: raw.fetchval("SELECT 1", timeout=timeout_s))
+            # simple protocol: one message, one round trip, no prepared statement (PgBouncer)
+            dbapi_conn.run_async(lambda raw: raw.execute("SELECT 1", timeout=timeout_s))
         except Exception as exc:
             dbapi_conn.driver_connection.terminate()
             raise DisconnectionError(f"the pooled connection did not answer: {exc!r}") from exc
@@ -205,6 +215,7 @@ class Database:
     ) -> None:
         self.url = async_database_url(url)
         self.engine = make_engine(url, pool_size=pool_size, echo=echo, limits=limits, pool=pool)
+        self.autocommit_reads = self.dialect == "postgresql" and not (pool and pool.pgbouncer)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -226,8 +237,10 @@ class Database:
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A session for work that only reads (the API's GETs). On PostgreSQL it runs in
         autocommit: no BEGIN/COMMIT round trips, each statement in its own snapshot — what READ
-        COMMITTED gives every statement of a transaction anyway. Writes are refused."""
-        if self.dialect != "postgresql":
+        COMMITTED gives every statement of a transaction anyway. Writes are refused. Behind
+        PgBouncer (transaction pooling) a statement outside a transaction may be prepared on one
+        backend and run on another, so there reads keep their transaction."""
+        if not self.autocommit_reads:
             async with self.transaction() as session:
                 session.info[READ_ONLY] = True
                 yield session
