@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     loading_minutes: float = Field(default=30.0, ge=0, le=600)
     osrm_url: str | None = None
     solver_time_limit_s: float = Field(default=20.0, gt=0, le=600)
+    # Plans are solved in this many worker processes per API process (0 = a thread of the API
+    # process, which stalls its other requests while the GIL is held; ukg_aid.plans.solver_pool).
+    solver_processes: int = Field(default=1, ge=0, le=32)
     medevac_time_limit_s: float = Field(default=10.0, gt=0, le=600)
     counterpart_factor: float = Field(default=0.8, gt=0, le=1.0)
 

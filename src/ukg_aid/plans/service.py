@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import anyio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -17,7 +16,7 @@ from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
-from ukg_aid.plans import loading, rows
+from ukg_aid.plans import loading, rows, solver_pool
 from ukg_aid.plans.models import (
     AllocationStatus,
     DispatchPlan,
@@ -81,18 +80,21 @@ def to_summary(plan: DispatchPlan) -> PlanSummary:
     )
 
 
-def _run_solver(
-    problem: matching.Problem, how: matching.SolverSettings, policy: PlanPolicy
+async def solve(
+    problem: matching.Problem, settings: Settings, policy: PlanPolicy
 ) -> matching.PlanResult:
-    """CPU-bound; called in a worker thread. Refuses to hand back a plan that breaks a rule."""
-    optimized = policy is PlanPolicy.optimized
-    if optimized:
-        result = matching.solve(problem, how)
-    else:
-        result = matching.solve_greedy(problem, how.travel)
-    violations = matching.validate(
-        problem, result, how.travel, check_priority=optimized, check_fairness=optimized
+    """Solve and validate off the event loop (a solver process, :mod:`solver_pool`); refuses to
+    hand back a plan that breaks a rule."""
+    travel = solver_pool.Travel(
+        settings.osrm_url, settings.road_circuity, settings.truck_kmh, settings.loading_minutes
     )
+    job = solver_pool.Job(
+        problem, travel, settings.solver_time_limit_s, policy is PlanPolicy.optimized
+    )
+    try:
+        result, violations = await solver_pool.solve(job, settings.solver_processes)
+    except matching.TravelError as exc:
+        raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
     if violations:
         log.error("solver produced an invalid plan: %s", violations[:5])
         raise AppError(
@@ -101,18 +103,6 @@ def _run_solver(
             violations=violations[:20],
         )
     return result
-
-
-async def solve(
-    problem: matching.Problem, settings: Settings, policy: PlanPolicy
-) -> matching.PlanResult:
-    how = matching.SolverSettings(
-        travel=loading.travel_model(settings), time_limit_s=settings.solver_time_limit_s
-    )
-    try:
-        return await anyio.to_thread.run_sync(_run_solver, problem, how, policy)
-    except matching.TravelError as exc:
-        raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
 
 
 async def create_plan(
