@@ -15,6 +15,7 @@ from ukg_aid.db import Database
 from ukg_aid.db.retry import RetryTransactions
 from ukg_aid.db.session import Limits, PoolOptions
 from ukg_aid.middleware import BodyLimit, Metrics
+from ukg_aid.plans import solver_pool
 
 log = logging.getLogger("ukg_aid")
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             limits=Limits.from_settings(settings),
             pool=PoolOptions.from_settings(settings),
         )
+        solver_pool.start(settings.solver_processes)
         try:
             yield
         finally:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import ot
 from ortools.graph.python import min_cost_flow
 
 from ukg_aid.matching._fills import Fills
@@ -185,8 +186,6 @@ def _transport_costs(
 def _emd(rows: Any, cols: Any, matrix: Any) -> tuple[Any, Any, Any, Any, Any] | None:
     """POT's exact network simplex: the nonzero cells (row, column, units) and the dual
     potentials (u, v), or None unless it reports an optimum in whole units."""
-    import ot  # noqa: PLC0415 - POT pulls in scipy (seconds): first solve, not service start
-
     limit = max(1_000_000, 50 * matrix.size)
     # Warnings are not silenced here: `warnings.catch_warnings` is not thread-safe, and plans are
     # solved in worker threads; POT only warns when it stops short, which falls back anyway.

@@ -2,11 +2,11 @@
 
 A solve is seconds of Python and numpy holding the GIL; in a worker thread it still stalls every
 other request of the process (`/healthz` waited up to ~0.5 s during a Nankai plan, issue 11). One
-process pool per API process (``UKG_AID_SOLVER_PROCESSES`` workers, started on the first plan;
-0 = a thread, as before) takes the problem (plain data) and hands back the result and any rule
-violations. Workers start from a fresh interpreter (``forkserver``: nothing of the API's threads
-or sockets is inherited) and import only the pure matching core. A worker that dies fails that
-one call with 503 and the pool is replaced.
+process pool per API process (``UKG_AID_SOLVER_PROCESSES`` workers; 0 = a thread, as before),
+started with the app (:func:`start`), takes the problem (plain data) and hands back the result
+and any rule violations. Workers start from a fresh interpreter (``forkserver``: nothing of the
+API's threads or sockets is inherited) and import only the matching core. A worker that dies
+fails that one call with 503 and the pool is replaced.
 """
 
 from __future__ import annotations
@@ -79,6 +79,19 @@ def _pool(processes: int) -> ProcessPoolExecutor:
             pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
             _pools[processes] = pool
         return pool
+
+
+def _ready() -> None:
+    """Nothing: running it makes a worker import the matching core (seconds) before a plan."""
+
+
+def start(processes: int) -> None:
+    """Start the pool and its workers' imports now (the app's start-up), not on the first plan,
+    whose solve time limit must not pay for them."""
+    if processes > 0:
+        pool = _pool(processes)
+        for _ in range(processes):
+            pool.submit(_ready)
 
 
 def _forget(processes: int, pool: ProcessPoolExecutor) -> None:
