@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from api import loads, service
-from apibench import nankai, procs
+from apibench import nankai
 from apibench.procs import admin_sql, db_url, free_port
 from apibench.stats import Merged
 from apibench.wrk import Load, run_wrk
@@ -153,5 +153,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    procs.use_server(procs.PG_SERVER)
+    if not Path(NGINX).exists():
+        raise SystemExit("bench/lb.py needs nginx: apt-get install -y nginx")
     main()
