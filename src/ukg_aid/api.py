@@ -11,6 +11,7 @@ from ukg_aid.auth.router import me_router
 from ukg_aid.auth.router import router as tokens_router
 from ukg_aid.catalog.router import router as catalog_router
 from ukg_aid.helicopters.router import router as helicopters_router
+from ukg_aid.incidents.router import router as incidents_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.members.router import router as members_router
 from ukg_aid.plans.router import router as plans_router
@@ -23,6 +24,7 @@ ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422)
 
 api_router = APIRouter(prefix="/api/v1")
 for _router in (
+    incidents_router,
     members_router,
     catalog_router,
     stockpiles_router,

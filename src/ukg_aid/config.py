@@ -91,6 +91,13 @@ class Settings(BaseSettings):
     events_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     events_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
     union_buffer_km: float = Field(default=15.0, ge=0, le=100)
+    guest_radius_km: float = Field(
+        default=40.0,
+        gt=0,
+        le=200,
+        description="a guest recipient's delivery points and shelters lie within this of its "
+        "office (SPEC §10)",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -7,9 +7,11 @@ from ukg_aid.catalog.models import Item
 from ukg_aid.db import Base
 from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
 from ukg_aid.idempotency.models import IdempotencyRecord
+from ukg_aid.incidents.models import Incident, IncidentCounterpart
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
-from ukg_aid.plans.models import CounterpartPair, DispatchPlan, PlanAllocation
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
+from ukg_aid.shelters.models import Shelter, ShelterChange
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
 __all__ = [
@@ -18,16 +20,19 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
-    "CounterpartPair",
     "Depot",
     "DispatchPlan",
     "Helicopter",
     "HelicopterStatusChange",
     "IdempotencyRecord",
+    "Incident",
+    "IncidentCounterpart",
     "Item",
     "MedevacMission",
     "Member",
     "PlanAllocation",
+    "Shelter",
+    "ShelterChange",
     "Stock",
     "StockLedger",
 ]

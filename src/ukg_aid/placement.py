@@ -11,7 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import japan_area, union_area
-from ukg_aid.members.models import Member
+from ukg_aid.geo import haversine_km
+from ukg_aid.members.models import Member, MemberKind
+
+GUEST_RADIUS_KM = 40.0
+"""``UKG_AID_GUEST_RADIUS_KM``'s default: how far from a guest's office its points may lie."""
 
 
 def _where(lat: float, lon: float, union_buffer_km: float | None) -> str | None:
@@ -50,6 +54,21 @@ async def point_errors(
     return [{"loc": ["body", *loc], "msg": msg, "type": where}]
 
 
+def guest_point_errors(
+    guest: Member, *, lat: float, lon: float, loc: list[str | int], what: str, radius_km: float
+) -> list[dict[str, Any]]:
+    """A guest recipient's points lie within ``radius_km`` of its office (SPEC §10)."""
+    km = haversine_km(guest.office_lat, guest.office_lon, lat, lon)
+    if km <= radius_km:
+        return []
+    msg = (
+        f"{what} ({lat:g}, {lon:g}) is {km:.0f} km from the office of guest {guest.code} "
+        f"({guest.name_en}); a guest's points lie within {radius_km:g} km of it "
+        "(UKG_AID_GUEST_RADIUS_KM)"
+    )
+    return [{"loc": ["body", *loc], "msg": msg, "type": "outside_guest_radius"}]
+
+
 async def member_and_point_errors(
     session: AsyncSession,
     *,
@@ -59,13 +78,22 @@ async def member_and_point_errors(
     field: str,
     what: str,
     buffer_km: float,
+    guest_radius_km: float = GUEST_RADIUS_KM,
 ) -> list[dict[str, Any]]:
+    """Unknown member, point outside Japan, and then: for a union member outside the union's
+    area, for a guest farther than the guest radius from its office."""
     errors: list[dict[str, Any]] = []
-    if await session.get(Member, member_code) is None:
+    member = await session.get(Member, member_code)
+    if member is None:
         errors.append(
             {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}
         )
+    guest = member is not None and member.kind is MemberKind.guest
     errors += await point_errors(
-        lat=lat, lon=lon, loc=[field], what=what, union_buffer_km=buffer_km
+        lat=lat, lon=lon, loc=[field], what=what, union_buffer_km=None if guest else buffer_km
     )
+    if guest and member is not None and not errors:
+        errors += guest_point_errors(
+            member, lat=lat, lon=lon, loc=[field], what=what, radius_km=guest_radius_km
+        )
     return errors

@@ -22,8 +22,9 @@ from ukg_aid.catalog.models import Item
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.errors import AppError
 from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.incidents.models import Incident, IncidentCounterpart, IncidentStatus
+from ukg_aid.incidents.service import started_for_seed
 from ukg_aid.members.models import HeliPreference, Member, MemberKind
-from ukg_aid.plans.models import CounterpartPair
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
 
@@ -165,24 +166,52 @@ async def _stock(
         report.count("stock rows")
 
 
-async def _counterparts(
+async def _default_incident(
+    session: AsyncSession, report: SeedReport, now: dt.datetime
+) -> Incident | None:
+    """The default activation when no incident exists yet, so that a fresh instance takes
+    requests out of the box (SPEC §10: a request joins the only active incident). A deployment
+    that already has incidents gets none: the coordinator opens them."""
+    if await session.scalar(select(Incident.id).limit(1)) is not None:
+        return None
+    incident = Incident(**started_for_seed(now))
+    session.add(incident)
+    await session.flush()
+    report.count("incidents")
+    return incident
+
+
+async def example_counterparts(
     session: AsyncSession, rows: list[dict[str, str]], report: SeedReport
 ) -> None:
+    """The EXAMPLE pairing (``data/stockpiles/examples/counterparts.example.csv``, invented:
+    not the union's) set on the only active incident — opt-in only, ``ukg-aid seed
+    --example-counterparts``; a default seed sets no pairs (SPEC §3 rule 5)."""
+    active = list(
+        await session.scalars(select(Incident).where(Incident.status == IncidentStatus.active))
+    )
+    if len(active) != 1:
+        raise SeedError(
+            f"--example-counterparts needs exactly one active incident, found {len(active)}"
+        )
+    incident = active[0]
     have = {
-        (p.supporter_code, p.stricken_code) for p in await session.scalars(select(CounterpartPair))
+        (p.supporter_code, p.recipient_code)
+        for p in await session.scalars(
+            select(IncidentCounterpart).where(IncidentCounterpart.incident_id == incident.id)
+        )
     }
     for row in rows:
         pair = (row["supporter_code"], row["stricken_code"])
         if pair in have:
             continue
-        note = row.get("source") or row.get("assumption") or None
         session.add(
-            CounterpartPair(
-                supporter_code=pair[0], stricken_code=pair[1], note=note[:500] if note else None
+            IncidentCounterpart(
+                incident_id=incident.id, supporter_code=pair[0], recipient_code=pair[1]
             )
         )
         have.add(pair)
-        report.count("counterpart pairs")
+        report.count("example counterpart pairs")
     await session.flush()
 
 
@@ -221,7 +250,11 @@ async def _helicopters(
 
 
 async def seed(
-    session: AsyncSession, seed_dir: Path, *, at: dt.datetime | None = None
+    session: AsyncSession,
+    seed_dir: Path,
+    *,
+    at: dt.datetime | None = None,
+    with_example_counterparts: bool = False,
 ) -> SeedReport:
     """Seed everything in one transaction (the caller's).
 
@@ -235,8 +268,11 @@ async def seed(
     await _items(session, read_csv(seed_dir / "items.csv"), report)
     depot_ids = await _depots(session, read_csv(seed_dir / "depots.csv"), report, now)
     await _stock(session, read_csv(seed_dir / "stock.csv"), depot_ids, report, now)
-    await _counterparts(session, read_csv(seed_dir / "counterparts.csv"), report)
     await _helicopters(session, read_csv(seed_dir / "helicopters.csv"), report, now)
+    await _default_incident(session, report, now)
+    if with_example_counterparts:
+        rows = read_csv(seed_dir / "examples" / "counterparts.example.csv")
+        await example_counterparts(session, rows, report)
     if report.added:
         await audit.record(
             session,

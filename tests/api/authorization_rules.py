@@ -40,6 +40,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/metrics"): may(ADMIN, OBS),  # or the scrape token UKG_AID_METRICS_TOKEN
     ("GET", "/"): PUBLIC,  # the console page; everything it shows needs a token
     ("GET", "/api/v1/me"): READ,
+    ("POST", "/api/v1/incidents"): may(COORD, ADMIN),
+    ("GET", "/api/v1/incidents"): READ,
+    ("GET", "/api/v1/incidents/{incident_id}"): READ,
+    ("PATCH", "/api/v1/incidents/{incident_id}"): may(COORD, ADMIN),
+    ("GET", "/api/v1/incidents/{incident_id}/counterparts"): READ,
+    ("PUT", "/api/v1/incidents/{incident_id}/counterparts"): may(COORD, ADMIN),
     ("GET", "/api/v1/members"): READ,
     ("GET", "/api/v1/members/geojson"): READ,
     ("GET", "/api/v1/members/{code}"): READ,

@@ -81,6 +81,11 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
     mission = {"member_code": OWN, "scene": dict(OSAKA_POINT), "severity": "red", "patients": 1}
     return {
         ("GET", "/api/v1/events"): Call(params={"after": 0, "limit": 1}),
+        ("POST", "/api/v1/incidents"): Call(json={"name": "Matrix drill", "kind": "drill"}),
+        ("PATCH", "/api/v1/incidents/{incident_id}"): Call(json={"note": "matrix"}),
+        ("PUT", "/api/v1/incidents/{incident_id}/counterparts"): Call(
+            json=[{"supporter_code": OTHER, "recipient_code": OWN}]
+        ),
         ("POST", "/api/v1/items"): Call(json=ITEM),
         ("PATCH", "/api/v1/items/{code}"): Call(json={"name_en": "Drinking water"}),
         ("POST", "/api/v1/depots"): Call(
@@ -136,6 +141,7 @@ def _default_path(ctx: Ctx, path: str) -> dict[str, Any]:
         "allocation_id": ctx["reserved_allocation"]["id"],
         "heli_id": ctx["helicopter"],
         "mission_id": ctx["mission"],
+        "incident_id": ctx["incident"],
     }
     return {k: v for k, v in values.items() if "{" + k + "}" in path}
 
@@ -269,6 +275,9 @@ async def _arrange(client: httpx.AsyncClient, who: Principals) -> Ctx:
     ctx = await _arrange_plans(client, who)
     depots = await _ok(await client.get("/api/v1/depots", params={"member": OWN}, headers=admin))
     ctx["own_depot"] = depots["items"][0]["id"]
+    query = {"status": "active"}
+    incidents = await _ok(await client.get("/api/v1/incidents", params=query, headers=admin))
+    ctx["incident"] = incidents["items"][0]["id"]
     query = {"depot_id": ctx["own_depot"], "item": "water"}
     rows = (await _ok(await client.get("/api/v1/stock", params=query, headers=admin)))["items"]
     ctx["own_water_on_hand"] = rows[0]["on_hand"] if rows else 0

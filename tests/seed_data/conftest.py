@@ -34,7 +34,7 @@ def helicopters() -> list[Row]:
 
 @pytest.fixture(scope="session")
 def counterparts() -> list[Row]:
-    return read_rows("counterparts.csv")[1]
+    return read_rows("examples/counterparts.example.csv")[1]
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ HEADERS = {
     "helicopters.csv": "callsign,member_code,base_name,base_name_ja,base_lat,base_lon,"
     "aircraft_type,cruise_kmh,range_km,status,daylight_start,daylight_fixed_end,source,"
     "confidence,assumption",
-    "counterparts.csv": "supporter_code,stricken_code,source,assumption",
+    "examples/counterparts.example.csv": "supporter_code,stricken_code,source,assumption",
     "depots_not_seeded.csv": "key,member_code,name_en,name_ja,kind,lat,lon,status,"
     "coord_confidence,source,assumption,reason",
 }
@@ -111,7 +111,13 @@ def test_counterparts_pair_distinct_existing_members(counterparts: list[Row]) ->
 
 @pytest.mark.parametrize(
     "name",
-    ["members.csv", "depots.csv", "stock.csv", "helicopters.csv", "counterparts.csv"],
+    [
+        "members.csv",
+        "depots.csv",
+        "stock.csv",
+        "helicopters.csv",
+        "examples/counterparts.example.csv",
+    ],
 )
 def test_every_row_says_where_it_comes_from(name: str) -> None:
     for row in read_rows(name)[1]:

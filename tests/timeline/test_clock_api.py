@@ -38,6 +38,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "reason": "x",
         "dry_run": False,
     },
+    ("PATCH", "/api/v1/incidents/{incident_id}"): {"note": "x"},
     ("POST", "/api/v1/aid-requests"): FILING,
     ("POST", "/api/v1/aid-requests/{request_id}/cancel"): {},
     ("POST", "/api/v1/plans"): {},
@@ -65,6 +66,7 @@ PATH_VALUES = {
     "allocation_id": "1",
     "heli_id": "1",
     "mission_id": "1",
+    "incident_id": "1",
     "action": "cancel",
 }
 

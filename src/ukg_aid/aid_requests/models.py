@@ -33,11 +33,27 @@ class RequestStatus(enum.StrEnum):
     cancelled = "cancelled"
 
 
+class RequestKind(enum.StrEnum):
+    """``pull``: filed by the stricken desk. ``push`` (プッシュ型支援): filed by the coordinator on
+    its behalf from shelter needs or a drill's estimate, before the desk can file (SPEC §10)."""
+
+    pull = "pull"
+    push = "push"
+
+
 class AidRequest(Base):
     __tablename__ = "aid_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), index=True, default=None
+    )
+    kind: Mapped[RequestKind] = mapped_column(
+        Enum(RequestKind, native_enum=False, length=8),
+        default=RequestKind.pull,
+        server_default=RequestKind.pull.value,
+    )
     delivery_name: Mapped[str] = mapped_column(String(200))
     delivery_lat: Mapped[float] = mapped_column(Float)
     delivery_lon: Mapped[float] = mapped_column(Float)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
 from ukg_aid.aid_requests import service as request_service
-from ukg_aid.aid_requests.models import Priority, RequestStatus
+from ukg_aid.aid_requests.models import Priority, RequestKind, RequestStatus
 from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestCreate, AidRequestRead
 from ukg_aid.auth.models import Role
 from ukg_aid.auth.principal import Principal
@@ -20,6 +20,7 @@ from ukg_aid.deps import (
     require,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import lifecycle
 from ukg_aid.schemas import IdParam, Page
 
@@ -45,7 +46,12 @@ async def file_request(
     if (replay := await idem.replay(body)) is not None:
         return replay
     req = await request_service.file_request(
-        session, principal=principal, data=body, buffer_km=settings.union_buffer_km, clock=clock
+        session,
+        principal=principal,
+        data=body,
+        buffer_km=settings.union_buffer_km,
+        clock=clock,
+        guest_radius_km=settings.guest_radius_km,
     )
     out = request_service.to_read(req)
     await idem.remember(status.HTTP_201_CREATED, out)
@@ -60,6 +66,8 @@ async def list_requests(
     member: Annotated[str | None, Query(description="member code")] = None,
     request_status: Annotated[RequestStatus | None, Query(alias="status")] = None,
     priority: Annotated[Priority | None, Query()] = None,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
+    kind: Annotated[RequestKind | None, Query(description="pull or push")] = None,
 ) -> Page[AidRequestRead]:
     rows, total = await request_service.list_requests(
         session,
@@ -68,6 +76,8 @@ async def list_requests(
         priority=priority,
         limit=paging.limit,
         offset=paging.offset,
+        incident_id=await incident_service.existing(session, incident),
+        kind=kind,
     )
     return paging.page([request_service.to_read(r) for r in rows], total)
 
@@ -78,6 +88,7 @@ async def requests_geojson(
     _: Reader,
     member: Annotated[str | None, Query(description="member code")] = None,
     request_status: Annotated[RequestStatus | None, Query(alias="status")] = None,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
 ) -> dict[str, Any]:
     rows, _total = await request_service.list_requests(
         session,
@@ -86,6 +97,7 @@ async def requests_geojson(
         priority=None,
         limit=100_000,
         offset=0,
+        incident_id=await incident_service.existing(session, incident),
     )
     features = [
         {

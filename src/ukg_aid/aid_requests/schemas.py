@@ -5,8 +5,8 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from ukg_aid.aid_requests.models import Priority, RequestStatus
-from ukg_aid.schemas import At, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
+from ukg_aid.aid_requests.models import Priority, RequestKind, RequestStatus
+from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
 
 MAX_LINE_QUANTITY = 100_000_000
 MAX_LINES = 100
@@ -27,6 +27,9 @@ class RequestLineCreate(InputModel):
 
 class AidRequestCreate(InputModel):
     member_code: str = Field(min_length=2, max_length=8)
+    incident_id: BodyId | None = Field(
+        default=None, description="the incident it belongs to (default: the only active one)"
+    )
     delivery: DeliveryPoint
     priority: Priority = Priority.normal
     needed_by: datetime | None = Field(
@@ -71,6 +74,8 @@ class RequestLineRead(OutputModel):
 class AidRequestRead(OutputModel):
     id: int
     member_code: str
+    incident_id: int | None
+    kind: RequestKind
     delivery: DeliveryRead
     priority: Priority
     needed_by: datetime | None

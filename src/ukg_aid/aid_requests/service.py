@@ -10,7 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ukg_aid import placement
-from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, Priority, RequestStatus
+from ukg_aid.aid_requests.models import (
+    AidRequest,
+    AidRequestLine,
+    Priority,
+    RequestKind,
+    RequestStatus,
+)
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
     AidRequestRead,
@@ -23,6 +29,7 @@ from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock, require_forward, sane
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
+from ukg_aid.incidents import service as incident_service
 
 CLOSED = (RequestStatus.fulfilled, RequestStatus.cancelled)
 
@@ -31,6 +38,8 @@ def to_read(req: AidRequest) -> AidRequestRead:
     return AidRequestRead(
         id=req.id,
         member_code=req.member_code,
+        incident_id=req.incident_id,
+        kind=req.kind,
         delivery=DeliveryRead(name=req.delivery_name, lat=req.delivery_lat, lon=req.delivery_lon),
         priority=req.priority,
         needed_by=req.needed_by,
@@ -48,8 +57,11 @@ def snapshot(req: AidRequest) -> dict[str, Any]:
     return to_read(req).model_dump(mode="json")
 
 
-async def _validate(session: AsyncSession, data: AidRequestCreate, buffer_km: float) -> None:
-    """Semantic checks pydantic cannot do: known member and items, point inside the union."""
+async def _validate(
+    session: AsyncSession, data: AidRequestCreate, buffer_km: float, guest_radius_km: float
+) -> None:
+    """Semantic checks pydantic cannot do: known member and items, point inside the union (a
+    guest's: within the guest radius of its office)."""
     errors = await placement.member_and_point_errors(
         session,
         member_code=data.member_code,
@@ -58,6 +70,7 @@ async def _validate(session: AsyncSession, data: AidRequestCreate, buffer_km: fl
         field="delivery",
         what="delivery point",
         buffer_km=buffer_km,
+        guest_radius_km=guest_radius_km,
     )
     codes = [line.item_code for line in data.lines]
     known = set(await session.scalars(select(Item.code).where(Item.code.in_(codes))))
@@ -102,13 +115,18 @@ async def file_request(
     data: AidRequestCreate,
     buffer_km: float,
     clock: Clock,
+    kind: RequestKind = RequestKind.pull,
+    guest_radius_km: float = placement.GUEST_RADIUS_KM,
 ) -> AidRequest:
     at = clock.resolve(data.at)
     needed_by = _needed_by(data, at)
     principal.require_member(data.member_code, action="file aid requests")
-    await _validate(session, data, buffer_km)
+    incident = await incident_service.resolve(session, data.incident_id, what="aid request")
+    await _validate(session, data, buffer_km, guest_radius_km)
     req = AidRequest(
         member_code=data.member_code,
+        incident_id=incident.id,
+        kind=kind,
         delivery_name=data.delivery.name,
         delivery_lat=data.delivery.lat,
         delivery_lon=data.delivery.lon,
@@ -163,8 +181,14 @@ async def list_requests(
     priority: Priority | None,
     limit: int,
     offset: int,
+    incident_id: int | None = None,
+    kind: RequestKind | None = None,
 ) -> tuple[list[AidRequest], int]:
     query = select(AidRequest)
+    if incident_id is not None:
+        query = query.where(AidRequest.incident_id == incident_id)
+    if kind is not None:
+        query = query.where(AidRequest.kind == kind)
     if member_code:
         query = query.where(AidRequest.member_code == member_code)
     if status:

@@ -90,10 +90,23 @@ def seed(
             "scenario's start, e.g. 1995-01-17T05:46:00+0900); default now, Japan time",
         ),
     ] = None,
+    example_counterparts: Annotated[
+        bool,
+        typer.Option(
+            "--example-counterparts",
+            help="also set the EXAMPLE counterpart pairs (invented, not the union's: "
+            "data/stockpiles/examples/counterparts.example.csv) on the only active incident",
+        ),
+    ] = False,
 ) -> None:
-    """Load data/stockpiles (idempotent: adds what is missing, overwrites no live stock)."""
+    """Load data/stockpiles (idempotent: adds what is missing, overwrites no live stock).
+
+    Opens a default active incident when none exists; sets no counterpart pairs unless asked.
+    """
     seed_dir = get_settings().seed_dir
-    report = _with_session(lambda s: run_seed(s, seed_dir, at=at))
+    report = _with_session(
+        lambda s: run_seed(s, seed_dir, at=at, with_example_counterparts=example_counterparts)
+    )
     added = ", ".join(f"{n} {what}" for what, n in report.added.items()) or "nothing new"
     err.print(f"seeded from {seed_dir}: {added}")
 

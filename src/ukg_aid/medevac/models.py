@@ -44,6 +44,9 @@ class MedevacMission(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_code: Mapped[str] = mapped_column(ForeignKey("members.code"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), index=True, default=None
+    )
     scene_name: Mapped[str | None] = mapped_column(String(200), default=None)
     scene_lat: Mapped[float] = mapped_column(Float)
     scene_lon: Mapped[float] = mapped_column(Float)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from ukg_aid.deps import ClockDep, Ems, EmsOrDesk, PagingDep, Reader, Session, SettingsDep
 from ukg_aid.dispatch_air import Severity
 from ukg_aid.idempotency.service import IdempotencyDep
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac import lifecycle
 from ukg_aid.medevac import service as mission_service
 from ukg_aid.medevac.models import MissionStatus
@@ -72,6 +73,7 @@ async def list_missions(
     member: MemberFilter = None,
     mission_status: StatusFilter = None,
     severity: Annotated[Severity | None, Query()] = None,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
 ) -> Page[MissionRead]:
     rows, total = await mission_service.list_missions(
         session,
@@ -80,6 +82,7 @@ async def list_missions(
         severity=severity,
         limit=paging.limit,
         offset=paging.offset,
+        incident_id=await incident_service.existing(session, incident),
     )
     return paging.page([mission_service.to_read(m) for m in rows], total)
 

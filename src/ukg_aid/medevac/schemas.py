@@ -23,6 +23,9 @@ class HospitalPoint(InputModel):
 
 class MissionCreate(InputModel):
     member_code: str = Field(min_length=2, max_length=8)
+    incident_id: BodyId | None = Field(
+        default=None, description="the incident it belongs to (default: the only active one)"
+    )
     scene: ScenePoint
     severity: Severity = Field(description="red or yellow; green patients do not fly")
     patients: JsonInt = Field(ge=1, le=2)
@@ -88,6 +91,7 @@ class TimelineRead(OutputModel):
 class MissionRead(OutputModel):
     id: int
     member_code: str
+    incident_id: int | None
     scene: SceneRead
     severity: Severity
     patients: int

@@ -14,6 +14,7 @@ from ukg_aid.clock import Clock
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac.models import MedevacMission, MissionStatus
 from ukg_aid.medevac.schemas import (
     BlockedRead,
@@ -29,6 +30,7 @@ def to_read(m: MedevacMission) -> MissionRead:
     return MissionRead(
         id=m.id,
         member_code=m.member_code,
+        incident_id=m.incident_id,
         scene=SceneRead(name=m.scene_name, lat=m.scene_lat, lon=m.scene_lon),
         severity=m.severity,
         patients=m.patients,
@@ -104,9 +106,11 @@ async def file_mission(
     """Record a pending mission. Filing never assigns (SPEC §4): that is the EMS's call."""
     at = clock.resolve(data.at)
     principal.require_member(data.member_code, action="file medevac missions")
+    incident = await incident_service.resolve(session, data.incident_id, what="medevac mission")
     await _validate(session, data, buffer_km)
     mission = MedevacMission(
         member_code=data.member_code,
+        incident_id=incident.id,
         scene_name=data.scene.name,
         scene_lat=data.scene.lat,
         scene_lon=data.scene.lon,
@@ -152,8 +156,11 @@ async def list_missions(
     severity: Severity | None,
     limit: int,
     offset: int,
+    incident_id: int | None = None,
 ) -> tuple[list[MedevacMission], int]:
     query = select(MedevacMission)
+    if incident_id is not None:
+        query = query.where(MedevacMission.incident_id == incident_id)
     if member_code:
         query = query.where(MedevacMission.member_code == member_code)
     if status:

@@ -13,6 +13,8 @@ from ukg_aid.db import Base
 class MemberKind(enum.StrEnum):
     prefecture = "prefecture"
     city = "city"
+    guest = "guest"
+    """A municipality or prefecture outside the union that it supports (SPEC §10)."""
 
 
 class HeliPreference(enum.StrEnum):

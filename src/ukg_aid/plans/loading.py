@@ -12,26 +12,31 @@ from ukg_aid import matching
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.config import Settings
 from ukg_aid.errors import NotFound, Unprocessable
+from ukg_aid.incidents.counterparts import frozen_pairs
 from ukg_aid.members import service as member_service
 from ukg_aid.members.service import OPEN_STATUSES
-from ukg_aid.plans.models import CounterpartPair
 from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
 
 
 async def open_lines(
-    session: AsyncSession, request_ids: Sequence[int] | None, as_of: datetime
+    session: AsyncSession, request_ids: Sequence[int] | None, as_of: datetime, incident_id: int
 ) -> list[matching.RequestLine]:
-    """Every line of an open request filed by ``as_of`` with an unallocated quantity left.
+    """Every line of an open request of the incident filed by ``as_of`` with an unallocated
+    quantity left.
 
     A plan is judged at its ``at``: a request filed later does not exist yet at that time.
     """
     query = (
         select(AidRequestLine, AidRequest)
         .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
-        .where(AidRequestLine.allocated < AidRequestLine.quantity, AidRequest.filed_at <= as_of)
+        .where(
+            AidRequestLine.allocated < AidRequestLine.quantity,
+            AidRequest.filed_at <= as_of,
+            AidRequest.incident_id == incident_id,
+        )
     )
     if request_ids is not None:
-        await _check_requests(session, request_ids, as_of)
+        await _check_requests(session, request_ids, as_of, incident_id)
         query = query.where(AidRequest.id.in_(request_ids))
     query = query.where(AidRequest.status.in_(OPEN_STATUSES)).order_by(AidRequestLine.id)
     rows = await session.execute(query)
@@ -51,17 +56,35 @@ async def open_lines(
 
 
 async def _check_requests(
-    session: AsyncSession, request_ids: Sequence[int], as_of: datetime
+    session: AsyncSession, request_ids: Sequence[int], as_of: datetime, incident_id: int
 ) -> None:
     rows = await session.execute(
-        select(AidRequest.id, AidRequest.status, AidRequest.filed_at).where(
+        select(AidRequest.id, AidRequest.status, AidRequest.filed_at, AidRequest.incident_id).where(
             AidRequest.id.in_(request_ids)
         )
     )
-    found = {request_id: (status, filed) for request_id, status, filed in rows}
+    found: dict[int, tuple[object, datetime]] = {}
+    elsewhere: list[int] = []
+    for request_id, status, filed, incident in rows:
+        found[request_id] = (status, filed)
+        if incident != incident_id:
+            elsewhere.append(request_id)
     missing = sorted(set(request_ids) - set(found))
     if missing:
         raise NotFound(f"aid requests {missing} do not exist", code="unknown-request")
+    if elsewhere:
+        raise Unprocessable(
+            f"aid requests {sorted(elsewhere)} belong to another incident than the plan's "
+            f"({incident_id}): a plan covers one incident",
+            code="incident-mismatch",
+            errors=[
+                {
+                    "loc": ["body", "request_ids"],
+                    "msg": f"of another incident: {sorted(elsewhere)}",
+                    "type": "incident_mismatch",
+                }
+            ],
+        )
     later = {i: filed for i, (_, filed) in found.items() if filed > as_of}
     if later:
         _filed_after(later, as_of)
@@ -122,13 +145,6 @@ async def supplies(session: AsyncSession, item_codes: set[str]) -> list[matching
     ]
 
 
-async def counterparts(session: AsyncSession) -> frozenset[tuple[str, str]]:
-    rows = await session.execute(
-        select(CounterpartPair.supporter_code, CounterpartPair.stricken_code)
-    )
-    return frozenset((a, b) for a, b in rows)
-
-
 async def build_problem(
     session: AsyncSession,
     *,
@@ -136,12 +152,15 @@ async def build_problem(
     request_ids: Sequence[int] | None,
     include_stricken_suppliers: bool,
     as_of: datetime,
+    incident_id: int,
 ) -> matching.Problem:
-    lines = await open_lines(session, request_ids, as_of)
+    """The incident's open lines, all stock, and the incident's counterpart pairs as they are
+    now (the plan freezes them into its inputs: changing them later changes no plan made)."""
+    lines = await open_lines(session, request_ids, as_of, incident_id)
     stock = await supplies(session, {line.item_code for line in lines}) if lines else []
     options = matching.Options(
         include_stricken_suppliers=include_stricken_suppliers,
-        counterparts=await counterparts(session),
+        counterparts=await frozen_pairs(session, incident_id),
         counterpart_factor=settings.counterpart_factor,
     )
     return matching.Problem(

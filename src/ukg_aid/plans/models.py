@@ -1,4 +1,4 @@
-"""Dispatch plans, their allocations, and the union's counterpart pairs."""
+"""Dispatch plans and their allocations."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ukg_aid.db import Base, JSONType
@@ -40,6 +40,9 @@ class DispatchPlan(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[PlanStatus] = mapped_column(
         Enum(PlanStatus, native_enum=False, length=16), index=True
+    )
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), index=True, default=None
     )
     policy: Mapped[PlanPolicy] = mapped_column(Enum(PlanPolicy, native_enum=False, length=16))
     include_stricken_suppliers: Mapped[bool] = mapped_column(default=False)
@@ -86,15 +89,3 @@ class PlanAllocation(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
 
     plan: Mapped[DispatchPlan] = relationship(back_populates="allocations", lazy="raise")
-
-
-class CounterpartPair(Base):
-    """カウンターパート方式: ``supporter_code`` is paired to help ``stricken_code`` first."""
-
-    __tablename__ = "counterpart_pairs"
-    __table_args__ = (UniqueConstraint("supporter_code", "stricken_code"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    supporter_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
-    stricken_code: Mapped[str] = mapped_column(ForeignKey("members.code"))
-    note: Mapped[str | None] = mapped_column(String(500), default=None)

@@ -15,6 +15,7 @@ from ukg_aid.deps import (
     SettingsDep,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.models import AllocationStatus, PlanStatus
@@ -66,9 +67,14 @@ async def list_plans(
     _: Reader,
     paging: PagingDep,
     plan_status: Annotated[PlanStatus | None, Query(alias="status")] = None,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
 ) -> Page[PlanSummary]:
     rows, total = await plan_service.list_plans(
-        session, status=plan_status, limit=paging.limit, offset=paging.offset
+        session,
+        status=plan_status,
+        limit=paging.limit,
+        offset=paging.offset,
+        incident_id=await incident_service.existing(session, incident),
     )
     return paging.page([plan_service.to_summary(p) for p in rows], total)
 

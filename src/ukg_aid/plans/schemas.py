@@ -10,6 +10,9 @@ from ukg_aid.schemas import At, BodyId, InputModel, JsonBool, Note, OutputModel
 
 
 class PlanCreate(InputModel):
+    incident_id: BodyId | None = Field(
+        default=None, description="the incident planned (default: the only active one)"
+    )
     request_ids: list[BodyId] | None = Field(
         default=None,
         max_length=10_000,
@@ -89,6 +92,7 @@ class SolverRead(OutputModel):
 
 class PlanRead(OutputModel):
     id: int
+    incident_id: int | None
     status: PlanStatus
     policy: PlanPolicy
     include_stricken_suppliers: bool
@@ -105,6 +109,7 @@ class PlanRead(OutputModel):
 
 class PlanSummary(OutputModel):
     id: int
+    incident_id: int | None
     status: PlanStatus
     policy: PlanPolicy
     request_ids: list[int]

@@ -17,6 +17,7 @@ from ukg_aid.config import Settings
 from ukg_aid.db import bulk
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import loading, rows, solver_pool
 from ukg_aid.plans.models import (
     AllocationStatus,
@@ -46,6 +47,7 @@ async def read(session: AsyncSession, plan: DispatchPlan) -> PlanRead:
 def to_read(plan: DispatchPlan, allocations: list[AllocationRow]) -> PlanRead:
     return PlanRead(
         id=plan.id,
+        incident_id=plan.incident_id,
         status=plan.status,
         policy=plan.policy,
         include_stricken_suppliers=plan.include_stricken_suppliers,
@@ -75,6 +77,7 @@ def to_summary(plan: DispatchPlan) -> PlanSummary:
 def _summary(plan: DispatchPlan, *, allocations: int, units: int) -> PlanSummary:
     return PlanSummary(
         id=plan.id,
+        incident_id=plan.incident_id,
         status=plan.status,
         policy=plan.policy,
         request_ids=list(plan.request_ids),
@@ -120,16 +123,19 @@ async def create_plan(
     clock: Clock,
 ) -> DispatchPlan:
     at = clock.resolve(data.at)
+    incident = await incident_service.resolve(session, data.incident_id, what="plan")
     problem = await loading.build_problem(
         session,
         settings=settings,
         request_ids=data.request_ids,
         include_stricken_suppliers=data.include_stricken_suppliers,
         as_of=at,
+        incident_id=incident.id,
     )
     result = await solve(problem, settings, data.policy)
     plan = DispatchPlan(
         status=PlanStatus.proposed,
+        incident_id=incident.id,
         policy=data.policy,
         include_stricken_suppliers=data.include_stricken_suppliers,
         request_ids=sorted({line.request_id for line in problem.lines}),
@@ -214,9 +220,16 @@ async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -
 
 
 async def list_plans(
-    session: AsyncSession, *, status: PlanStatus | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    status: PlanStatus | None,
+    limit: int,
+    offset: int,
+    incident_id: int | None = None,
 ) -> tuple[list[DispatchPlan], int]:
     query = select(DispatchPlan)
+    if incident_id is not None:
+        query = query.where(DispatchPlan.incident_id == incident_id)
     if status:
         query = query.where(DispatchPlan.status == status)
     query = query.options(selectinload(DispatchPlan.allocations))
