@@ -42,10 +42,12 @@ test: $(DEV_STAMP) $(CHROMIUM)  ## the whole suite on PostgreSQL (+ SQLite smoke
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory lint
 
-lint: $(DEV_STAMP)  ## ruff (lint + format check) and mypy --strict
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+lint: $(DEV_STAMP)  ## ruff, mypy --strict, the import contracts (pyproject) and the size limits (tools/sizes.py)
+	$(BIN)/ruff check src tests bench migrations tools
+	$(BIN)/ruff format --check src tests bench migrations tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python tools/sizes.py
 
 fmt: $(DEV_STAMP)
 	$(BIN)/ruff check --fix src tests bench migrations

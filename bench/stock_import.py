@@ -27,9 +27,9 @@ from sqlalchemy import event
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "data" / "stockpiles"

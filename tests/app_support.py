@@ -54,6 +54,9 @@ def served(
         yield url
 
 
+START_TIMEOUT_S = 180
+
+
 @contextmanager
 def serve_process(
     database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
@@ -75,14 +78,20 @@ def serve_process(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180  # start-up imports take long on a loaded shared machine
+        # Starting takes seconds alone but over a minute on a loaded 2-core machine (importing
+        # the app alone took 25 s there); a server that died is reported at once.
+        deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"ukg-aid serve exited with {proc.returncode}") from None
                 if time.monotonic() > deadline:
-                    raise RuntimeError("ukg-aid serve did not start within 180 s") from None
+                    raise RuntimeError(
+                        f"ukg-aid serve did not start within {START_TIMEOUT_S} s"
+                    ) from None
                 time.sleep(0.2)
         yield url, proc
     finally:

@@ -30,10 +30,10 @@ from app_support import SEED_DIR, SEEDED_AT, make_settings
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.clock import ClockMode
 from ukg_aid.db import Database
 from ukg_aid.db.session import READ_ONLY
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 

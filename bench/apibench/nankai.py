@@ -33,12 +33,12 @@ from ukg_aid import clock, migrate
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.schemas import AidRequestCreate
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Database
+from ukg_aid.principal import Principal, Role
 from ukg_aid.seed import seed
-from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock, StockLedger
+from ukg_aid.stockpiles.enums import DepotStatus
+from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
 SEED_DIR = REPO / "data" / "stockpiles"
 CITIES = {"26100", "27100", "27140", "28100"}

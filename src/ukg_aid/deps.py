@@ -11,12 +11,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.errors import Forbidden, Unauthorized
+from ukg_aid.principal import Principal, Role
 from ukg_aid.schemas import LimitParam, OffsetParam, Page
 
 T = TypeVar("T")

@@ -33,11 +33,11 @@ from sqlalchemy import text
 
 from ukg_aid import __version__, migrate
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.deps import bearer
 from ukg_aid.errors import PROBLEM_JSON, Forbidden, Unauthorized
+from ukg_aid.principal import Role
 from ukg_aid.problems import RETRY_AFTER_S
 
 log = logging.getLogger("ukg_aid")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 
 from prometheus_client import Counter, Histogram
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ukg_aid.errors import PayloadTooLarge
-from ukg_aid.problems import problem_response
+from ukg_aid.problems import CarriedProblem, problem_response
 
 REQUESTS = Counter("ukg_aid_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("ukg_aid_http_request_seconds", "HTTP request latency", ["method", "route"])
@@ -39,7 +38,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise HTTPException(413, too_large.detail)
+                    raise CarriedProblem(too_large)  # answered as our own 413 problem
             return message
 
         await self.app(scope, limited, send)

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import japan_area, union_area
 from ukg_aid.geo import haversine_km
-from ukg_aid.members.models import Member, MemberKind
+from ukg_aid.members.enums import MemberKind
+from ukg_aid.members.models import Member
 
 GUEST_RADIUS_KM = 40.0
 """``UKG_AID_GUEST_RADIUS_KM``'s default: how far from a guest's office its points may lie."""

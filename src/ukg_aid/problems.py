@@ -61,8 +61,19 @@ async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(Unprocessable("the request is not valid", errors=errors))
 
 
+class CarriedProblem(StarletteHTTPException):
+    """Carries one of our errors through code that lets only ``HTTPException`` pass: FastAPI's
+    body reader turns any other exception raised while receiving into a generic 400."""
+
+    def __init__(self, error: AppError) -> None:
+        super().__init__(error.status, error.detail)
+        self.error = error
+
+
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, CarriedProblem):
+        return problem_response(exc.error)
     err = AppError(str(exc.detail))
     body = err.problem() | {
         "status": exc.status_code,

@@ -17,16 +17,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import SYSTEM
 from ukg_aid.catalog.models import Item
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.errors import AppError
 from ukg_aid.helicopters.models import Helicopter
 from ukg_aid.incidents.models import Incident, IncidentCounterpart, IncidentStatus
 from ukg_aid.incidents.service import started_for_seed
-from ukg_aid.members.models import HeliPreference, Member, MemberKind
+from ukg_aid.members.enums import HeliPreference, MemberKind
+from ukg_aid.members.models import Member
+from ukg_aid.principal import SYSTEM
 from ukg_aid.stockpiles import service as stock_service
-from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
+from ukg_aid.stockpiles.enums import DepotStatus
+from ukg_aid.stockpiles.models import Depot, Stock
 
 
 class SeedError(AppError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 DESK, COORD, EMS, OBS, ADMIN = Role.desk, Role.coordinator, Role.ems, Role.observer, Role.admin
 EVERYONE = frozenset(Role)

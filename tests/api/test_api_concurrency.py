@@ -17,9 +17,9 @@ from sqlalchemy import func, select, text
 from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
 N = 50

@@ -7,7 +7,7 @@ import pytest
 from api_helpers import assert_problem, count, depot_of, new_depot
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 
 @pytest.fixture

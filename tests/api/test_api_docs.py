@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 

@@ -15,9 +15,9 @@ from api_helpers import PROBLEM_JSON, assert_problem, error_locs
 
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 REQUEST = {
     "member_code": "27",

@@ -10,8 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
-from ukg_aid.auth.models import Role
 from ukg_aid.idempotency.models import IdempotencyRecord
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 

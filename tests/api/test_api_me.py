@@ -6,7 +6,7 @@ import httpx
 import pytest
 from api_helpers import assert_problem
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 
 @pytest.mark.sqlite

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import migrate
 from ukg_aid.app import create_app
-from ukg_aid.auth.models import Role
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 
 @pytest.mark.sqlite

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from api_helpers import OSAKA_POINT, assert_problem, count, filing
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 ABROAD = {
     "null island": (0.0, 0.0),

@@ -8,9 +8,9 @@ from api_helpers import assert_problem
 
 from app_support import make_settings
 from ukg_aid.app import create_app
-from ukg_aid.auth.models import Role
 from ukg_aid.client import UkgClient
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 
 @pytest.mark.sqlite

@@ -9,7 +9,7 @@ import pytest
 from api_helpers import assert_problem, error_locs, new_depot, stock_row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 
 def _stock_url(depot_id: int, item: str = "water") -> str:

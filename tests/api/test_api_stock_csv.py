@@ -11,7 +11,7 @@ import httpx
 import pytest
 from api_helpers import assert_problem, count, new_depot
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 EXPORT = "/api/v1/stock/export"
 IMPORT = "/api/v1/stock/import"

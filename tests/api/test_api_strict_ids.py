@@ -16,7 +16,7 @@ import pytest
 from api_helpers import assert_problem, count, error_locs, filing
 
 from ukg_aid.app import create_app
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 # Spellings of an id that Python's int() or pydantic's lax mode would read as a number.
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -15,7 +15,7 @@ from api_helpers import OSAKA_POINT, assert_problem, count, error_locs, filing
 
 from ukg_aid import clock
 from ukg_aid.app import create_app
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 from ukg_aid.schemas import InputModel
 
 DEPOT = {"member_code": "27", "name": "Strict depot", "lat": 34.70, "lon": 135.50}

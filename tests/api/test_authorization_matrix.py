@@ -45,7 +45,8 @@ from app_support import make_settings
 from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import ApiToken, Role
+from ukg_aid.auth.models import ApiToken
+from ukg_aid.principal import Role
 
 
 @dataclass

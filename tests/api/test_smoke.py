@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 

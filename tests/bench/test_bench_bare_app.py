@@ -20,8 +20,8 @@ from ukg_aid.app import create_app
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.audit.service import EVENTS_CHANNEL
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
 OSAKA_POINT = {"name": "Osaka Castle Park", "lat": 34.6873, "lon": 135.5262}

@@ -17,9 +17,9 @@ from apibench.pgwire import CountingProxy
 from app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
 from ukg_aid.db.session import Limits, PoolOptions
+from ukg_aid.principal import Role
 
 
 @pytest.fixture(scope="module")

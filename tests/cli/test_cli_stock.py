@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from app_support import served
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.cli import app as cli_app
 from ukg_aid.cli import commands  # noqa: F401 - registers the sub-commands
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

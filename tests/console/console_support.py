@@ -26,8 +26,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 from app_support import REPO, SEED_DIR, _free_port, served
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 STATIC = REPO / "src" / "ukg_aid" / "console" / "static"

@@ -11,13 +11,13 @@ from html.parser import HTMLParser
 import pytest
 from console_support import CATALOGS, CJK, REPO, STATIC
 
-from ukg_aid.aid_requests.models import Priority, RequestStatus
-from ukg_aid.auth.models import Role
+from ukg_aid.aid_requests.enums import Priority, RequestStatus
 from ukg_aid.dispatch_air import AircraftStatus, RefusalReason, Severity
 from ukg_aid.matching.problem import UNMET_CAUSES
-from ukg_aid.medevac.models import MissionStatus
-from ukg_aid.plans.models import AllocationStatus, PlanStatus
-from ukg_aid.stockpiles.models import DepotStatus
+from ukg_aid.medevac.enums import MissionStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.principal import Role
+from ukg_aid.stockpiles.enums import DepotStatus
 
 OWN_JS = sorted(p for p in (STATIC / "js").rglob("*.js"))
 OWN_TEXT = [*OWN_JS, STATIC / "index.html", *(STATIC / "css").glob("*.css")]

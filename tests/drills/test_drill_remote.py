@@ -11,11 +11,11 @@ import pytest
 from app_support import make_settings, served
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.client import UkgClient
 from ukg_aid.clock import JST, ClockMode
 from ukg_aid.db import Database
 from ukg_aid.drills.run import DrillOptions, DrillSetupError, check_training_deployment, run_drill
+from ukg_aid.principal import Role
 from ukg_aid.quake.scenarios import load_scenario
 
 

@@ -24,9 +24,9 @@ from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.audit import service as audit_service
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import ApiToken, Role
-from ukg_aid.auth.principal import SYSTEM
+from ukg_aid.auth.models import ApiToken
 from ukg_aid.db import Database
+from ukg_aid.principal import SYSTEM, Role
 
 HEARTBEAT_S = 1.0
 POLL_S = 0.25

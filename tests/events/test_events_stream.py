@@ -12,9 +12,8 @@ from app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.audit import service as audit_service
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import SYSTEM
 from ukg_aid.db import Database
+from ukg_aid.principal import SYSTEM, Role
 
 REQUEST = {
     "member_code": "27100",

@@ -10,7 +10,7 @@ import pytest
 from medevac_helpers import by_callsign, fleet, set_status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "data" / "stockpiles"

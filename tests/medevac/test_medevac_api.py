@@ -24,10 +24,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import dispatch_air
-from ukg_aid.auth.models import Role
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.geo import haversine_km
-from ukg_aid.members.models import HeliPreference, Member
+from ukg_aid.members.enums import HeliPreference
+from ukg_aid.members.models import Member
+from ukg_aid.principal import Role
 
 # These tests replay a December day (daylight rules need fixed dates): a simulated clock, and
 # every action on that day's timeline.

@@ -11,10 +11,10 @@ from medevac_helpers import WINTER_MORNING, by_callsign, fleet
 
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.clock import ClockMode
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 ATTEMPTS = 6
 SEED_DIR = Path(__file__).resolve().parents[2] / "data" / "stockpiles"

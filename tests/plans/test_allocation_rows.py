@@ -8,8 +8,8 @@ import pytest
 from plan_helpers import OSAKA_CITY_HALL, file_request
 
 from app_support import StatementCounter
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 NAMED = {
     "depot_name",

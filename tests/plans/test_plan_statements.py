@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app_support import StatementCounter
 from ukg_aid.audit.models import AuditEvent
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.stockpiles.models import StockLedger
 
 

@@ -7,7 +7,7 @@ import pytest
 from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
 from ukg_aid import matching
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 

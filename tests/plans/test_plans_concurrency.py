@@ -19,8 +19,8 @@ from plan_helpers import create_item, file_request, first_depot, put_stock, stoc
 from app_support import make_settings, served
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 
 @pytest.fixture

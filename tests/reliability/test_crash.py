@@ -20,8 +20,8 @@ from sqlalchemy import text
 
 from app_support import serve_process, wait_for_workers, workers
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 ITEM = "crash_kit"
 

@@ -25,8 +25,8 @@ import throwaway_pg
 from app_support import SEED_DIR, serve_process
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 API_BOUND_S = 5.0

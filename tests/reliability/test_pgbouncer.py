@@ -23,10 +23,10 @@ import pytest
 from app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
 from ukg_aid.db.session import Limits, PoolOptions
+from ukg_aid.principal import Role
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 pytestmark = pytest.mark.skipif(not Path(PGBOUNCER).exists(), reason="pgbouncer not installed")

@@ -21,9 +21,9 @@ from starlette.types import Message, Receive, Scope, Send
 from app_support import make_settings
 from ukg_aid.app import NO_RETRY_PATHS, create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
 from ukg_aid.db.retry import RetryTransactions, TransactionRetry
+from ukg_aid.principal import Role
 
 REQUEST = {
     "member_code": "27100",

@@ -17,8 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app_support import serve_process, wait_for_workers, workers
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 SCRAPE_TOKEN = "scrape-" + "s3cret-for-tests-only"
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from app_support import StatementCounter
-from ukg_aid.auth.models import Role
 from ukg_aid.client import UkgClient
 from ukg_aid.clock import JST
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 # The scenario replays a fixed day (SPEC §9: only a simulated clock accepts such times).
 pytestmark = pytest.mark.simulated_clock

@@ -13,9 +13,9 @@ from timeline_helpers import OSAKA_CITY_HALL, ago, count, file_request, problem
 
 from app_support import make_settings
 from ukg_aid.app import create_app
-from ukg_aid.auth.models import Role
 from ukg_aid.clock import ClockMode
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 FILING = {
     "member_code": "27",

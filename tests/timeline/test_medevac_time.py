@@ -10,7 +10,7 @@ import httpx
 import pytest
 from timeline_helpers import audit_events, post, problem
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.simulated_clock
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from timeline_helpers import audit_events, file_request, plan_for, post, scarce_item
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 
 @pytest.fixture

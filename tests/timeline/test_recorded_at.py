@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from timeline_helpers import OSAKA_CITY_HALL, audit_events
 
 from ukg_aid import migrate
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 KOBE = "1995-01-17T05:46:00+09:00"
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from timeline_helpers import ago, count, file_request, plan_for, post, problem, scarce_item
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 
 def backwards(resp: httpx.Response, earlier: str) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -17,28 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
 from ukg_aid.db import Base
-
-
-class Priority(enum.StrEnum):
-    critical = "critical"
-    high = "high"
-    normal = "normal"
-
-
-class RequestStatus(enum.StrEnum):
-    open = "open"
-    partially_fulfilled = "partially_fulfilled"
-    fulfilled = "fulfilled"
-    cancelled = "cancelled"
-
-
-class RequestKind(enum.StrEnum):
-    """``pull``: filed by the stricken desk. ``push`` (プッシュ型支援): filed by the coordinator on
-    its behalf from shelter needs or a drill's estimate, before the desk can file (SPEC §10)."""
-
-    pull = "pull"
-    push = "push"
 
 
 class AidRequest(Base):

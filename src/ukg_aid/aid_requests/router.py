@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from ukg_aid.aid_requests import service as request_service
-from ukg_aid.aid_requests.models import Priority, RequestKind, RequestStatus
-from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestCreate, AidRequestRead
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import Principal
+from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
+from ukg_aid.aid_requests.schemas import AidRequestCreate, AidRequestRead
 from ukg_aid.deps import (
     ClockDep,
     DeskOrAdmin,
@@ -17,16 +15,12 @@ from ukg_aid.deps import (
     Reader,
     Session,
     SettingsDep,
-    require,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
-from ukg_aid.plans import lifecycle
 from ukg_aid.schemas import IdParam, Page
 
 router = APIRouter(prefix="/aid-requests", tags=["aid requests"])
-
-CancellerDep = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
 
 
 @router.post(
@@ -113,25 +107,4 @@ async def requests_geojson(
 
 @router.get("/{request_id}", summary="One aid request with its lines")
 async def get_request(request_id: IdParam, session: Session, _: Reader) -> AidRequestRead:
-    return request_service.to_read(await request_service.get_request(session, request_id))
-
-
-@router.post("/{request_id}/cancel", summary="Cancel a request (its desk, a coordinator, admin)")
-async def cancel_request(
-    request_id: IdParam,
-    session: Session,
-    principal: CancellerDep,
-    clock: ClockDep,
-    body: AidRequestCancel | None = None,
-) -> AidRequestRead:
-    body = body or AidRequestCancel()
-    await lifecycle.cancel_request(
-        session,
-        principal=principal,
-        request_id=request_id,
-        reason=body.reason,
-        note=body.note,
-        at=body.at,
-        clock=clock,
-    )
     return request_service.to_read(await request_service.get_request(session, request_id))

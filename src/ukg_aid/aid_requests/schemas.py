@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from ukg_aid.aid_requests.models import Priority, RequestKind, RequestStatus
+from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
 from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
 
 MAX_LINE_QUANTITY = 100_000_000

@@ -10,13 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ukg_aid import placement
-from ukg_aid.aid_requests.models import (
-    AidRequest,
-    AidRequestLine,
-    Priority,
-    RequestKind,
-    RequestStatus,
-)
+from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
     AidRequestRead,
@@ -24,12 +19,13 @@ from ukg_aid.aid_requests.schemas import (
     RequestLineRead,
 )
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
-from ukg_aid.clock import Clock, require_forward, sane
+from ukg_aid.clock import Clock, sane
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
-from ukg_aid.errors import Conflict, NotFound, Unprocessable
+from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents import service as incident_service
+from ukg_aid.principal import Principal
 
 CLOSED = (RequestStatus.fulfilled, RequestStatus.cancelled)
 
@@ -166,7 +162,7 @@ async def get_request(session: AsyncSession, request_id: int, *, lock: bool = Fa
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update(key_share=True)
+        query = for_change(query)
     req = await session.scalar(query)
     if req is None:
         raise NotFound(f"aid request {request_id} does not exist", code="unknown-request")
@@ -211,44 +207,3 @@ def refresh_status(req: AidRequest, at: datetime) -> None:
     else:
         req.status = RequestStatus.open
     req.updated_at = at
-
-
-async def cancel_request(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    request_id: int,
-    reason: str | None,
-    when: datetime,
-    note: str | None = None,
-) -> AidRequest:
-    """Cancel what is still open. Units already dispatched stay on the road and are tracked."""
-    req = await get_request(session, request_id, lock=True)
-    principal.require_member(req.member_code, action="cancel aid requests")
-    if req.status in CLOSED:
-        raise Conflict(
-            f"aid request {request_id} is already {req.status.value}", code="request-closed"
-        )
-    when = require_forward(
-        when,
-        req.updated_at,
-        subject=f"aid request {req.id}: cancellation",
-        previous_what="its last change" if req.updated_at > req.filed_at else "its filing",
-    )
-    before = snapshot(req)
-    req.status = RequestStatus.cancelled
-    req.cancelled_at = when
-    req.updated_at = when
-    await session.flush()
-    await audit.record(
-        session,
-        principal=principal,
-        action="aid_request.cancel",
-        entity="aid_request",
-        entity_id=req.id,
-        before=before,
-        after={**snapshot(req), "reason": reason},
-        at=when,
-        note=note,
-    )
-    return req

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.audit.models import AuditEvent
-from ukg_aid.auth.principal import Principal
 from ukg_aid.db import bulk
 from ukg_aid.db.paging import fetch_page
+from ukg_aid.principal import Principal
 
 EVENTS_CHANNEL = "ukg_aid_events"
 

@@ -24,9 +24,8 @@ from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.audit.schemas import AuditEventRead
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import Principal
 from ukg_aid.db import Database
+from ukg_aid.principal import Principal, Role
 
 FULL_VIEW = frozenset({Role.admin, Role.coordinator, Role.observer})
 HEARTBEAT_S = 15.0

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
-
-
-class Role(enum.StrEnum):
-    admin = "admin"
-    coordinator = "coordinator"
-    ems = "ems"
-    desk = "desk"
-    observer = "observer"
+from ukg_aid.principal import Role
 
 
 class ApiToken(Base):

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 from ukg_aid.schemas import InputModel, JsonInt, OutputModel
 
 

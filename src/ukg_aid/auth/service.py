@@ -11,10 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
-from ukg_aid.auth.models import ApiToken, Role
-from ukg_aid.auth.principal import Principal
+from ukg_aid.auth.models import ApiToken
 from ukg_aid.errors import Conflict, NotFound, Unauthorized, Unprocessable
-from ukg_aid.members.models import Member
+from ukg_aid.principal import Principal, Role
 
 TOKEN_PREFIX = "ukg_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -27,6 +26,14 @@ def hash_token(raw: str) -> str:
 class IssuedToken:
     token: ApiToken
     secret: str
+
+
+async def _member_exists(session: AsyncSession, code: str) -> bool:
+    """Whether the row the token's ``member_code`` foreign key points to exists. Read through the
+    key itself so identity (this package) does not depend on the members package above it."""
+    (key,) = ApiToken.__table__.c.member_code.foreign_keys
+    found = await session.scalar(select(key.column).where(key.column == code))
+    return found is not None
 
 
 async def create_token(
@@ -44,7 +51,7 @@ async def create_token(
         raise Unprocessable("a desk token must be bound to a member (--member CODE)")
     if role is not Role.desk and member_code:
         raise Unprocessable(f"a {role.value} token is union-wide and takes no member")
-    if member_code and await session.get(Member, member_code) is None:
+    if member_code and not await _member_exists(session, member_code):
         raise NotFound(f"member {member_code} does not exist")
     if await session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
         raise Conflict(f"a token named '{name}' already exists", code="duplicate-name")

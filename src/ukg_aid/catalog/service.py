@@ -6,11 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.catalog.schemas import ItemCreate, ItemRead, ItemUpdate
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
+from ukg_aid.principal import Principal
 
 NULLABLE = frozenset({"category", "per_person_per_day"})
 

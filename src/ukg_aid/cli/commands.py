@@ -14,7 +14,6 @@ from rich.console import Console
 
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.cli import app, render
 from ukg_aid.cli.drill import drill_app
 from ukg_aid.cli.quake import quake_app
@@ -22,6 +21,7 @@ from ukg_aid.cli.stock import stock_app
 from ukg_aid.config import get_settings
 from ukg_aid.db import Database
 from ukg_aid.errors import AppError
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed as run_seed
 
 T = TypeVar("T")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import typer
@@ -15,6 +15,9 @@ from rich.table import Table
 
 from ukg_aid.config import get_settings
 from ukg_aid.quake.scenarios import UnknownScenarioError, list_scenarios, load_scenario
+
+if TYPE_CHECKING:
+    from ukg_aid.drills.run import DrillOptions
 
 POLICIES = ("optimized", "baseline")
 
@@ -30,6 +33,50 @@ def drill_list() -> None:
         sc = load_scenario(name)
         table.add_row(name, sc.title, sc.start_time.isoformat())
     Console().print(table)
+
+
+def _checked(scenario: str, policy: list[str] | None) -> tuple[str, ...]:
+    """The policies to play, after checking the scenario and policy names (exit 2 if wrong)."""
+    try:
+        load_scenario(scenario)
+    except UnknownScenarioError as exc:
+        err.print(f"[red]error:[/red] {exc}; known: {', '.join(list_scenarios())}")
+        raise typer.Exit(2) from exc
+    policies = tuple(policy or POLICIES)
+    if any(p not in POLICIES for p in policies):
+        err.print(f"[red]error:[/red] --policy must be one of {', '.join(POLICIES)}")
+        raise typer.Exit(2)
+    return policies
+
+
+def _play(opts: DrillOptions, report: Path | None) -> dict[str, Any]:
+    """Run the drill with one progress bar per policy; exit 1 if the API or the input refuse."""
+    from ukg_aid.client import ApiError  # noqa: PLC0415
+    from ukg_aid.drills.run import run_drill  # noqa: PLC0415
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} h"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        tasks = {
+            p: bar.add_task(f"{opts.scenario} [{p}]", total=opts.hours + 1) for p in opts.policies
+        }
+        try:
+            result = asyncio.run(
+                run_drill(
+                    opts, out=report, progress=lambda p, h: bar.update(tasks[p], completed=h + 1)
+                )
+            )
+        except ApiError as exc:
+            err.print(f"[red]the API refused a drill step:[/red] {exc}")
+            raise typer.Exit(1) from exc
+        except (ValueError, httpx.TransportError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    return result
 
 
 @drill_app.command("run")
@@ -50,18 +97,9 @@ def drill_run(
     policy: Annotated[list[str] | None, typer.Option(help="optimized and/or baseline")] = None,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
-    try:
-        load_scenario(scenario)
-    except UnknownScenarioError as exc:
-        err.print(f"[red]error:[/red] {exc}; known: {', '.join(list_scenarios())}")
-        raise typer.Exit(2) from exc
-    policies = tuple(policy or POLICIES)
-    if any(p not in POLICIES for p in policies):
-        err.print(f"[red]error:[/red] --policy must be one of {', '.join(POLICIES)}")
-        raise typer.Exit(2)
+    policies = _checked(scenario, policy)
     # The drill stack (matplotlib, the app) loads only when a drill runs: the CLI stays quick.
-    from ukg_aid.client import ApiError  # noqa: PLC0415
-    from ukg_aid.drills.run import DrillOptions, run_drill  # noqa: PLC0415
+    from ukg_aid.drills.run import DrillOptions  # noqa: PLC0415
 
     opts = DrillOptions(
         scenario=scenario,
@@ -73,26 +111,7 @@ def drill_run(
         seed_dir=get_settings().seed_dir,
         policies=policies,
     )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} h"),
-        TimeElapsedColumn(),
-        console=err,
-    ) as bar:
-        tasks = {p: bar.add_task(f"{scenario} [{p}]", total=hours + 1) for p in policies}
-        try:
-            result = asyncio.run(
-                run_drill(
-                    opts, out=report, progress=lambda p, h: bar.update(tasks[p], completed=h + 1)
-                )
-            )
-        except ApiError as exc:
-            err.print(f"[red]the API refused a drill step:[/red] {exc}")
-            raise typer.Exit(1) from exc
-        except (ValueError, httpx.TransportError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1) from exc
+    result = _play(opts, report)
     _print_summary(result)
     if report:
         err.print(f"report written to {report}/report.md")

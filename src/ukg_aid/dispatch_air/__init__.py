@@ -12,6 +12,7 @@ Times are timezone-aware (Japan time, ``JST``), distances km, durations minutes.
   an aircraft with ``member_code=None`` is a visiting aircraft from outside the union.
 """
 
+from ukg_aid.air_kinds import AircraftStatus, Preference, Severity
 from ukg_aid.dispatch_air.batch import BatchResult, assign_batch
 from ukg_aid.dispatch_air.coverage import (
     COVERED_WITHIN_MIN,
@@ -34,14 +35,11 @@ from ukg_aid.dispatch_air.hospitals import (
 from ukg_aid.dispatch_air.model import (
     JST,
     Aircraft,
-    AircraftStatus,
     Heliport,
     Hospital,
     HospitalStatus,
     Mission,
-    Preference,
     RefusalReason,
-    Severity,
     Staging,
 )
 from ukg_aid.dispatch_air.objective import BatchKey, batch_key, validate_batch

@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ukg_aid.air_kinds import Preference
 from ukg_aid.dispatch_air.batch_plan import Option, plan, prune
 from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
-from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, Preference, RefusalReason
+from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, RefusalReason
 from ukg_aid.dispatch_air.objective import BatchKey, batch_key, covering, is_own
 from ukg_aid.dispatch_air.rules import (
     Assignment,

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from ukg_aid.air_kinds import Severity
 from ukg_aid.dispatch_air.assignment import min_cost_partial_assignment
-from ukg_aid.dispatch_air.model import Aircraft, Mission, Severity
+from ukg_aid.dispatch_air.model import Aircraft, Mission
 from ukg_aid.dispatch_air.objective import band_cost, exact_cost
 from ukg_aid.dispatch_air.sortie import Sortie
 

@@ -27,8 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ukg_aid.air_kinds import AircraftStatus
 from ukg_aid.dispatch_air.daylight import in_window
-from ukg_aid.dispatch_air.model import Aircraft, AircraftStatus
+from ukg_aid.dispatch_air.model import Aircraft
 from ukg_aid.dispatch_air.sortie import LIFT_OFF_MIN, flight_minutes
 from ukg_aid.dispatch_air.staging import staged_fleet
 from ukg_aid.dispatch_air.weather import Leg, WeatherHold, base_hold, leg_hold

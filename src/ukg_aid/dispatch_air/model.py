@@ -13,6 +13,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from ukg_aid.air_kinds import AircraftStatus, Severity  # re-exported
 from ukg_aid.geo import Point
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -28,40 +29,6 @@ WINDOW_START = dt.time(8, 30)
 
 MAX_PATIENTS = 2
 """One stretcher, at most two patients per sortie (reference/heli_performance.csv)."""
-
-
-class AircraftStatus(StrEnum):
-    """Operational status kept current by the EMS coordinator."""
-
-    available = "available"
-    on_mission = "on_mission"
-    maintenance = "maintenance"
-    off_duty = "off_duty"
-
-
-class Severity(StrEnum):
-    """Triage colour of a medevac mission; green patients do not fly."""
-
-    red = "red"
-    yellow = "yellow"
-
-    @property
-    def weight(self) -> int:
-        """Weight of one minute to scene in a batch objective: a red minute counts 3, yellow 1.
-
-        The weight only trades minutes *within* a severity class against each other; red missions
-        are served before yellow ones regardless of weight (see ``batch.assign_batch``).
-        """
-        return 3 if self is Severity.red else 1
-
-
-class Preference(StrEnum):
-    """A member's helicopter policy: the two national patterns."""
-
-    own_first = "own_first"
-    """The member's own capable aircraft first, then the nearest capable aircraft of anyone."""
-    geography_first = "geography_first"
-    """The capable aircraft with the shortest time to scene, whoever operates it."""
 
 
 class RefusalReason(StrEnum):

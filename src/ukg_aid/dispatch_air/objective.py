@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ukg_aid.air_kinds import Preference, Severity
 from ukg_aid.dispatch_air.coverage import (
     COVERED_WITHIN_MIN,
     CoverageReason,
@@ -28,7 +29,7 @@ from ukg_aid.dispatch_air.coverage import (
     office_reach,
 )
 from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
-from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, Preference, Severity
+from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission
 from ukg_aid.dispatch_air.rules import Assignment, Feasible, check_sortie, home_member
 from ukg_aid.dispatch_air.staging import staged_fleet
 from ukg_aid.dispatch_air.weather import WeatherHold

@@ -22,16 +22,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ukg_aid.air_kinds import AircraftStatus, Preference
 from ukg_aid.dispatch_air.daylight import window_at
 from ukg_aid.dispatch_air.hospitals import HospitalRefusal, receiving_hospital
-from ukg_aid.dispatch_air.model import (
-    Aircraft,
-    AircraftStatus,
-    Hospital,
-    Mission,
-    Preference,
-    RefusalReason,
-)
+from ukg_aid.dispatch_air.model import Aircraft, Hospital, Mission, RefusalReason
 from ukg_aid.dispatch_air.sortie import Sortie, plan_sortie, time_to_point_min
 from ukg_aid.dispatch_air.staging import staged, staged_fleet
 from ukg_aid.dispatch_air.weather import WeatherHold, sortie_hold

@@ -21,11 +21,11 @@ import httpx
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.client import UkgClient
 from ukg_aid.clock import ClockMode
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 LOCAL_BASE_URL = "http://ukg-aid.drill"

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
-from ukg_aid.dispatch_air import AircraftStatus
+from ukg_aid.air_kinds import AircraftStatus
 from ukg_aid.schemas import At, InputModel, Note, OutputModel
 
 # A wall-clock time in Japan, written "HH:MM" (an RFC 3339 "time" would need an offset).

@@ -11,28 +11,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
-from ukg_aid.clock import Clock, require_forward
+from ukg_aid.clock import require_forward
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Aircraft, AircraftStatus, Hospital, Preference
-from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.errors import NotFound
 from ukg_aid.helicopters.models import Helicopter, HelicopterStatusChange
 from ukg_aid.helicopters.schemas import (
     BaseRead,
     CoverageRead,
     CoverageReport,
     HelicopterRead,
-    HelicopterUpdate,
 )
-from ukg_aid.medevac.models import ACTIVE, MedevacMission
-from ukg_aid.members.models import Member, MemberKind
+from ukg_aid.members.enums import MemberKind
+from ukg_aid.members.models import Member
+from ukg_aid.principal import Principal
 
 
 def to_read(h: Helicopter, mission_id: int | None = None) -> HelicopterRead:
@@ -101,7 +100,7 @@ async def member_context(session: AsyncSession) -> MemberContext:
 async def get_helicopter(session: AsyncSession, heli_id: int, *, lock: bool = False) -> Helicopter:
     query = select(Helicopter).where(Helicopter.id == heli_id)
     if lock:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = for_change(query)
     heli = await session.scalar(query)
     if heli is None:
         raise NotFound(f"helicopter {heli_id} does not exist", code="unknown-helicopter")
@@ -110,23 +109,7 @@ async def get_helicopter(session: AsyncSession, heli_id: int, *, lock: bool = Fa
 
 async def lock_fleet(session: AsyncSession) -> list[Helicopter]:
     """Every aircraft, locked in id order (one lock order for every assignment path)."""
-    rows = await session.scalars(
-        select(Helicopter)
-        .order_by(Helicopter.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows)
-
-
-async def active_missions(session: AsyncSession) -> dict[int, MedevacMission]:
-    """Active missions by the helicopter they hold."""
-    rows = await session.scalars(
-        select(MedevacMission).where(
-            MedevacMission.status.in_(ACTIVE), MedevacMission.helicopter_id.is_not(None)
-        )
-    )
-    return {m.helicopter_id: m for m in rows if m.helicopter_id is not None}
+    return list(await session.scalars(for_change(select(Helicopter).order_by(Helicopter.id))))
 
 
 async def list_helicopters(
@@ -192,36 +175,6 @@ async def change_status(
     )
 
 
-async def update_status(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    heli_id: int,
-    data: HelicopterUpdate,
-    clock: Clock,
-) -> Helicopter:
-    """PATCH by hand. ``on_mission`` belongs to missions: it cannot be set or left by hand
-    while a mission holds the aircraft, nor set without one (409)."""
-    at = clock.resolve(data.at)
-    heli = await get_helicopter(session, heli_id, lock=True)
-    mission = (await active_missions(session)).get(heli.id)
-    if mission is not None and data.status is not heli.status:
-        raise Conflict(
-            f"helicopter {heli.id} is flying mission {mission.id} ({mission.status.value}); "
-            "complete or cancel the mission to free it",
-            code="helicopter-on-mission",
-            mission_id=mission.id,
-        )
-    if mission is None and data.status is AircraftStatus.on_mission:
-        raise Conflict(
-            "on_mission is set by assigning a medevac mission, not by hand",
-            code="helicopter-state",
-        )
-    if data.status is not heli.status or data.note:
-        await change_status(session, heli, data.status, principal=principal, at=at, note=data.note)
-    return heli
-
-
 async def history(
     session: AsyncSession, heli_id: int, *, limit: int, offset: int
 ) -> tuple[list[HelicopterStatusChange], int]:
@@ -250,27 +203,3 @@ async def coverage(session: AsyncSession, at: datetime) -> CoverageReport:
             for r in rows
         ],
     )
-
-
-async def geojson(
-    session: AsyncSession, *, member_code: str | None, status: AircraftStatus | None
-) -> dict[str, Any]:
-    """Aircraft positions: the base, or the scene while a mission holds the aircraft."""
-    fleet, _ = await list_helicopters(
-        session, member_code=member_code, status=status, limit=1000, offset=0
-    )
-    missions = await active_missions(session)
-    features = []
-    for h in fleet:
-        mission = missions.get(h.id)
-        lon, lat = (mission.scene_lon, mission.scene_lat) if mission else (h.base_lon, h.base_lat)
-        features.append(
-            {
-                "type": "Feature",
-                "id": h.id,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": to_read(h, mission.id if mission else None).model_dump(mode="json")
-                | {"position": "scene" if mission else "base"},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}

@@ -13,12 +13,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.errors import Conflict, Unprocessable
 from ukg_aid.incidents.models import IncidentCounterpart, IncidentStatus
 from ukg_aid.incidents.schemas import CounterpartRead, CounterpartWrite
 from ukg_aid.incidents.service import get_incident
-from ukg_aid.members.models import Member, MemberKind
+from ukg_aid.members.enums import MemberKind
+from ukg_aid.members.models import Member
+from ukg_aid.principal import Principal
 
 
 async def pairs_of(session: AsyncSession, incident_id: int) -> list[CounterpartRead]:

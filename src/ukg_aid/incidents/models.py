@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
+from ukg_aid.incidents.enums import IncidentKind, IncidentStatus
 
-
-class IncidentKind(enum.StrEnum):
-    real = "real"
-    drill = "drill"
-
-
-class IncidentStatus(enum.StrEnum):
-    active = "active"
-    closed = "closed"
+__all__ = ["Incident", "IncidentCounterpart", "IncidentKind", "IncidentStatus"]
 
 
 class Incident(Base):

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.incidents.models import IncidentKind, IncidentStatus
+from ukg_aid.incidents.enums import IncidentKind, IncidentStatus
 from ukg_aid.schemas import At, InputModel, OutputModel
 
 NAME_MAX = 200

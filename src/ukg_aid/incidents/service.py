@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward, sane
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents.models import Incident, IncidentKind, IncidentStatus
 from ukg_aid.incidents.schemas import IncidentCreate, IncidentRead, IncidentUpdate
+from ukg_aid.principal import Principal
 
 
 def to_read(incident: Incident) -> IncidentRead:
@@ -62,11 +63,8 @@ async def open_incident(
 
 
 async def get_incident(session: AsyncSession, incident_id: int, *, lock: bool = False) -> Incident:
-    query = (
-        select(Incident).where(Incident.id == incident_id).execution_options(populate_existing=True)
-    )
-    if lock:
-        query = query.with_for_update(key_share=True)
+    query = select(Incident).where(Incident.id == incident_id)
+    query = for_change(query) if lock else query.execution_options(populate_existing=True)
     incident = await session.scalar(query)
     if incident is None:
         raise NotFound(f"incident {incident_id} does not exist", code="unknown-incident")

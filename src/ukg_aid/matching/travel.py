@@ -131,6 +131,10 @@ class OsrmTravel(_TruckEta):
             raise TravelError(f"road router request failed: {exc}") from exc
         return _parse_table(body, len(origins), len(destinations))
 
+    def close(self) -> None:
+        """Release the HTTP connections; the service calls this when a plan is done."""
+        self.client.close()
+
 
 def _parse_table(body: Any, n_origins: int, n_destinations: int) -> list[list[float]]:
     """OSRM distances are metres; a null cell means no route, which we refuse rather than guess."""

@@ -18,14 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import dispatch_air
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import JST, Clock, require_forward, settle
+from ukg_aid.db.locking import for_change
 from ukg_aid.dispatch_air import AircraftStatus, Assignment, Preference, Refusal
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.models import Helicopter
 from ukg_aid.medevac import service as mission_service
-from ukg_aid.medevac.models import MedevacMission, MissionStatus
+from ukg_aid.medevac.enums import MissionStatus
+from ukg_aid.medevac.models import MedevacMission
+from ukg_aid.principal import Principal
 
 
 def _require(mission: MedevacMission, *allowed: MissionStatus) -> None:
@@ -215,14 +217,12 @@ async def assign(
 
 
 async def _lock_pending(session: AsyncSession) -> list[MedevacMission]:
-    rows = await session.scalars(
+    query = (
         select(MedevacMission)
         .where(MedevacMission.status == MissionStatus.pending)
         .order_by(MedevacMission.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
     )
-    return list(rows)
+    return list(await session.scalars(for_change(query)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ A refusal (no capable aircraft) leaves the mission ``pending`` with ``reason`` n
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base, JSONType
 from ukg_aid.dispatch_air import Severity
-
-
-class MissionStatus(enum.StrEnum):
-    pending = "pending"
-    assigned = "assigned"
-    en_route = "en_route"
-    on_scene = "on_scene"
-    transporting = "transporting"
-    completed = "completed"
-    cancelled = "cancelled"
-
+from ukg_aid.medevac.enums import MissionStatus
 
 ACTIVE = (
     MissionStatus.assigned,

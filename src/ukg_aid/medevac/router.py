@@ -12,7 +12,7 @@ from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac import lifecycle
 from ukg_aid.medevac import service as mission_service
-from ukg_aid.medevac.models import MissionStatus
+from ukg_aid.medevac.enums import MissionStatus
 from ukg_aid.medevac.schemas import (
     AssignBody,
     BatchBody,

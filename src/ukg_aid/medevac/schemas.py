@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.dispatch_air import Preference, Severity
-from ukg_aid.medevac.models import MissionStatus
+from ukg_aid.air_kinds import Preference, Severity
+from ukg_aid.medevac.enums import MissionStatus
 from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
 
 

@@ -9,13 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import placement
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents import service as incident_service
-from ukg_aid.medevac.models import MedevacMission, MissionStatus
+from ukg_aid.medevac.enums import MissionStatus
+from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.medevac.schemas import (
     BlockedRead,
     HospitalRead,
@@ -24,6 +25,7 @@ from ukg_aid.medevac.schemas import (
     SceneRead,
     TimelineRead,
 )
+from ukg_aid.principal import Principal
 
 
 def to_read(m: MedevacMission) -> MissionRead:
@@ -141,7 +143,7 @@ async def get_mission(
 ) -> MedevacMission:
     query = select(MedevacMission).where(MedevacMission.id == mission_id)
     if lock:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+        query = for_change(query)
     mission = await session.scalar(query)
     if mission is None:
         raise NotFound(f"medevac mission {mission_id} does not exist", code="unknown-mission")

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
-
-
-class MemberKind(enum.StrEnum):
-    prefecture = "prefecture"
-    city = "city"
-    guest = "guest"
-    """A municipality or prefecture outside the union that it supports (SPEC §10)."""
-
-
-class HeliPreference(enum.StrEnum):
-    own_first = "own_first"
-    geography_first = "geography_first"
+from ukg_aid.members.enums import HeliPreference, MemberKind
 
 
 class Member(Base):

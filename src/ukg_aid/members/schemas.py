@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ukg_aid.members.models import HeliPreference, MemberKind
+from ukg_aid.members.enums import HeliPreference, MemberKind
 from ukg_aid.schemas import LatLonRead, OutputModel
 
 

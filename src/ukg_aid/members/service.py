@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.aid_requests.models import AidRequest, RequestStatus
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound
-from ukg_aid.members.models import Member, MemberKind
-
-OPEN_STATUSES = (RequestStatus.open, RequestStatus.partially_fulfilled)
+from ukg_aid.members.enums import MemberKind
+from ukg_aid.members.models import Member
 
 
 async def list_members(session: AsyncSession) -> list[Member]:
@@ -34,12 +30,3 @@ async def get_member(session: AsyncSession, code: str) -> Member:
     if member is None:
         raise NotFound(f"member {code} does not exist", code="unknown-member")
     return member
-
-
-async def stricken_members(session: AsyncSession, *, as_of: datetime | None = None) -> set[str]:
-    """Members with an open aid request (filed by ``as_of``, if given): by default their stock
-    stays home (SPEC §3)."""
-    query = select(AidRequest.member_code).where(AidRequest.status.in_(OPEN_STATUSES))
-    if as_of is not None:
-        query = query.where(AidRequest.filed_at <= as_of)
-    return set(await session.scalars(query.distinct()))

@@ -17,10 +17,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.db import bulk
+from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.locks import StockKey
-from ukg_aid.plans.models import AllocationStatus, PlanAllocation
+from ukg_aid.plans.models import PlanAllocation
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.batch import RowChange, apply_changes
 from ukg_aid.stockpiles.models import Stock

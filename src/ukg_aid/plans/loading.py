@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import matching
+from ukg_aid.aid_requests.enums import OPEN_STATUSES
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
+from ukg_aid.aid_requests.stricken import stricken_members
 from ukg_aid.config import Settings
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents.counterparts import frozen_pairs
-from ukg_aid.members import service as member_service
-from ukg_aid.members.service import OPEN_STATUSES
-from ukg_aid.stockpiles.models import Depot, DepotStatus, Stock
+from ukg_aid.stockpiles.enums import DepotStatus
+from ukg_aid.stockpiles.models import Depot, Stock
 
 
 async def open_lines(
@@ -166,7 +167,7 @@ async def build_problem(
     return matching.Problem(
         supplies=tuple(stock),
         lines=tuple(lines),
-        stricken=frozenset(await member_service.stricken_members(session, as_of=as_of)),
+        stricken=frozenset(await stricken_members(session, as_of=as_of)),
         options=options,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -10,28 +9,7 @@ from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ukg_aid.db import Base, JSONType
-
-
-class PlanStatus(enum.StrEnum):
-    proposed = "proposed"
-    approved = "approved"
-    completed = "completed"
-    discarded = "discarded"
-    cancelled = "cancelled"
-
-
-class PlanPolicy(enum.StrEnum):
-    """``optimized``: the SPEC §3 solver. ``baseline``: nearest supplier first (phone practice)."""
-
-    optimized = "optimized"
-    baseline = "baseline"
-
-
-class AllocationStatus(enum.StrEnum):
-    planned = "planned"
-    dispatched = "dispatched"
-    delivered = "delivered"
-    cancelled = "cancelled"
+from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
 
 
 class DispatchPlan(Base):

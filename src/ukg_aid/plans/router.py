@@ -18,7 +18,7 @@ from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
-from ukg_aid.plans.models import AllocationStatus, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.schemas import (
     AllocationRow,
     PlanAction,

@@ -18,7 +18,8 @@ from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.catalog.models import Item
 from ukg_aid.members.models import Member
-from ukg_aid.plans.models import AllocationStatus, PlanAllocation
+from ukg_aid.plans.enums import AllocationStatus
+from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead, AllocationRow
 from ukg_aid.stockpiles.models import Depot
 

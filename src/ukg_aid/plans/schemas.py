@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.aid_requests.schemas import DeliveryRead
-from ukg_aid.plans.models import AllocationStatus, PlanPolicy, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
 from ukg_aid.schemas import At, BodyId, InputModel, JsonBool, Note, OutputModel
 
 

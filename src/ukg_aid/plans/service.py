@@ -11,21 +11,16 @@ from sqlalchemy.orm import selectinload
 
 from ukg_aid import matching
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db import bulk
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.plans import loading, rows, solver_pool
-from ukg_aid.plans.models import (
-    AllocationStatus,
-    DispatchPlan,
-    PlanAllocation,
-    PlanPolicy,
-    PlanStatus,
-)
+from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import (
     AllocationRow,
     PlanCreate,
@@ -34,6 +29,7 @@ from ukg_aid.plans.schemas import (
     SolverRead,
     UnmetRead,
 )
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles.models import Depot
 
 log = logging.getLogger("ukg_aid.plans")
@@ -212,7 +208,7 @@ async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -
         .execution_options(populate_existing=True)
     )
     if lock:
-        query = query.with_for_update(of=DispatchPlan, key_share=True)
+        query = for_change(query, of=DispatchPlan)
     plan = await session.scalar(query)
     if plan is None:
         raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")

@@ -15,25 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.aid_requests import service as request_service
-from ukg_aid.aid_requests.models import RequestStatus
+from ukg_aid.aid_requests.enums import RequestStatus
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.plans import locks
-from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.plans.transitions import STEPS, require_plan
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import service as stock_service
-
-
-def require_plan(plan: DispatchPlan, *allowed: PlanStatus) -> None:
-    if plan.status not in allowed:
-        want = " or ".join(s.value for s in allowed)
-        raise Conflict(
-            f"plan {plan.id} is {plan.status.value}; this needs it {want}",
-            code="plan-state",
-            plan_status=plan.status.value,
-        )
 
 
 async def _allocation(
@@ -72,7 +64,7 @@ async def dispatch(
     when = clock.resolve(at)
     plan, a = await _allocation(session, allocation_id)
     principal.require_member(a.supplier_code, action="dispatch from depots")
-    require_plan(plan, PlanStatus.approved)  # nothing ships from a plan nobody approved
+    require_plan(plan, *STEPS["ship"].allowed)  # nothing ships from a plan nobody approved
     _require_allocation(a, AllocationStatus.planned, "dispatched")
     when = require_forward(
         when,

@@ -57,13 +57,17 @@ def run(job: Job) -> tuple[matching.PlanResult, list[Any]]:
     """Solve and validate (in the worker): the result and the rules it breaks (none, normally)."""
     travel = job.travel.model()
     how = matching.SolverSettings(travel=travel, time_limit_s=job.time_limit_s)
-    if job.optimized:
-        result = matching.solve(job.problem, how)
-    else:
-        result = matching.solve_greedy(job.problem, travel)
-    violations = matching.validate(
-        job.problem, result, travel, check_priority=job.optimized, check_fairness=job.optimized
-    )
+    try:
+        if job.optimized:
+            result = matching.solve(job.problem, how)
+        else:
+            result = matching.solve_greedy(job.problem, travel)
+        violations = matching.validate(
+            job.problem, result, travel, check_priority=job.optimized, check_fairness=job.optimized
+        )
+    finally:
+        if isinstance(travel, matching.OsrmTravel):
+            travel.close()  # one client per plan: never leave its sockets open
     return result, list(violations)
 
 

@@ -23,11 +23,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
-from ukg_aid.aid_requests.models import AidRequest, AidRequestLine, RequestStatus
+from ukg_aid.aid_requests.enums import OPEN_STATUSES, RequestStatus
+from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.catalog.models import Item
 from ukg_aid.members.models import Member
-from ukg_aid.members.service import OPEN_STATUSES
-from ukg_aid.plans.models import AllocationStatus, DispatchPlan, PlanAllocation, PlanStatus
+from ukg_aid.plans.enums import AllocationStatus, PlanStatus
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.reports.schemas import (
     MemberSituation,
     PlanCounts,

@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import placement
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.clock import Clock, require_forward
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.members import service as member_service
-from ukg_aid.stockpiles.models import Depot, DepotStatus
+from ukg_aid.principal import Principal
+from ukg_aid.stockpiles.enums import DepotStatus
+from ukg_aid.stockpiles.models import Depot
 from ukg_aid.stockpiles.schemas import DepotCreate, DepotRead, DepotUpdate
 
 
@@ -25,7 +27,7 @@ def snapshot(depot: Depot) -> dict[str, Any]:
 async def get_depot(session: AsyncSession, depot_id: int, *, lock: bool = False) -> Depot:
     query = select(Depot).where(Depot.id == depot_id)
     if lock:
-        query = query.with_for_update(key_share=True)
+        query = for_change(query)
     depot = await session.scalar(query)
     if depot is None:
         raise NotFound(f"depot {depot_id} does not exist", code="unknown-depot")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -19,12 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
-
-
-class DepotStatus(enum.StrEnum):
-    operational = "operational"
-    damaged = "damaged"
-    unreachable = "unreachable"
+from ukg_aid.stockpiles.enums import DepotStatus
 
 
 class Depot(Base):

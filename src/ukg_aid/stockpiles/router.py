@@ -11,7 +11,7 @@ from ukg_aid.schemas import IdParam, Page
 from ukg_aid.stockpiles import csv_format, transfer
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import service as stock_service
-from ukg_aid.stockpiles.models import DepotStatus
+from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.schemas import (
     DepotCreate,
     DepotRead,

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.schemas import At, InputModel, JsonBool, JsonInt, Latitude, Longitude, OutputModel
-from ukg_aid.stockpiles.models import DepotStatus
+from ukg_aid.stockpiles.enums import DepotStatus
 
 MAX_QUANTITY = 1_000_000_000
 

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog import service as catalog_service
 from ukg_aid.clock import Clock, require_forward
+from ukg_aid.db.locking import lock_keys
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.stockpiles.schemas import StockAdjustment, StockRead, StockWrite
@@ -54,12 +55,11 @@ class Change:
 
 
 async def lock_stock(session: AsyncSession, depot_id: int, item_code: str) -> Stock | None:
-    """The stock row, locked until the transaction ends (PostgreSQL ``FOR UPDATE``)."""
-    return await session.scalar(
-        select(Stock)
-        .where(Stock.depot_id == depot_id, Stock.item_code == item_code)
-        .with_for_update(key_share=True)
+    """The stock row, locked until the transaction ends (``db.locking``) and refreshed."""
+    rows = await lock_keys(
+        session, Stock, (Stock.depot_id, Stock.item_code), [(depot_id, item_code)]
     )
+    return rows[0] if rows else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,12 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
-from ukg_aid.auth.models import Role
-from ukg_aid.auth.principal import Principal
 from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock
+from ukg_aid.db.locking import for_change
 from ukg_aid.errors import Forbidden, Unprocessable
 from ukg_aid.members import service as member_service
+from ukg_aid.principal import Principal, Role
 from ukg_aid.stockpiles import csv_format
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import service as stock_service
@@ -97,7 +97,7 @@ async def _load(session: AsyncSession, rows: list[CsvRow], *, lock: bool) -> _Kn
         .order_by(Stock.depot_id, Stock.item_code)
         .execution_options(populate_existing=True)
     )
-    stock = await session.scalars(query.with_for_update(key_share=True) if lock else query)
+    stock = await session.scalars(for_change(query) if lock else query)
     return _Known(
         depots={d.id: d for d in depots},
         items={i.code: i for i in items},

@@ -1,3 +1,6 @@
+"""Token administration routes and ``GET /me``. They sit above ``auth`` (identity) and ``audit``
+because they record audit events and use the request dependencies, which themselves use ``auth``."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, status

@@ -1,3 +1,7 @@
+"""The member views (``/members``): the registry read from ``members`` plus the ``stricken`` flag,
+which is a fact about aid requests (SPEC §3). They live here, above both, so the members
+registry does not depend on aid requests."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -5,9 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from ukg_aid import union_area
+from ukg_aid.aid_requests.stricken import stricken_members
 from ukg_aid.deps import PagingDep, Reader, Session
 from ukg_aid.members import service as member_service
-from ukg_aid.members.models import Member, MemberKind
+from ukg_aid.members.enums import MemberKind
+from ukg_aid.members.models import Member
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.schemas import LatLonRead, Page
 
@@ -44,7 +50,7 @@ async def list_members(
     rows, total = await member_service.page_members(
         session, kind=kind, limit=paging.limit, offset=paging.offset
     )
-    stricken = await member_service.stricken_members(session)
+    stricken = await stricken_members(session)
     return paging.page([to_read(m, stricken) for m in rows], total)
 
 
@@ -58,5 +64,5 @@ async def members_geojson(session: Session, _: Reader) -> dict[str, Any]:
 
 @router.get("/{code}", summary="One member")
 async def get_member(code: str, session: Session, _: Reader) -> MemberRead:
-    stricken = await member_service.stricken_members(session)
+    stricken = await stricken_members(session)
     return to_read(await member_service.get_member(session, code), stricken)

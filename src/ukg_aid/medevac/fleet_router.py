@@ -1,3 +1,6 @@
+"""``/helicopters``: the fleet with the mission holding each aircraft (hence in medevac, above
+the helicopters package)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,6 +18,7 @@ from ukg_aid.helicopters.schemas import (
     HelicopterUpdate,
     StatusChangeRead,
 )
+from ukg_aid.medevac import fleet
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.schemas import IdParam, Page
 
@@ -35,7 +39,7 @@ async def list_helicopters(
     rows, total = await heli_service.list_helicopters(
         session, member_code=member, status=heli_status, limit=paging.limit, offset=paging.offset
     )
-    missions = await heli_service.active_missions(session)
+    missions = await fleet.active_missions(session)
     return paging.page([heli_service.to_read(h, _mission_id(missions, h.id)) for h in rows], total)
 
 
@@ -48,7 +52,7 @@ def _mission_id(missions: dict[int, MedevacMission], heli_id: int) -> int | None
 async def helicopters_geojson(
     session: Session, _: Reader, member: MemberFilter = None, heli_status: StatusFilter = None
 ) -> dict[str, Any]:
-    return await heli_service.geojson(session, member_code=member, status=heli_status)
+    return await fleet.geojson(session, member_code=member, status=heli_status)
 
 
 @router.get(
@@ -71,7 +75,7 @@ async def coverage(
 @router.get("/{heli_id}", summary="One aircraft")
 async def get_helicopter(heli_id: IdParam, session: Session, _: Reader) -> HelicopterRead:
     heli = await heli_service.get_helicopter(session, heli_id)
-    missions = await heli_service.active_missions(session)
+    missions = await fleet.active_missions(session)
     return heli_service.to_read(heli, _mission_id(missions, heli.id))
 
 
@@ -83,10 +87,10 @@ async def get_helicopter(heli_id: IdParam, session: Session, _: Reader) -> Helic
 async def update_helicopter(
     heli_id: IdParam, body: HelicopterUpdate, session: Session, principal: Ems, clock: ClockDep
 ) -> HelicopterRead:
-    heli = await heli_service.update_status(
+    heli = await fleet.update_status(
         session, principal=principal, heli_id=heli_id, data=body, clock=clock
     )
-    missions = await heli_service.active_missions(session)
+    missions = await fleet.active_missions(session)
     return heli_service.to_read(heli, _mission_id(missions, heli.id))
 
 

@@ -1,0 +1,1 @@
+"""aid requests (domain package; its place in the layers: docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""audit (domain package; its place in the layers: docs/architecture.md)."""

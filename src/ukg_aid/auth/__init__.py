@@ -1,0 +1,1 @@
+"""auth (domain package; its place in the layers: docs/architecture.md)."""

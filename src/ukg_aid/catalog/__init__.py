@@ -1,0 +1,1 @@
+"""catalog (domain package; its place in the layers: docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""idempotency (domain package; its place in the layers: docs/architecture.md)."""

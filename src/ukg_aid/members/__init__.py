@@ -1,0 +1,1 @@
+"""members (domain package; its place in the layers: docs/architecture.md)."""

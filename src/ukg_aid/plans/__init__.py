@@ -1,0 +1,1 @@
+"""plans (domain package; its place in the layers: docs/architecture.md)."""

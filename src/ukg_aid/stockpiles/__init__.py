@@ -1,0 +1,1 @@
+"""stockpiles (domain package; its place in the layers: docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""tokens (domain package; its place in the layers: docs/architecture.md)."""
