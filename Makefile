@@ -58,7 +58,9 @@ bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run (A
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/medevac.py
 	$(BIN)/python bench/logistics.py
+	$(BIN)/python bench/loop_lag.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/lb.py
 
 drill-docs: $(DEV_STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
 	$(BIN)/python bench/drill_figures.py

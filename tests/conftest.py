@@ -32,6 +32,7 @@ from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.clock import ClockMode
 from ukg_aid.db import Database
+from ukg_aid.db.session import READ_ONLY
 from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
@@ -145,6 +146,14 @@ class BoundDatabase(Database):
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """Inside the outer transaction too (it holds the test's uncommitted rows), and as
+        strict as the real one: a write raises."""
+        async with self.transaction() as session:
+            session.info[READ_ONLY] = True
+            yield session
 
 
 @pytest.fixture(scope="session")

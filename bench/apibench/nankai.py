@@ -182,6 +182,7 @@ async def seed_database(url: str, inst: Instance) -> Seeded:
                     principal=principals[spec.member],
                     data=_request_body(spec),
                     buffer_km=15.0,
+                    clock=clock.Clock(),
                 )
                 out.request_ids.append(req.id)
                 out.lines += len(req.lines)

@@ -82,7 +82,7 @@ class HealthSampler:
 
     def __enter__(self) -> HealthSampler:
         self._proc.start()
-        if not self._ready.wait(timeout=60):
+        if not self._ready.wait(timeout=180):  # spawn + imports: slow on a loaded machine
             self._stop.set()
             raise RuntimeError("the health sampler did not get an answer on every connection")
         return self

@@ -28,7 +28,8 @@ METHOD = """\
 Both apps run with 2 uvicorn workers on loopback against their own copy of one freshly seeded
 database on the shared PostgreSQL (the copy is made before either starts; both are dropped at the
 end). **Service**: `ukg-aid serve --workers 2`, default settings (pool 10 + 10 overflow per
-worker). **Bare**: `bench/bare_app.py`, FastAPI + raw asyncpg running the same statements for
+worker, solver in a process of its own). **Bare**: `bench/bare_app.py`, FastAPI + raw asyncpg
+running the same statements for
 the same requests (token lookup by SHA-256, the same row lock, ledger row, audit row and NOTIFY;
 the service's pydantic input models and union-area check), answering the same JSON
 (`tests/bench` checks it), without ORM, without a transaction around reads, without a
@@ -275,9 +276,12 @@ def reading(result: dict[str, Any]) -> list[str]:
             if pinged
             else "."
         ),
-        f"- Approve runs {per_allocation['approve']:.1f} statements per allocation and cancel"
-        f" {per_allocation['cancel']:.1f}, one round trip each ({facts['allocations']:,}"
-        f" allocations); POST /plans runs {plan['create']['statements']}.",
+        f"- Approve runs {plan['approve']['statements']} statements and cancel"
+        f" {plan['cancel']['statements']} for {facts['allocations']:,} allocations"
+        f" ({per_allocation['approve']:.3f} and {per_allocation['cancel']:.3f} per allocation;"
+        " set-based, so the count does not grow with the plan:"
+        " `tests/plans/test_plan_statements.py`);"
+        f" POST /plans runs {plan['create']['statements']}.",
         f"- /healthz p99 was worst during {worst}: {_stat(health[worst], 'p99_ms')} ms over all"
         f" samples, {_stat(health[worst]['plan_worker'], 'p99_ms')} ms (max"
         f" {_stat(health[worst]['plan_worker'], 'max_ms')} ms) on the worker serving the call,"
@@ -318,9 +322,9 @@ def section(result: dict[str, Any]) -> str:
         "",
         *connection_table(result),
         "",
-        "The service's pool allows 2 workers × (10 + 10 overflow) = 40; connections opened under"
-        " load are the overflow being closed on return and opened again (the bare pool closes"
-        " its idle connections after 2 s, so it reopens them between its runs).",
+        "The service's pool allows 2 workers × (10 + 10 overflow) = 40, plus one LISTEN connection"
+        " per worker while event streams are open (docs/scaling.md); the bare pool closes its idle"
+        " connections after 2 s, so it reopens them between its runs.",
         "",
         "### Reading it",
         "",

@@ -13,8 +13,9 @@ from ukg_aid.api import api_router
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
 from ukg_aid.db.retry import RetryTransactions
-from ukg_aid.db.session import Limits
+from ukg_aid.db.session import Limits, PoolOptions
 from ukg_aid.middleware import BodyLimit, Metrics
+from ukg_aid.plans import solver_pool
 
 log = logging.getLogger("ukg_aid")
 
@@ -37,10 +38,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         owned = database is None
         app.state.db = database or Database(
             settings.database_url,
-            pool_size=settings.db_pool_size,
             echo=settings.db_echo,
             limits=Limits.from_settings(settings),
+            pool=PoolOptions.from_settings(settings),
         )
+        solver_pool.start(settings.solver_processes)
         try:
             yield
         finally:

@@ -43,7 +43,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UKG_AID_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=_default_database_url)
+    # Connection budget (docs/scaling.md): each API process holds at most
+    # db_pool_size + db_max_overflow connections, so a deployment opens at most
+    # processes × (pool + overflow); keep that under the server's (or PgBouncer's) limit.
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    # Behind PgBouncer in transaction mode: no server-side prepared statements are cached or
+    # named the same twice, so a statement never lands on a backend that does not know it.
+    db_pgbouncer: bool = False
+    # A pooled connection idle longer than this is pinged before use (0 = always ping).
+    db_ping_idle_s: float = Field(default=1.0, ge=0, le=3600)
     db_echo: bool = False
     # How long the API waits for PostgreSQL before answering 503 (seconds); see ukg_aid.db.session.
     db_connect_timeout_s: float = Field(default=1.5, gt=0, le=60)
@@ -73,6 +82,9 @@ class Settings(BaseSettings):
     loading_minutes: float = Field(default=30.0, ge=0, le=600)
     osrm_url: str | None = None
     solver_time_limit_s: float = Field(default=20.0, gt=0, le=600)
+    # Plans are solved in this many worker processes per API process (0 = a thread of the API
+    # process, which stalls its other requests while the GIL is held; ukg_aid.plans.solver_pool).
+    solver_processes: int = Field(default=1, ge=0, le=32)
     medevac_time_limit_s: float = Field(default=10.0, gt=0, le=600)
     counterpart_factor: float = Field(default=0.8, gt=0, le=1.0)
 

@@ -19,6 +19,7 @@ from ukg_aid.principal import Principal, Role
 from ukg_aid.schemas import LimitParam, OffsetParam, Page
 
 T = TypeVar("T")
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -35,9 +36,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session owns the transaction: commit on success, roll back on error.
 
     Declared with ``scope="function"`` so the commit happens before the response is sent: a 2xx
-    means committed.
+    means committed. GET and HEAD only read: their session runs without a transaction
+    (:meth:`Database.reading`), saving the BEGIN and COMMIT round trips.
     """
-    async with get_database(request).transaction() as session:
+    db = get_database(request)
+    opened = db.reading() if request.method in READ_METHODS else db.transaction()
+    async with opened as session:
         yield session
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.audit.models import AuditEvent
+from ukg_aid.db import bulk
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.principal import Principal
 
@@ -52,6 +54,43 @@ async def record(
         # Wakes every worker's event stream when (and only if) this transaction commits.
         await session.execute(select(func.pg_notify(EVENTS_CHANNEL, str(event.id))))
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One event of :func:`record_many` (the fields of :func:`record`)."""
+
+    action: str
+    entity: str
+    entity_id: object
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    note: str | None = None
+
+
+async def record_many(
+    session: AsyncSession, *, principal: Principal, entries: Sequence[Entry], at: datetime
+) -> None:
+    """:func:`record` for many events of one action time: one insert and one wake-up,
+    whatever their number (streams read what is new from the log, not from the notification)."""
+    rows = [
+        {
+            "at": at,
+            "actor": principal.name,
+            "role": principal.role.value,
+            "member_code": principal.member_code,
+            "action": e.action,
+            "entity": e.entity,
+            "entity_id": str(e.entity_id),
+            "before": dict(e.before) if e.before is not None else None,
+            "after": dict(e.after) if e.after is not None else None,
+            "note": e.note,
+        }
+        for e in entries
+    ]
+    await bulk.insert_rows(session, AuditEvent, rows)
+    if rows and session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_notify(EVENTS_CHANNEL, "")))
 
 
 async def events_after(session: AsyncSession, after_id: int, limit: int) -> list[AuditEvent]:

@@ -72,7 +72,10 @@ async def create_token(
 
 async def authenticate(session: AsyncSession, raw: str) -> Principal:
     """The principal behind a bearer secret, or 401 (unknown, revoked or expired)."""
-    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    columns = (ApiToken.id, ApiToken.name, ApiToken.role, ApiToken.member_code)
+    lifetime = (ApiToken.revoked_at, ApiToken.expires_at)
+    query = select(*columns, *lifetime).where(ApiToken.token_hash == hash_token(raw))
+    token = (await session.execute(query)).first()  # plain columns: every request pays this
     if token is None:
         raise Unauthorized("the bearer token is not valid", code="invalid-token")
     if token.revoked_at is not None:

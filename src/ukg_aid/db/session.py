@@ -11,6 +11,8 @@ replaced instead of failing a request. The CLI, migrations and drills use an unb
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ukg_aid.config import async_database_url
 
@@ -55,43 +58,116 @@ class Limits:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PoolOptions:
+    """How many connections a process may hold, and how they are used (docs/scaling.md).
+
+    A process opens at most ``size + overflow`` connections; ``pgbouncer`` turns off every
+    server-side prepared-statement cache (asyncpg's and SQLAlchemy's) and names each prepared
+    statement uniquely, so PgBouncer in transaction mode may hand the next statement to any
+    backend; ``ping_idle_s``: a connection idle in the pool longer than this is pinged before use.
+    """
+
+    size: int = 10
+    overflow: int | None = None  # None: as many as ``size``
+    pgbouncer: bool = False
+    ping_idle_s: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PoolOptions:
+        return cls(
+            size=settings.db_pool_size,
+            overflow=settings.db_max_overflow,
+            pgbouncer=settings.db_pgbouncer,
+            ping_idle_s=settings.db_ping_idle_s,
+        )
+
+    @property
+    def max_overflow(self) -> int:
+        return self.size if self.overflow is None else self.overflow
+
+    def connect_args(self) -> dict[str, Any]:
+        if not self.pgbouncer:
+            return {}
+        return {
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": _unique_statement_name,
+        }
+
+
+def _unique_statement_name() -> str:
+    return f"__ukg_aid_{uuid.uuid4().hex}__"
+
+
 def make_engine(
-    url: str, *, pool_size: int = 10, echo: bool = False, limits: Limits | None = None
+    url: str,
+    *,
+    pool_size: int = 10,
+    echo: bool = False,
+    limits: Limits | None = None,
+    pool: PoolOptions | None = None,
 ) -> AsyncEngine:
     """An async engine (asyncpg or aiosqlite); SQLite gets WAL, foreign keys, a busy timeout."""
     url = async_database_url(url)
+    pool = pool or PoolOptions(size=pool_size)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    sizing: dict[str, Any] = {"pool_size": pool.size, "max_overflow": pool.max_overflow}
     if limits is None:
         return create_async_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url, echo=echo, pool_pre_ping=True, connect_args=pool.connect_args(), **sizing
         )
     engine = create_async_engine(
         url,
         echo=echo,
-        pool_size=pool_size,
-        max_overflow=pool_size,
         pool_timeout=limits.pool_s,
-        connect_args={
-            "timeout": limits.connect_s,
-            "command_timeout": limits.statement_s + CLIENT_MARGIN_S,
-            "server_settings": {"statement_timeout": str(round(limits.statement_s * 1000))},
-        },
+        connect_args=pool.connect_args() | _timeouts(limits, pool),
+        **sizing,
     )
-    event.listen(engine.sync_engine, "checkout", _pinger(limits.ping_s))
+    event.listen(engine.sync_engine, "checkin", _stamp_checkin)
+    event.listen(engine.sync_engine, "checkout", _pinger(limits.ping_s, pool.ping_idle_s))
     event.listen(engine.sync_engine, "handle_error", _drop_unanswering_connection)
     return engine
 
 
-def _pinger(timeout_s: float) -> Any:
-    """A checkout hook: a connection that does not answer ``SELECT 1`` in time is replaced."""
+def _timeouts(limits: Limits, pool: PoolOptions) -> dict[str, Any]:
+    """Client-side deadlines, and the server's ``statement_timeout`` as a start-up parameter —
+    except through PgBouncer, which refuses start-up parameters it does not know and shares
+    backends between clients: there the role or database carries it (docs/scaling.md)."""
+    timeouts: dict[str, Any] = {
+        "timeout": limits.connect_s,
+        "command_timeout": limits.statement_s + CLIENT_MARGIN_S,
+    }
+    if not pool.pgbouncer:
+        statement_ms = str(round(limits.statement_s * 1000))
+        timeouts["server_settings"] = {"statement_timeout": statement_ms}
+    return timeouts
 
-    def ping(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+
+_CHECKED_IN = "ukg_aid_checked_in"
+
+
+def _stamp_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _pinger(timeout_s: float, idle_s: float) -> Any:
+    """A checkout hook: a connection idle longer than ``idle_s`` that does not answer
+    ``SELECT 1`` in time is replaced. A connection in use a moment ago is trusted without the
+    round trip (under load that is every checkout); if the server went away in that moment, the
+    request fails like one that was in flight (503) and the broken connection is dropped."""
+
+    def ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get(_CHECKED_IN)
+        if last is not None and time.monotonic() - last < idle_s:
+            return
         try:
-            dbapi_conn.run_async(lambda raw: raw.fetchval("SELECT 1", timeout=timeout_s))
+            # simple protocol: one message, one round trip, no prepared statement (PgBouncer)
+            dbapi_conn.run_async(lambda raw: raw.execute("SELECT 1", timeout=timeout_s))
         except Exception as exc:
             dbapi_conn.driver_connection.terminate()
             raise DisconnectionError(f"the pooled connection did not answer: {exc!r}") from exc
@@ -129,10 +205,17 @@ class Database:
     """Owns the engine and hands out sessions whose transaction the caller controls."""
 
     def __init__(
-        self, url: str, *, pool_size: int = 10, echo: bool = False, limits: Limits | None = None
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        echo: bool = False,
+        limits: Limits | None = None,
+        pool: PoolOptions | None = None,
     ) -> None:
         self.url = async_database_url(url)
-        self.engine = make_engine(url, pool_size=pool_size, echo=echo, limits=limits)
+        self.engine = make_engine(url, pool_size=pool_size, echo=echo, limits=limits, pool=pool)
+        self.autocommit_reads = self.dialect == "postgresql" and not (pool and pool.pgbouncer)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -150,5 +233,46 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for work that only reads (the API's GETs). On PostgreSQL it runs in
+        autocommit: no BEGIN/COMMIT round trips, each statement in its own snapshot — what READ
+        COMMITTED gives every statement of a transaction anyway. Writes are refused. Behind
+        PgBouncer (transaction pooling) a statement outside a transaction may be prepared on one
+        backend and run on another, so there reads keep their transaction."""
+        if not self.autocommit_reads:
+            async with self.transaction() as session:
+                session.info[READ_ONLY] = True
+                yield session
+            return
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(
+                bind=conn, expire_on_commit=False, info={READ_ONLY: True}
+            ) as session:
+                yield session
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+READ_ONLY = "ukg_aid_read_only"
+"""``Session.info`` key of a session that may only read (:meth:`Database.reading`)."""
+
+
+class ReadOnlySession(RuntimeError):
+    """A read-only session was asked to write: a bug in the route, not the client's fault."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_write_statements(state: ORMExecuteState) -> None:
+    if state.session.info.get(READ_ONLY) and (
+        state.is_insert or state.is_update or state.is_delete
+    ):
+        raise ReadOnlySession(f"a read-only session may not run {state.statement}")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flushes(session: Session, _context: object, _instances: object) -> None:
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise ReadOnlySession("a read-only session may not store changes")

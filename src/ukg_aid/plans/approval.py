@@ -16,7 +16,7 @@ from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
 from ukg_aid.errors import StaleAllocations
-from ukg_aid.plans import locks
+from ukg_aid.plans import batch, locks
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.locks import StockKey
@@ -24,7 +24,6 @@ from ukg_aid.plans.models import DispatchPlan
 from ukg_aid.plans.transitions import enter
 from ukg_aid.principal import Principal
 from ukg_aid.shipments import building
-from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.models import Stock
 
 
@@ -127,17 +126,10 @@ async def _reserve(
     when: datetime,
 ) -> None:
     """Reserve every allocation's units on its (locked) stock row and request line."""
-    for a in plan.allocations:
-        await stock_service.apply_change(
-            session,
-            stock[(a.depot_id, a.item_code)],
-            stock_service.Change(reserved=a.quantity),
-            reason=f"reserved for plan {plan.id}",
-            actor=actor,
-            at=when,
-            ref=f"allocation:{a.id}",
-        )
-        lines[a.line_id].allocated += a.quantity
+    reason = f"reserved for plan {plan.id}"
+    await batch.reserve(
+        session, plan.allocations, stock, lines, reason=reason, actor=actor, when=when
+    )
 
 
 async def discard(
@@ -153,8 +145,9 @@ async def discard(
     plan = await plan_service.get_plan(session, plan_id, lock=True)
     when = enter(plan, "discard", when, "discard")
     plan.status, plan.decided_by, plan.decided_at = PlanStatus.discarded, principal.name, when
-    for a in await locks.lock_allocations(session, [a.id for a in plan.allocations]):
-        a.status = AllocationStatus.cancelled  # nothing was reserved: nothing to release
+    allocations = await locks.lock_allocations(session, [a.id for a in plan.allocations])
+    # nothing was reserved: nothing to release
+    await batch.set_status(session, allocations, AllocationStatus.cancelled)
     plan.closed_at = when
     await session.flush()
     await audit.record(

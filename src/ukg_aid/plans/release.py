@@ -19,7 +19,7 @@ from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict
-from ukg_aid.plans import locks
+from ukg_aid.plans import batch, locks
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
@@ -27,7 +27,6 @@ from ukg_aid.plans.shipping import complete_if_done
 from ukg_aid.plans.transitions import STEPS, enter, not_before
 from ukg_aid.principal import Principal
 from ukg_aid.shipments import status as shipment_status
-from ukg_aid.stockpiles import service as stock_service
 
 
 async def _release(
@@ -43,30 +42,9 @@ async def _release(
     planned = [a for a in allocations if a.status is AllocationStatus.planned]
     stock = await locks.lock_stock(session, {(a.depot_id, a.item_code) for a in planned})
     lines = await locks.lock_lines(session, {a.line_id for a in planned})
-    for a in planned:
-        await stock_service.apply_change(
-            session,
-            stock[(a.depot_id, a.item_code)],
-            stock_service.Change(reserved=-a.quantity),
-            reason=f"released: {why}",
-            actor=principal.name,
-            at=when,
-            ref=f"allocation:{a.id}",
-        )
-        lines[a.line_id].allocated -= a.quantity
-        a.status = AllocationStatus.cancelled
-        await session.flush()
-        await audit.record(
-            session,
-            principal=principal,
-            action="allocation.cancel",
-            entity="allocation",
-            entity_id=a.id,
-            before={"status": "planned"},
-            after={"status": "cancelled", "released_units": a.quantity, "why": why},
-            at=when,
-            note=note,
-        )
+    await batch.release(
+        session, planned, stock, lines, principal=principal, when=when, why=why, note=note
+    )
     return sum(a.quantity for a in planned)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-import anyio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -14,12 +14,13 @@ from ukg_aid import matching
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
+from ukg_aid.db import bulk
 from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.logistics.driving import haul_eta_minutes
-from ukg_aid.plans import loading, rows
+from ukg_aid.plans import loading, rows, solver_pool
 from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import (
@@ -66,35 +67,52 @@ def _solver(plan: DispatchPlan) -> SolverRead:
     )
 
 
+class _Counted(Protocol):
+    """What a summary counts of an allocation: a stored row or the solver's."""
+
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def late(self) -> bool: ...
+
+
 def to_summary(plan: DispatchPlan) -> PlanSummary:
+    return _summary(plan, plan.allocations)
+
+
+def _summary(plan: DispatchPlan, allocations: Sequence[_Counted]) -> PlanSummary:
+    """The plan's summary over its allocations (stored rows, or the solver's when just made)."""
     return PlanSummary(
         id=plan.id,
         incident_id=plan.incident_id,
         status=plan.status,
         policy=plan.policy,
         request_ids=list(plan.request_ids),
-        allocation_count=len(plan.allocations),
-        allocated_units=sum(a.quantity for a in plan.allocations),
+        allocation_count=len(allocations),
+        allocated_units=sum(a.quantity for a in allocations),
         unmet_units=sum(int(u["quantity"]) for u in plan.unmet),
-        late_units=sum(a.quantity for a in plan.allocations if a.late),
-        late_allocations=sum(1 for a in plan.allocations if a.late),
+        late_units=sum(a.quantity for a in allocations if a.late),
+        late_allocations=sum(1 for a in allocations if a.late),
         solver=_solver(plan),
         created_at=plan.created_at,
     )
 
 
-def _run_solver(
-    problem: matching.Problem, how: matching.SolverSettings, policy: PlanPolicy
+async def solve(
+    problem: matching.Problem, settings: Settings, policy: PlanPolicy
 ) -> matching.PlanResult:
-    """CPU-bound; called in a worker thread. Refuses to hand back a plan that breaks a rule."""
-    optimized = policy is PlanPolicy.optimized
-    if optimized:
-        result = matching.solve(problem, how)
-    else:
-        result = matching.solve_greedy(problem, how.travel)
-    violations = matching.validate(
-        problem, result, how.travel, check_priority=optimized, check_fairness=optimized
+    """Solve and validate off the event loop (a solver process, :mod:`solver_pool`); refuses to
+    hand back a plan that breaks a rule."""
+    travel = solver_pool.Travel(
+        settings.osrm_url, settings.road_circuity, settings.truck_kmh, settings.loading_minutes
     )
+    job = solver_pool.Job(
+        problem, travel, settings.solver_time_limit_s, policy is PlanPolicy.optimized
+    )
+    try:
+        result, violations = await solver_pool.solve(job, settings.solver_processes)
+    except matching.TravelError as exc:
+        raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
     if violations:
         log.error("solver produced an invalid plan: %s", violations[:5])
         raise AppError(
@@ -103,20 +121,6 @@ def _run_solver(
             violations=violations[:20],
         )
     return result
-
-
-async def solve(
-    problem: matching.Problem, settings: Settings, policy: PlanPolicy
-) -> matching.PlanResult:
-    travel = loading.travel_model(settings)
-    how = matching.SolverSettings(travel=travel, time_limit_s=settings.solver_time_limit_s)
-    try:
-        return await anyio.to_thread.run_sync(_run_solver, problem, how, policy)
-    except matching.TravelError as exc:
-        raise ServiceUnavailable(f"the road router failed: {exc}", code="travel") from exc
-    finally:
-        if isinstance(travel, matching.OsrmTravel):
-            travel.close()  # one client per plan: never leave its sockets open
 
 
 async def create_plan(
@@ -156,14 +160,13 @@ async def create_plan(
     session.add(plan)
     await session.flush()
     await _add_allocations(session, plan, problem, result, settings)
-    plan = await get_plan(session, plan.id)
     await audit.record(
         session,
         principal=principal,
         action="plan.create",
         entity="plan",
         entity_id=plan.id,
-        after=to_summary(plan).model_dump(mode="json"),
+        after=_summary(plan, result.allocations).model_dump(mode="json"),
         at=at,
     )
     return plan
@@ -176,6 +179,8 @@ async def _add_allocations(
     result: matching.PlanResult,
     settings: Settings,
 ) -> None:
+    """Every allocation in one statement (:mod:`ukg_aid.db.bulk`), no ORM object per row: a
+    Nankai plan has thousands."""
     requesters = {line.line_id: line.member_code for line in problem.lines}
 
     def eta(a: matching.Allocation) -> float:
@@ -186,25 +191,25 @@ async def _add_allocations(
             return a.eta_minutes
         return haul_eta_minutes(a.distance_km, settings.truck_kmh, settings.loading_minutes)
 
-    session.add_all(
-        PlanAllocation(
-            plan_id=plan.id,
-            request_id=a.request_id,
-            line_id=a.line_id,
-            item_code=a.item_code,
-            depot_id=a.depot_id,
-            supplier_code=a.supplier_code,
-            requester_code=requesters[a.line_id],
-            quantity=a.quantity,
-            distance_km=round(a.distance_km, 3),
-            eta_minutes=round(eta(a), 1),
-            reason=a.reason[:300],
-            late=a.late,
-            status=AllocationStatus.planned,
-        )
+    rows = [
+        {
+            "plan_id": plan.id,
+            "request_id": a.request_id,
+            "line_id": a.line_id,
+            "item_code": a.item_code,
+            "depot_id": a.depot_id,
+            "supplier_code": a.supplier_code,
+            "requester_code": requesters[a.line_id],
+            "quantity": a.quantity,
+            "distance_km": round(a.distance_km, 3),
+            "eta_minutes": round(eta(a), 1),
+            "reason": a.reason[:300],
+            "late": a.late,
+            "status": AllocationStatus.planned,
+        }
         for a in result.allocations
-    )
-    await session.flush()
+    ]
+    await bulk.insert_rows(session, PlanAllocation, rows)
 
 
 def _unmet(u: matching.Unmet) -> dict[str, Any]:

@@ -34,6 +34,17 @@ async def get_depot(session: AsyncSession, depot_id: int, *, lock: bool = False)
     return depot
 
 
+async def read_depot(session: AsyncSession, depot_id: int) -> DepotRead:
+    """The depot as the API answers it, from plain columns (no ORM object)."""
+    row = (await session.execute(select(*_READ_COLUMNS).where(Depot.id == depot_id))).first()
+    if row is None:
+        raise NotFound(f"depot {depot_id} does not exist", code="unknown-depot")
+    return DepotRead.model_validate(row._mapping)
+
+
+_READ_COLUMNS = tuple(Depot.__table__.c[name] for name in DepotRead.model_fields)
+
+
 async def list_depots(
     session: AsyncSession,
     *,

@@ -92,7 +92,7 @@ async def create_depot(
 
 @router.get("/depots/{depot_id}", summary="One depot")
 async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> DepotRead:
-    return DepotRead.model_validate(await depot_service.get_depot(session, depot_id))
+    return await depot_service.read_depot(session, depot_id)
 
 
 @router.patch(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
@@ -115,13 +115,17 @@ def invariant_violation(before: Counts, after: Counts) -> Violation | None:
 def _check(stock: Stock, on_hand: int, reserved: int, floor: int) -> None:
     """Raise the 409 of :func:`invariant_violation`, naming the row and its stored counts."""
     before = Counts(stock.on_hand, stock.reserved, stock.reserve_floor)
-    violation = invariant_violation(before, Counts(on_hand, reserved, floor))
+    check_counts(stock, before, Counts(on_hand, reserved, floor))
+
+
+def check_counts(stock: Stock, before: Counts, after: Counts) -> None:
+    violation = invariant_violation(before, after)
     if violation is None:
         return
     extra: dict[str, Any] = {
-        "on_hand": stock.on_hand,
-        "reserved": stock.reserved,
-        "reserve_floor": stock.reserve_floor,
+        "on_hand": before.on_hand,
+        "reserved": before.reserved,
+        "reserve_floor": before.reserve_floor,
     }
     if violation.max_reserve_floor is not None:
         extra["max_reserve_floor"] = violation.max_reserve_floor
@@ -129,6 +133,15 @@ def _check(stock: Stock, on_hand: int, reserved: int, floor: int) -> None:
         f"depot {stock.depot_id} / {stock.item_code}: {violation.message}",
         code=violation.code,
         **extra,
+    )
+
+
+def timeline(stock: Stock, at: datetime, previous: datetime) -> datetime:
+    return require_forward(
+        at,
+        previous,
+        subject=f"stock change of depot {stock.depot_id} / {stock.item_code}",
+        previous_what="the row's last change",
     )
 
 
@@ -218,10 +231,36 @@ def _stage(
     )
 
 
-def _stock_query(
-    *, member_code: str | None, item_code: str | None, depot_id: int | None
-) -> Select[Stock, str]:
-    query = select(Stock, Depot.member_code).join(Depot, Depot.id == Stock.depot_id)
+def ledger_row(stock: Stock, change: Change, after: Counts, at: datetime) -> dict[str, Any]:
+    return {
+        "stock_id": stock.id,
+        "depot_id": stock.depot_id,
+        "item_code": stock.item_code,
+        "delta_on_hand": change.on_hand,
+        "delta_reserved": change.reserved,
+        "delta_reserve_floor": change.reserve_floor,
+        "on_hand_after": after.on_hand,
+        "reserved_after": after.reserved,
+        "reserve_floor_after": after.reserve_floor,
+        "at": at,
+    }
+
+
+_STOCK_COLUMNS = (
+    Stock.depot_id,
+    Depot.member_code,
+    Stock.item_code,
+    Stock.on_hand,
+    Stock.reserved,
+    Stock.reserve_floor,
+    Stock.updated_at,
+)
+
+
+def _stock_query(*, member_code: str | None, item_code: str | None, depot_id: int | None) -> Any:
+    """Plain columns, no ORM objects: the list is the busiest read (issue 11)."""
+    query = select(*_STOCK_COLUMNS, func.count().over().label("total"))
+    query = query.join(Depot, Depot.id == Stock.depot_id)
     if member_code:
         query = query.where(Depot.member_code == member_code)
     if item_code:
@@ -229,6 +268,19 @@ def _stock_query(
     if depot_id is not None:
         query = query.where(Stock.depot_id == depot_id)
     return query
+
+
+def _row_read(row: Any) -> StockRead:
+    return StockRead(
+        depot_id=row.depot_id,
+        member_code=row.member_code,
+        item_code=row.item_code,
+        on_hand=row.on_hand,
+        reserved=row.reserved,
+        reserve_floor=row.reserve_floor,
+        available=max(0, row.on_hand - row.reserved - row.reserve_floor),
+        updated_at=row.updated_at,
+    )
 
 
 async def list_stock(
@@ -240,12 +292,19 @@ async def list_stock(
     limit: int,
     offset: int,
 ) -> tuple[list[StockRead], int]:
+    """One page and the total in one statement (a window count); only a page past the end
+    asks for the total separately."""
     query = _stock_query(member_code=member_code, item_code=item_code, depot_id=depot_id)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = await session.execute(
-        query.order_by(Stock.depot_id, Stock.item_code).limit(limit).offset(offset)
-    )
-    return [to_read(stock, member) for stock, member in rows], int(total or 0)
+    page = (
+        await session.execute(
+            query.order_by(Stock.depot_id, Stock.item_code).limit(limit).offset(offset)
+        )
+    ).all()
+    if page:
+        total = int(page[0].total)
+    else:
+        total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    return [_row_read(row) for row in page], total
 
 
 async def _owned_depot(session: AsyncSession, principal: Principal, depot_id: int) -> Depot:

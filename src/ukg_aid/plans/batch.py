@@ -1,0 +1,111 @@
+"""A whole plan's writes in a constant number of statements (issue 11): reserving its stock on
+approval and releasing it on cancellation. Same rules, ledger rows and audit events as one
+allocation at a time, in the same order; the caller holds the locks (:mod:`ukg_aid.plans.locks`)
+and raises before calling if anything does not fit, so all or nothing still holds.
+
+Statements, whatever the plan's size: approve — stock update, ledger insert, request-line
+update; release — those three, the allocation update, one audit insert and one notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ukg_aid.aid_requests.models import AidRequestLine
+from ukg_aid.audit import service as audit
+from ukg_aid.db import bulk
+from ukg_aid.plans.enums import AllocationStatus
+from ukg_aid.plans.locks import StockKey
+from ukg_aid.plans.models import PlanAllocation
+from ukg_aid.principal import Principal
+from ukg_aid.stockpiles import service as stock_service
+from ukg_aid.stockpiles.batch import RowChange, apply_changes
+from ukg_aid.stockpiles.models import Stock
+
+
+async def reserve(
+    session: AsyncSession,
+    allocations: Sequence[PlanAllocation],
+    stock: Mapping[StockKey, Stock],
+    lines: Mapping[int, AidRequestLine],
+    *,
+    reason: str,
+    actor: str,
+    when: datetime,
+) -> None:
+    """Reserve every allocation's units on its stock row and request line."""
+    changes = [
+        RowChange(_key(a), stock_service.Change(reserved=a.quantity), f"allocation:{a.id}")
+        for a in allocations
+    ]
+    await apply_changes(session, stock, changes, reason=reason, actor=actor, at=when)
+    await _add_allocated(session, lines, allocations, sign=1)
+
+
+async def release(
+    session: AsyncSession,
+    planned: Sequence[PlanAllocation],
+    stock: Mapping[StockKey, Stock],
+    lines: Mapping[int, AidRequestLine],
+    *,
+    principal: Principal,
+    when: datetime,
+    why: str,
+    note: str | None,
+) -> None:
+    """Give back every planned allocation's reservation and cancel it, one audit event each."""
+    changes = [
+        RowChange(_key(a), stock_service.Change(reserved=-a.quantity), f"allocation:{a.id}")
+        for a in planned
+    ]
+    reason = f"released: {why}"
+    await apply_changes(session, stock, changes, reason=reason, actor=principal.name, at=when)
+    await _add_allocated(session, lines, planned, sign=-1)
+    await set_status(session, planned, AllocationStatus.cancelled)
+    entries = [
+        audit.Entry(
+            action="allocation.cancel",
+            entity="allocation",
+            entity_id=a.id,
+            before={"status": "planned"},
+            after={"status": "cancelled", "released_units": a.quantity, "why": why},
+            note=note,
+        )
+        for a in planned
+    ]
+    await audit.record_many(session, principal=principal, entries=entries, at=when)
+
+
+async def set_status(
+    session: AsyncSession, allocations: Sequence[PlanAllocation], status: AllocationStatus
+) -> None:
+    """Move every allocation to ``status``: one statement."""
+    rows = [{"id": a.id, "status": status} for a in allocations]
+    await bulk.update_rows(session, PlanAllocation, "id", rows)
+    for a in allocations:
+        set_committed_value(a, "status", status)
+
+
+def _key(a: PlanAllocation) -> StockKey:
+    return (a.depot_id, a.item_code)
+
+
+async def _add_allocated(
+    session: AsyncSession,
+    lines: Mapping[int, AidRequestLine],
+    allocations: Sequence[PlanAllocation],
+    *,
+    sign: int,
+) -> None:
+    allocated = {line_id: line.allocated for line_id, line in lines.items()}
+    for a in allocations:
+        allocated[a.line_id] += sign * a.quantity
+    touched = sorted({a.line_id for a in allocations})
+    rows = [{"id": i, "allocated": allocated[i]} for i in touched]
+    await bulk.update_rows(session, AidRequestLine, "id", rows)
+    for i in touched:
+        set_committed_value(lines[i], "allocated", allocated[i])

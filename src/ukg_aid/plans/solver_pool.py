@@ -1,0 +1,127 @@
+"""Plans are solved and validated in a separate process, so the API's event loop keeps answering.
+
+A solve is seconds of Python and numpy holding the GIL; in a worker thread it still stalls every
+other request of the process (`/healthz` waited up to ~0.5 s during a Nankai plan, issue 11). One
+process pool per API process (``UKG_AID_SOLVER_PROCESSES`` workers; 0 = a thread, as before),
+started with the app (:func:`start`), takes the problem (plain data) and hands back the result
+and any rule violations. Workers start from a fresh interpreter (``forkserver``: nothing of the
+API's threads or sockets is inherited) and import only the matching core. A worker that dies
+fails that one call with 503 and the pool is replaced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from ukg_aid import matching
+from ukg_aid.errors import ServiceUnavailable
+
+log = logging.getLogger("ukg_aid.plans")
+
+
+@dataclass(frozen=True, slots=True)
+class Travel:
+    """What builds the travel model in the worker (an OSRM client does not cross processes)."""
+
+    osrm_url: str | None
+    road_circuity: float
+    truck_kmh: float
+    loading_minutes: float
+
+    def model(self) -> matching.TravelModel:
+        if self.osrm_url:
+            return matching.OsrmTravel(
+                self.osrm_url, truck_kmh=self.truck_kmh, loading_minutes=self.loading_minutes
+            )
+        return matching.EstimateTravel(self.road_circuity, self.truck_kmh, self.loading_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    problem: matching.Problem
+    travel: Travel
+    time_limit_s: float
+    optimized: bool
+
+
+def run(job: Job) -> tuple[matching.PlanResult, list[Any]]:
+    """Solve and validate (in the worker): the result and the rules it breaks (none, normally)."""
+    travel = job.travel.model()
+    how = matching.SolverSettings(travel=travel, time_limit_s=job.time_limit_s)
+    try:
+        if job.optimized:
+            result = matching.solve(job.problem, how)
+        else:
+            result = matching.solve_greedy(job.problem, travel)
+        violations = matching.validate(
+            job.problem, result, travel, check_priority=job.optimized, check_fairness=job.optimized
+        )
+    finally:
+        if isinstance(travel, matching.OsrmTravel):
+            travel.close()  # one client per plan: never leave its sockets open
+    return result, list(violations)
+
+
+_lock = threading.Lock()
+_pools: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    with _lock:
+        pool = _pools.get(processes)
+        if pool is None:
+            context = multiprocessing.get_context("forkserver")
+            pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+            _pools[processes] = pool
+        return pool
+
+
+def _ready() -> None:
+    """Nothing: running it makes a worker import the matching core (seconds) before a plan."""
+
+
+def start(processes: int) -> None:
+    """Start the pool and its workers' imports now (the app's start-up), not on the first plan,
+    whose solve time limit must not pay for them."""
+    if processes > 0:
+        pool = _pool(processes)
+        for _ in range(processes):
+            pool.submit(_ready)
+
+
+def _forget(processes: int, pool: ProcessPoolExecutor) -> None:
+    with _lock:
+        if _pools.get(processes) is pool:
+            del _pools[processes]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def solve(job: Job, processes: int) -> tuple[matching.PlanResult, list[Any]]:
+    """:func:`run` in the process pool (or a thread when ``processes`` is 0)."""
+    if processes == 0:
+        return await anyio.to_thread.run_sync(run, job)
+    pool = _pool(processes)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, run, job)
+    except BrokenProcessPool as exc:
+        log.error("a solver process died; starting a new pool")
+        _forget(processes, pool)
+        raise ServiceUnavailable("the solver process died; try again", code="solver") from exc
+
+
+def shutdown() -> None:
+    """Stop every pool (at process exit; also for tests)."""
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
