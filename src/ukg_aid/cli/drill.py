@@ -79,6 +79,36 @@ def _play(opts: DrillOptions, report: Path | None) -> dict[str, Any]:
     return result
 
 
+# The what-if options of a drill run (activation, medevac, road), named once here.
+CounterpartsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--counterparts/--no-counterparts",
+        help="set the scenario's real counterpart pairs (noto-2024) on the drill's incident",
+    ),
+]
+PushHoursOpt = Annotated[
+    int,
+    typer.Option(
+        min=0,
+        max=336,
+        help="push-type support for the first N hours: the coordinator files the model's "
+        "estimate on the stricken desks' behalf; they file from then on (0: none)",
+    ),
+]
+HospitalDamageOpt = Annotated[
+    bool, typer.Option(help="damage hospitals where the shaking reaches 6強 (quake/damage.py)")
+]
+DamageHospitalOpt = Annotated[
+    list[str] | None, typer.Option(help="also damage this hospital (key; repeatable)")
+]
+WeatherOpt = Annotated[bool, typer.Option(help="record the scenario's weather holds")]
+CloseOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="also close this crossing from the start (akashi-kaikyo, onaruto)"),
+]
+
+
 @drill_app.command("run")
 def drill_run(
     scenario: Annotated[str, typer.Option(help="scenario name (see 'drill list')")],
@@ -95,33 +125,12 @@ def drill_run(
     hours: Annotated[int, typer.Option(min=1, max=336, help="simulated hours")] = 72,
     plan_every: Annotated[int, typer.Option(min=1, help="hours between plans")] = 3,
     policy: Annotated[list[str] | None, typer.Option(help="optimized and/or baseline")] = None,
-    counterparts: Annotated[
-        bool,
-        typer.Option(
-            "--counterparts/--no-counterparts",
-            help="set the scenario's real counterpart pairs (noto-2024) on the drill's incident",
-        ),
-    ] = True,
-    push_hours: Annotated[
-        int,
-        typer.Option(
-            min=0,
-            max=336,
-            help="push-type support for the first N hours: the coordinator files the model's "
-            "estimate on the stricken desks' behalf; they file from then on (0: none)",
-        ),
-    ] = 0,
-    hospital_damage: Annotated[
-        bool, typer.Option(help="damage hospitals where the shaking reaches 6強 (quake/damage.py)")
-    ] = True,
-    damage_hospital: Annotated[
-        list[str] | None, typer.Option(help="also damage this hospital (key; repeatable)")
-    ] = None,
-    weather: Annotated[bool, typer.Option(help="record the scenario's weather holds")] = True,
-    close: Annotated[
-        list[str] | None,
-        typer.Option(help="also close this crossing from the start (akashi-kaikyo, onaruto)"),
-    ] = None,
+    counterparts: CounterpartsOpt = True,
+    push_hours: PushHoursOpt = 0,
+    hospital_damage: HospitalDamageOpt = True,
+    damage_hospital: DamageHospitalOpt = None,
+    weather: WeatherOpt = True,
+    close: CloseOpt = None,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     policies = _checked(scenario, policy)
