@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app_support import SEED_DIR, SEEDED_AT, make_settings
+from tests.app_support import SEED_DIR, SEEDED_AT, make_settings
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service

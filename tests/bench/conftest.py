@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app_support import SEED_DIR
+from tests.app_support import SEED_DIR
 from ukg_aid import migrate
 from ukg_aid.db import Database
 from ukg_aid.seed import seed

@@ -23,7 +23,7 @@ import httpx
 import psycopg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
-from app_support import REPO, SEED_DIR, _free_port, served
+from tests.app_support import REPO, SEED_DIR, _free_port, served
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from console_support import Console, go, log_in, shoot
 from playwright.sync_api import Page, expect
+
+from tests.console.console_support import Console, go, log_in, shoot
 
 
 def test_a_refused_request_is_explained_in_words_and_nothing_is_filed(

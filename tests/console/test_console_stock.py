@@ -7,8 +7,9 @@ import csv
 import io
 from pathlib import Path
 
-from console_support import Console, log_in, shoot
 from playwright.sync_api import Page, expect
+
+from tests.console.console_support import Console, log_in, shoot
 
 MEMBER = "28"  # Hyogo
 

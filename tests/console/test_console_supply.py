@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from console_support import (
+from playwright.sync_api import Browser, Page, expect
+
+from tests.console.console_support import (
     ENGLISH,
     Console,
     Server,
@@ -18,7 +20,6 @@ from console_support import (
     shoot,
     visible_texts,
 )
-from playwright.sync_api import Browser, Page, expect
 
 REQUESTER = "27100"  # Osaka City
 WATER_L = 1800

@@ -19,7 +19,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import update
 
-from app_support import make_settings
+from tests.app_support import make_settings
 from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.audit import service as audit_service

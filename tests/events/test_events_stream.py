@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from app_support import make_settings
+from tests.app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.audit import service as audit_service
 from ukg_aid.auth import service as auth_service

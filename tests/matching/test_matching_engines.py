@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching_strategies import problems, timed_problems
 
+from tests.matching.matching_strategies import problems, timed_problems
 from ukg_aid.matching import (
     HaulEngine,
     PlanResult,

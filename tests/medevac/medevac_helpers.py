@@ -1,4 +1,4 @@
-"""Shared helpers for the medevac API tests (unique module name: test dirs share sys.path)."""
+"""Shared helpers for the medevac API tests."""
 
 from __future__ import annotations
 

@@ -6,7 +6,10 @@ import datetime as dt
 
 import httpx
 import pytest
-from medevac_helpers import (
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.medevac.medevac_helpers import (
     IKOMA,
     KUSHIMOTO,
     WINTER_AFTERNOON,
@@ -20,9 +23,6 @@ from medevac_helpers import (
     fleet,
     set_status,
 )
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ukg_aid import dispatch_air
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.geo import haversine_km

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy import text
 
-from app_support import serve_process, wait_for_workers, workers
+from tests.app_support import serve_process, wait_for_workers, workers
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
 from ukg_aid.principal import Role

@@ -21,8 +21,8 @@ import asyncpg
 import httpx
 import pytest
 
-import throwaway_pg
-from app_support import SEED_DIR, serve_process
+import tests.throwaway_pg as throwaway_pg
+from tests.app_support import SEED_DIR, serve_process
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database

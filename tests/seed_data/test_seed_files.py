@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from seed_files import Row, read_rows
+
+from tests.seed_data.seed_files import Row, read_rows
 
 HEADERS = {
     "members.csv": "code,name_en,name_ja,kind,parent_code,office_name_ja,office_lat,office_lon,"
