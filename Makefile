@@ -54,20 +54,20 @@ fmt: $(DEV_STAMP)
 	$(BIN)/ruff format src tests bench migrations
 
 bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run (API part needs wrk)
-	$(BIN)/python bench/haul_sparse.py
-	$(BIN)/python bench/plan.py
-	$(BIN)/python bench/medevac.py
-	$(BIN)/python bench/logistics.py
-	$(BIN)/python bench/loop_lag.py
-	$(BIN)/python bench/api.py
-	$(BIN)/python bench/lb.py
+	$(BIN)/python -m bench.haul_sparse
+	$(BIN)/python -m bench.plan
+	$(BIN)/python -m bench.medevac
+	$(BIN)/python -m bench.logistics
+	$(BIN)/python -m bench.loop_lag
+	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.lb
 
 drill-docs: $(DEV_STAMP)  ## run the four drills (seed 1, several minutes) and regenerate docs/drills.md figures
-	$(BIN)/python bench/drill_figures.py
+	$(BIN)/python -m bench.drill_figures
 
 fuzz: $(DEV_STAMP)  ## schemathesis against the OpenAPI spec (long)
 	$(PIP_INSTALL) -e '.[dev,fuzz]'
-	$(BIN)/python bench/fuzz.py
+	$(BIN)/python -m bench.fuzz
 
 constraints: $(DEV_STAMP)  ## after the suite passed with new versions: pin them (see README)
 	$(PIP_INSTALL) -e '.[dev,fuzz]'

@@ -1,6 +1,6 @@
 """API benchmark: this service against a bare FastAPI + asyncpg app doing the same SQL (issue 11).
 
-    python bench/api.py [--quick] [--report-only]
+    python -m bench.api [--quick] [--report-only]
 
 On the local PostgreSQL (``$BENCH_PG_URL``, default ``postgresql://postgres@127.0.0.1:5432``) it
 creates a fresh database, migrates and seeds it and loads the Nankai-scale instance
@@ -46,10 +46,10 @@ from typing import Any
 
 import httpx
 
-from apibench import nankai, plans, procs, report
-from apibench.cluster import own_cluster
-from apibench.pgwire import CountingProxy
-from apibench.procs import (
+from bench.apibench import nankai, plans, procs, report
+from bench.apibench.cluster import own_cluster
+from bench.apibench.pgwire import CountingProxy
+from bench.apibench.procs import (
     ConnectionSampler,
     PgAdmin,
     Server,
@@ -60,8 +60,8 @@ from apibench.procs import (
     serving,
     tree_cpu_s,
 )
-from apibench.stats import Merged
-from apibench.wrk import Load, run_wrk, wrk_binary
+from bench.apibench.stats import Merged
+from bench.apibench.wrk import Load, run_wrk, wrk_binary
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 CONCURRENCY = (16, 64)
@@ -97,7 +97,7 @@ def service(url: str, workers: int) -> Iterator[Server]:
 @contextmanager
 def bare(url: str, workers: int) -> Iterator[Server]:
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", "bench"]
+    argv = [sys.executable, "-m", "uvicorn", "bench.bare_app:app"]
     argv += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with serving(
         "bare", [*argv, "--log-level", "warning"], {"BENCH_BARE_DATABASE_URL": url}, port
@@ -182,7 +182,8 @@ def drive(rig: Rig, load: Load, conc: int) -> dict[str, Any]:
     for app in APPS:
         row = merged[app].summary()
         seconds = sum(r.duration_s for r in merged[app].runs)
-        row["server_cpu_ms_per_request"] = 1000 * cpu[app] / max(1, int(row["requests"]))
+        requests = sum(r.requests for r in merged[app].runs)
+        row["server_cpu_ms_per_request"] = 1000 * cpu[app] / max(1, requests)
         row["wrk_cpu_share"] = wrk_cpu[app] / seconds
         row["connections_opened"] = opened[app]
         out[app] = row

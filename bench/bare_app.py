@@ -8,7 +8,7 @@ connection check on checkout and without a pool reset on release (a lean asyncpg
 pay them). Request bodies are validated by the service's own pydantic models and a delivery point
 by the service's own union-area check, so both apps do the same domain work.
 
-    BENCH_BARE_DATABASE_URL=postgresql://... uvicorn bare_app:app --app-dir bench --workers 2
+    BENCH_BARE_DATABASE_URL=postgresql://... uvicorn bench.bare_app:app --workers 2
 
 Pool: up to ``BENCH_BARE_POOL_MAX`` (default 10) connections per process, half the service's
 default 20 (``UKG_AID_DB_POOL_SIZE`` 10 plus as many overflow): on 2 cores more would not serve
@@ -118,7 +118,9 @@ async def authenticate(
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Refused(401, "Unauthorized", "send 'Authorization: Bearer <token>'")
-    token = await conn.fetchrow(TOKEN_SQL, hashlib.sha256(secret.strip().encode()).hexdigest())
+    token: Mapping[str, Any] | None = await conn.fetchrow(
+        TOKEN_SQL, hashlib.sha256(secret.strip().encode()).hexdigest()
+    )
     if token is None or token["revoked_at"] is not None:
         raise Refused(401, "Unauthorized", "the bearer token is not valid")
     if token["expires_at"] is not None and token["expires_at"] <= now():

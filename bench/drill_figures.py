@@ -1,8 +1,8 @@
 """Run the built-in drills (seed 1) and regenerate the results section of docs/drills.md.
 
-    python bench/drill_figures.py                  # all four scenarios (several minutes)
-    python bench/drill_figures.py --only uemachi-fault
-    python bench/drill_figures.py --docs-only      # re-render docs from the stored results
+    python -m bench.drill_figures                  # all four scenarios (several minutes)
+    python -m bench.drill_figures --only uemachi-fault
+    python -m bench.drill_figures --docs-only      # re-render docs from the stored results
 
 Each scenario plays both policies against its own throwaway instance (as `ukg-aid drill run`
 does), its full report lands in var/drill-figures/<scenario>/, the figures the docs use are
@@ -58,14 +58,14 @@ def main() -> None:
     parser.add_argument("--docs-only", action="store_true")
     args = parser.parse_args()
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"scenarios": {}}
-    results = {"seed": SEED, "hours": HOURS, "scenarios": dict(stored.get("scenarios", {}))}
+    scenarios: dict[str, Any] = dict(stored.get("scenarios", {}))
     if not args.docs_only:
         for name in args.only or ORDER:
-            results["scenarios"][name] = run(name)
+            scenarios[name] = run(name)
             copy_charts(name)
-        results["scenarios"] = {
-            n: results["scenarios"][n] for n in ORDER if n in results["scenarios"]
-        }
+        scenarios = {n: scenarios[n] for n in ORDER if n in scenarios}
+    results = {"seed": SEED, "hours": HOURS, "scenarios": scenarios}
+    if not args.docs_only:
         RESULTS.write_text(
             json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )

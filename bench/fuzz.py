@@ -4,7 +4,7 @@ Starts ``ukg-aid serve`` on 127.0.0.1 with a throwaway migrated and seeded SQLit
 an admin token, and runs ``schemathesis run`` with the checks that matter for bad input: no 5xx,
 responses match their schema, documented status codes. Loopback only; bounded examples.
 
-    python bench/fuzz.py [--max-examples N] [--seed N]
+    python -m bench.fuzz [--max-examples N] [--seed N]
 """
 
 from __future__ import annotations

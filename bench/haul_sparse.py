@@ -1,6 +1,6 @@
 """Why the haul stage runs dense: sparsified min-cost flow with exact pricing, measured.
 
-    python bench/haul_sparse.py [--items N]      # first N items of the national instance (3)
+    python -m bench.haul_sparse [--items N]      # first N items of the national instance (3)
 
 Issue 11 proposed keeping each line's k nearest depots, adding fallback arcs so every line can be
 served, then pricing the omitted arcs with the flow's node potentials and adding any with negative
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from plan_instances import build
+from bench.plan_instances import build
 from ukg_aid.matching import SolverSettings
 from ukg_aid.matching._fills import Fills, fair_fills
 from ukg_aid.matching._haul import _min_cost_flow, _network_simplex, integer_costs
@@ -202,7 +202,7 @@ def run(n_items: int, k: int) -> dict[str, Any]:
             }
         )
         print(json.dumps(rows[-1]))
-    return {"k": k, "command": f"python bench/haul_sparse.py --items {n_items}", "items": rows}
+    return {"k": k, "command": f"python -m bench.haul_sparse --items {n_items}", "items": rows}
 
 
 def main() -> None:

@@ -30,11 +30,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from api import loads, service
-from apibench import nankai
-from apibench.procs import admin_sql, db_url, free_port
-from apibench.stats import Merged
-from apibench.wrk import Load, run_wrk
+from bench.api import loads, service
+from bench.apibench import nankai
+from bench.apibench.procs import admin_sql, db_url, free_port
+from bench.apibench.stats import Merged
+from bench.apibench.wrk import Load, run_wrk
 
 RESULTS = Path(__file__).resolve().parent / "results" / "lb.json"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -100,7 +100,8 @@ def _split(log: Path, since: int) -> dict[str, Any]:
 
 
 def _summary(runs: list[Any]) -> dict[str, Any]:
-    return Merged([run.run for run in runs]).summary()
+    summary: dict[str, Any] = Merged([run.run for run in runs]).summary()
+    return summary
 
 
 def throughput(lb: str, direct: str, log: Path, load: Load) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def main() -> None:
         routes = loads(seeded)
         url = db_url(name)
         with service(url, 1) as one, service(url, 1) as two, nginx([one.url, two.url]) as (lb, log):
-            result = {
+            result: dict[str, Any] = {
                 route: throughput(lb, one.url, log, routes[route])
                 for route in ("stock_list", "stock_adjust")
             }

@@ -1,6 +1,6 @@
 """Logistics core figures: honest haul times, and the pool simulation's cost as it grows.
 
-    .venv/bin/python bench/logistics.py [--quick]
+    .venv/bin/python -m bench.logistics [--quick]
 
 1. Haul times for a fresh driver (改善基準告示 breaks and rests, package rules) against the plain
    ``loading + km / speed`` the matching core uses today, at 40 km/h (its default) and 70 km/h.

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import plan_instances
+from bench import plan_instances
 from ukg_aid.config import Settings
 from ukg_aid.plans import service, solver_pool
-from ukg_aid.plans.models import PlanPolicy
+from ukg_aid.plans.enums import PlanPolicy
 
 RESULTS = Path(__file__).resolve().parent / "results" / "loop_lag.json"
 TICK_S = 0.010

@@ -22,7 +22,7 @@ instances, ``medevac_instances``, 2026-06-15 10:00 JST, every aircraft available
 Quality: reds served and severity-weighted minutes to scene (red 3, yellow 1) of served missions.
 Writes ``bench/results/medevac.json``; prints the Markdown tables for ``docs/benchmarks.md``.
 
-Run: ``.venv/bin/python bench/medevac.py --against a2c804c``
+Run: ``.venv/bin/python -m bench.medevac --against a2c804c``
 """
 
 from __future__ import annotations
@@ -40,7 +40,15 @@ from typing import Any
 
 from ortools.graph.python import linear_sum_assignment
 
-from medevac_instances import AT, OFFICES, RED_SHARE, SEED, default_case, load_core_at, section12
+from bench.medevac_instances import (
+    AT,
+    OFFICES,
+    RED_SHARE,
+    SEED,
+    default_case,
+    load_core_at,
+    section12,
+)
 from ukg_aid import dispatch_air
 from ukg_aid.dispatch_air import (
     Aircraft,

@@ -14,7 +14,7 @@ import atexit
 import csv
 import dataclasses
 import datetime as dt
-import importlib
+import importlib.util
 import random
 import shutil
 import subprocess
@@ -192,5 +192,14 @@ def load_core_at(rev: str) -> ModuleType:
             ["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
         ).stdout
         (target / Path(path).name).write_text(text.replace("ukg_aid.dispatch_air", name))
-    sys.path.insert(0, str(target.parent))
-    return importlib.import_module(name)
+    # Imported as a package from its folder (no search path changed): registered under its name
+    # first, so its own absolute imports (``dispatch_air_before.x``) resolve to its files.
+    spec = importlib.util.spec_from_file_location(
+        name, target / "__init__.py", submodule_search_locations=[str(target)]
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

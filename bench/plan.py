@@ -1,6 +1,6 @@
 """Benchmark of the matching core on synthetic Kansai instances (SPEC §8, issue 11).
 
-    python bench/plan.py [--quick]        # --quick: all but national, fewer repeats
+    python -m bench.plan [--quick]        # --quick: all but national, fewer repeats
 
 For each scale (`plan_instances.py`), in the same run and on the same instance:
 * the solver (`solve`, default network-simplex haul): median of repeats, status, `validate()`;
@@ -30,9 +30,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from plan_baselines import bare_flow, lp_haul
-from plan_docs import write_section
-from plan_instances import SCALES, build
+from bench.plan_baselines import bare_flow, lp_haul
+from bench.plan_docs import write_section
+from bench.plan_instances import SCALES, build
 from ukg_aid.matching import HaulEngine, SolverSettings, solve, solve_greedy, validate
 
 RESULTS = Path(__file__).parent / "results" / "plan.json"
@@ -162,7 +162,7 @@ def main() -> None:
     args = parser.parse_args()
     report: dict[str, Any] = {
         "machine": platform.processor() or platform.machine(),
-        "command": "python bench/plan.py" + (" --quick" if args.quick else ""),
+        "command": "python -m bench.plan" + (" --quick" if args.quick else ""),
         "loadavg_1min_start": os.getloadavg()[0],
     }
     for scale, (*_, repeats) in SCALES.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +103,8 @@ def lp_haul(problem: Problem, result: PlanResult) -> tuple[float, float, int, fl
     filled: dict[int, int] = defaultdict(int)
     for a in result.allocations:
         filled[a.line_id] += a.quantity
-    cost, late, rows_s, cols, rows_l, cap, need = [], [], [], [], [], [], []
+    cost, late, rows_s, cols, rows_l, need = [], [], [], [], [], []
+    cap: list[float] = []
     n_vars = n_s = n_l = 0
     for rules, lines, km, is_late in _items(problem):
         i_idx, j_idx = np.nonzero(rules.pairs())
@@ -126,7 +128,7 @@ def lp_haul(problem: Problem, result: PlanResult) -> tuple[float, float, int, fl
     return haul, time.perf_counter() - started, n_vars, fewest
 
 
-def _lp(c: np.ndarray, a_ub: Any, b_ub: list[float], a_eq: Any, b_eq: list[int]) -> float:
+def _lp(c: np.ndarray, a_ub: Any, b_ub: Sequence[float], a_eq: Any, b_eq: Sequence[int]) -> float:
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, method="highs")
     if res.status != 0:
         raise RuntimeError(f"LP baseline failed: {res.message}")

@@ -1,6 +1,6 @@
 """Stock CSV import against the same changes made one PUT at a time (the baseline), same run.
 
-    python bench/stock_import.py [--pg postgresql://postgres@127.0.0.1:5432]
+    python -m bench.stock_import [--pg postgresql://postgres@127.0.0.1:5432]
 
 Makes a throwaway database on the PostgreSQL server, migrates and seeds it, and through the
 ASGI app: exports the union's stock, adds 1 to every on_hand, then times the preview

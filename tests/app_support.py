@@ -10,17 +10,22 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ukg_aid.auth import service as auth_service
 from ukg_aid.clock import JST, ClockMode
 from ukg_aid.config import Settings
+from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "data" / "stockpiles"
@@ -28,6 +33,13 @@ SEEDED_AT = datetime(1990, 1, 1, tzinfo=JST)
 """When the test databases' seed rows are dated: before every date a test or a built-in drill
 scenario replays (the oldest is 1995-01-17), so no test depends on the day it runs (SPEC §9:
 an entity's timeline only moves forward from its seeded state)."""
+
+
+def json_object(value: object) -> dict[str, Any]:
+    """A decoded JSON object (``resp.json()`` is ``Any``): checked, so the helpers that return
+    one say so truthfully."""
+    assert isinstance(value, dict), value
+    return value
 
 
 def make_settings(url: str, *, clock: ClockMode = ClockMode.live) -> Settings:
@@ -158,3 +170,25 @@ def wait_for_workers(supervisor: int, n: int, timeout_s: float = 60) -> list[int
             return found
         time.sleep(0.2)
     raise AssertionError(f"expected {n} workers, found {workers(supervisor)}")
+
+
+class Tokens:
+    """Issues tokens in the test's database and returns ready-made auth headers."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def headers(
+        self, role: Role | str, member: str | None = None, *, expires_in_days: int = 30
+    ) -> dict[str, str]:
+        role = Role(role)
+        name = f"{role.value}-{member or 'union'}-{uuid.uuid4().hex[:6]}"
+        async with self.db.transaction() as s:
+            issued = await auth_service.create_token(
+                s,
+                name=name,
+                role=role,
+                member_code=member,
+                expires_in_days=expires_in_days,
+            )
+        return {"Authorization": f"Bearer {issued.secret}"}

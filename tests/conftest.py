@@ -26,14 +26,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app_support import SEED_DIR, SEEDED_AT, make_settings
+from tests.app_support import SEED_DIR, SEEDED_AT, Tokens, make_settings
 from ukg_aid import migrate
 from ukg_aid.app import create_app
-from ukg_aid.auth import service as auth_service
 from ukg_aid.clock import ClockMode
 from ukg_aid.db import Database
 from ukg_aid.db.session import READ_ONLY
-from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 
 
@@ -58,7 +56,7 @@ def _admin_sql(admin_url: str, *statements: str) -> None:
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
 
 @pytest.fixture(scope="session")
@@ -206,28 +204,6 @@ async def client(db: Database, request: pytest.FixtureRequest) -> AsyncIterator[
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
-
-
-class Tokens:
-    """Issues tokens in the test's database and returns ready-made auth headers."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def headers(
-        self, role: Role | str, member: str | None = None, **kw: object
-    ) -> dict[str, str]:
-        role = Role(role)
-        name = f"{role.value}-{member or 'union'}-{uuid.uuid4().hex[:6]}"
-        async with self.db.transaction() as s:
-            issued = await auth_service.create_token(
-                s,
-                name=name,
-                role=role,
-                member_code=member,
-                expires_in_days=kw.get("expires_in_days", 30),  # type: ignore[arg-type]
-            )
-        return {"Authorization": f"Bearer {issued.secret}"}
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app_support import _free_port
+from tests.app_support import _free_port
 
 
 def _bin_dir() -> Path | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from apibench.procs import free_port
+from bench.apibench.procs import free_port
 
 
 def _bin(name: str) -> str:

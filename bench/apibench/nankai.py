@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from apibench.procs import REPO
+from bench.apibench.procs import REPO
 from ukg_aid import clock, migrate
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.schemas import AidRequestCreate
@@ -182,7 +182,7 @@ async def seed_database(url: str, inst: Instance) -> Seeded:
                     principal=principals[spec.member],
                     data=_request_body(spec),
                     buffer_km=15.0,
-                    clock=clock.Clock(),
+                    clock=clock.Clock(),  # live, as `ukg-aid serve` runs by default
                 )
                 out.request_ids.append(req.id)
                 out.lines += len(req.lines)

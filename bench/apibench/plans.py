@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
-from apibench.procs import Server, workers_by_client_port
-from apibench.stats import sample_percentile
+from bench.apibench.procs import Server, workers_by_client_port
+from bench.apibench.stats import sample_percentile
 
 HEALTH_CONNECTIONS = 8
 HEALTH_INTERVAL_S = 0.04  # per connection: 200 samples/s in all

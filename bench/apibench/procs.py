@@ -11,7 +11,7 @@ import subprocess
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +96,7 @@ def use_server(url: str) -> None:
 def admin_sql(*statements: str) -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
 
 def db_url(name: str) -> str:
@@ -120,7 +120,7 @@ class PgAdmin:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def wait_for_slots(self, ours: Sequence[str], need: int, timeout: float) -> float:
+    def wait_for_slots(self, ours: Iterable[str], need: int, timeout: float) -> float:
         """Wait until the server has ``need`` connection slots beyond what other users hold
         (the shared server's ``max_connections`` is small); returns the seconds waited."""
         started = time.monotonic()

@@ -1,6 +1,6 @@
 """The "API" section of docs/benchmarks.md, generated from bench/results/api.json.
 
-Everything between the two markers is rewritten by ``python bench/api.py`` (or
+Everything between the two markers is rewritten by ``python -m bench.api`` (or
 ``--report-only``); the rest of the file is left alone. No figure in the section is typed.
 """
 
@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from apibench.procs import REPO
+from bench.apibench.procs import REPO
 
 DOCS = REPO / "docs" / "benchmarks.md"
 BEGIN = "<!-- bench/api.py: begin (generated from bench/results/api.json; do not edit) -->"
@@ -297,7 +297,7 @@ def section(result: dict[str, Any]) -> str:
         BEGIN,
         "## API",
         "",
-        "`bench/api.py` → `bench/results/api.json` (`python bench/api.py [--quick]"
+        "`bench/api.py` → `bench/results/api.json` (`python -m bench.api [--quick]"
         " [--own-cluster]`, the last step of `make bench`; needs `wrk`).",
         _run_line(result),
         "",

@@ -13,11 +13,16 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 WRK_MARK = "WRKJSON "
 
+# A histogram's values: wrk reports whole microseconds, samples are seconds (Mapping is invariant
+# in its key, so the two are spelled out).
+Value = TypeVar("Value", int, float)
 
-def percentile(histogram: Mapping[float, int], p: float) -> float:
+
+def percentile(histogram: Mapping[Value, int], p: float) -> float:
     """Nearest-rank percentile: the smallest value with at least ``p`` % of the counts at or
     below it (``p`` in (0, 100]). Raises ``ValueError`` on an empty histogram."""
     if not 0 < p <= 100:

@@ -19,10 +19,11 @@ import resource
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from apibench.stats import WRK_MARK, WrkRun, parse_wrk
+from bench.apibench.stats import WRK_MARK, WrkRun, parse_wrk
 
 DONE = """
 done = function(summary, latency, requests)
@@ -50,7 +51,7 @@ class Load:
     method: str
     paths: tuple[str, ...]
     token: str
-    body: dict[str, object] | None = None
+    body: Mapping[str, object] | None = None
 
 
 def lua_script(load: Load) -> str:

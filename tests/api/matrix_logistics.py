@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from authorization_rules import OWN
+
+from tests.api.authorization_rules import OWN
 
 
 def calls(ctx: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

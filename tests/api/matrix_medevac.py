@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from authorization_rules import OWN
+
+from tests.api.authorization_rules import OWN
 
 Ctx = dict[str, Any]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, error_locs, filing
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.api_helpers import assert_problem, count, error_locs, filing
 from ukg_aid.principal import Role
 
 URL = "/api/v1/aid-requests"

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from api_helpers import assert_problem, depot_of, filing, stock_row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.api_helpers import assert_problem, depot_of, filing, stock_row
 from ukg_aid import clock
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database

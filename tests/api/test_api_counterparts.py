@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, error_locs, filing
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app_support import make_settings
+from tests.api.api_helpers import assert_problem, count, error_locs, filing
+from tests.app_support import make_settings
 from ukg_aid.app import create_app
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, depot_of, new_depot
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.api_helpers import assert_problem, count, depot_of, new_depot
 from ukg_aid.principal import Role
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import PROBLEM_JSON, assert_problem, error_locs
 
+from tests.api.api_helpers import PROBLEM_JSON, assert_problem, error_locs
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.config import Settings

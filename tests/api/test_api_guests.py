@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, error_locs, filing
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.api_helpers import assert_problem, count, error_locs, filing
 from ukg_aid import matching
-from ukg_aid.auth.models import Role
 from ukg_aid.matching.problem import Priority, Problem, RequestLine, Supply
+from ukg_aid.principal import Role
 
 SUZU: dict[str, Any] = {
     "code": "17205",

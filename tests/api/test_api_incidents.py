@@ -7,11 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, error_locs, filing
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.auth.models import Role
+from tests.api.api_helpers import assert_problem, count, error_locs, filing
+from ukg_aid.principal import Role
 
 URL = "/api/v1/incidents"
 DRILL = {"name": "Drill: uemachi-fault", "kind": "drill", "started_at": "2026-12-01T09:00:00+09:00"}

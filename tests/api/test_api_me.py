@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from api_helpers import assert_problem
 
+from tests.api.api_helpers import assert_problem
 from ukg_aid.principal import Role
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_helpers import PROBLEM_JSON, count, new_depot
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.api_helpers import PROBLEM_JSON, count, new_depot
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.config import Settings

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import OSAKA_POINT, assert_problem, count, filing
 
+from tests.api.api_helpers import OSAKA_POINT, assert_problem, count, filing
 from ukg_aid.principal import Role
 
 ABROAD = {

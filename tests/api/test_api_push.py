@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from api_helpers import assert_problem, count
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.auth.models import Role
+from tests.api.api_helpers import assert_problem, count
+from ukg_aid.principal import Role
 
 SHELTER: dict[str, Any] = {
     "member_code": "27",

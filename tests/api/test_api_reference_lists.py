@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from api_helpers import assert_problem
 
-from app_support import make_settings
+from tests.api.api_helpers import assert_problem
+from tests.app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.client import UkgClient
 from ukg_aid.db import Database

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem
 
+from tests.api.api_helpers import assert_problem
 from ukg_aid.principal import Role
 
 ITEM = "floor_kit"

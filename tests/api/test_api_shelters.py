@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count
 
+from tests.api.api_helpers import assert_problem, count
 from ukg_aid import needs
-from ukg_aid.auth.models import Role
+from ukg_aid.principal import Role
 
 URL = "/api/v1/shelters"
 SHELTER: dict[str, Any] = {

@@ -6,9 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, error_locs, new_depot, stock_row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.api_helpers import assert_problem, error_locs, new_depot, stock_row
 from ukg_aid.principal import Role
 
 

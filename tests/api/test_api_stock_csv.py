@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, new_depot
 
+from tests.api.api_helpers import assert_problem, count, new_depot
 from ukg_aid.principal import Role
 
 EXPORT = "/api/v1/stock/export"

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import assert_problem, count, error_locs, filing
 
+from tests.api.api_helpers import assert_problem, count, error_locs, filing
 from ukg_aid.app import create_app
 from ukg_aid.principal import Role
 

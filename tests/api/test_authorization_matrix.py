@@ -25,9 +25,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-import matrix_logistics
-from api_helpers import OSAKA_POINT, PROBLEM_JSON, filing
-from authorization_rules import (
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import text, update
+
+from tests.api import matrix_logistics
+from tests.api.api_helpers import OSAKA_POINT, PROBLEM_JSON, filing
+from tests.api.authorization_rules import (
     ADMIN,
     COORD,
     DESK,
@@ -39,11 +42,8 @@ from authorization_rules import (
     Rule,
     expected,
 )
-from fastapi.routing import APIRoute, iter_route_contexts
-from matrix_medevac import arrange_medevac, medevac_calls
-from sqlalchemy import text, update
-
-from app_support import make_settings
+from tests.api.matrix_medevac import arrange_medevac, medevac_calls
+from tests.app_support import make_settings
 from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service

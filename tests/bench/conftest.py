@@ -1,30 +1,24 @@
-"""The benchmark harness lives in ``bench/`` (scripts, not a package): make it importable; and one
-committed database for this folder's tests (the bare app and the service must both see it)."""
+"""One committed database for this folder's tests (the bare app and the service must both see
+it). The harness itself is the ``bench`` package, imported as ``bench.<module>``."""
 
 from __future__ import annotations
 
 import asyncio
-import sys
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from app_support import SEED_DIR
+from tests.app_support import SEED_DIR
 from ukg_aid import migrate
 from ukg_aid.db import Database
 from ukg_aid.seed import seed
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))
-
 
 def _admin(server: str, statement: str) -> None:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute(statement)
 
 
 @pytest.fixture(scope="module")

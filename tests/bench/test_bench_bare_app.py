@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-import bare_app
-from app_support import make_settings
+from bench import bare_app
+from tests.app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.audit.service import EVENTS_CHANNEL

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from apibench import report
-from apibench.pgwire import CountingProxy, Framer
-from apibench.procs import Server, free_port, tree_cpu_s, workers_by_client_port
-from apibench.stats import Merged, parse_wrk, percentile, sample_percentile
+from bench.apibench import report
+from bench.apibench.pgwire import CountingProxy, Framer
+from bench.apibench.procs import Server, free_port, tree_cpu_s, workers_by_client_port
+from bench.apibench.stats import Merged, parse_wrk, percentile, sample_percentile
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "api.json"
 

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from apibench.pgwire import CountingProxy
-from app_support import make_settings
+from bench.apibench.pgwire import CountingProxy
+from tests.app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
@@ -42,7 +42,7 @@ async def wire(bench_db: Database) -> AsyncIterator[tuple[CountingProxy, httpx.A
         await db.dispose()
 
 
-async def _cost(wire: tuple[CountingProxy, httpx.AsyncClient, Any], path: str) -> dict[str, int]:
+async def _cost(wire: tuple[CountingProxy, httpx.AsyncClient, Any], path: str) -> dict[str, Any]:
     proxy, client, headers = wire
     for _ in range(3):  # warm: connection open, statements prepared
         assert (await client.get(path, headers=headers)).status_code == 200
@@ -51,7 +51,8 @@ async def _cost(wire: tuple[CountingProxy, httpx.AsyncClient, Any], path: str) -
     after = proxy.counts()
     assert resp.status_code == 200, resp.text
     sql = proxy.sql[before["sql_mark"] : after["sql_mark"]]
-    return {k: after[k] - before[k] for k in ("statements", "round_trips")} | {"sql": sql}  # type: ignore[dict-item]
+    cost: dict[str, Any] = {k: after[k] - before[k] for k in ("statements", "round_trips")}
+    return cost | {"sql": sql}
 
 
 async def test_a_depot_read_is_two_round_trips(wire: Any) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from app_support import served
+from tests.app_support import served
 from ukg_aid.auth import service as auth_service
 from ukg_aid.cli import app as cli_app
 from ukg_aid.cli import commands  # noqa: F401 - registers the sub-commands

@@ -7,8 +7,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from console_support import Console, Watched, console_server
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.console.console_support import Console, Watched, console_server
 
 CHROMIUM = os.environ.get("UKG_AID_CHROMIUM", "/usr/bin/chromium")
 ARGS = [

@@ -23,7 +23,7 @@ import httpx
 import psycopg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
-from app_support import REPO, SEED_DIR, _free_port, served
+from tests.app_support import REPO, SEED_DIR, _free_port, served
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
@@ -98,7 +98,7 @@ class Console:
 def console_server(pg_server: str) -> Iterator[Console]:
     name = "ukg_aid_test_console_" + uuid.uuid4().hex[:8]
     with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')
     url = f"{pg_server}/{name}"
     try:
         _run(_prepare(url))
@@ -106,7 +106,7 @@ def console_server(pg_server: str) -> Iterator[Console]:
             yield Console(url=base, database_url=url)
     finally:
         with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Server:
@@ -239,7 +239,7 @@ def visible_texts(page: Page) -> list[dict[str, Any]]:
     """Every visible text node on the page with the nearest element carrying a lang attribute
     (the language toggle names the other language in that language). Free text people typed
     (delivery points, scenes, notes: ``data-user-text``) is not a label and is left out."""
-    return page.evaluate(
+    texts: list[dict[str, Any]] = page.evaluate(
         """() => {
           const out = [];
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -259,3 +259,4 @@ def visible_texts(page: Page) -> list[dict[str, Any]]:
           return out;
         }"""
     )
+    return texts

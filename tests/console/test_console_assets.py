@@ -9,8 +9,9 @@ import tomllib
 from html.parser import HTMLParser
 
 import pytest
-from console_support import CATALOGS, CJK, REPO, STATIC
 
+from tests.app_support import REPO
+from tests.console.console_support import CATALOGS, CJK, STATIC
 from ukg_aid.aid_requests.enums import Priority, RequestStatus
 from ukg_aid.dispatch_air import AircraftStatus, RefusalReason, Severity
 from ukg_aid.matching.problem import UNMET_CAUSES

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from console_support import Console, log_in, shoot
 from playwright.sync_api import Page, expect
 
+from tests.console.console_support import Console, log_in, shoot
 from ukg_aid.clock import JST
 
 MEMBER = "27"  # Osaka Prefecture

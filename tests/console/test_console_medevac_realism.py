@@ -5,16 +5,17 @@ console instance is shared by the session: each test puts back what it changed."
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from console_support import Console, go, log_in, shoot
 from playwright.sync_api import Page, expect
 
+from tests.console.console_support import Console, go, log_in, shoot
 from ukg_aid.clock import JST
 
 CHUO = "28-kobe-chuo-shimin"
 
 
-def _hospital(console: Console, key: str) -> dict:
+def _hospital(console: Console, key: str) -> dict[str, Any]:
     with console.api("ems") as api:
         rows = api.get("/hospitals", params={"limit": 500}).json()["items"]
     return next(h for h in rows if h["key"] == key)

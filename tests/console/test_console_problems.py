@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from console_support import Console, go, log_in, shoot
 from playwright.sync_api import Page, expect
+
+from tests.console.console_support import Console, go, log_in, shoot
 
 
 def test_a_refused_request_is_explained_in_words_and_nothing_is_filed(
@@ -48,7 +49,9 @@ def test_dates_are_japan_time_in_either_language(page: Page, console: Console) -
             },
         ).json()
     reported = mission["reported_at"]  # "2026-12-01T19:05:03.123+09:00"
-    y, mo, d, hh, mm = re.match(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})", reported).groups()
+    stamp = re.match(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})", reported)
+    assert stamp is not None, reported
+    y, mo, d, hh, mm = stamp.groups()
     log_in(page, console, "ems")
     row = page.get_by_test_id(f"mission-{mission['id']}")
     expect(row).to_contain_text(f"{y}年{int(mo)}月{int(d)}日 {hh}:{mm}")

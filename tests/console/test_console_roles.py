@@ -4,7 +4,9 @@ language toggle (issue 9 acceptance)."""
 from __future__ import annotations
 
 import pytest
-from console_support import (
+from playwright.sync_api import Page, expect
+
+from tests.console.console_support import (
     CATALOGS,
     CJK,
     ENGLISH,
@@ -16,7 +18,6 @@ from console_support import (
     shoot,
     visible_texts,
 )
-from playwright.sync_api import Page, expect
 
 TABS = {
     ("desk", "27100"): ["stock", "requests", "shipments", "shelters", "report"],

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from console_support import Console, Watched, console_server, go, log_in, shoot
 from playwright.sync_api import expect
+
+from tests.console.console_support import Console, Watched, console_server, go, log_in, shoot
 
 
 @pytest.fixture(scope="module")

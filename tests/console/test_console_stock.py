@@ -6,19 +6,21 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
-from console_support import Console, log_in, shoot
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
+
+from tests.app_support import json_object
+from tests.console.console_support import Console, log_in, shoot
 
 MEMBER = "28"  # Hyogo
 
 
-def _first_row(console: Console) -> dict[str, object]:
+def _first_row(console: Console) -> dict[str, Any]:
     with console.api("observer") as api:
         depot = api.get("/depots", params={"member": MEMBER}).json()["items"][0]
-        return api.get("/stock", params={"depot_id": depot["id"], "item": "water"}).json()["items"][
-            0
-        ]
+        rows = api.get("/stock", params={"depot_id": depot["id"], "item": "water"}).json()
+        return json_object(rows["items"][0])
 
 
 def test_an_inline_stock_edit_needs_a_reason_and_lands_in_the_ledger(
@@ -105,7 +107,7 @@ def _cells(text: str, number: int) -> dict[str, str]:
 
 def _upload(page: Page, text: str, reason: str) -> None:
     page.get_by_test_id("csv-file").set_input_files(
-        files=[{"name": "stock.csv", "mimeType": "text/csv", "buffer": text.encode("utf-8-sig")}]
+        files=[FilePayload(name="stock.csv", mimeType="text/csv", buffer=text.encode("utf-8-sig"))]
     )
     page.get_by_test_id("csv-reason").fill(reason)
     page.get_by_test_id("csv-preview").click()

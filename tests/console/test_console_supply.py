@@ -5,9 +5,13 @@ plan sheet and shipping slips; losing the event stream and resuming it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
-from console_support import (
+from playwright.sync_api import Browser, Page, expect
+
+from tests.console.console_support import (
     ENGLISH,
     Console,
     Server,
@@ -18,7 +22,16 @@ from console_support import (
     shoot,
     visible_texts,
 )
-from playwright.sync_api import Browser, Page, expect
+
+
+@dataclass
+class Flow:
+    """The day so far: the request filed, the plan approved, its allocations (API rows)."""
+
+    request_id: int = 0
+    plan_id: int = 0
+    allocations: list[dict[str, Any]] = field(default_factory=list)
+
 
 REQUESTER = "27100"  # Osaka City
 WATER_L = 1800
@@ -32,13 +45,13 @@ def console(pg_server: str) -> Iterator[Console]:
 
 
 @pytest.fixture(scope="module")
-def flow() -> dict[str, object]:
+def flow() -> Flow:
     """What one test of the module leaves for the next (the steps of one day)."""
-    return {}
+    return Flow()
 
 
 def test_a_filed_request_appears_on_the_coordinators_screen_without_reload(
-    browse: Watched, console: Console, flow: dict[str, object]
+    browse: Watched, console: Console, flow: Flow
 ) -> None:
     coordinator = log_in(browse.new_page(), console, "coordinator")
     expect(coordinator.get_by_test_id("open-requests-empty")).to_be_visible()
@@ -65,8 +78,10 @@ def test_a_filed_request_appears_on_the_coordinators_screen_without_reload(
     expect(desk.get_by_test_id("notice")).to_contain_text("を登録しました")
     row = desk.locator("[data-testid^=request-][data-status=open]")
     expect(row).to_have_count(1)
-    request_id = int(row.get_attribute("data-testid").removeprefix("request-"))
-    flow["request_id"] = request_id
+    testid = row.get_attribute("data-testid")
+    assert testid is not None
+    request_id = int(testid.removeprefix("request-"))
+    flow.request_id = request_id
 
     live = coordinator.get_by_test_id(f"open-request-{request_id}")
     expect(live).to_be_visible()
@@ -81,14 +96,14 @@ def test_a_filed_request_appears_on_the_coordinators_screen_without_reload(
 
 
 def test_the_coordinator_matches_reviews_approves_and_sees_the_flows(
-    page: Page, console: Console, flow: dict[str, object]
+    page: Page, console: Console, flow: Flow
 ) -> None:
     log_in(page, console, "coordinator")
     go(page, "#/plans")
     page.get_by_test_id("run-matching").click()
     page.wait_for_function("() => /^#\\/plans\\/\\d+$/.test(location.hash)")
     plan_id = int(page.evaluate("location.hash").rsplit("/", 1)[1])
-    flow["plan_id"] = plan_id
+    flow.plan_id = plan_id
     review = page.get_by_test_id(f"plan-{plan_id}")
     expect(review).to_have_attribute("data-status", "proposed")
     allocations = page.locator("[data-testid=plan-allocations] tbody tr")
@@ -132,13 +147,13 @@ def test_the_coordinator_matches_reviews_approves_and_sees_the_flows(
             f"{a['quantity']:,} /"
         )
     shoot(page, "coordinator-map-flows")
-    flow["allocations"] = rows
+    flow.allocations = rows
 
 
 def test_the_supplier_dispatches_and_the_requester_confirms_delivery(
-    browse: Watched, console: Console, flow: dict[str, object]
+    browse: Watched, console: Console, flow: Flow
 ) -> None:
-    allocation = flow["allocations"][0]  # type: ignore[index]
+    allocation = flow.allocations[0]
     supplier = allocation["supplier_code"]
     sender = log_in(browse.new_page(), console, "desk", supplier)
     go(sender, "#/shipments")
@@ -161,14 +176,14 @@ def test_the_supplier_dispatches_and_the_requester_confirms_delivery(
     expect(inbound).to_have_attribute("data-status", "delivered")
     shoot(receiver, "requester-shipments")
     with console.api("observer") as api:
-        rows = api.get("/allocations", params={"plan_id": flow["plan_id"]}).json()["items"]
+        rows = api.get("/allocations", params={"plan_id": flow.plan_id}).json()["items"]
     assert {a["id"]: a["status"] for a in rows}[allocation["id"]] == "delivered"
 
 
 def test_plan_sheet_and_shipping_slips_print_on_a4(
-    page: Page, console: Console, flow: dict[str, object]
+    page: Page, console: Console, flow: Flow
 ) -> None:
-    plan_id = flow["plan_id"]
+    plan_id = flow.plan_id
     log_in(page, console, "coordinator")
     go(page, f"#/print-plan/{plan_id}")
     expect(page.get_by_test_id("plan-sheet")).to_contain_text(f"計画 #{plan_id}")
@@ -177,7 +192,7 @@ def test_plan_sheet_and_shipping_slips_print_on_a4(
     shoot(page, "print-plan-sheet", full_page=True)
     page.emulate_media(media="screen")
     go(page, f"#/print-slips/{plan_id}")
-    routes = {(a["depot_id"], a["request_id"]) for a in flow["allocations"]}  # type: ignore[attr-defined]
+    routes = {(a["depot_id"], a["request_id"]) for a in flow.allocations}
     slips = page.locator("article.slip")
     expect(slips).to_have_count(len(routes))
     first = slips.first
@@ -197,7 +212,7 @@ def test_plan_sheet_and_shipping_slips_print_on_a4(
 
 
 def test_the_situation_report_shows_the_day_and_prints(
-    page: Page, console: Console, flow: dict[str, object]
+    page: Page, console: Console, flow: Flow
 ) -> None:
     log_in(page, console, "observer")
     go(page, "#/report")

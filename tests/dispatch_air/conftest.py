@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from heli_fixtures import BASES, base_hospitals, make_aircraft
 
+from tests.dispatch_air.heli_fixtures import BASES, base_hospitals, make_aircraft
 from ukg_aid.dispatch_air import Aircraft, Hospital
 
 

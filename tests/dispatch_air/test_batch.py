@@ -3,11 +3,11 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 
-from heli_fixtures import MEMBER_PARENT, base_hospitals
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
+from tests.dispatch_air.heli_fixtures import MEMBER_PARENT, base_hospitals
 from ukg_aid.dispatch_air import (
     JST,
     Aircraft,

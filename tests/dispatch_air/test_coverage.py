@@ -2,9 +2,9 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from heli_fixtures import BASES, make_aircraft
-from instances import tajima_fog
 
+from tests.dispatch_air.heli_fixtures import BASES, make_aircraft
+from tests.dispatch_air.instances import tajima_fog
 from ukg_aid.dispatch_air import (
     JST,
     Aircraft,

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from astral import Observer
 from astral.sun import sunset
-from heli_fixtures import BASES, make_aircraft
 
+from tests.dispatch_air.heli_fixtures import BASES, make_aircraft
 from ukg_aid.dispatch_air import JST, daylight_window, in_window
 
 DATES = [dt.date(2026, 1, 15), dt.date(2026, 3, 20), dt.date(2026, 6, 21), dt.date(2026, 12, 21)]

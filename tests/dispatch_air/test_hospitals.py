@@ -4,10 +4,11 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from heli_fixtures import base_hospitals, make_aircraft
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from instances import (
+
+from tests.dispatch_air.heli_fixtures import base_hospitals, make_aircraft
+from tests.dispatch_air.instances import (
     HANDAI,
     HIMEJI,
     HIMEJI_IRYO,
@@ -20,7 +21,6 @@ from instances import (
     reference_hospitals,
     tajima_fog,
 )
-
 from ukg_aid.dispatch_air import (
     ON_SITE_PREFERENCE_KM,
     AircraftStatus,

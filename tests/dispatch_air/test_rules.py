@@ -1,8 +1,7 @@
 import dataclasses
 import datetime as dt
 
-from heli_fixtures import MEMBER_PARENT, make_aircraft
-
+from tests.dispatch_air.heli_fixtures import MEMBER_PARENT, make_aircraft
 from ukg_aid.dispatch_air import (
     JST,
     Aircraft,

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from heli_fixtures import make_aircraft
 
+from tests.dispatch_air.heli_fixtures import make_aircraft
 from ukg_aid.dispatch_air import JST, Hospital, Mission, Severity, plan_sortie
 from ukg_aid.geo import Point
 

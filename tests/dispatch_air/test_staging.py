@@ -4,9 +4,9 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from heli_fixtures import BASES, base_hospitals, make_aircraft
-from instances import MORNING, mission
 
+from tests.dispatch_air.heli_fixtures import BASES, base_hospitals, make_aircraft
+from tests.dispatch_air.instances import MORNING, mission
 from ukg_aid.dispatch_air import (
     JST,
     Aircraft,

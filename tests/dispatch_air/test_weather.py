@@ -4,8 +4,10 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from heli_fixtures import base_hospitals, make_aircraft
-from instances import (
+from shapely.geometry import MultiPolygon, Polygon
+
+from tests.dispatch_air.heli_fixtures import base_hospitals, make_aircraft
+from tests.dispatch_air.instances import (
     FUKUCHIYAMA,
     HANDAI,
     MORNING,
@@ -14,8 +16,6 @@ from instances import (
     mission,
     tajima_fog,
 )
-from shapely.geometry import MultiPolygon, Polygon
-
 from ukg_aid.dispatch_air import (
     Feasible,
     Refusal,

@@ -22,7 +22,7 @@ def test_docs_figures_match_the_stored_drill_results() -> None:
     page = (REPO / "docs" / "drills.md").read_text()
     assert docs.current_section(page) == docs.section(results), (
         "docs/drills.md differs from bench/results/drills.json: run "
-        "'python bench/drill_figures.py --docs-only' (or 'make drill-docs' for a new run)"
+        "'python -m bench.drill_figures --docs-only' (or 'make drill-docs' for a new run)"
     )
     for name in docs.CHART_SCENARIOS:
         for _, slug, _ in docs.CHARTS:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app_support import SEED_DIR
+from tests.app_support import SEED_DIR
 from ukg_aid.drills.medevac_setup import hospital_changes, weather_holds
 from ukg_aid.helicopters.schemas import BaseRead, HelicopterRead
 from ukg_aid.hospitals.schemas import HospitalRead

@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from app_support import make_settings, served
+from tests.app_support import make_settings, served
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.client import UkgClient

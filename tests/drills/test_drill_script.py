@@ -50,7 +50,7 @@ def test_only_strongly_shaken_members_file_in_daily_waves() -> None:
         assert hours == list(WAVE_HOURS)
     kobe = [w for w in script.waves if w.member_code == "28100"]
     water = dict(kobe[1].lines)["water"]
-    assert water == shaken.member("28100").need("water").per_day  # type: ignore[union-attr]
+    assert water == shaken.member("28100").need("water").per_day
 
 
 def test_short_drills_stop_their_waves_and_missions_at_the_horizon() -> None:

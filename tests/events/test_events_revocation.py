@@ -19,7 +19,8 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import update
 
-from app_support import make_settings
+from tests.app_support import make_settings
+from tests.events.events_support import until_subscribed
 from ukg_aid import clock
 from ukg_aid.app import create_app
 from ukg_aid.audit import service as audit_service
@@ -56,15 +57,6 @@ async def continuous_traffic(db: Database) -> AsyncIterator[None]:
         await task
 
 
-async def until_subscribed(app: FastAPI, stream: asyncio.Task[httpx.Response]) -> None:
-    """The explicit signal that the stream is open: it has joined the process's event hub."""
-    deadline = time.monotonic() + 30
-    while not (hub := getattr(app.state, "event_hub", None)) or not hub.waiters:
-        assert not stream.done(), stream.result().text
-        assert time.monotonic() < deadline, "the stream never subscribed"
-        await asyncio.sleep(0.01)
-
-
 def _app(db: Database) -> FastAPI:
     settings = make_settings(db.url).model_copy(
         update={"events_poll_seconds": POLL_S, "events_heartbeat_seconds": HEARTBEAT_S}
@@ -89,7 +81,7 @@ async def test_a_revoked_token_loses_its_stream_while_events_flow(live_db: Datab
         continuous_traffic(live_db),
     ):
         stream = asyncio.create_task(client.get("/api/v1/events", headers=watcher))
-        await until_subscribed(app, stream)
+        await until_subscribed(app, [stream])
         # Let the traffic run through two heartbeats: the stream must survive those checks.
         await asyncio.sleep(2 * HEARTBEAT_S)
         assert not stream.done()
@@ -119,7 +111,7 @@ async def test_an_expiring_token_loses_its_stream_while_events_flow(live_db: Dat
         stream = asyncio.create_task(
             client.get("/api/v1/events", headers={"Authorization": f"Bearer {secret}"})
         )
-        await until_subscribed(app, stream)
+        await until_subscribed(app, [stream])
         resp = await asyncio.wait_for(stream, timeout=GIVE_UP_S + 5)
         ended = clock.now()
     assert resp.status_code == 200

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import httpx
 import pytest
 
-from app_support import make_settings
+from tests.app_support import make_settings
+from tests.events.events_support import until_subscribed
 from ukg_aid.app import create_app
 from ukg_aid.audit import service as audit_service
 from ukg_aid.auth import service as auth_service
@@ -23,7 +25,8 @@ REQUEST = {
 }
 
 
-def parse(text: str) -> list[dict[str, object]]:
+def parse(text: str) -> list[dict[str, Any]]:
+    """The events of an SSE body: ``id`` (int), ``event`` (str), ``data`` (decoded JSON)."""
     events = []
     for block in text.split("\n\n"):
         fields = dict(
@@ -114,7 +117,7 @@ async def test_a_commit_in_another_worker_wakes_the_stream(live_db: Database) ->
                 headers={"Authorization": f"Bearer {observer}"},
             )
         )
-        await asyncio.sleep(0.5)  # normally the stream is waiting on NOTIFY by now
+        await until_subscribed(listener, [stream])  # it waits on NOTIFY from now on
         filed = await b.post(
             "/api/v1/aid-requests", json=REQUEST, headers={"Authorization": f"Bearer {desk}"}
         )
@@ -188,7 +191,7 @@ async def test_open_streams_do_not_starve_the_pool(live_db: Database) -> None:
                 )
                 for _ in range(3)
             ]
-            await asyncio.sleep(0.5)
+            await until_subscribed(app, streams, count=len(streams))
             members = await client.get("/api/v1/members", headers=headers)
             assert members.status_code == 200
             admin = await _admin(small)
@@ -236,7 +239,7 @@ async def test_revoking_the_token_ends_an_open_stream(live_db: Database) -> None
         stream = asyncio.create_task(
             client.get("/api/v1/events", headers={"Authorization": f"Bearer {secret}"})
         )
-        await asyncio.sleep(0.5)
+        await until_subscribed(app, [stream])
         assert not stream.done()  # no limit: it streams until something ends it
         revoked = await client.post(f"/api/v1/tokens/{observer_name}/revoke", headers=admin)
         assert revoked.status_code == 200

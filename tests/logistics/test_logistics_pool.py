@@ -6,8 +6,8 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from logistics_fixtures import at, job, truck
 
+from tests.logistics.logistics_fixtures import at, job, truck
 from ukg_aid.logistics import (
     DutyState,
     HaulAssumptions,

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from logistics_fixtures import job, truck
 
+from tests.logistics.logistics_fixtures import job, truck
 from ukg_aid.logistics import PoolRun, simulate_pool
 
 JOBS = st.lists(

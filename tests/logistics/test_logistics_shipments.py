@@ -7,8 +7,8 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from logistics_fixtures import HALL, WEIGHTS, line
 
+from tests.logistics.logistics_fixtures import HALL, WEIGHTS, line
 from ukg_aid.logistics import (
     DeliveryPoint,
     build_shipments,

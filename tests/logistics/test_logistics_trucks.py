@@ -60,21 +60,21 @@ def test_a_usable_payload_fraction_lowers_capacity() -> None:
     assert trucks_needed(Load(3_000_001), [van, LARGE]).as_dict() == {"4t": 0, "10t": 1}
 
 
+def _covered(load: Load, need: Fraction, available: dict[str, int]) -> dict[str, int] | None:
+    """The trucks ``cover`` sends, or None when the available ones cannot carry ``load``."""
+    count = cover(load, need, CLASSES, available)
+    return None if count is None else count.as_dict()
+
+
 def test_cover_respects_the_trucks_available() -> None:
     load = Load(12_000_000)
-    assert cover(load, Fraction(1), CLASSES, {"4t": 3, "10t": 0}).as_dict() == {"4t": 3, "10t": 0}
-    assert cover(load, Fraction(1), CLASSES, {"4t": 2, "10t": 0}) is None
-    assert cover(load, Fraction(1), CLASSES, {"4t": 0, "10t": 1}) is None
-    assert cover(load, Fraction(1), CLASSES, {"4t": 1, "10t": 1}).as_dict() == {"4t": 1, "10t": 1}
-    assert cover(Load(15_000_000), Fraction(1), CLASSES, {"4t": 1, "10t": 2}).as_dict() == {
-        "4t": 0,
-        "10t": 2,
-    }
-    assert cover(load, Fraction(1, 3), CLASSES, {"4t": 1, "10t": 2}).as_dict() == {
-        "4t": 1,
-        "10t": 0,
-    }
-    assert cover(load, Fraction(1), CLASSES, {}) is None
+    assert _covered(load, Fraction(1), {"4t": 3, "10t": 0}) == {"4t": 3, "10t": 0}
+    assert _covered(load, Fraction(1), {"4t": 2, "10t": 0}) is None
+    assert _covered(load, Fraction(1), {"4t": 0, "10t": 1}) is None
+    assert _covered(load, Fraction(1), {"4t": 1, "10t": 1}) == {"4t": 1, "10t": 1}
+    assert _covered(Load(15_000_000), Fraction(1), {"4t": 1, "10t": 2}) == {"4t": 0, "10t": 2}
+    assert _covered(load, Fraction(1, 3), {"4t": 1, "10t": 2}) == {"4t": 1, "10t": 0}
+    assert _covered(load, Fraction(1), {}) is None
 
 
 def test_bad_classes_and_loads_are_refused() -> None:

@@ -73,7 +73,10 @@ Row = tuple[dict[int, float], str, float]
 
 def _solve(c: list[float], rows: list[Row], n: int) -> np.ndarray:
     """rows: (coefficients by variable, '<=' or '==', rhs); variables >= 0."""
-    a_ub, b_ub, a_eq, b_eq = [], [], [], []
+    a_ub: list[np.ndarray] = []
+    a_eq: list[np.ndarray] = []
+    b_ub: list[float] = []
+    b_eq: list[float] = []
     for coef, sense, rhs in rows:
         row = np.zeros(n)
         for k, v in coef.items():
@@ -145,19 +148,28 @@ def class_optima(problem: Problem, item: str) -> dict[Priority, tuple[float, flo
     def into(pred: Callable[[RequestLine], bool]) -> dict[int, float]:
         return {k: 1.0 for k, p in enumerate(pairs) if pred(ls[p[1]])}
 
-    result = {}
+    def line_is(j: int) -> Callable[[RequestLine], bool]:
+        return lambda ln: ln is ls[j]
+
+    def ranks_below(pr: Priority) -> Callable[[RequestLine], bool]:
+        return lambda ln: ln.priority.rank > pr.rank
+
+    def of_class(pr: Priority) -> Callable[[RequestLine], bool]:
+        return lambda ln: ln.priority == pr
+
+    result: dict[Priority, tuple[float, float]] = {}
     for pr in Priority:
         if not any(ln.priority == pr for ln in ls):
             continue
         fair = [
-            ({**into(lambda ln, j=j: ln is ls[j]), n - 1: -ln.quantity}, "<=", 0.0)
+            ({**into(line_is(j)), n - 1: -ln.quantity}, "<=", 0.0)
             for j, ln in enumerate(ls)
             if ln.priority == pr
         ]
         fair = [({k: -v for k, v in coef.items()}, s, r) for coef, s, r in fair]
-        later = [(into(lambda ln, pr=pr: ln.priority.rank > pr.rank), "<=", 0.0)]
+        later = [(into(ranks_below(pr)), "<=", 0.0)]
         t = _solve([0.0] * (n - 1) + [-1.0], base + fair + later, n)[-1]
-        mine = into(lambda ln, pr=pr: ln.priority == pr)
+        mine = into(of_class(pr))
         x = _solve([-v for v in _dense(mine, n)], base + later, n)
         total = float(sum(x[k] for k in mine))
         base.append((mine, "==", total))

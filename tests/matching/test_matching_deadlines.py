@@ -12,9 +12,9 @@ from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching_lp import class_optima, min_haul, min_late
-from matching_strategies import problems, timed_problems
 
+from tests.matching.matching_lp import class_optima, min_haul, min_late
+from tests.matching.matching_strategies import problems, timed_problems
 from ukg_aid.matching import (
     PlanResult,
     Priority,

@@ -15,11 +15,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import ot
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching_strategies import problems, timed_problems
 
+from tests.matching.matching_strategies import problems, timed_problems
 from ukg_aid.matching import (
     HaulEngine,
     PlanResult,
@@ -62,7 +63,7 @@ def line_fills(result: PlanResult) -> dict[int, int]:
 
 def fair_floors(problem: Problem) -> dict[int, int]:
     """Each line's fair-share floor as the (shared) fill stages decide it."""
-    floors = {}
+    floors: dict[int, int] = {}
     for item in items(problem, SolverSettings().travel):
         if item.donors:
             fills = fair_fills(item)
@@ -113,7 +114,7 @@ def test_network_simplex_stopping_short_falls_back_to_the_exact_flow(
     """If POT reports no proven optimum (its iteration limit), the plan is still the optimum."""
     problem = _instance(name)
     expected = solve(problem, DENSE)
-    real_emd = _haul.ot.emd
+    real_emd = ot.emd
     calls = []
 
     def stops_short(*args: Any, **kwargs: Any) -> Any:
@@ -121,7 +122,7 @@ def test_network_simplex_stopping_short_falls_back_to_the_exact_flow(
         calls.append(1)
         return plan, {**log, "warning": "numItermax reached before optimality"}
 
-    monkeypatch.setattr(_haul.ot, "emd", stops_short)
+    monkeypatch.setattr(ot, "emd", stops_short)  # the module _haul calls
     result = solve(problem, FAST)
     assert calls, "the network simplex was not tried"
     assert validate(problem, result) == []

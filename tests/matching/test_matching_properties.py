@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
-from matching_lp import class_optima, min_haul
-from matching_strategies import problems
 
+from tests.matching.matching_lp import class_optima, min_haul
+from tests.matching.matching_strategies import problems
 from ukg_aid.matching import (
     PlanResult,
     Problem,

@@ -1,4 +1,4 @@
-"""Shared helpers for the medevac API tests (unique module name: test dirs share sys.path)."""
+"""Shared helpers for the medevac API tests."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ WINTER_EARLY = "2026-12-21T08:00:00+09:00"
 """Before the morning's missions: status changes that set the scene for them happen then."""
 WINTER_NEXT_MORNING = "2026-12-22T10:00:00+09:00"
 
-KUSHIMOTO = {"lat": 33.47, "lon": 135.78, "name": "Kushimoto"}
+KUSHIMOTO: dict[str, Any] = {"lat": 33.47, "lon": 135.78, "name": "Kushimoto"}
 """Far south of Wakayama: a sortie from any base takes over an hour."""
-IKOMA = {"lat": 34.69, "lon": 135.70, "name": "Ikoma"}
+IKOMA: dict[str, Any] = {"lat": 34.69, "lon": 135.70, "name": "Ikoma"}
 """Northern Nara: Osaka's base (Suita) is nearer than Nara's own."""
 
 

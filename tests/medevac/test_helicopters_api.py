@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from medevac_helpers import by_callsign, fleet, set_status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.medevac.medevac_helpers import by_callsign, fleet, set_status
 from ukg_aid.principal import Role
 from ukg_aid.seed import seed
 

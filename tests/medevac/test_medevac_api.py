@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import httpx
 import pytest
-from medevac_helpers import (
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.app_support import Tokens
+from tests.medevac.medevac_helpers import (
     IKOMA,
     KUSHIMOTO,
     WINTER_AFTERNOON,
@@ -20,9 +25,6 @@ from medevac_helpers import (
     fleet,
     set_status,
 )
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ukg_aid import dispatch_air
 from ukg_aid.dispatch_air import Hospital, Mission, Severity
 from ukg_aid.geo import haversine_km
@@ -36,7 +38,7 @@ pytestmark = pytest.mark.simulated_clock
 
 
 @pytest.fixture
-async def ems(tokens) -> dict[str, str]:
+async def ems(tokens: Tokens) -> dict[str, str]:
     return await tokens.headers(Role.ems)
 
 
@@ -66,11 +68,10 @@ async def test_winter_afternoon_refused_for_daylight_then_next_morning_fastest(
     got = ok.json()
 
     # Independent expectation: the smallest lift-off + great-circle time to the scene.
-    def minutes(h: dict[str, object]) -> float:
+    def minutes(h: dict[str, Any]) -> float:
         base = h["base"]
-        assert isinstance(base, dict)
         km = haversine_km(base["lat"], base["lon"], KUSHIMOTO["lat"], KUSHIMOTO["lon"])
-        return 5 + km / float(h["cruise_kmh"]) * 60  # type: ignore[arg-type]
+        return 5 + km / float(h["cruise_kmh"]) * 60
 
     fastest = min(helis, key=minutes)
     assert got["status"] == "assigned" and got["helicopter_id"] == fastest["id"]
@@ -168,7 +169,9 @@ async def test_cross_border_geography_first_and_own_first(
     assert resp.status_code == 200 and resp.json()["helicopter_id"] == mozu["id"]
 
 
-async def _eta(client: httpx.AsyncClient, ems: dict[str, str], heli_id: int, scene: dict) -> float:
+async def _eta(
+    client: httpx.AsyncClient, ems: dict[str, str], heli_id: int, scene: dict[str, Any]
+) -> float:
     heli = (await client.get(f"/api/v1/helicopters/{heli_id}", headers=ems)).json()
     km = haversine_km(heli["base"]["lat"], heli["base"]["lon"], scene["lat"], scene["lon"])
     return float(5 + km / heli["cruise_kmh"] * 60)

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import httpx
-from medevac_helpers import WINTER_MORNING, by_callsign, fleet
 
+from tests.medevac.medevac_helpers import WINTER_MORNING, by_callsign, fleet
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.clock import ClockMode

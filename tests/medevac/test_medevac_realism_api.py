@@ -7,12 +7,20 @@ from typing import Any
 
 import httpx
 import pytest
-from medevac_helpers import WINTER_MORNING, assign, by_callsign, file_mission, fleet, set_status
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid.auth.models import Role
+from tests.app_support import Tokens
+from tests.medevac.medevac_helpers import (
+    WINTER_MORNING,
+    assign,
+    by_callsign,
+    file_mission,
+    fleet,
+    set_status,
+)
 from ukg_aid.geo import haversine_km
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.simulated_clock
 
@@ -28,7 +36,7 @@ MORNING_HOLD = {"from": "2026-12-21T09:00:00+09:00", "until": "2026-12-21T12:00:
 
 
 @pytest.fixture
-async def ems(tokens) -> dict[str, str]:
+async def ems(tokens: Tokens) -> dict[str, str]:
     return await tokens.headers(Role.ems)
 
 

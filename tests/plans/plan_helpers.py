@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from tests.app_support import json_object
+
 OSAKA_CITY_HALL = {"name": "Osaka City Hall", "lat": 34.6937, "lon": 135.5022}
 KOBE_CITY_HALL = {"name": "Kobe City Hall", "lat": 34.6901, "lon": 135.1955}
 
@@ -27,7 +29,7 @@ async def file_request(
     }
     resp = await client.post("/api/v1/aid-requests", json=body, headers=headers)
     assert resp.status_code == 201, resp.text
-    return resp.json()
+    return json_object(resp.json())
 
 
 async def create_item(client: httpx.AsyncClient, admin: dict[str, str], code: str) -> None:
@@ -64,7 +66,7 @@ async def put_stock(
         json={"on_hand": on_hand, "reserve_floor": floor},
     )
     assert resp.status_code in (200, 201), resp.text
-    return resp.json()
+    return json_object(resp.json())
 
 
 async def stock_row(
@@ -75,4 +77,4 @@ async def stock_row(
     )
     rows = resp.json()["items"]
     assert len(rows) == 1
-    return rows[0]
+    return json_object(rows[0])

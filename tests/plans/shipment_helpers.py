@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from plan_helpers import first_depot, put_stock
+
+from tests.plans.plan_helpers import first_depot, put_stock
 
 
 async def weighted_item(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from plan_helpers import OSAKA_CITY_HALL, file_request
 
-from app_support import StatementCounter
+from tests.app_support import StatementCounter
+from tests.plans.plan_helpers import OSAKA_CITY_HALL, file_request
 from ukg_aid.db import Database
 from ukg_aid.principal import Role
 

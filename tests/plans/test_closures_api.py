@@ -4,12 +4,14 @@ unreachable."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
-from plan_helpers import file_request, first_depot, put_stock
-from shipment_helpers import weighted_item
 
-from ukg_aid.auth.models import Role
+from tests.plans.plan_helpers import file_request, first_depot, put_stock
+from tests.plans.shipment_helpers import weighted_item
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 
@@ -21,7 +23,9 @@ async def _url(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
     return f"/api/v1/incidents/{page.json()['items'][0]['id']}/closures"
 
 
-async def _plan(client: httpx.AsyncClient, coord: dict[str, str], request_id: int) -> dict:
+async def _plan(
+    client: httpx.AsyncClient, coord: dict[str, str], request_id: int
+) -> dict[str, Any]:
     resp = await client.post("/api/v1/plans", json={"request_ids": [request_id]}, headers=coord)
     assert resp.status_code == 201, resp.text
     return dict(resp.json())

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from plan_helpers import file_request, stock_row
-from shipment_helpers import approved_plan, line_of, shipments, stocked
 
-from ukg_aid.auth.models import Role
+from tests.plans.plan_helpers import file_request, stock_row
+from tests.plans.shipment_helpers import approved_plan, line_of, shipments, stocked
 from ukg_aid.clock import JST
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from plan_helpers import file_request
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app_support import StatementCounter
+from tests.app_support import StatementCounter
+from tests.plans.plan_helpers import file_request
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.db import Database
 from ukg_aid.principal import Role
@@ -21,10 +21,10 @@ from ukg_aid.stockpiles.models import StockLedger
 
 
 async def _plan(
-    client: httpx.AsyncClient, headers: dict[str, str], lines: list[tuple[str, int]]
+    client: httpx.AsyncClient, headers: dict[str, dict[str, str]], lines: list[tuple[str, int]]
 ) -> dict[str, Any]:
     desk = headers["desk"]
-    req = await file_request(client, desk, "27100", lines)  # type: ignore[arg-type]
+    req = await file_request(client, desk, "27100", lines)
     resp = await client.post(
         "/api/v1/plans", json={"request_ids": [req["id"]]}, headers=headers["coord"]
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
+from tests.plans.plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 from ukg_aid import matching
 from ukg_aid.principal import Role
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
-from plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 
-from app_support import make_settings, served
+from tests.app_support import make_settings, served
+from tests.plans.plan_helpers import create_item, file_request, first_depot, put_stock, stock_row
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from plan_helpers import KOBE_CITY_HALL, OSAKA_CITY_HALL, file_request, stock_row
-from shipment_helpers import approved_plan, line_of, shipments, stocked
 
-from ukg_aid.auth.models import Role
+from tests.plans.plan_helpers import KOBE_CITY_HALL, OSAKA_CITY_HALL, file_request, stock_row
+from tests.plans.shipment_helpers import approved_plan, line_of, shipments, stocked
+from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.sqlite
 
@@ -81,7 +81,11 @@ async def test_one_dispatch_and_a_counted_delivery_reopen_exactly_the_shortfall(
 
 
 async def _after_the_short_count(
-    client: httpx.AsyncClient, coord: dict, desk: dict, plan_id: int, request_id: int
+    client: httpx.AsyncClient,
+    coord: dict[str, str],
+    desk: dict[str, str],
+    plan_id: int,
+    request_id: int,
 ) -> None:
     rows = (await client.get(f"/api/v1/plans/{plan_id}", headers=coord)).json()
     damaged = next(a for a in rows["allocations"] if a["item_code"] == "ship_c")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from plan_helpers import file_request
-from shipment_helpers import approved_plan, line_of, shipments, stocked
 
-from app_support import make_settings
+from tests.app_support import make_settings
+from tests.plans.plan_helpers import file_request
+from tests.plans.shipment_helpers import approved_plan, line_of, shipments, stocked
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
-from ukg_aid.auth.models import Role
 from ukg_aid.db import Database
+from ukg_aid.principal import Role
 
 
 async def _headers(db: Database, role: Role, member: str | None = None) -> dict[str, str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy import text
 
-from app_support import serve_process, wait_for_workers, workers
+from tests.app_support import serve_process, wait_for_workers, workers
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
 from ukg_aid.principal import Role
@@ -127,7 +127,9 @@ async def _check_books(db: Database, told: Ledger) -> None:
         ledger: dict[str, int] = {reason: n for reason, n in rows}  # noqa: C416
         assert all(ledger.get(reason) == 1 for reason in told.adjusted), "a 2xx adjustment is lost"
         assert all(n == 1 for reason, n in ledger.items() if reason.startswith("crash-"))
-        statuses = dict((await s.execute(text("SELECT id, status FROM dispatch_plans"))).all())
+        statuses: dict[int, str] = dict(
+            (await s.execute(text("SELECT id, status FROM dispatch_plans"))).all()
+        )
         assert all(pid in statuses for pid in told.planned), "a 201 plan is lost"
         assert all(statuses[pid] == "approved" for pid in told.approved), "a 200 approval lost"
         for check in BOOKS:

@@ -21,8 +21,8 @@ import asyncpg
 import httpx
 import pytest
 
-import throwaway_pg
-from app_support import SEED_DIR, serve_process
+import tests.throwaway_pg as throwaway_pg
+from tests.app_support import SEED_DIR, serve_process
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
@@ -64,13 +64,13 @@ async def cluster() -> AsyncIterator[tuple[throwaway_pg.Cluster, dict[str, str]]
 
 @pytest.fixture
 async def outage(cluster: tuple[throwaway_pg.Cluster, dict[str, str]]) -> AsyncIterator[Outage]:
-    cluster, headers = cluster
-    with serve_process(cluster.url) as (url, _proc):
+    pg, headers = cluster
+    with serve_process(pg.url) as (url, _proc):
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             stock = await client.get("/api/v1/stock", params={"member": "29"}, headers=headers)
             assert stock.status_code == 200, stock.text
         row = stock.json()["items"][0]
-        yield Outage(cluster, url, headers, row["depot_id"], row["item_code"])
+        yield Outage(pg, url, headers, row["depot_id"], row["item_code"])
 
 
 def _calls(o: Outage, key: str) -> dict[str, tuple[str, str, dict[str, Any] | None]]:

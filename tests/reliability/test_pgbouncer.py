@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from app_support import make_settings
+from tests.app_support import make_settings
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.config import Settings

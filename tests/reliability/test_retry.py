@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from starlette.types import Message, Receive, Scope, Send
 
-from app_support import make_settings
+from tests.app_support import make_settings
 from ukg_aid.app import NO_RETRY_PATHS, create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database

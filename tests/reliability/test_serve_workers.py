@@ -15,7 +15,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app_support import serve_process, wait_for_workers, workers
+from tests.app_support import serve_process, wait_for_workers, workers
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
 from ukg_aid.principal import Role

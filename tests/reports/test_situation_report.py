@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app_support import StatementCounter
+from tests.app_support import StatementCounter
 from ukg_aid.client import UkgClient
 from ukg_aid.clock import JST
 from ukg_aid.db import Database

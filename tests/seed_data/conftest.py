@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from seed_files import Row, load_outlines, read_rows
 from shapely.geometry.base import BaseGeometry
+
+from tests.seed_data.seed_files import Row, load_outlines, read_rows
 
 
 @pytest.fixture(scope="session")

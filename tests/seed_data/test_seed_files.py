@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from seed_files import Row, read_rows
 
-from app_support import REPO
+from tests.app_support import REPO
+from tests.seed_data.seed_files import Row, read_rows
 
 HEADERS = {
     "members.csv": "code,name_en,name_ja,kind,parent_code,office_name_ja,office_lat,office_lon,"

@@ -7,11 +7,11 @@ import math
 
 import numpy as np
 import shapely
-from seed_files import Row, read_rows
 from shapely import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from tests.seed_data.seed_files import Row, read_rows
 from ukg_aid.geo import haversine_km
 
 BUFFER_KM = 15.0

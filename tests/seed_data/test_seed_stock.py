@@ -10,7 +10,8 @@ from types import ModuleType
 
 from hypothesis import given
 from hypothesis import strategies as st
-from seed_files import DATA, Row
+
+from tests.seed_data.seed_files import DATA, Row
 
 
 @functools.cache

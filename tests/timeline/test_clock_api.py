@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
-from timeline_helpers import OSAKA_CITY_HALL, ago, count, file_request, problem
 
-from app_support import make_settings
+from tests.app_support import make_settings
+from tests.timeline.timeline_helpers import OSAKA_CITY_HALL, ago, count, file_request, problem
 from ukg_aid.app import create_app
 from ukg_aid.clock import ClockMode
 from ukg_aid.db import Database

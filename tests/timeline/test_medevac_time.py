@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from timeline_helpers import audit_events, post, problem
 
+from tests.timeline.timeline_helpers import audit_events, post, problem
 from ukg_aid.principal import Role
 
 pytestmark = pytest.mark.simulated_clock

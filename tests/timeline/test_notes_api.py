@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from timeline_helpers import audit_events, file_request, plan_for, post, scarce_item
 
+from tests.timeline.timeline_helpers import audit_events, file_request, plan_for, post, scarce_item
 from ukg_aid.principal import Role
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from timeline_helpers import OSAKA_CITY_HALL, audit_events
 
+from tests.timeline.timeline_helpers import OSAKA_CITY_HALL, audit_events
 from ukg_aid import migrate
 from ukg_aid.principal import Role
 

@@ -10,8 +10,16 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
-from timeline_helpers import ago, count, file_request, plan_for, post, problem, scarce_item
 
+from tests.timeline.timeline_helpers import (
+    ago,
+    count,
+    file_request,
+    plan_for,
+    post,
+    problem,
+    scarce_item,
+)
 from ukg_aid.principal import Role
 
 
