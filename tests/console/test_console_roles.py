@@ -19,7 +19,7 @@ from console_support import (
 from playwright.sync_api import Page, expect
 
 TABS = {
-    ("desk", "27100"): ["stock", "requests", "shipments", "shelters", "report"],
+    ("desk", "27100"): ["stock", "requests", "shipments", "hospitals", "shelters", "report"],
     ("coordinator", None): ["map", "activation", "shelters", "plans", "medevac", "audit", "report"],
     ("ems", None): ["map", "medevac", "report"],
     ("observer", None): ["map", "plans", "medevac", "audit", "report"],
