@@ -20,7 +20,7 @@ from tests.console.console_support import (
 )
 
 TABS = {
-    ("desk", "27100"): ["stock", "requests", "shipments", "shelters", "report"],
+    ("desk", "27100"): ["stock", "requests", "shipments", "hospitals", "shelters", "report"],
     ("coordinator", None): ["map", "activation", "shelters", "plans", "medevac", "audit", "report"],
     ("ems", None): ["map", "medevac", "report"],
     ("observer", None): ["map", "plans", "medevac", "audit", "report"],

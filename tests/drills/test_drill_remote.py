@@ -28,7 +28,7 @@ async def test_drill_drives_a_training_deployment_over_http(live_db: Database) -
         opts = DrillOptions(
             scenario="hyogo-nanbu-1995",
             seed=3,
-            hours=6,
+            hours=12,  # shipments travel on trucks: the first arrive some hours in
             url=url,
             token=admin.secret,
             policies=("optimized",),

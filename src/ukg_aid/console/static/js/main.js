@@ -71,7 +71,8 @@ async function switchLang() {
   renderLangToggle();
   if (state.me) {
     renderWho();
-    renderIncidents().catch((err) => notifyError(err));
+    // awaited: the bar's labels are in the new language before the view is drawn
+    await renderIncidents().catch((err) => notifyError(err));
     renderNav();
     renderLive(state.live?.state ?? "connecting");
     await route();
@@ -151,7 +152,11 @@ async function renderIncidents() {
       route();
     },
   });
-  replace(bar, h("span", { class: "label" }, t("incident.switcher")), picker);
+  replace(
+    bar,
+    h("span", { class: "label", dataset: { i18n: "incident.switcher" } }, t("incident.switcher")),
+    picker,
+  );
   bar.hidden = !incidents.length;
 }
 
