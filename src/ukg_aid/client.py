@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-from pydantic import BaseModel
 
 from ukg_aid.aid_requests.schemas import AidRequestRead
 from ukg_aid.auth.schemas import TokenIssued
 from ukg_aid.catalog.schemas import ItemRead
+from ukg_aid.client_http import ApiError, ApiTransport, ConflictError, problem_of
 from ukg_aid.helicopters.schemas import HelicopterRead
 from ukg_aid.hospitals.schemas import HospitalRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
@@ -32,25 +32,7 @@ from ukg_aid.shipments.schemas import ShipmentRead
 from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
 from ukg_aid.weather.schemas import WeatherHoldRead
 
-M = TypeVar("M", bound=BaseModel)
-
-
-class ApiError(Exception):
-    """The API answered with an error status; ``problem`` is its problem+json body."""
-
-    def __init__(self, status: int, problem: Mapping[str, Any]) -> None:
-        self.status = status
-        self.problem = dict(problem)
-        super().__init__(f"{status} {problem.get('title', '')}: {problem.get('detail', '')}")
-
-    @property
-    def code(self) -> str | None:
-        code = self.problem.get("code")
-        return str(code) if code is not None else None
-
-
-class ConflictError(ApiError):
-    """409: the request does not fit the current state."""
+__all__ = ["ApiError", "ConflictError", "UkgClient"]
 
 
 def _at(at: datetime | None, note: str | None = None) -> dict[str, str]:
@@ -59,16 +41,8 @@ def _at(at: datetime | None, note: str | None = None) -> dict[str, str]:
     return body | ({"note": note} if note is not None else {})
 
 
-class UkgClient:
+class UkgClient(ApiTransport):
     """One token's view of the API over a shared ``httpx.AsyncClient``."""
-
-    def __init__(
-        self, http: httpx.AsyncClient, token: str | None = None, incident_id: int | None = None
-    ) -> None:
-        self.http = http
-        self.token = token
-        self.incident_id = incident_id
-        """The incident new requests, plans and missions name (None: the only active one)."""
 
     @classmethod
     def connect(
@@ -85,65 +59,11 @@ class UkgClient:
     def as_token(self, token: str) -> UkgClient:
         return UkgClient(self.http, token, self.incident_id)
 
-    def _incident(self) -> dict[str, Any]:
-        return {} if self.incident_id is None else {"incident_id": self.incident_id}
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Any:
-        """One request; returns the decoded JSON or raises :class:`ApiError`."""
-        resp = await self.request(method, path, json=json, params=params, headers=headers)
-        return resp.json()
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> httpx.Response:
-        """One request; returns the response (any body type) or raises :class:`ApiError`."""
-        all_headers = dict(headers or {})
-        if self.token:
-            all_headers["Authorization"] = f"Bearer {self.token}"
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
-        resp = await self.http.request(
-            method, f"/api/v1{path}", json=json, params=clean, headers=all_headers
-        )
-        if resp.status_code >= 400:
-            problem = _problem(resp)
-            raise (ConflictError if resp.status_code == 409 else ApiError)(
-                resp.status_code, problem
-            )
-        return resp
-
-    async def _all(self, path: str, model: type[M], **params: Any) -> list[M]:
-        """Every row of a paged list."""
-        rows: list[M] = []
-        offset = 0
-        while True:
-            page = await self.call("GET", path, params={**params, "limit": 1000, "offset": offset})
-            rows += [model.model_validate(x) for x in page["items"]]
-            offset += len(page["items"])
-            if not page["items"] or offset >= page["total"]:
-                return rows
-
     async def health(self) -> dict[str, Any]:
         """``GET /healthz``: ``status``, ``version`` and ``clock`` (``live`` or ``simulated``)."""
         resp = await self.http.get("/healthz")
         if resp.status_code >= 400:
-            raise ApiError(resp.status_code, _problem(resp))
+            raise ApiError(resp.status_code, problem_of(resp))
         body: dict[str, Any] = resp.json()
         return body
 
@@ -407,11 +327,3 @@ class UkgClient:
     async def create_weather_hold(self, body: Mapping[str, Any]) -> WeatherHoldRead:
         data = await self.call("POST", "/weather-holds", json=dict(body))
         return WeatherHoldRead.model_validate(data)
-
-
-def _problem(resp: httpx.Response) -> dict[str, Any]:
-    try:
-        body = resp.json()
-    except ValueError:
-        return {"status": resp.status_code, "title": resp.reason_phrase, "detail": resp.text[:500]}
-    return body if isinstance(body, dict) else {"status": resp.status_code, "detail": str(body)}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -42,6 +42,7 @@ from tests.api.authorization_rules import (
     Rule,
     expected,
 )
+from tests.api.matrix_bodies import GUEST, ITEM, NIGHT_OR_ORDER, SHELTER, Call, Ctx
 from tests.api.matrix_medevac import arrange_medevac, medevac_calls
 from tests.app_support import make_settings
 from ukg_aid import clock
@@ -49,46 +50,6 @@ from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.models import ApiToken
 from ukg_aid.principal import Role
-
-
-@dataclass
-class Call:
-    """How to call one route: path values, query, body; whose target it is; what an allowed
-    principal may get besides 2xx (with the reason in ``why``)."""
-
-    path: dict[str, Any] = field(default_factory=dict)
-    params: dict[str, Any] = field(default_factory=dict)
-    json: Any = None
-    owner: str = OWN
-    other: str = OTHER
-    tolerate: frozenset[int] = frozenset()
-    why: str = ""
-
-
-Ctx = dict[str, Any]
-ITEM = {
-    "code": "matrix_probe",
-    "name_en": "p",
-    "name_ja": "p",
-    "unit": "piece",
-    "unit_weight_kg": 1,
-}
-GUEST = {
-    "code": "17205",
-    "name_en": "Suzu",
-    "name_ja": "珠洲市",
-    "kind": "guest",
-    "office": {"lat": 37.4367, "lon": 137.2606},
-    "population": 12929,
-}
-SHELTER = {
-    "member_code": OWN,
-    "name": "Matrix shelter",
-    "lat": 34.69,
-    "lon": 135.52,
-    "evacuees": 99,
-}
-NIGHT_OR_ORDER = frozenset({409})  # no aircraft can fly now, or the mission is not that far yet
 
 
 def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:

@@ -311,8 +311,21 @@ async def run_drill(
             runs[policy] = await runner.run(_per_policy(progress, policy))
             runs[policy].counterpart_pairs = pairs
     assert setup is not None
+    facts = _report_facts(scenario, opts, setup)
+    summaries = {
+        p: metrics.summary(log, scenario.start_time, opts.hours) | activation.summary(log)
+        for p, log in runs.items()
+    }
+    result = report.build(facts, runs, summaries, setup.facts["members"], setup.facts["items"])
+    if out is not None:
+        report.write(result, out)
+    return result
+
+
+def _report_facts(scenario: Scenario, opts: DrillOptions, setup: Setup) -> dict[str, Any]:
+    """What the report says of the run's setting: scenario, shaking, damage, activation."""
     script = setup.script
-    facts = {
+    return {
         "name": scenario.name,
         "title": scenario.title,
         "title_ja": scenario.title_ja or scenario.title,
@@ -333,11 +346,3 @@ async def run_drill(
         if opts.counterparts and scenario.counterparts
         else 0,
     }
-    summaries = {
-        p: metrics.summary(log, scenario.start_time, opts.hours) | activation.summary(log)
-        for p, log in runs.items()
-    }
-    result = report.build(facts, runs, summaries, setup.facts["members"], setup.facts["items"])
-    if out is not None:
-        report.write(result, out)
-    return result

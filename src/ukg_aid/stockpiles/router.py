@@ -10,6 +10,7 @@ from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.stockpiles import csv_format, transfer
 from ukg_aid.stockpiles import depots as depot_service
+from ukg_aid.stockpiles import reads as stock_reads
 from ukg_aid.stockpiles import service as stock_service
 from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.schemas import (
@@ -126,7 +127,7 @@ async def list_stock(
     item: Annotated[str | None, Query(description="item code")] = None,
     depot_id: Annotated[IdParam | None, Query()] = None,
 ) -> Page[StockRead]:
-    rows, total = await stock_service.list_stock(
+    rows, total = await stock_reads.list_stock(
         session,
         member_code=member,
         item_code=item,
