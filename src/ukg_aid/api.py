@@ -16,10 +16,10 @@ from ukg_aid.medevac.fleet_router import router as helicopters_router
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.plans.cancel_router import router as cancel_router
 from ukg_aid.plans.router import router as plans_router
+from ukg_aid.plans.shipments.router import router as shipments_router
 from ukg_aid.reports.router import router as reports_router
 from ukg_aid.schemas import problem_responses
 from ukg_aid.shelters.router import router as shelters_router
-from ukg_aid.shipments.router import router as shipments_router
 from ukg_aid.stockpiles.router import router as stockpiles_router
 from ukg_aid.tokens.router import me_router
 from ukg_aid.tokens.router import router as tokens_router

@@ -27,8 +27,8 @@ from ukg_aid.hospitals.schemas import HospitalRead
 from ukg_aid.medevac.schemas import BatchRead, MissionRead
 from ukg_aid.members.schemas import MemberRead
 from ukg_aid.plans.schemas import AllocationRow, PlanRead
+from ukg_aid.plans.shipments.schemas import ShipmentRead
 from ukg_aid.reports.schemas import SituationReport
-from ukg_aid.shipments.schemas import ShipmentRead
 from ukg_aid.stockpiles.schemas import DepotRead, StockImportResult, StockRead
 from ukg_aid.weather.schemas import WeatherHoldRead
 

@@ -13,8 +13,8 @@ from ukg_aid.incidents.models import Incident, IncidentCounterpart
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
+from ukg_aid.plans.shipments.models import Shipment, Truck
 from ukg_aid.shelters.models import Shelter, ShelterChange
-from ukg_aid.shipments.models import Shipment, Truck
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.weather.models import WeatherHoldRow
 

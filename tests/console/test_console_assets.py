@@ -17,8 +17,8 @@ from ukg_aid.dispatch_air import AircraftStatus, RefusalReason, Severity
 from ukg_aid.matching.problem import UNMET_CAUSES
 from ukg_aid.medevac.enums import MissionStatus
 from ukg_aid.plans.enums import AllocationStatus, LossReason, PlanStatus
+from ukg_aid.plans.shipments.enums import ShipmentStatus
 from ukg_aid.principal import Role
-from ukg_aid.shipments.enums import ShipmentStatus
 from ukg_aid.stockpiles.enums import DepotStatus
 
 OWN_JS = sorted(p for p in (STATIC / "js").rglob("*.js"))

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ukg_aid.client import ApiError, UkgClient
 from ukg_aid.drills.observations import Delivery, RunLog
-from ukg_aid.shipments.schemas import ShipmentRead
+from ukg_aid.plans.shipments.schemas import ShipmentRead
 
 
 class RoadOps:

@@ -18,6 +18,7 @@ from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.plans.shipments import status as shipment_status
 from ukg_aid.plans.shipping import (
     complete_if_done,
     load_allocation,
@@ -25,7 +26,6 @@ from ukg_aid.plans.shipping import (
 )
 from ukg_aid.plans.transitions import require_plan
 from ukg_aid.principal import Principal
-from ukg_aid.shipments import status as shipment_status
 
 
 async def deliver(

@@ -21,9 +21,9 @@ from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.locks import StockKey
 from ukg_aid.plans.models import DispatchPlan
+from ukg_aid.plans.shipments import building
 from ukg_aid.plans.transitions import enter
 from ukg_aid.principal import Principal
-from ukg_aid.shipments import building
 from ukg_aid.stockpiles.models import Stock
 
 

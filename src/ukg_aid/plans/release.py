@@ -23,10 +23,10 @@ from ukg_aid.plans import batch, locks
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
+from ukg_aid.plans.shipments import status as shipment_status
 from ukg_aid.plans.shipping import complete_if_done
 from ukg_aid.plans.transitions import STEPS, enter, not_before
 from ukg_aid.principal import Principal
-from ukg_aid.shipments import status as shipment_status
 
 
 async def _release(

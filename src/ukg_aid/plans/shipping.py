@@ -22,9 +22,9 @@ from ukg_aid.plans import locks
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
+from ukg_aid.plans.shipments import status as shipment_status
 from ukg_aid.plans.transitions import STEPS, require_plan
 from ukg_aid.principal import Principal
-from ukg_aid.shipments import status as shipment_status
 from ukg_aid.stockpiles import service as stock_service
 
 CLOSED = frozenset(

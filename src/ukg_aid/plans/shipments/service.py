@@ -25,12 +25,12 @@ from ukg_aid.plans import deliveries, locks
 from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
+from ukg_aid.plans.shipments import fleet
+from ukg_aid.plans.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.models import Shipment
+from ukg_aid.plans.shipments.status import lock_shipments
 from ukg_aid.plans.transitions import require_plan
 from ukg_aid.principal import Principal
-from ukg_aid.shipments import fleet
-from ukg_aid.shipments.enums import ShipmentStatus
-from ukg_aid.shipments.models import Shipment
-from ukg_aid.shipments.status import lock_shipments
 from ukg_aid.stockpiles import service as stock_service
 
 

@@ -12,8 +12,8 @@ from ukg_aid import logistics
 from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.catalog.models import Item
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
-from ukg_aid.shipments.enums import ShipmentStatus
-from ukg_aid.shipments.models import Shipment
+from ukg_aid.plans.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.models import Shipment
 
 _RANK = {"critical": 0, "high": 1, "normal": 2}
 

@@ -6,8 +6,8 @@ from pydantic import Field
 
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.plans.enums import LossReason
+from ukg_aid.plans.shipments.enums import ShipmentStatus
 from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Note, OutputModel
-from ukg_aid.shipments.enums import ShipmentStatus
 
 
 class ShipmentRead(OutputModel):

@@ -8,7 +8,7 @@ from sqlalchemy import Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
-from ukg_aid.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.enums import ShipmentStatus
 
 
 class Shipment(Base):

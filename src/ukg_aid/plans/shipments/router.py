@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session
 from ukg_aid.errors import Unprocessable
 from ukg_aid.plans.deliveries import Count
+from ukg_aid.plans.shipments import reading, service
+from ukg_aid.plans.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.schemas import ShipmentAction, ShipmentDeliver, ShipmentRead, TruckRead
 from ukg_aid.schemas import IdParam, Page
-from ukg_aid.shipments import reading, service
-from ukg_aid.shipments.enums import ShipmentStatus
-from ukg_aid.shipments.schemas import ShipmentAction, ShipmentDeliver, ShipmentRead, TruckRead
 
 router = APIRouter(tags=["shipments"])
 

@@ -13,9 +13,9 @@ from ukg_aid import logistics
 from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.errors import NotFound
 from ukg_aid.plans.models import PlanAllocation
-from ukg_aid.shipments.enums import ShipmentStatus
-from ukg_aid.shipments.models import Shipment, Truck
-from ukg_aid.shipments.schemas import ShipmentRead, TruckRead
+from ukg_aid.plans.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.models import Shipment, Truck
+from ukg_aid.plans.shipments.schemas import ShipmentRead, TruckRead
 
 
 async def _positions(session: AsyncSession, suppliers: set[str]) -> dict[int, int]:

@@ -15,8 +15,8 @@ from ukg_aid.catalog.models import Item
 from ukg_aid.db.locking import lock_keys
 from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.models import PlanAllocation
-from ukg_aid.shipments.enums import ShipmentStatus
-from ukg_aid.shipments.models import Shipment
+from ukg_aid.plans.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.models import Shipment
 
 _GONE = {AllocationStatus.cancelled, AllocationStatus.declined}
 

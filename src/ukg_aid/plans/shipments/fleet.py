@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import logistics
 from ukg_aid.db.locking import for_change
-from ukg_aid.shipments.enums import ShipmentStatus
-from ukg_aid.shipments.models import Shipment, Truck
+from ukg_aid.plans.shipments.enums import ShipmentStatus
+from ukg_aid.plans.shipments.models import Shipment, Truck
 
 
 async def lock_trucks(session: AsyncSession, member_code: str) -> list[Truck]:
