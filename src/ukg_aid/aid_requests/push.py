@@ -35,6 +35,7 @@ from ukg_aid.aid_requests.schemas import (
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.config import Settings
+from ukg_aid.db.locking import for_change
 from ukg_aid.errors import Unprocessable
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.members import service as member_service
@@ -133,17 +134,18 @@ async def close_push(
     await member_service.get_member(session, data.member_code)
     requests = list(
         await session.scalars(
-            select(AidRequest)
-            .where(
-                AidRequest.member_code == data.member_code,
-                AidRequest.incident_id == incident.id,
-                AidRequest.kind == RequestKind.push,
-                AidRequest.status.in_(OPEN_STATUSES),
+            for_change(
+                select(AidRequest)
+                .where(
+                    AidRequest.member_code == data.member_code,
+                    AidRequest.incident_id == incident.id,
+                    AidRequest.kind == RequestKind.push,
+                    AidRequest.status.in_(OPEN_STATUSES),
+                )
+                .order_by(AidRequest.id)
+                .options(selectinload(AidRequest.lines)),
+                of=AidRequest,
             )
-            .order_by(AidRequest.id)
-            .with_for_update(key_share=True)
-            .options(selectinload(AidRequest.lines))
-            .execution_options(populate_existing=True)
         )
     )
     closed, touched, cancelled = 0, [], []

@@ -15,6 +15,7 @@ from ukg_aid import needs, placement
 from ukg_aid.audit import service as audit
 from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock, require_forward
+from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents import service as incident_service
@@ -116,11 +117,8 @@ async def open_shelter(
 
 
 async def get_shelter(session: AsyncSession, shelter_id: int, *, lock: bool = False) -> Shelter:
-    query = (
-        select(Shelter).where(Shelter.id == shelter_id).execution_options(populate_existing=True)
-    )
-    if lock:
-        query = query.with_for_update(key_share=True)
+    query = select(Shelter).where(Shelter.id == shelter_id)
+    query = for_change(query) if lock else query.execution_options(populate_existing=True)
     shelter = await session.scalar(query)
     if shelter is None:
         raise NotFound(f"shelter {shelter_id} does not exist", code="unknown-shelter")

@@ -4,13 +4,16 @@ weight from the items' unit weights and the trucks the load needs (``logistics``
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid import logistics
 from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.catalog.models import Item
+from ukg_aid.db import bulk
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipments.enums import ShipmentStatus
 from ukg_aid.plans.shipments.models import Shipment
@@ -70,36 +73,63 @@ async def create_for_plan(session: AsyncSession, plan: DispatchPlan, when: datet
         lines, unit_weight_kg=weights, classes=logistics.default_truck_classes()
     )
     rows = [_row(s, ranks, km, when) for s in built]
-    session.add_all(rows)
-    await session.flush()
+    await bulk.insert_rows(session, Shipment, rows)  # one statement on PostgreSQL
+    ids = {
+        _key(r.depot_id, r.requester_code, r.delivery_name, r.delivery_lat, r.delivery_lon): r.id
+        for r in (
+            await session.execute(
+                select(
+                    Shipment.id,
+                    Shipment.depot_id,
+                    Shipment.requester_code,
+                    Shipment.delivery_name,
+                    Shipment.delivery_lat,
+                    Shipment.delivery_lon,
+                ).where(Shipment.plan_id == plan.id)
+            )
+        ).all()
+    }
     shipment_of = {
-        allocation_id: row.id
+        allocation_id: ids[_key(*(row[k] for k in _KEY))]
         for s, row in zip(built, rows, strict=True)
         for allocation_id in s.allocation_ids
     }
-    for a in plan.allocations:  # flushed as one batched UPDATE by primary key
-        a.shipment_id = shipment_of[a.id]
-    await session.flush()
+    await bulk.update_rows(
+        session,
+        PlanAllocation,
+        "id",
+        [{"id": a.id, "shipment_id": shipment_of[a.id]} for a in plan.allocations],
+    )
+    for a in plan.allocations:  # the loaded rows in step, without a second write
+        set_committed_value(a, "shipment_id", shipment_of[a.id])
     return len(rows)
+
+
+_KEY = ("depot_id", "requester_code", "delivery_name", "delivery_lat", "delivery_lon")
+
+
+def _key(*parts: object) -> tuple[object, ...]:
+    """A shipment within its plan: one depot to one delivery point."""
+    return tuple(round(p, 6) if isinstance(p, float) else p for p in parts)
 
 
 def _row(
     s: logistics.Shipment, ranks: dict[int, int], km: dict[int, float], when: datetime
-) -> Shipment:
+) -> dict[str, Any]:
     trucks = s.trucks.as_dict()
-    return Shipment(
-        plan_id=s.plan_id,
-        depot_id=s.depot_id,
-        supplier_code=s.supplier_code,
-        requester_code=s.requester_code,
-        delivery_name=s.delivery.name,
-        delivery_lat=s.delivery.lat,
-        delivery_lon=s.delivery.lon,
-        distance_km=max(km[i] for i in s.allocation_ids),
-        weight_kg=s.weight_kg,
-        trucks_4t=trucks.get("4t", 0),
-        trucks_10t=trucks.get("10t", 0),
-        priority_rank=min(ranks[i] for i in s.allocation_ids),
-        status=ShipmentStatus.planned,
-        created_at=when,
-    )
+    return {
+        "plan_id": s.plan_id,
+        "depot_id": s.depot_id,
+        "supplier_code": s.supplier_code,
+        "requester_code": s.requester_code,
+        "delivery_name": s.delivery.name,
+        "delivery_lat": s.delivery.lat,
+        "delivery_lon": s.delivery.lon,
+        "distance_km": max(km[i] for i in s.allocation_ids),
+        "weight_kg": s.weight_kg,
+        "trucks_4t": trucks.get("4t", 0),
+        "trucks_10t": trucks.get("10t", 0),
+        "priority_rank": min(ranks[i] for i in s.allocation_ids),
+        "status": ShipmentStatus.planned,
+        "created_at": when,
+    }

@@ -71,8 +71,9 @@ async function switchLang() {
   renderLangToggle();
   if (state.me) {
     renderWho();
-    // awaited: the bar's labels are in the new language before the view is drawn
-    await renderIncidents().catch((err) => notifyError(err));
+    // the bar's label carries data-i18n, so applyStatic above has already switched it; the
+    // options are redrawn when the list arrives (not awaited: the view must not wait for it)
+    renderIncidents().catch((err) => notifyError(err));
     renderNav();
     renderLive(state.live?.state ?? "connecting");
     await route();
