@@ -38,6 +38,7 @@ from ukg_aid.plans.enums import AllocationStatus, LossReason
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipping import complete_if_done
 from ukg_aid.principal import Principal
+from ukg_aid.stockpiles import batch as stock_batch
 from ukg_aid.stockpiles import service as stock_service
 
 
@@ -204,12 +205,14 @@ async def release_declined(
         need[(a.depot_id, a.item_code)] += a.quantity
     stock = await locks.lock_stock(session, set(need))
     lines = await locks.lock_lines(session, {a.line_id for a in allocations})
-    await stock_service.apply_changes(
+    await stock_batch.apply_changes(
         session,
+        stock,
         [
-            (stock[key], stock_service.Change(reserved=-q), f"released: declined: {reason}", ref)
+            stock_batch.RowChange(key, stock_service.Change(reserved=-q), ref)
             for key, q in sorted(need.items())
         ],
+        reason=f"released: declined: {reason}",
         actor=actor,
         at=when,
     )

@@ -157,78 +157,22 @@ async def apply_change(
 ) -> StockLedger:
     """Apply ``change`` to a locked row at ``at``, or raise and change nothing.
 
-    Every stock change goes through here (or :func:`apply_changes`): the rules of
-    :func:`_check`, and the row's timeline only moves forward (``at`` not before its last
-    change, 422).
+    Every stock change goes through here (or :func:`ukg_aid.stockpiles.batch.apply_changes`, the
+    same for many rows at once): the rules of :func:`_check`, and the row's timeline only moves
+    forward (``at`` not before its last change, 422).
     """
-    entry = _stage(stock, change, reason=reason, actor=actor, at=at, ref=ref)
-    session.add(entry)
-    await session.flush()
-    return entry
-
-
-async def apply_changes(
-    session: AsyncSession,
-    changes: list[tuple[Stock, Change, str, str | None]],
-    *,
-    actor: str,
-    at: datetime,
-) -> list[StockLedger]:
-    """:func:`apply_change` for several locked rows (``(row, change, reason, ref)``) with one
-    flush: the row updates and ledger inserts go out as batches, not one round trip per row.
-    All are checked before anything is staged, so a refusal changes nothing."""
-    for stock, change, _, _ in changes:
-        require_forward(
-            at,
-            stock.updated_at,
-            subject=f"stock change of depot {stock.depot_id} / {stock.item_code}",
-            previous_what="the row's last change",
-        )
-        _check(
-            stock,
-            stock.on_hand + change.on_hand,
-            stock.reserved + change.reserved,
-            stock.reserve_floor + change.reserve_floor,
-        )
-    entries = [
-        _stage(stock, change, reason=reason, actor=actor, at=at, ref=ref)
-        for stock, change, reason, ref in changes
-    ]
-    session.add_all(entries)
-    await session.flush()
-    return entries
-
-
-def _stage(
-    stock: Stock, change: Change, *, reason: str, actor: str, at: datetime, ref: str | None
-) -> StockLedger:
-    at = require_forward(
-        at,
-        stock.updated_at,
-        subject=f"stock change of depot {stock.depot_id} / {stock.item_code}",
-        previous_what="the row's last change",
-    )
+    at = timeline(stock, at, stock.updated_at)
     on_hand = stock.on_hand + change.on_hand
     reserved = stock.reserved + change.reserved
     floor = stock.reserve_floor + change.reserve_floor
     _check(stock, on_hand, reserved, floor)
     stock.on_hand, stock.reserved, stock.reserve_floor = on_hand, reserved, floor
     stock.updated_at = at
-    return StockLedger(
-        stock_id=stock.id,
-        depot_id=stock.depot_id,
-        item_code=stock.item_code,
-        delta_on_hand=change.on_hand,
-        delta_reserved=change.reserved,
-        delta_reserve_floor=change.reserve_floor,
-        on_hand_after=on_hand,
-        reserved_after=reserved,
-        reserve_floor_after=floor,
-        reason=reason,
-        actor=actor,
-        ref=ref,
-        at=at,
-    )
+    entry = StockLedger(**ledger_row(stock, change, Counts(on_hand, reserved, floor), at))
+    entry.reason, entry.actor, entry.ref = reason, actor, ref
+    session.add(entry)
+    await session.flush()
+    return entry
 
 
 def ledger_row(stock: Stock, change: Change, after: Counts, at: datetime) -> dict[str, Any]:

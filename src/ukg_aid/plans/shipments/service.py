@@ -31,6 +31,7 @@ from ukg_aid.plans.shipments.models import Shipment
 from ukg_aid.plans.shipments.status import lock_shipments
 from ukg_aid.plans.transitions import require_plan
 from ukg_aid.principal import Principal
+from ukg_aid.stockpiles import batch as stock_batch
 from ukg_aid.stockpiles import service as stock_service
 
 
@@ -166,17 +167,16 @@ async def _ship(
         need[(a.depot_id, a.item_code)] += a.quantity
     stock = await locks.lock_stock(session, set(need))
     lines = await locks.lock_lines(session, {a.line_id for a in allocations})
-    await stock_service.apply_changes(
+    await stock_batch.apply_changes(
         session,
+        stock,
         [
-            (
-                stock[key],
-                stock_service.Change(on_hand=-q, reserved=-q),
-                f"dispatched: shipment {shipment.id} to {shipment.requester_code}",
-                f"shipment:{shipment.id}",
+            stock_batch.RowChange(
+                key, stock_service.Change(on_hand=-q, reserved=-q), f"shipment:{shipment.id}"
             )
             for key, q in sorted(need.items())
         ],
+        reason=f"dispatched: shipment {shipment.id} to {shipment.requester_code}",
         actor=principal.name,
         at=when,
     )
