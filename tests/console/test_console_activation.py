@@ -61,6 +61,34 @@ def test_the_coordinator_registers_a_guest_and_sets_counterparts(
     ]
 
 
+def test_a_live_refresh_keeps_the_boxes_the_coordinator_ticked(
+    browse: Watched, console: Console
+) -> None:
+    """Another coordinator registers a guest while this one is ticking boxes: the grid is drawn
+    again with the new column, and the unsaved tick survives it and is saved."""
+    page = log_in(browse.new_page(), console, "coordinator")
+    go(page, "#/activation")
+    page.get_by_test_id("cp-26-17205").check()
+    wajima = {
+        "code": "17204",
+        "name_ja": "輪島市",
+        "name_en": "Wajima City",
+        "kind": "guest",
+        "office": {"lat": 37.390556, "lon": 136.899167},
+        "population": 24608,
+    }
+    with console.api("coordinator") as api:
+        assert api.post("/members", json=wajima).status_code == 201
+    expect(page.get_by_test_id("cp-26-17204")).to_be_visible()  # the live refresh drew the grid
+    expect(page.get_by_test_id("cp-26-17205")).to_be_checked()
+    page.get_by_test_id("counterparts-save").click()
+    expect(page.get_by_test_id("notice").last).to_contain_text("3")
+    with console.api("coordinator") as api:
+        incident = api.get("/incidents", params={"status": "active"}).json()["items"][0]
+        pairs = api.get(f"/incidents/{incident['id']}/counterparts").json()
+    assert {"supporter_code": "26", "recipient_code": "17205"} in pairs and len(pairs) == 3
+
+
 def test_a_desk_keeps_a_shelter_and_the_coordinator_pushes_its_needs(
     browse: Watched, console: Console
 ) -> None:

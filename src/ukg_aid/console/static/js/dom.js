@@ -72,3 +72,42 @@ export function select(options, props = {}) {
 export function userText(text) {
   return h("span", { class: "user-text", dataset: { userText: "" } }, text ?? "");
 }
+
+const FIELDS = "input[data-testid], select[data-testid], textarea[data-testid]";
+
+/** Marks a field the person changed, so a live refresh does not throw their edit away. */
+export function trackEdits(root) {
+  const mark = (ev) => {
+    if (ev.target instanceof HTMLElement && ev.target.matches(FIELDS)) ev.target.dataset.edited = "1";
+  };
+  root.addEventListener("input", mark, true);
+  root.addEventListener("change", mark, true);
+}
+
+/** Forgets the edits under root once they are saved: the screen shows the books again. */
+export function editsSaved(root) {
+  for (const el of root.querySelectorAll("[data-edited]")) delete el.dataset.edited;
+}
+
+/** Runs a re-render of root and puts back what the person had changed but not yet saved (a
+ * ticked box, a half-typed field), matched by test id. Ids that repeat are left alone. */
+export async function keepingEdits(root, render) {
+  const seen = new Map();
+  for (const el of root.querySelectorAll(FIELDS)) {
+    const id = el.dataset.testid;
+    seen.set(id, seen.has(id) ? null : el);
+  }
+  const edits = [];
+  for (const [id, el] of seen) {
+    if (!el?.dataset.edited) continue;
+    const checkable = el.type === "checkbox" || el.type === "radio";
+    edits.push([id, checkable ? { checked: el.checked } : { value: el.value }]);
+  }
+  await render();
+  for (const [id, value] of edits) {
+    const matches = root.querySelectorAll(`[data-testid="${CSS.escape(id)}"]`);
+    if (matches.length !== 1 || matches[0].disabled) continue;
+    Object.assign(matches[0], value);
+    matches[0].dataset.edited = "1";
+  }
+}

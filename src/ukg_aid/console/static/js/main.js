@@ -2,7 +2,7 @@
 
 import { ApiError, get, listAll, onUnauthorized, problemText, token } from "./api.js";
 import { capabilities } from "./can.js";
-import { h, replace, select } from "./dom.js";
+import { h, keepingEdits, replace, select, trackEdits } from "./dom.js";
 import { chooseIncident, currentIncident } from "./incident.js";
 import { applyStatic, langFromUrl, lang, loadCatalog, nameOf, otherLang, t } from "./i18n.js";
 import { Live } from "./live.js";
@@ -13,6 +13,7 @@ import { loadStore } from "./store.js";
 import { VIEWS, defaultRoute } from "./views/index.js";
 
 const main = document.getElementById("main");
+trackEdits(main);
 const nav = document.querySelector("[data-testid=nav]");
 const state = {
   moveFocus: false,
@@ -288,7 +289,7 @@ function scheduleRefresh(entity) {
     const wanted = handle.entities;
     if (entities.has(null) || !wanted || wanted.some((e) => entities.has(e))) {
       await state.store.reload();
-      await handle.refresh(entities);
+      await keepingEdits(main, () => handle.refresh(entities));
     }
   }, 250);
 }

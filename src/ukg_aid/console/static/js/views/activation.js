@@ -2,7 +2,7 @@
 // recipient), guest registration, push-type support (preview, file, close the remainder).
 
 import { api, get, listAll, newKey, problemText } from "../api.js";
-import { field, h, replace, select, userText } from "../dom.js";
+import { editsSaved, field, h, replace, select, userText } from "../dom.js";
 import { fmtNumber, nameOf, t } from "../i18n.js";
 import { heading, table } from "../ui.js";
 import { itemLabel } from "../words.js";
@@ -113,6 +113,7 @@ async function counterpartSection(ctx, incident) {
       .map((b) => ({ supporter_code: b.dataset.supporter, recipient_code: b.dataset.recipient }));
     try {
       await api("PUT", `/incidents/${incident.id}/counterparts`, { body });
+      for (const box of boxes) editsSaved(box.parentElement);
       ctx.notify(t("counterparts.saved", { count: body.length }));
     } catch (err) {
       ctx.notifyError(err);
