@@ -11,8 +11,10 @@ from ukg_aid.audit.router import router as audit_router
 from ukg_aid.catalog.router import router as catalog_router
 from ukg_aid.closures.router import router as closures_router
 from ukg_aid.hospitals.router import router as hospitals_router
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.incidents.router import router as incidents_router
 from ukg_aid.medevac.fleet_router import router as helicopters_router
+from ukg_aid.medevac.incident_end import end_with_incident
 from ukg_aid.medevac.router import router as medevac_router
 from ukg_aid.plans.cancel_router import router as cancel_router
 from ukg_aid.plans.router import router as plans_router
@@ -24,6 +26,9 @@ from ukg_aid.stockpiles.router import router as stockpiles_router
 from ukg_aid.tokens.router import me_router
 from ukg_aid.tokens.router import router as tokens_router
 from ukg_aid.weather.router import router as weather_router
+
+# Closing an incident ends its medevac fleet's visiting aircraft, stagings and holds (SPEC §12).
+incident_service.on_close("medevac", end_with_incident)
 
 # Every API route may answer these; documenting them keeps clients and fuzzers honest.
 ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422)

@@ -325,5 +325,5 @@ class UkgClient(ApiTransport):
         return HospitalRead.model_validate(data)
 
     async def create_weather_hold(self, body: Mapping[str, Any]) -> WeatherHoldRead:
-        data = await self.call("POST", "/weather-holds", json=dict(body))
+        data = await self.call("POST", "/weather-holds", json=self._incident() | dict(body))
         return WeatherHoldRead.model_validate(data)

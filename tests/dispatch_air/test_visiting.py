@@ -19,6 +19,7 @@ from ukg_aid.dispatch_air import (
     assign_one,
     check,
     coverage,
+    flies_for,
 )
 from ukg_aid.geo import haversine_km
 
@@ -100,3 +101,28 @@ def test_a_visitor_covers_offices_like_any_aircraft() -> None:
     [row] = coverage([VISITOR, make_aircraft("tottori")], {"himeji": HIMEJI}, MORNING)
     assert row.helicopter_id == VISITOR.id
     assert row.within_30
+
+
+def test_a_visitor_flies_only_for_the_incident_whose_fleet_it_joined() -> None:
+    joined = dataclasses.replace(VISITOR, incident_id=7)
+    ours = dataclasses.replace(mission(1, HIMEJI), incident_id=7)
+    theirs = dataclasses.replace(mission(2, HIMEJI), incident_id=8)
+    assert flies_for(joined, ours)
+    assert not flies_for(joined, theirs)
+    assert flies_for(make_aircraft("hyogo_harima"), theirs)  # the union's fly for every incident
+    refused = check(joined, theirs, MORNING, HOSP)
+    assert isinstance(refused, Refusal)
+    assert refused.reason is RefusalReason.not_available
+    assert "visiting for incident 7, not 8" in refused.detail
+    fleet = [joined, make_aircraft("osaka")]
+    flown = assign_one(fleet, ours, MORNING, HOSP)
+    assert isinstance(flown, Assignment)
+    assert flown.aircraft_id == joined.id
+    other = assign_one(fleet, theirs, MORNING, HOSP)
+    assert isinstance(other, Assignment)
+    assert other.aircraft_id == make_aircraft("osaka").id
+    batch = assign_batch(fleet, [ours, theirs], MORNING, HOSP, {}, member_parent=MEMBER_PARENT)
+    assert {(a.mission_id, a.aircraft_id) for a in batch.assignments} == {
+        (1, joined.id),
+        (2, make_aircraft("osaka").id),
+    }

@@ -54,6 +54,7 @@ from ukg_aid.dispatch_air.rules import (
     assign_one,
     check,
     check_sortie,
+    flies_for,
 )
 from ukg_aid.dispatch_air.sortie import LIFT_OFF_MIN, ON_SCENE_MIN, Sortie, plan_sortie
 from ukg_aid.dispatch_air.staging import staged, staging_at
@@ -97,6 +98,7 @@ __all__ = [
     "choose_hospital",
     "coverage",
     "daylight_window",
+    "flies_for",
     "in_window",
     "landable",
     "named_hospital_refusal",

@@ -122,6 +122,8 @@ class Aircraft:
     from outside the union (own-first never applies to it). The daylight window runs from
     ``window_start`` to sunset at the base, or to ``fixed_end`` if that is earlier
     (Tottori: 17:15). ``stagings`` are forward bases it flies from for a period (non-overlapping).
+    ``incident_id`` is the incident whose fleet a visiting aircraft joined (``None``: the union's
+    own aircraft, which fly for every incident; see ``rules.flies_for``).
     """
 
     id: int
@@ -136,6 +138,7 @@ class Aircraft:
     window_start: dt.time = WINDOW_START
     fixed_end: dt.time | None = None
     stagings: tuple[Staging, ...] = ()
+    incident_id: int | None = None
     base: Point = field(init=False, repr=False, compare=False)
     """(``base_lat``, ``base_lon``) as a ``Point``, made once rather than for every sortie."""
 
@@ -172,6 +175,8 @@ class Mission:
     patients: int
     reported_at: dt.datetime
     hospital: Hospital | None = None
+    incident_id: int | None = None
+    """The incident the mission belongs to (``None``: not known, e.g. a bench instance)."""
     scene: Point = field(init=False, repr=False, compare=False)
     """(``scene_lat``, ``scene_lon``) as a ``Point``, made once rather than for every sortie."""
 

@@ -5,7 +5,8 @@ First the mission needs a receiving hospital (``hospitals.receiving_hospital``: 
 is the mission's refusal whatever the aircraft. Then an aircraft, flying from its operating base
 (``staging.staged``: the forward base while staged), can take the mission only if, in this order:
 
-1. it is ``available`` (else ``not_available``);
+1. it is ``available`` and flies for the mission's incident (``flies_for``: a visiting aircraft
+   joined one incident's fleet) (else ``not_available``);
 2. the mission time ``at`` is inside its daylight window (else ``outside_window``);
 3. no weather hold covers its base during the sortie, nor an area a leg crosses while that leg is
    flown (``weather.sortie_hold``; else ``weather``);
@@ -66,6 +67,12 @@ def _hhmm(t: dt.datetime) -> str:
     return t.strftime("%H:%M")
 
 
+def flies_for(aircraft: Aircraft, mission: Mission) -> bool:
+    """SPEC §12: a visiting aircraft joins one incident's fleet and flies only that incident's
+    missions; the union's own aircraft (``incident_id`` ``None``) fly for every incident."""
+    return aircraft.incident_id is None or aircraft.incident_id == mission.incident_id
+
+
 def check_sortie(
     aircraft: Aircraft,
     mission: Mission,
@@ -81,6 +88,9 @@ def check_sortie(
 
     if plane.status is not AircraftStatus.available:
         return refuse(RefusalReason.not_available, f"status {plane.status.value}")
+    if not flies_for(plane, mission):
+        joined = f"visiting for incident {plane.incident_id}, not {mission.incident_id}"
+        return refuse(RefusalReason.not_available, joined)
     start, end = window_at(plane, at)
     if not start <= at < end:
         window = f"{_hhmm(start)}-{_hhmm(end)}"

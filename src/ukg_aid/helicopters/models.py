@@ -29,6 +29,11 @@ class Helicopter(Base):
     """The operating member; ``None`` for a visiting aircraft from outside the union."""
     visiting_from: Mapped[str | None] = mapped_column(String(200), default=None)
     """Where a visiting aircraft comes from (e.g. 岡山県ドクターヘリ); ``None`` for the union's."""
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), default=None, index=True
+    )
+    """The incident whose fleet a visiting aircraft joined (it leaves when the incident closes);
+    ``None`` for the union's own aircraft, which fly for every incident."""
     left_at: Mapped[datetime | None] = mapped_column(default=None)
     """When a visiting aircraft left the fleet; it flies nothing after that."""
     base_name: Mapped[str] = mapped_column(String(200))
@@ -68,6 +73,10 @@ class HelicopterStaging(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     helicopter_id: Mapped[int] = mapped_column(ForeignKey("helicopters.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), default=None, index=True
+    )
+    """The incident it was staged for; it ends when that incident closes."""
     name: Mapped[str] = mapped_column(String(200))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)

@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field, PlainSerializer, WithJsonSchema
 from ukg_aid.air_kinds import AircraftStatus, CoverageReason
 from ukg_aid.schemas import (
     At,
+    BodyId,
     InputModel,
     JsonNumber,
     Latitude,
@@ -40,6 +41,7 @@ class BaseRead(OutputModel):
 class StagingRead(OutputModel):
     id: int
     helicopter_id: int
+    incident_id: int | None = Field(description="the incident it was staged for")
     name: str
     lat: float
     lon: float
@@ -58,6 +60,10 @@ class HelicopterRead(OutputModel):
     callsign: str
     member_code: str | None = Field(description="operating member; null for a visiting aircraft")
     visiting_from: str | None = Field(description="where a visiting aircraft comes from")
+    incident_id: int | None = Field(
+        default=None,
+        description="the incident whose fleet a visiting aircraft joined; null for the union's",
+    )
     left_at: datetime | None = Field(description="when a visiting aircraft left the fleet")
     staging: StagingRead | None = Field(
         default=None, description="the forward base it flies from now, if staged"
@@ -117,6 +123,9 @@ class BasePoint(InputModel):
 
 
 class StagingCreate(InputModel):
+    incident_id: BodyId | None = Field(
+        default=None, description="the incident it belongs to (default: the only active one)"
+    )
     name: str = Field(min_length=1, max_length=200, description="the forward base, e.g. a park")
     lat: Latitude
     lon: Longitude
@@ -129,6 +138,9 @@ class VisitingCreate(InputModel):
     """A visiting aircraft from outside the union joining the fleet (EMS)."""
 
     callsign: str = Field(min_length=1, max_length=40)
+    incident_id: BodyId | None = Field(
+        default=None, description="the incident it belongs to (default: the only active one)"
+    )
     visiting_from: str = Field(min_length=1, max_length=200, description="e.g. 岡山県ドクターヘリ")
     base: BasePoint = Field(description="where it is based while it helps (its forward base)")
     aircraft_type: str = Field(min_length=1, max_length=40)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import dispatch_air
@@ -43,6 +43,7 @@ def to_read(
         callsign=h.callsign,
         member_code=h.member_code,
         visiting_from=h.visiting_from,
+        incident_id=h.incident_id,
         left_at=h.left_at,
         staging=StagingRead.model_validate(staging) if staging is not None else None,
         base=BaseRead(name=h.base_name, name_ja=h.base_name_ja, lat=h.base_lat, lon=h.base_lon),
@@ -75,6 +76,7 @@ def to_aircraft(h: Helicopter, stagings: Sequence[HelicopterStaging] = ()) -> Ai
         window_start=h.daylight_start,
         fixed_end=h.daylight_fixed_end,
         stagings=tuple(to_staging(s) for s in stagings),
+        incident_id=h.incident_id,
     )
 
 
@@ -135,6 +137,11 @@ def current_staging(
     return next((s for s in stagings if s.start <= at < s.until), None)
 
 
+def in_fleet_of(incident_id: int) -> ColumnElement[bool]:
+    """An incident's fleet: the union's own aircraft and the visitors that joined it."""
+    return or_(Helicopter.incident_id.is_(None), Helicopter.incident_id == incident_id)
+
+
 async def list_helicopters(
     session: AsyncSession,
     *,
@@ -142,8 +149,12 @@ async def list_helicopters(
     status: AircraftStatus | None,
     limit: int,
     offset: int,
+    incident_id: int | None = None,
 ) -> tuple[list[Helicopter], int]:
+    """The fleet not left; with ``incident_id``, that incident's fleet (``in_fleet_of``)."""
     query = select(Helicopter).where(Helicopter.left_at.is_(None))
+    if incident_id is not None:
+        query = query.where(in_fleet_of(incident_id))
     if member_code:
         query = query.where(Helicopter.member_code == member_code)
     if status:
@@ -208,14 +219,17 @@ async def history(
 
 
 async def coverage(
-    session: AsyncSession, at: datetime, holds: Sequence[dispatch_air.WeatherHold] = ()
+    session: AsyncSession,
+    at: datetime,
+    holds: Sequence[dispatch_air.WeatherHold] = (),
+    incident_id: int | None = None,
 ) -> CoverageReport:
-    """Coverage at ``at`` with weather holds and stagings; each row without an aircraft says why."""
-    fleet = list(
-        await session.scalars(
-            select(Helicopter).where(Helicopter.left_at.is_(None)).order_by(Helicopter.id)
-        )
-    )
+    """Coverage at ``at`` with weather holds and stagings; each row without an aircraft says why.
+    With ``incident_id``, by that incident's fleet (``in_fleet_of``); else by every aircraft."""
+    query = select(Helicopter).where(Helicopter.left_at.is_(None))
+    if incident_id is not None:
+        query = query.where(in_fleet_of(incident_id))
+    fleet = list(await session.scalars(query.order_by(Helicopter.id)))
     callsigns = {h.id: h.callsign for h in fleet}
     ctx = await member_context(session)
     stagings = await stagings_of(session)

@@ -3,10 +3,15 @@
 Every aid request, plan, medevac mission and shelter belongs to one incident. A caller that names
 none gets the only active incident; with several active (a real activation beside a drill), it
 must name one (422 listing them); with none active, a coordinator has to open one (422).
+
+What a package above ends when an incident closes (the medevac fleet's visiting aircraft,
+stagings and weather holds) it registers with ``on_close``; the hooks run in the closing
+transaction, so a hook's problem (e.g. a 409) leaves the incident open and nothing changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +26,17 @@ from ukg_aid.errors import NotFound, Unprocessable
 from ukg_aid.incidents.models import Incident, IncidentKind, IncidentStatus
 from ukg_aid.incidents.schemas import IncidentCreate, IncidentRead, IncidentUpdate
 from ukg_aid.principal import Principal
+
+CloseHook = Callable[[AsyncSession, Incident, Principal, datetime], Awaitable[None]]
+"""Runs when an incident closes: (session, the incident, who closes it, when)."""
+
+_ON_CLOSE: dict[str, CloseHook] = {}
+
+
+def on_close(name: str, hook: CloseHook) -> None:
+    """Register (or replace, by ``name``) what ends when an incident closes. The packages above
+    ``incidents`` are wired in ``ukg_aid.api``, so this package imports none of them."""
+    _ON_CLOSE[name] = hook
 
 
 def to_read(incident: Incident) -> IncidentRead:
@@ -97,7 +113,9 @@ async def update_incident(
 ) -> Incident:
     """Change the note, close (``status: closed``) or reopen an incident; audited with the
     note. Closing stops new requests, plans and missions from joining it; nothing open in it
-    is cancelled (desks still confirm deliveries on the road)."""
+    is cancelled (desks still confirm deliveries on the road), but what ``on_close`` hooks end
+    ends (visiting aircraft leave, stagings end, weather holds lift). Reopening brings none
+    of those back."""
     at = clock.resolve(data.at)
     incident = await get_incident(session, incident_id, lock=True)
     at = require_forward(
@@ -126,6 +144,9 @@ async def update_incident(
         at=at,
         note=data.note,
     )
+    if closing:
+        for hook in _ON_CLOSE.values():
+            await hook(session, incident, principal, at)
     return incident
 
 

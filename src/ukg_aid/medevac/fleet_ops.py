@@ -6,6 +6,9 @@
 * A **visiting aircraft** (from outside the union) is added by EMS with its performance; it has
   no member (own-first never applies to it) and flies from the base given. ``leave`` takes it
   out of the fleet (``left_at``); it must not be on a mission.
+* Both belong to an incident (``incident_id``; default the only active one, SPEC §10): a visiting
+  aircraft joins that incident's fleet and flies only its missions (``dispatch_air.flies_for``);
+  closing the incident ends both (``medevac.incident_end``).
 
 Fleet rows are locked (FOR NO KEY UPDATE, in id order) before they change, as assignment does.
 """
@@ -24,6 +27,7 @@ from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.models import Helicopter, HelicopterStaging
 from ukg_aid.helicopters.schemas import LeaveBody, StagingCreate, StagingRead, VisitingCreate
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac import fleet
 from ukg_aid.placement import point_errors
 from ukg_aid.principal import Principal
@@ -52,6 +56,33 @@ async def _period_and_place(data: StagingCreate) -> tuple[dt.datetime, dt.dateti
     return start, until
 
 
+async def _may_stage(
+    session: AsyncSession,
+    heli: Helicopter,
+    *,
+    incident_id: int,
+    start: dt.datetime,
+    until: dt.datetime,
+) -> None:
+    """409 unless the (locked) aircraft is in the incident's fleet and free for the period."""
+    if heli.left_at is not None:
+        raise Conflict(f"helicopter {heli.id} has left the fleet", code="helicopter-left")
+    if heli.incident_id not in (None, incident_id):
+        raise Conflict(
+            f"helicopter {heli.id} joined incident {heli.incident_id}'s fleet, "
+            f"not incident {incident_id}'s",
+            code="helicopter-other-incident",
+        )
+    for other in (await heli_service.stagings_of(session, [heli.id])).get(heli.id, []):
+        if other.start < until and start < other.until:
+            raise Conflict(
+                f"helicopter {heli.id} is already staged at {other.name} "
+                f"from {other.start.isoformat()} until {other.until.isoformat()}",
+                code="staging-overlap",
+                staging_id=other.id,
+            )
+
+
 async def stage(
     session: AsyncSession,
     *,
@@ -61,20 +92,13 @@ async def stage(
     clock: Clock,
 ) -> HelicopterStaging:
     start, until = await _period_and_place(data)
+    incident = await incident_service.resolve(session, data.incident_id, what="staging")
     heli = await heli_service.get_helicopter(session, heli_id, lock=True)
-    if heli.left_at is not None:
-        raise Conflict(f"helicopter {heli.id} has left the fleet", code="helicopter-left")
-    for other in (await heli_service.stagings_of(session, [heli.id])).get(heli.id, []):
-        if other.start < until and start < other.until:
-            raise Conflict(
-                f"helicopter {heli.id} is already staged at {other.name} "
-                f"from {other.start.isoformat()} until {other.until.isoformat()}",
-                code="staging-overlap",
-                staging_id=other.id,
-            )
+    await _may_stage(session, heli, incident_id=incident.id, start=start, until=until)
     now = clock.now()
     row = HelicopterStaging(
         helicopter_id=heli.id,
+        incident_id=incident.id,
         name=data.name,
         lat=data.lat,
         lon=data.lon,
@@ -112,20 +136,32 @@ async def unstage(
         raise NotFound(f"helicopter {heli_id} has no staging {staging_id}", code="unknown-staging")
     if row.cancelled_at is not None:
         raise Conflict(f"staging {staging_id} is already withdrawn", code="staging-withdrawn")
-    now = clock.now()
-    row.cancelled_at = now
+    await withdraw(session, row, principal=principal, at=clock.now())
+    return row
+
+
+async def withdraw(
+    session: AsyncSession,
+    row: HelicopterStaging,
+    *,
+    principal: Principal,
+    at: dt.datetime,
+    note: str | None = None,
+) -> None:
+    """End (or withdraw) a staging at ``at``, audited on its aircraft."""
+    row.cancelled_at = at
     await session.flush()
     await audit.record(
         session,
         principal=principal,
         action="helicopter.unstage",
         entity="helicopter",
-        entity_id=heli.id,
+        entity_id=row.helicopter_id,
         before={"staging_id": row.id, "name": row.name},
-        after={"cancelled_at": now.isoformat()},
-        at=now,
+        after={"cancelled_at": at.isoformat()},
+        at=at,
+        note=note,
     )
-    return row
 
 
 async def add_visiting(
@@ -137,12 +173,14 @@ async def add_visiting(
     )
     if errors:
         raise Unprocessable("the visiting aircraft is not valid", errors=errors)
+    incident = await incident_service.resolve(session, data.incident_id, what="visiting aircraft")
     taken = await session.scalar(select(Helicopter.id).where(Helicopter.callsign == data.callsign))
     if taken is not None:
         raise Conflict(f"callsign {data.callsign} is taken", code="callsign-taken")
     heli = Helicopter(
         callsign=data.callsign,
         member_code=None,
+        incident_id=incident.id,
         visiting_from=data.visiting_from,
         base_name=data.base.name,
         base_lat=data.base.lat,
@@ -189,8 +227,21 @@ async def leave(
             code="helicopter-on-mission",
             mission_id=mission.id,
         )
+    await depart(session, heli, principal=principal, at=at, note=data.note)
+    return heli
+
+
+async def depart(
+    session: AsyncSession,
+    heli: Helicopter,
+    *,
+    principal: Principal,
+    at: dt.datetime,
+    note: str | None = None,
+) -> None:
+    """A visiting aircraft (locked, on no mission) leaves the fleet at ``at``, audited."""
     await heli_service.change_status(
-        session, heli, AircraftStatus.off_duty, principal=principal, at=at, note=data.note or "left"
+        session, heli, AircraftStatus.off_duty, principal=principal, at=at, note=note or "left"
     )
     heli.left_at = at
     await session.flush()
@@ -202,6 +253,5 @@ async def leave(
         entity_id=heli.id,
         after={"left_at": at.isoformat(), "visiting_from": heli.visiting_from},
         at=at,
-        note=data.note,
+        note=note,
     )
-    return heli

@@ -25,6 +25,7 @@ from ukg_aid.helicopters.schemas import (
     StatusChangeRead,
     VisitingCreate,
 )
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac import fleet
 from ukg_aid.medevac import fleet_ops as operations
 from ukg_aid.medevac.models import MedevacMission
@@ -35,6 +36,10 @@ router = APIRouter(prefix="/helicopters", tags=["helicopters"])
 
 StatusFilter = Annotated[AircraftStatus | None, Query(alias="status")]
 MemberFilter = Annotated[str | None, Query(description="operating member code")]
+IncidentFilter = Annotated[
+    IdParam | None,
+    Query(description="incident id: the union's aircraft and the visitors that joined it"),
+]
 
 
 @router.get("", summary="The Doctor-Heli fleet, filtered by operating member and status")
@@ -44,9 +49,15 @@ async def list_helicopters(
     paging: PagingDep,
     member: MemberFilter = None,
     heli_status: StatusFilter = None,
+    incident: IncidentFilter = None,
 ) -> Page[HelicopterRead]:
     rows, total = await heli_service.list_helicopters(
-        session, member_code=member, status=heli_status, limit=paging.limit, offset=paging.offset
+        session,
+        member_code=member,
+        status=heli_status,
+        limit=paging.limit,
+        offset=paging.offset,
+        incident_id=await incident_service.existing(session, incident),
     )
     return paging.page(await _reads(session, rows), total)
 
@@ -84,9 +95,22 @@ async def add_visiting(
 
 
 @router.get("/stagings", summary="Every staging not withdrawn (past, current and planned)")
-async def list_stagings(session: Session, _: Reader) -> list[StagingRead]:
+async def list_stagings(
+    session: Session,
+    _: Reader,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
+) -> list[StagingRead]:
+    incident_id = await incident_service.existing(session, incident)
     found = await heli_service.stagings_of(session)
-    rows = sorted((s for group in found.values() for s in group), key=lambda s: s.id)
+    rows = sorted(
+        (
+            s
+            for group in found.values()
+            for s in group
+            if incident_id is None or s.incident_id == incident_id
+        ),
+        key=lambda s: s.id,
+    )
     return [StagingRead.model_validate(s) for s in rows]
 
 
@@ -109,9 +133,11 @@ async def coverage(
         datetime | None,
         Query(description="instant to evaluate (a read: any time within the sanity bounds)"),
     ] = None,
+    incident: IncidentFilter = None,
 ) -> CoverageReport:
     when = clock.now() if at is None else sane(at, field="at", where="query")
-    return await heli_service.coverage(session, when, await core_holds(session))
+    incident_id = await incident_service.existing(session, incident)
+    return await heli_service.coverage(session, when, await core_holds(session), incident_id)
 
 
 @router.get("/{heli_id}", summary="One aircraft")

@@ -82,6 +82,7 @@ def to_core(m: MedevacMission, hospitals: Mapping[int, Hospital] | None = None) 
         patients=m.patients,
         reported_at=m.reported_at,
         hospital=chosen,
+        incident_id=m.incident_id,
     )
 
 

@@ -21,6 +21,10 @@ class WeatherHoldRow(Base):
     base_helicopter_id: Mapped[int | None] = mapped_column(
         ForeignKey("helicopters.id"), default=None, index=True
     )
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), default=None, index=True
+    )
+    """The incident it was recorded for; it is lifted when that incident closes."""
     start: Mapped[datetime]
     until: Mapped[datetime] = mapped_column(index=True)
     reason: Mapped[str] = mapped_column(String(300))

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.weather import service
 from ukg_aid.weather.schemas import WeatherHoldCreate, WeatherHoldRead
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/weather-holds", tags=["weather holds"])
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    summary="Record a weather hold on an area or an aircraft's base (ems, admin)",
+    summary="Record a weather hold on an area or an aircraft's base for an incident (ems, admin)",
 )
 async def create_hold(
     body: WeatherHoldCreate, session: Session, principal: Ems, clock: ClockDep
@@ -31,9 +32,14 @@ async def list_holds(
     _: Reader,
     paging: PagingDep,
     include_lifted: Annotated[bool, Query()] = False,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
 ) -> Page[WeatherHoldRead]:
     rows, total = await service.list_holds(
-        session, include_lifted=include_lifted, limit=paging.limit, offset=paging.offset
+        session,
+        include_lifted=include_lifted,
+        limit=paging.limit,
+        offset=paging.offset,
+        incident_id=await incident_service.existing(session, incident),
     )
     return paging.page([service.to_read(r) for r in rows], total)
 

@@ -19,6 +19,9 @@ class GeoJsonPolygon(InputModel):
 
 
 class WeatherHoldCreate(InputModel):
+    incident_id: BodyId | None = Field(
+        default=None, description="the incident it belongs to (default: the only active one)"
+    )
     area: GeoJsonPolygon | None = Field(
         default=None, description="the held area (give this or base_helicopter_id)"
     )
@@ -34,6 +37,7 @@ class WeatherHoldCreate(InputModel):
 
 class WeatherHoldRead(OutputModel):
     id: int
+    incident_id: int | None
     area: dict[str, Any] | None
     base_helicopter_id: int | None
     start: datetime = Field(

@@ -3,6 +3,10 @@
 A hold is an area (GeoJSON Polygon, every vertex inside Japan, a valid polygon) or one aircraft's
 base, from ``from`` (inclusive) to ``until`` (exclusive). ``DELETE`` lifts it: a lifted hold no
 longer refuses anything, and stays readable (``lifted_at``) with its audit trail.
+
+A hold is recorded for an incident (``incident_id``; default the only active one, SPEC §10) and
+listed per incident; closing the incident lifts it (``lift_for_incident``). While in force it
+refuses every sortie it touches, whatever the mission's incident: fog is not an incident's.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ukg_aid.db.paging import fetch_page
 from ukg_aid.dispatch_air import WeatherHold
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.helicopters.models import Helicopter
+from ukg_aid.incidents import service as incident_service
 from ukg_aid.principal import Principal
 from ukg_aid.weather.models import WeatherHoldRow
 from ukg_aid.weather.schemas import WeatherHoldCreate, WeatherHoldRead
@@ -79,8 +84,10 @@ async def create(
     session: AsyncSession, *, principal: Principal, data: WeatherHoldCreate, clock: Clock
 ) -> WeatherHoldRow:
     start, until = await _validate(session, data)
+    incident = await incident_service.resolve(session, data.incident_id, what="weather hold")
     now = clock.now()
     row = WeatherHoldRow(
+        incident_id=incident.id,
         area=data.area.model_dump() if data.area else None,
         base_helicopter_id=data.base_helicopter_id,
         start=start,
@@ -116,9 +123,16 @@ async def get(session: AsyncSession, hold_id: int, *, lock: bool = False) -> Wea
 
 
 async def list_holds(
-    session: AsyncSession, *, include_lifted: bool, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    include_lifted: bool,
+    limit: int,
+    offset: int,
+    incident_id: int | None = None,
 ) -> tuple[list[WeatherHoldRow], int]:
     query = select(WeatherHoldRow)
+    if incident_id is not None:
+        query = query.where(WeatherHoldRow.incident_id == incident_id)
     if not include_lifted:
         query = query.where(WeatherHoldRow.lifted_at.is_(None))
     return await fetch_page(session, query, WeatherHoldRow.id, limit=limit, offset=offset)
@@ -130,8 +144,19 @@ async def lift(
     row = await get(session, hold_id, lock=True)
     if row.lifted_at is not None:
         raise Conflict(f"weather hold {hold_id} is already lifted", code="weather-hold-lifted")
-    now = clock.now()
-    row.lifted_at, row.lifted_by = now, principal.name
+    await _lift(session, row, principal=principal, at=clock.now())
+    return row
+
+
+async def _lift(
+    session: AsyncSession,
+    row: WeatherHoldRow,
+    *,
+    principal: Principal,
+    at: datetime,
+    note: str | None = None,
+) -> None:
+    row.lifted_at, row.lifted_by = at, principal.name
     await session.flush()
     await audit.record(
         session,
@@ -140,10 +165,23 @@ async def lift(
         entity="weather_hold",
         entity_id=row.id,
         before={"lifted_at": None},
-        after={"lifted_at": now.isoformat(), "reason": row.reason},
-        at=now,
+        after={"lifted_at": at.isoformat(), "reason": row.reason},
+        at=at,
+        note=note,
     )
-    return row
+
+
+async def lift_for_incident(
+    session: AsyncSession, *, principal: Principal, incident_id: int, at: datetime, note: str
+) -> list[WeatherHoldRow]:
+    """Lift every hold of ``incident_id`` not lifted yet (the incident closes), each audited."""
+    query = select(WeatherHoldRow).where(
+        WeatherHoldRow.incident_id == incident_id, WeatherHoldRow.lifted_at.is_(None)
+    )
+    rows = list(await session.scalars(for_change(query.order_by(WeatherHoldRow.id))))
+    for row in rows:
+        await _lift(session, row, principal=principal, at=at, note=note)
+    return rows
 
 
 def to_core(row: WeatherHoldRow) -> WeatherHold:
