@@ -112,7 +112,7 @@ def test_a_visitor_flies_only_for_the_incident_whose_fleet_it_joined() -> None:
     assert flies_for(make_aircraft("hyogo_harima"), theirs)  # the union's fly for every incident
     refused = check(joined, theirs, MORNING, HOSP)
     assert isinstance(refused, Refusal)
-    assert refused.reason is RefusalReason.not_available
+    assert refused.reason is RefusalReason.other_incident
     assert "visiting for incident 7, not 8" in refused.detail
     fleet = [joined, make_aircraft("osaka")]
     flown = assign_one(fleet, ours, MORNING, HOSP)

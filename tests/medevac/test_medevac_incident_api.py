@@ -166,7 +166,7 @@ async def test_a_visitor_flies_only_its_incidents_missions(
     refused = await assign(client, ems, real["id"], helicopter_id=visitor["id"])
     assert refused.status_code == 409, refused.text
     body = refused.json()
-    assert body["reason"] == "not_available"
+    assert body["reason"] == "other_incident"
     assert f"visiting for incident {drill_id}, not {default_id}" in refused.text
     drill = await _file(client, ems, drill_id)
     flown = await assign(client, ems, drill["id"], helicopter_id=visitor["id"])

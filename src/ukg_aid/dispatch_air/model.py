@@ -41,6 +41,8 @@ class RefusalReason(StrEnum):
 
     not_available = "not_available"
     """The aircraft is on a mission, in maintenance or off duty."""
+    other_incident = "other_incident"
+    """A visiting aircraft that joined another incident's fleet (``rules.flies_for``)."""
     outside_window = "outside_window"
     """The mission time is before 08:30 or after the end of the aircraft's daylight window."""
     daylight = "daylight"

@@ -5,8 +5,8 @@ First the mission needs a receiving hospital (``hospitals.receiving_hospital``: 
 is the mission's refusal whatever the aircraft. Then an aircraft, flying from its operating base
 (``staging.staged``: the forward base while staged), can take the mission only if, in this order:
 
-1. it is ``available`` and flies for the mission's incident (``flies_for``: a visiting aircraft
-   joined one incident's fleet) (else ``not_available``);
+1. it is ``available`` (else ``not_available``) and flies for the mission's incident
+   (``flies_for``: a visiting aircraft joined one incident's fleet; else ``other_incident``);
 2. the mission time ``at`` is inside its daylight window (else ``outside_window``);
 3. no weather hold covers its base during the sortie, nor an area a leg crosses while that leg is
    flown (``weather.sortie_hold``; else ``weather``);
@@ -90,7 +90,7 @@ def check_sortie(
         return refuse(RefusalReason.not_available, f"status {plane.status.value}")
     if not flies_for(plane, mission):
         joined = f"visiting for incident {plane.incident_id}, not {mission.incident_id}"
-        return refuse(RefusalReason.not_available, joined)
+        return refuse(RefusalReason.other_incident, joined)
     start, end = window_at(plane, at)
     if not start <= at < end:
         window = f"{_hhmm(start)}-{_hhmm(end)}"

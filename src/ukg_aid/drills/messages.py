@@ -245,6 +245,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "対応可能な機体がすべて出動中",
     ),
     "reason.weather": ("weather hold", "天候による運航停止"),
+    "reason.other_incident": (
+        "only visiting aircraft of another incident were free",
+        "空いていたのは他の事案の応援機だけ",
+    ),
     "happened.hospitals": (
         "{count} receiving hospitals damaged at the start: {names}",
         "開始時に被災した受入病院 {count} 施設：{names}",

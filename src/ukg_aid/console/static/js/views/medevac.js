@@ -4,6 +4,7 @@
 import { ApiError, api, get, listAll } from "../api.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, fmtNumber, jstInputValue, jstIso, nameOf, t, word } from "../i18n.js";
+import { chosenIncidentId } from "../incident.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName, missionReason } from "../words.js";
 import { missionForm } from "./medevac_form.js";
@@ -83,13 +84,18 @@ export default async function mount(main, ctx) {
   );
   let helis = [];
   async function drawCoverage() {
-    const report = await get("/helicopters/coverage", { at: jstIso(at.value) });
+    const report = await get("/helicopters/coverage", {
+      at: jstIso(at.value),
+      incident: chosenIncidentId(),
+    });
     replace(coverage, coverageTable(ctx, report));
   }
   async function refresh() {
+    // the incident picked in the header: its missions, its fleet (the union's + its visitors)
+    const incident = { incident: chosenIncidentId() };
     const [missions, fleetRows] = await Promise.all([
-      listAll("/medevac-missions"),
-      listAll("/helicopters"),
+      listAll("/medevac-missions", incident),
+      listAll("/helicopters", incident),
     ]);
     helis = fleetRows;
     const waiting = missions

@@ -4,6 +4,7 @@ import { api, listAll, newKey } from "../api.js";
 import { field, h, replace, select } from "../dom.js";
 import { nameOf, t } from "../i18n.js";
 import { pointPicker } from "../picker.js";
+import { chosenIncidentId } from "../incident.js";
 
 export function missionForm(ctx, onFiled) {
   const member = select(
@@ -75,6 +76,7 @@ export function missionForm(ctx, onFiled) {
       severity: severity.value,
       patients: Number(patients.value),
       scene: { lat: Number(lat.value), lon: Number(lon.value) },
+      incident_id: chosenIncidentId(),
     };
     if (scene.value.trim()) body.scene.name = scene.value.trim();
     if (hospital.value) body.hospital_id = Number(hospital.value);

@@ -5,6 +5,7 @@ import { api, get, listAll } from "../api.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstInputValue, jstIso, nameOf, t, word } from "../i18n.js";
 import { actionButton, askNote, badge, table } from "../ui.js";
+import { chosenIncidentId } from "../incident.js";
 import { memberName } from "../words.js";
 
 const L = window.L;
@@ -95,7 +96,7 @@ export function holdsCard(ctx) {
   const form = ctx.caps.fleet ? holdForm(ctx, state, () => draw()) : null;
   async function draw(helis = state.helis) {
     state.helis = helis;
-    const holds = await listAll("/weather-holds");
+    const holds = await listAll("/weather-holds", { incident: chosenIncidentId() });
     replace(list, holdTable(ctx, holds, helis, () => draw()));
     if (form) form.refreshBases(helis);
     drawHolds(state, holds, helis);
@@ -229,7 +230,12 @@ function holdForm(ctx, state, onDone) {
   );
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const body = { reason: reason.value.trim(), from: jstIso(from.value), until: jstIso(until.value) };
+    const body = {
+      reason: reason.value.trim(),
+      from: jstIso(from.value),
+      until: jstIso(until.value),
+      incident_id: chosenIncidentId(),
+    };
     if (base.value) body.base_helicopter_id = Number(base.value);
     else body.area = { type: "Polygon", coordinates: [ringFrom(vertices.value)] };
     try {

@@ -3,6 +3,7 @@
 import { api, get } from "../api.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstInputValue, jstIso, t } from "../i18n.js";
+import { chosenIncidentId } from "../incident.js";
 import { actionButton, table } from "../ui.js";
 
 export function stagingCard(ctx, onChange) {
@@ -10,7 +11,7 @@ export function stagingCard(ctx, onChange) {
   const visitors = h("div", { testid: "visitors" });
   const stageForm = ctx.caps.fleet ? stagingForm(ctx, () => onChange()) : null;
   async function draw(helis) {
-    const stagings = await get("/helicopters/stagings");
+    const stagings = await get("/helicopters/stagings", { incident: chosenIncidentId() });
     replace(list, stagingTable(ctx, stagings, helis, onChange));
     replace(visitors, visitorTable(ctx, helis.filter((x) => x.member_code === null), onChange));
     if (stageForm) stageForm.refresh(helis);
@@ -128,6 +129,7 @@ function stagingForm(ctx, onDone) {
       lon: Number(lon.value),
       from: jstIso(from.value),
       until: jstIso(until.value),
+      incident_id: chosenIncidentId(),
     };
     try {
       await api("POST", `/helicopters/${heli.value}/stagings`, { body });
@@ -175,6 +177,7 @@ function visitingForm(ctx, onDone) {
       aircraft_type: type.value.trim(),
       cruise_kmh: Number(cruise.value),
       range_km: Number(range.value),
+      incident_id: chosenIncidentId(),
     };
     try {
       await api("POST", "/helicopters", { body });
