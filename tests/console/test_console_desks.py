@@ -1,0 +1,225 @@
+"""The console for tired desks (issues 9, 12–14): the situation report and the desk's allocations
+follow the incident picked in the header; closing an incident is asked first; a refused form
+says which field is wrong beside it; unknown shelter counts say so; no screen scrolls sideways on
+a 1024-px laptop and every status badge carries its word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from tests.console.console_support import (
+    CATALOGS,
+    Console,
+    Watched,
+    console_server,
+    go,
+    log_in,
+    shoot,
+)
+
+JA = CATALOGS["ja"]
+DRILL = "訓練：上町断層帯（机上）"
+SCREENS = {
+    ("desk", "27100"): ["stock", "requests", "shipments", "hospitals", "shelters", "report"],
+    ("coordinator", None): ["map", "activation", "shelters", "plans", "medevac", "audit", "report"],
+    ("ems", None): ["map", "medevac", "report"],
+}
+
+
+@pytest.fixture(scope="module")
+def console(pg_server: str) -> Iterator[Console]:
+    """A server of its own: this module opens a drill and files into it."""
+    with console_server(pg_server) as served_console:
+        yield served_console
+
+
+@pytest.fixture(scope="module")
+def day(console: Console) -> dict[str, int]:
+    """The seed's incident and a drill opened after it; Osaka City files water into the drill
+    and the plan for it is approved; a shelter in the drill with no infant or elderly count."""
+    with console.api("coordinator") as coord:
+        default = coord.get("/incidents", params={"status": "active"}).json()["items"][0]["id"]
+        drill = coord.post("/incidents", json={"name": DRILL, "kind": "drill"}).json()["id"]
+    with console.api("desk", "27100") as desk:
+        body = {
+            "member_code": "27100",
+            "incident_id": drill,
+            "priority": "high",
+            "delivery": {"name": "中之島 避難所", "lat": 34.6937, "lon": 135.5022},
+            "lines": [{"item_code": "water", "quantity": 600}],
+        }
+        request = desk.post("/aid-requests", json=body)
+        assert request.status_code == 201, request.text
+        shelter = {
+            "member_code": "27100",
+            "incident_id": drill,
+            "name": "中之島小学校",
+            "lat": 34.69,
+            "lon": 135.50,
+            "evacuees": 120,
+        }
+        assert desk.post("/shelters", json=shelter).status_code == 201
+    with console.api("coordinator") as coord:
+        plan = coord.post("/plans", json={"incident_id": drill}).json()
+        approved = coord.post(f"/plans/{plan['id']}/approve")
+        assert approved.status_code == 200, approved.text
+    return {"default": default, "drill": drill, "request": request.json()["id"]}
+
+
+def _incident_queries(page: Page, path: str) -> list[str | None]:
+    """Records the ?incident= of every call the page makes to ``path`` from now on."""
+    seen: list[str | None] = []
+
+    def record(request: Request) -> None:
+        if f"/api/v1{path}?" in request.url or request.url.endswith(f"/api/v1{path}"):
+            query = request.url.partition("?")[2]
+            params = dict(p.partition("=")[::2] for p in query.split("&") if p)
+            seen.append(params.get("incident"))
+
+    page.on("request", record)
+    return seen
+
+
+def test_the_report_follows_the_incident_chosen_in_the_header(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    log_in(page, console, "desk", "27100")
+    asked = _incident_queries(page, "/reports/situation")
+    go(page, "#/report")
+    # the newest active incident is the default: the drill, where Osaka City filed
+    expect(page.get_by_test_id("incident-switcher")).to_have_value(str(day["drill"]))
+    expect(page.get_by_test_id("report-scope")).to_contain_text(DRILL)
+    expect(page.get_by_test_id("report-scope")).to_contain_text(JA["incident.kind.drill"])
+    expect(page.get_by_test_id("report-member-27100")).to_contain_text("600")
+    shoot(page, "desk-report-drill")
+    page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
+    expect(page.get_by_test_id("report-scope")).to_contain_text("既定の事案")
+    expect(page.get_by_test_id("report-members-empty")).to_be_visible()
+    assert asked[0] == str(day["drill"]) and asked[-1] == str(day["default"]), asked
+    # the printed report is the same incident's
+    go(page, "#/print-report")
+    expect(page.get_by_test_id("report-sheet").get_by_test_id("report-scope")).to_contain_text(
+        "既定の事案"
+    )
+    expect(page.get_by_test_id("report-members-empty")).to_be_visible()
+
+
+def test_the_desks_allocations_are_the_chosen_incidents(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    log_in(page, console, "desk", "27100")
+    asked = _incident_queries(page, "/allocations")
+    go(page, "#/shipments")
+    expect(page.get_by_test_id("alloc-in").locator("tbody tr").first).to_be_visible()
+    assert asked and set(asked) == {str(day["drill"])}, asked
+    page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
+    expect(page.get_by_test_id("alloc-in-empty")).to_be_visible()
+    assert asked[-1] == str(day["default"]), asked
+
+
+def test_an_unknown_shelter_count_says_so_and_a_save_is_confirmed(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    log_in(page, console, "desk", "27100")
+    go(page, "#/shelters")
+    row = page.locator("[data-testid^=shelter-]", has_text="中之島小学校").first
+    expect(row).to_contain_text(JA["shelter.unknown"])
+    count = row.locator("[data-testid^=shelter-evacuees-]")
+    count.fill("150")
+    row.locator("[data-testid^=shelter-save-]").click()
+    expect(page.get_by_test_id("notice").last).to_have_text(
+        JA["shelter.saved"].replace("{n}", "150")
+    )
+    with console.api("desk", "27100") as desk:
+        listed = desk.get("/shelters", params={"incident": day["drill"]}).json()["items"]
+    assert [s["evacuees"] for s in listed] == [150]
+
+
+def test_a_refused_guest_names_the_field_beside_it_and_registers_nothing(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    log_in(page, console, "coordinator")
+    go(page, "#/activation")
+    for testid, value in {
+        "guest-code": "17205",
+        "guest-name-ja": "珠洲市",
+        "guest-name-en": "Suzu City",
+        "guest-lat": "137.26",  # the longitude typed into the latitude
+        "guest-lon": "37.43",
+        "guest-population": "12000",
+    }.items():
+        page.get_by_test_id(testid).fill(value)
+    page.get_by_test_id("guest-submit").click()
+    expect(page.get_by_test_id("guest-error")).to_have_text(JA["problem.status.422"])
+    expect(page.get_by_test_id("guest-lat")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("guest-lat-error")).to_have_text(
+        JA["validation.less_than_equal"]
+    )
+    expect(page.get_by_test_id("guest-lon")).not_to_have_attribute("aria-invalid", "true")
+    shoot(page, "coordinator-guest-refused")
+    with console.api("coordinator") as coord:
+        assert coord.get("/members/17205").status_code == 404
+    # fixed, it goes through and the marks go away
+    page.get_by_test_id("guest-lat").fill("37.43")
+    page.get_by_test_id("guest-lon").fill("137.26")
+    page.get_by_test_id("guest-submit").click()
+    expect(page.get_by_test_id("notice").last).to_have_text(JA["guest.registered"])
+    expect(page.get_by_test_id("guest-lat")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("guest-lat-error")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("role", "member"), list(SCREENS))
+def test_no_screen_scrolls_sideways_on_a_laptop_and_badges_say_their_word(
+    browse: Watched, console: Console, day: dict[str, int], role: str, member: str | None
+) -> None:
+    page = browse.new_page()
+    for lang, width, height in (("ja", 1024, 768), ("en", 1024, 768), ("ja", 1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        log_in(page, console, role, member, lang)
+        for view in SCREENS[(role, member)]:
+            go(page, f"#/{view}")
+            wide = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert wide <= 0, f"{role} {view} {lang} {width}px scrolls sideways by {wide}px"
+            blank = page.evaluate(
+                """() => [...document.querySelectorAll('main .badge')]
+                     .filter(b => b.offsetParent && !b.textContent.trim()).length"""
+            )
+            assert blank == 0, f"{role} {view}: {blank} badges show a colour only"
+            if width == 1024:
+                shoot(page, f"laptop-{role}-{view}")
+        if width == 1280:
+            # the header is one row at 1280 px: the incident picker shrinks, not the tabs
+            bar = page.get_by_test_id("incident-switcher").bounding_box()
+            lang_toggle = page.get_by_test_id("lang-toggle").bounding_box()
+            assert bar and lang_toggle and abs(bar["y"] - lang_toggle["y"]) < 20, (bar, lang_toggle)
+        page.get_by_test_id("logout").click()
+
+
+def test_closing_an_incident_is_asked_first(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    """Last in the module: it closes the drill."""
+    log_in(page, console, "coordinator")
+    go(page, "#/activation")
+    expect(page.get_by_test_id("incident-switcher")).to_have_value(str(day["drill"]))
+    page.get_by_test_id("incident-close").click()
+    dialog = page.get_by_test_id("dialog")
+    expect(dialog).to_contain_text(DRILL)
+    page.get_by_test_id("dialog-cancel").click()
+    with console.api("coordinator") as coord:
+        assert coord.get(f"/incidents/{day['drill']}").json()["status"] == "active"
+    page.get_by_test_id("incident-close").click()
+    page.get_by_test_id("dialog-note").fill("訓練終了")
+    page.get_by_test_id("dialog-confirm").click()
+    expect(page.get_by_test_id("notice").last).to_have_text(JA["incident.closed"])
+    expect(page.get_by_test_id(f"incident-{day['drill']}")).to_contain_text(
+        JA["incident.status.closed"]
+    )
+    with console.api("coordinator") as coord:
+        closed = coord.get(f"/incidents/{day['drill']}").json()
+    assert closed["status"] == "closed" and closed["note"] == "訓練終了", closed
