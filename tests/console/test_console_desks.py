@@ -5,6 +5,7 @@ a 1024-px laptop and every status badge carries its word."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -53,6 +54,10 @@ def day(console: Console) -> dict[str, int]:
         }
         request = desk.post("/aid-requests", json=body)
         assert request.status_code == 201, request.text
+        # a second delivery point: a second shipment, a second slip
+        body["delivery"] = {"name": "天王寺 避難所", "lat": 34.6465, "lon": 135.5133}
+        body["lines"] = [{"item_code": "water", "quantity": 400}]
+        assert desk.post("/aid-requests", json=body).status_code == 201
         shelter = {
             "member_code": "27100",
             "incident_id": drill,
@@ -62,11 +67,16 @@ def day(console: Console) -> dict[str, int]:
             "evacuees": 120,
         }
         assert desk.post("/shelters", json=shelter).status_code == 201
+        # and 250 L into the seed's incident, planned but not yet approved
+        body |= {"incident_id": default, "lines": [{"item_code": "water", "quantity": 250}]}
+        assert desk.post("/aid-requests", json=body).status_code == 201
     with console.api("coordinator") as coord:
         plan = coord.post("/plans", json={"incident_id": drill}).json()
         approved = coord.post(f"/plans/{plan['id']}/approve")
         assert approved.status_code == 200, approved.text
-    return {"default": default, "drill": drill, "request": request.json()["id"]}
+        proposal = coord.post("/plans", json={"incident_id": default}).json()
+        assert proposal["status"] == "proposed" and proposal["allocations"], proposal
+    return {"default": default, "drill": drill, "plan": plan["id"], "proposal": proposal["id"]}
 
 
 def _incident_queries(page: Page, path: str) -> list[str | None]:
@@ -93,18 +103,21 @@ def test_the_report_follows_the_incident_chosen_in_the_header(
     expect(page.get_by_test_id("incident-switcher")).to_have_value(str(day["drill"]))
     expect(page.get_by_test_id("report-scope")).to_contain_text(DRILL)
     expect(page.get_by_test_id("report-scope")).to_contain_text(JA["incident.kind.drill"])
-    expect(page.get_by_test_id("report-member-27100")).to_contain_text("600")
+    expect(page.get_by_test_id("report-member-27100")).to_contain_text("1,000")
     shoot(page, "desk-report-drill")
     page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
     expect(page.get_by_test_id("report-scope")).to_contain_text("既定の事案")
-    expect(page.get_by_test_id("report-members-empty")).to_be_visible()
+    expect(page.get_by_test_id("report-member-27100")).to_contain_text("250")
+    expect(page.get_by_test_id("report-member-27100")).not_to_contain_text("1,000")
     assert asked[0] == str(day["drill"]) and asked[-1] == str(day["default"]), asked
     # the printed report is the same incident's
     go(page, "#/print-report")
     expect(page.get_by_test_id("report-sheet").get_by_test_id("report-scope")).to_contain_text(
         "既定の事案"
     )
-    expect(page.get_by_test_id("report-members-empty")).to_be_visible()
+    expect(
+        page.get_by_test_id("report-sheet").get_by_test_id("report-member-27100")
+    ).to_contain_text("250")
 
 
 def test_the_desks_allocations_are_the_chosen_incidents(
@@ -116,8 +129,12 @@ def test_the_desks_allocations_are_the_chosen_incidents(
     expect(page.get_by_test_id("alloc-in").locator("tbody tr").first).to_be_visible()
     assert asked and set(asked) == {str(day["drill"])}, asked
     page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
+    # the seed's incident has only a proposal: nothing is coming until it is approved
     expect(page.get_by_test_id("alloc-in-empty")).to_be_visible()
     assert asked[-1] == str(day["default"]), asked
+    with console.api("desk", "27100") as desk:
+        proposed = desk.get("/allocations", params={"plan_id": day["proposal"]}).json()["items"]
+    assert proposed and {a["status"] for a in proposed} == {"planned"}
 
 
 def test_an_unknown_shelter_count_says_so_and_a_save_is_confirmed(
@@ -155,9 +172,7 @@ def test_a_refused_guest_names_the_field_beside_it_and_registers_nothing(
     page.get_by_test_id("guest-submit").click()
     expect(page.get_by_test_id("guest-error")).to_have_text(JA["problem.status.422"])
     expect(page.get_by_test_id("guest-lat")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_test_id("guest-lat-error")).to_have_text(
-        JA["validation.less_than_equal"]
-    )
+    expect(page.get_by_test_id("guest-lat-error")).to_have_text(JA["validation.less_than_equal"])
     expect(page.get_by_test_id("guest-lon")).not_to_have_attribute("aria-invalid", "true")
     shoot(page, "coordinator-guest-refused")
     with console.api("coordinator") as coord:
@@ -198,6 +213,33 @@ def test_no_screen_scrolls_sideways_on_a_laptop_and_badges_say_their_word(
             lang_toggle = page.get_by_test_id("lang-toggle").bounding_box()
             assert bar and lang_toggle and abs(bar["y"] - lang_toggle["y"]) < 20, (bar, lang_toggle)
         page.get_by_test_id("logout").click()
+
+
+def _pdf_pages(page: Page) -> int:
+    """How many A4 pages the browser prints the screen on."""
+    pdf = page.pdf(prefer_css_page_size=True)
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def test_each_shipping_slip_prints_on_one_a4_page_and_the_chrome_does_not(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    log_in(page, console, "desk", "27100")
+    go(page, f"#/print-slips/{day['plan']}")
+    slips = page.locator(".sheet.slip")
+    expect(slips).to_have_count(2)
+    shoot(page, "desk-slips", full_page=True)
+    page.emulate_media(media="print")
+    for chrome in ("print-now", "nav", "incident-bar", "lang-toggle"):
+        expect(page.get_by_test_id(chrome)).to_be_hidden()
+    assert slips.first.evaluate("el => getComputedStyle(el).breakAfter") == "page"
+    assert _pdf_pages(page) == 2
+    page.emulate_media(media="screen")
+    go(page, "#/print-report")
+    expect(page.get_by_test_id("report-scope")).to_contain_text(DRILL)
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("report-scope")).to_be_visible()
+    assert _pdf_pages(page) == 1
 
 
 def test_closing_an_incident_is_asked_first(

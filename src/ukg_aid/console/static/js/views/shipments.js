@@ -35,10 +35,13 @@ export default async function mount(main, ctx) {
     // the allocations of the incident picked in the header (every incident when there is none)
     const incident = chosenIncidentId();
     const rows = (query) => listAll("/allocations", { ...query, incident });
+    // a plan under review has no shipment yet: its rows are a proposal, not something to ship
+    // or to expect
+    const approved = async (query) => (await rows(query)).filter((a) => a.shipment_id !== null);
     const [toShip, shipped, coming, arriving, received] = await Promise.all([
-      rows({ supplier: member, status: "planned" }),
+      approved({ supplier: member, status: "planned" }),
       rows({ supplier: member, status: "dispatched" }),
-      rows({ requester: member, status: "planned" }),
+      approved({ requester: member, status: "planned" }),
       rows({ requester: member, status: "dispatched" }),
       rows({ requester: member, status: "delivered" }),
     ]);
