@@ -215,6 +215,30 @@ def test_no_screen_scrolls_sideways_on_a_laptop_and_badges_say_their_word(
         page.get_by_test_id("logout").click()
 
 
+def test_with_a_drill_beside_the_real_incident_a_request_files_into_the_chosen_one(
+    page: Page, console: Console, day: dict[str, int]
+) -> None:
+    """Two incidents are active: the form names the one in the header (the server would refuse
+    to guess), and the desk's list is that incident's."""
+    log_in(page, console, "desk", "27100")
+    page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
+    go(page, "#/requests")
+    expect(page.get_by_test_id("request-table").locator("tbody tr")).to_have_count(1)
+    page.get_by_test_id("req-delivery-name").fill("扇町公園")
+    page.get_by_test_id("req-item").select_option("blankets")
+    page.get_by_test_id("req-qty").fill("30")
+    page.get_by_test_id("req-submit").click()
+    expect(page.get_by_test_id("notice").last).to_contain_text("#")
+    expect(page.get_by_test_id("request-table").locator("tbody tr")).to_have_count(2)
+    with console.api("desk", "27100") as desk:
+        mine = desk.get("/aid-requests", params={"incident": day["default"]}).json()["items"]
+        drill = desk.get("/aid-requests", params={"incident": day["drill"]}).json()["items"]
+    assert "扇町公園" in [r["delivery"]["name"] for r in mine]
+    assert "扇町公園" not in [r["delivery"]["name"] for r in drill]
+    page.get_by_test_id("incident-switcher").select_option(str(day["drill"]))
+    expect(page.get_by_test_id("request-table").locator("tbody tr")).to_have_count(len(drill))
+
+
 def _pdf_pages(page: Page) -> int:
     """How many A4 pages the browser prints the screen on."""
     pdf = page.pdf(prefer_css_page_size=True)
