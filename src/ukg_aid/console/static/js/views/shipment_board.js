@@ -40,7 +40,8 @@ function board(ctx, rows, side, refresh) {
       t("common.actions"),
     ],
     testid: `board-${side}`,
-    empty: side === "out" ? t("shipments.none_out") : t("shipments.none_in"),
+    // said apart from the allocation lists' empty lines below it (the same words twice misled)
+    empty: side === "out" ? t("board.none_out") : t("board.none_in"),
     rows: rows.map((s) =>
       h(
         "tr",
