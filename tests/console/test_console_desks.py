@@ -127,6 +127,7 @@ def test_the_desks_allocations_are_the_chosen_incidents(
     asked = _incident_queries(page, "/allocations")
     go(page, "#/shipments")
     expect(page.get_by_test_id("alloc-in").locator("tbody tr").first).to_be_visible()
+    expect(page.get_by_test_id("board-in").locator("tbody tr")).to_have_count(2)
     assert asked and set(asked) == {str(day["drill"])}, asked
     page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
     # the seed's incident has only a proposal: nothing is coming until it is approved
