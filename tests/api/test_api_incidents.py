@@ -205,3 +205,43 @@ async def test_bad_incident_bodies_are_422_and_change_nothing(
     for bad in ({}, {"name": ""}, {"name": "x", "kind": "exercise"}, {"name": "x", "foo": 1}):
         assert_problem(await client.post(URL, json=bad, headers=coord), 422)
     assert await count(session, "incidents") == before
+
+
+async def test_allocations_filter_by_the_incident_of_their_plan(
+    client: httpx.AsyncClient, coord: dict[str, str], tokens
+) -> None:
+    """One approved plan per incident: ``?incident=`` lists each plan's allocations and no
+    other's (with the other filters too); an unknown incident is a 404, a bad id a 422."""
+    default_id = await _default_id(client, coord)
+    drill = await _open(client, coord)
+    desk = await tokens.headers(Role.desk, "27")
+    planned: dict[int, set[int]] = {}
+    for incident_id in (default_id, drill["id"]):
+        filed = await client.post(
+            "/api/v1/aid-requests", json=filing(incident_id=incident_id), headers=desk
+        )
+        assert filed.status_code == 201, filed.text
+        body = {"incident_id": incident_id, "request_ids": [filed.json()["id"]]}
+        plan = (await client.post("/api/v1/plans", json=body, headers=coord)).json()
+        approved = await client.post(f"/api/v1/plans/{plan['id']}/approve", headers=coord)
+        assert approved.status_code == 200, approved.text
+        planned[incident_id] = {a["id"] for a in approved.json()["allocations"]}
+        assert planned[incident_id], plan
+    for incident_id, ids in planned.items():
+        listed = await client.get(
+            "/api/v1/allocations", params={"incident": incident_id, "limit": 1000}, headers=desk
+        )
+        assert listed.status_code == 200, listed.text
+        assert {a["id"] for a in listed.json()["items"]} == ids
+        assert listed.json()["total"] == len(ids)
+    both = await client.get(
+        "/api/v1/allocations",
+        params={"incident": drill["id"], "requester": "27", "status": "planned"},
+        headers=desk,
+    )
+    assert {a["id"] for a in both.json()["items"]} == planned[drill["id"]]
+    missing = await client.get("/api/v1/allocations", params={"incident": 999_999}, headers=desk)
+    assert assert_problem(missing, 404)["code"] == "unknown-incident"
+    for bad in ("x", "-1", "1.5"):
+        resp = await client.get("/api/v1/allocations", params={"incident": bad}, headers=desk)
+        assert_problem(resp, 422)

@@ -134,9 +134,12 @@ def console_depots(console: Console) -> list[dict[str, object]]:
         return list(api.get("/depots", params={"limit": 1000}).json()["items"])
 
 
+# every tab of the roles that work in the console (the newer screens too: activation, shelters,
+# hospitals, the situation report)
 VIEWS = {
-    ("desk", "27100"): ["stock", "requests", "shipments"],
-    ("coordinator", None): ["map", "plans", "medevac", "audit"],
+    ("desk", "27100"): ["stock", "requests", "shipments", "hospitals", "shelters", "report"],
+    ("coordinator", None): ["map", "activation", "shelters", "plans", "medevac", "audit", "report"],
+    ("ems", None): ["map", "medevac", "report"],
 }
 
 

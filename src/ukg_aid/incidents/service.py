@@ -209,7 +209,7 @@ async def existing(session: AsyncSession, incident_id: int | None) -> int | None
 def started_for_seed(at: datetime) -> dict[str, Any]:
     """The default activation ``ukg-aid seed`` opens when no incident exists (see seed.py)."""
     return {
-        "name": "Default activation (ukg-aid seed)",
+        "name": "既定の事案 / Default activation (ukg-aid seed)",
         "kind": IncidentKind.real,
         "status": IncidentStatus.active,
         "started_at": at,

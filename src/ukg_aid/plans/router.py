@@ -158,7 +158,8 @@ async def cancel_plan(
     "/allocations",
     summary="Allocations: a supplier's to-ship list, a requester's inbound",
     description="Each row names its depot, supplier, requester, delivery point and item "
-    "(ja/en, unit, unit weight, total weight) beside the ids; loaded in one joined query.",
+    "(ja/en, unit, unit weight, total weight) beside the ids; loaded in one joined query. "
+    "``?incident=`` keeps the allocations of that incident's plans (an unknown one is a 404).",
 )
 async def list_allocations(
     session: Session,
@@ -168,6 +169,7 @@ async def list_allocations(
     supplier: Annotated[str | None, Query(description="supplier member code")] = None,
     requester: Annotated[str | None, Query(description="requesting member code")] = None,
     plan_id: Annotated[IdParam | None, Query()] = None,
+    incident: Annotated[IdParam | None, Query(description="incident id")] = None,
 ) -> Page[AllocationRow]:
     named, total = await rows.page(
         session,
@@ -175,6 +177,7 @@ async def list_allocations(
         supplier=supplier,
         requester=requester,
         plan_id=plan_id,
+        incident_id=await incident_service.existing(session, incident),
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -19,7 +19,7 @@ from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.catalog.models import Item
 from ukg_aid.members.models import Member
 from ukg_aid.plans.enums import AllocationStatus
-from ukg_aid.plans.models import PlanAllocation
+from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead, AllocationRow
 from ukg_aid.stockpiles.models import Depot
 
@@ -104,10 +104,12 @@ async def page(
     supplier: str | None,
     requester: str | None,
     plan_id: int | None,
+    incident_id: int | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[AllocationRow], int]:
-    """One page of named rows in id order, and the total: two queries whatever the page size."""
+    """One page of named rows in id order, and the total: two queries whatever the page size.
+    An allocation belongs to the incident of its plan (a plan covers one incident, SPEC §10)."""
     conditions = []
     if status:
         conditions.append(PlanAllocation.status == status)
@@ -117,6 +119,9 @@ async def page(
         conditions.append(PlanAllocation.requester_code == requester)
     if plan_id is not None:
         conditions.append(PlanAllocation.plan_id == plan_id)
+    if incident_id is not None:
+        in_incident = select(DispatchPlan.id).where(DispatchPlan.incident_id == incident_id)
+        conditions.append(PlanAllocation.plan_id.in_(in_incident))
     total = await session.scalar(
         select(func.count()).select_from(PlanAllocation).where(*conditions)
     )

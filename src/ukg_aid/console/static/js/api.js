@@ -108,7 +108,7 @@ export function problemText(err) {
 export function fieldErrors(err) {
   const errors = err instanceof ApiError ? (err.problem.errors ?? []) : [];
   return errors.map((e) => {
-    const msg = has(`validation.${e.type}`) ? t(`validation.${e.type}`) : e.msg;
+    const msg = fieldMessage(e);
     if (e.line !== undefined) {
       const column = e.column ? word("field.", e.column) : t("common.none");
       return t("csv.error_line", { line: e.line, column, msg });
@@ -117,4 +117,16 @@ export function fieldErrors(err) {
     const last = loc.length ? loc[loc.length - 1] : "";
     return t("validation.at", { field: word("field.", last, loc.join(".")), msg });
   });
+}
+
+/** One field error's message in the user's language (the server's words when its type is not in
+ * the catalog). */
+export function fieldMessage(e) {
+  return has(`validation.${e.type}`) ? t(`validation.${e.type}`) : e.msg;
+}
+
+/** Where a 422 field error points, by the body's field name (the last part of its loc). */
+export function fieldOf(e) {
+  const loc = (e.loc ?? []).filter((part) => part !== "body" && typeof part === "string");
+  return loc.length ? loc[loc.length - 1] : null;
 }

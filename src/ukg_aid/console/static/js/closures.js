@@ -4,14 +4,18 @@
 import { api, get } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
+import { chosenIncidentId } from "./incident.js";
 import { actionButton } from "./ui.js";
 
 const CROSSINGS = ["akashi-kaikyo", "onaruto"];
-let INCIDENT = null; // the active incident the map shows (closures are per incident)
+let INCIDENT = null; // the incident the map shows (closures are per incident)
 
+/** The closures of the incident picked in the header (the newest active one when none is). */
 export async function loadClosures() {
-  const active = await get("/incidents", { status: "active", limit: 1 });
-  INCIDENT = active.items[0]?.id ?? null;
+  INCIDENT =
+    chosenIncidentId() ??
+    (await get("/incidents", { status: "active", limit: 1 })).items[0]?.id ??
+    null;
   if (INCIDENT === null) return [];
   return (await get(`/incidents/${INCIDENT}/closures`)).filter((c) => c.active);
 }

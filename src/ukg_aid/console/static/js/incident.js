@@ -13,6 +13,14 @@ export function chooseIncident(id) {
   else sessionStorage.removeItem(KEY);
 }
 
+/** A body that files into the chosen incident (SPEC §10): with a drill open beside a real
+ * activation the server cannot guess which one is meant. No incident chosen: the body as it is
+ * (the server takes the only active one). */
+export function inChosenIncident(body) {
+  const id = chosenIncidentId();
+  return id ? { ...body, incident_id: id } : body;
+}
+
 /** The chosen incident if it is in the list, else the newest active one (lists come newest
  * first), else null. */
 export function currentIncident(incidents) {

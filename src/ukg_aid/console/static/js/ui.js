@@ -1,7 +1,8 @@
 // Small pieces every screen uses: badges, fill bars, busy buttons, a note dialog, tables.
 
-import { field, h } from "./dom.js";
-import { fmtNumber, t } from "./i18n.js";
+import { ApiError, fieldMessage, fieldOf, problemText } from "./api.js";
+import { field, h, replace } from "./dom.js";
+import { fmtNumber, t, word } from "./i18n.js";
 import { notifyError } from "./notices.js";
 import { status } from "./words.js";
 
@@ -106,10 +107,16 @@ export function askNote({ title, label, confirm, required = false, danger = fals
   });
 }
 
-/** A table with a caption, header cells from labels and rows of cells. */
+/** A table with a caption, header cells from labels and rows of cells, in a box that scrolls
+ * sideways when the table is wider than the screen (a 1024-px laptop): the page itself never
+ * does. */
 export function table({ caption, head, rows, testid, empty }) {
   if (!rows.length && empty)
     return h("p", { class: "empty", testid: testid && `${testid}-empty` }, empty);
+  return h("div", { class: "table-scroll" }, tableOf({ caption, head, rows, testid }));
+}
+
+function tableOf({ caption, head, rows, testid }) {
   return h(
     "table",
     { testid },
@@ -120,11 +127,19 @@ export function table({ caption, head, rows, testid, empty }) {
       h(
         "tr",
         {},
-        head.map((label) => h("th", { scope: "col" }, label)),
+        // a column of numbers has its heading over the numbers (right-aligned too)
+        head.map((label, i) =>
+          h("th", { scope: "col", class: numeric(rows, i) ? "num" : null }, label),
+        ),
       ),
     ),
     h("tbody", {}, rows),
   );
+}
+
+function numeric(rows, i) {
+  const first = rows.flat(Infinity).find((r) => r instanceof HTMLElement && !r.classList.contains("total"));
+  return Boolean(first?.children[i]?.classList.contains("num"));
 }
 
 export const num = (n, digits) => h("td", { class: "num" }, fmtNumber(n, digits));
@@ -143,4 +158,56 @@ export function heading(title, ...buttons) {
 export function kindBadge(request) {
   if (request.kind !== "push") return null;
   return h("span", { class: "badge kind-push", testid: `push-badge-${request.id}` }, t("push.badge"));
+}
+
+/**
+ * A refused form said where it went wrong: the problem in words in `box` (role=alert), and each
+ * field error beside the field it belongs to (marked aria-invalid, its message under it). `inputs`
+ * maps the body's field names to their inputs; errors of other fields stay listed in the box.
+ */
+export function showFormProblem(box, inputs, err) {
+  clearFormProblem(box, inputs);
+  const errors = err instanceof ApiError ? (err.problem.errors ?? []) : [];
+  const elsewhere = [];
+  for (const e of errors) {
+    const input = inputs[fieldOf(e)];
+    if (!input) {
+      elsewhere.push(e);
+      continue;
+    }
+    input.setAttribute("aria-invalid", "true");
+    const note = h(
+      "small",
+      { class: "field-error", id: `${input.id}-error`, testid: `${input.dataset.testid}-error` },
+      fieldMessage(e),
+    );
+    input.setAttribute("aria-describedby", note.id);
+    input.after(note);
+  }
+  replace(
+    box,
+    h("span", {}, problemText(err)),
+    elsewhere.length
+      ? h(
+          "ul",
+          {},
+          elsewhere.map((e) => {
+            const name = fieldOf(e) ?? "";
+            return h("li", {}, t("validation.at", { field: word("field.", name, name), msg: fieldMessage(e) }));
+          }),
+        )
+      : null,
+  );
+  box.hidden = false;
+  (Object.values(inputs).find((i) => i.getAttribute("aria-invalid")) ?? box).focus?.();
+}
+
+export function clearFormProblem(box, inputs) {
+  for (const input of Object.values(inputs)) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+    input.parentElement?.querySelector(".field-error")?.remove();
+  }
+  replace(box);
+  box.hidden = true;
 }

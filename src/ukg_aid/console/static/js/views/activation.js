@@ -1,10 +1,10 @@
 // The coordinator's activation screen (SPEC §10): incidents, the counterpart grid (member ×
 // recipient), guest registration, push-type support (preview, file, close the remainder).
 
-import { api, get, listAll, newKey, problemText } from "../api.js";
+import { api, get, listAll, newKey } from "../api.js";
 import { editsSaved, field, h, replace, select, userText } from "../dom.js";
 import { fmtNumber, nameOf, t } from "../i18n.js";
-import { heading, table } from "../ui.js";
+import { actionButton, askNote, heading, showFormProblem, clearFormProblem, table } from "../ui.js";
 import { itemLabel } from "../words.js";
 import { currentIncident } from "../incident.js";
 
@@ -32,28 +32,43 @@ function incidentSection(ctx, incidents, current, refresh) {
     ["real", "drill"].map((k) => [k, t(`incident.kind.${k}`)]),
     { testid: "incident-kind" },
   );
+  const error = h("p", { class: "error", role: "alert", testid: "incident-error", hidden: true, tabindex: -1 });
+  const submit = h("button", { type: "submit", testid: "incident-open" }, t("incident.open"));
   const open = async (ev) => {
     ev.preventDefault();
+    if (submit.disabled) return;
+    submit.disabled = true;
+    submit.setAttribute("aria-busy", "true");
     try {
       await api("POST", "/incidents", { body: { name: name.value, kind: kind.value }, key: newKey() });
+      clearFormProblem(error, { name, kind });
       ctx.notify(t("incident.opened"));
       await refresh();
     } catch (err) {
-      ctx.notifyError(err);
+      showFormProblem(error, { name, kind }, err);
+    } finally {
+      submit.disabled = false;
+      submit.removeAttribute("aria-busy");
     }
   };
+  // Closing an incident ends its requests' intake: asked once more, with an optional note.
   const close = current
-    ? h(
-        "button",
-        {
-          type: "button",
-          testid: "incident-close",
-          onclick: async () => {
-            await api("PATCH", `/incidents/${current.id}`, { body: { status: "closed" } });
-            await refresh();
-          },
-        },
+    ? actionButton(
         t("incident.close"),
+        async () => {
+          const note = await askNote({
+            title: [t("incident.close_title"), " ", userText(current.name)],
+            label: t("common.note"),
+            confirm: t("incident.close"),
+            danger: true,
+          });
+          if (note === null) return;
+          const body = note ? { status: "closed", note } : { status: "closed" };
+          await api("PATCH", `/incidents/${current.id}`, { body });
+          ctx.notify(t("incident.closed"));
+          await refresh();
+        },
+        { class: "danger", testid: "incident-close" },
       )
     : null;
   const rows = incidents.map((i) =>
@@ -76,8 +91,9 @@ function incidentSection(ctx, incidents, current, refresh) {
       { class: "inline-form", testid: "incident-form", onsubmit: open },
       field(t("incident.name"), name),
       field(t("incident.kind"), kind),
-      h("button", { type: "submit", testid: "incident-open" }, t("incident.open")),
+      submit,
     ),
+    error,
   );
 }
 
@@ -111,13 +127,9 @@ async function counterpartSection(ctx, incident) {
     const body = boxes
       .filter((b) => b.checked)
       .map((b) => ({ supporter_code: b.dataset.supporter, recipient_code: b.dataset.recipient }));
-    try {
-      await api("PUT", `/incidents/${incident.id}/counterparts`, { body });
-      for (const box of boxes) editsSaved(box.parentElement);
-      ctx.notify(t("counterparts.saved", { count: body.length }));
-    } catch (err) {
-      ctx.notifyError(err);
-    }
+    await api("PUT", `/incidents/${incident.id}/counterparts`, { body });
+    for (const box of boxes) editsSaved(box.parentElement);
+    ctx.notify(t("counterparts.saved", { count: body.length }));
   };
   return h(
     "section",
@@ -129,12 +141,12 @@ async function counterpartSection(ctx, incident) {
       { class: "grid-scroll" },
       h(
         "table",
-        { class: "grid", testid: "counterpart-grid" },
+        { class: "counterpart-grid", testid: "counterpart-grid" },
         h("thead", {}, h("tr", {}, h("th", {}, t("counterparts.supporter")), recipients.map((r) => h("th", { scope: "col" }, nameOf(r))))),
         h("tbody", {}, rows),
       ),
     ),
-    h("button", { type: "button", testid: "counterparts-save", onclick: save }, t("common.save")),
+    actionButton(t("common.save"), save, { class: "primary", testid: "counterparts-save" }),
   );
 }
 
@@ -147,10 +159,12 @@ function guestSection(ctx, refresh) {
     lon: h("input", { testid: "guest-lon", type: "number", step: "any", required: true }),
     population: h("input", { testid: "guest-population", type: "number", min: 1, required: true }),
   };
-  const error = h("p", { class: "error", testid: "guest-error", role: "alert", hidden: true });
+  const error = h("p", { class: "error", testid: "guest-error", role: "alert", hidden: true, tabindex: -1 });
+  const button = h("button", { type: "submit", testid: "guest-submit" }, t("guest.register"));
   const submit = async (ev) => {
     ev.preventDefault();
-    error.hidden = true;
+    if (button.disabled) return;
+    clearFormProblem(error, inputs);
     const body = {
       code: inputs.code.value.trim(),
       name_ja: inputs.name_ja.value,
@@ -159,14 +173,18 @@ function guestSection(ctx, refresh) {
       office: { lat: Number(inputs.lat.value), lon: Number(inputs.lon.value) },
       population: Number(inputs.population.value),
     };
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
     try {
       await api("POST", "/members", { body, key: newKey() });
       await ctx.store.reloadMembers();
       ctx.notify(t("guest.registered"));
       await refresh();
     } catch (err) {
-      error.textContent = problemText(err);
-      error.hidden = false;
+      showFormProblem(error, inputs, err);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
     }
   };
   return h(
@@ -177,7 +195,7 @@ function guestSection(ctx, refresh) {
       "form",
       { class: "inline-form", testid: "guest-form", onsubmit: submit },
       Object.entries(inputs).map(([key, input]) => field(t(`guest.${key}`), input)),
-      h("button", { type: "submit", testid: "guest-submit" }, t("guest.register")),
+      button,
     ),
     error,
   );
@@ -196,10 +214,13 @@ function pushSection(ctx, incident) {
     const sent = path.endsWith("/close")
       ? { member_code: member.value, incident_id: incident.id }
       : body();
+    replace(out, h("p", { class: "loading", testid: "push-working" }, t("common.loading")));
     try {
       done(await api("POST", path, { body: sent, key: newKey() }));
     } catch (err) {
-      replace(out, h("p", { class: "error", role: "alert", testid: "push-error" }, problemText(err)));
+      const box = h("p", { class: "error", role: "alert", testid: "push-error", hidden: true });
+      replace(out, box);
+      showFormProblem(box, { member_code: member, days }, err);
     }
   };
   const showPreview = (preview) =>
@@ -232,9 +253,9 @@ function pushSection(ctx, incident) {
       { class: "inline-form" },
       field(t("push.member"), member),
       field(t("push.days"), days),
-      h("button", { type: "button", testid: "push-preview-button", onclick: run("/aid-requests/push/preview", showPreview) }, t("push.preview")),
-      h("button", { type: "button", testid: "push-file", onclick: run("/aid-requests/push", filed) }, t("push.file")),
-      h("button", { type: "button", testid: "push-close", onclick: run("/aid-requests/push/close", closed) }, t("push.close")),
+      actionButton(t("push.preview"), run("/aid-requests/push/preview", showPreview), { testid: "push-preview-button" }),
+      actionButton(t("push.file"), run("/aid-requests/push", filed), { class: "primary", testid: "push-file" }),
+      actionButton(t("push.close"), run("/aid-requests/push/close", closed), { class: "danger", testid: "push-close" }),
     ),
     out,
   );

@@ -2,6 +2,7 @@
 // priority with fill bars. Updates live.
 
 import { get, listAll } from "../api.js";
+import { chosenIncidentId } from "../incident.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import {
@@ -64,8 +65,8 @@ export default async function mount(main, ctx) {
 
   async function refresh() {
     const [open, partial, heli, plan, closures] = await Promise.all([
-      listAll("/aid-requests", { status: "open" }),
-      listAll("/aid-requests", { status: "partially_fulfilled" }),
+      listAll("/aid-requests", { status: "open", incident: chosenIncidentId() }),
+      listAll("/aid-requests", { status: "partially_fulfilled", incident: chosenIncidentId() }),
       get("/helicopters/geojson"),
       currentPlan(),
       loadClosures(),

@@ -3,8 +3,8 @@
 import { api, listAll, newKey } from "../api.js";
 import { field, h, replace, select } from "../dom.js";
 import { nameOf, t } from "../i18n.js";
+import { inChosenIncident } from "../incident.js";
 import { pointPicker } from "../picker.js";
-import { chosenIncidentId } from "../incident.js";
 
 export function missionForm(ctx, onFiled) {
   const member = select(
@@ -71,13 +71,12 @@ export function missionForm(ctx, onFiled) {
   let key = newKey();
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const body = {
+    const body = inChosenIncident({
       member_code: member.value,
       severity: severity.value,
       patients: Number(patients.value),
       scene: { lat: Number(lat.value), lon: Number(lon.value) },
-      incident_id: chosenIncidentId(),
-    };
+    });
     if (scene.value.trim()) body.scene.name = scene.value.trim();
     if (hospital.value) body.hospital_id = Number(hospital.value);
     submit.disabled = true;

@@ -2,6 +2,7 @@
 // cause, in words), approve or discard; every plan with its print sheet and shipping slips.
 
 import { api, get, listAll, newKey } from "../api.js";
+import { chosenIncidentId, inChosenIncident } from "../incident.js";
 import { describe } from "../allocations.js";
 import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
@@ -31,7 +32,7 @@ export default async function mount(main, ctx, args) {
     ),
   );
   async function refresh() {
-    const plans = await listAll("/plans");
+    const plans = await listAll("/plans", { incident: chosenIncidentId() });
     const id = selected ?? plans.find((p) => p.status === "proposed")?.id ?? plans[0]?.id;
     replace(history, historyTable(plans, id));
     if (id === undefined) return replace(review, h("p", { class: "empty" }, t("plans.none")));
@@ -50,7 +51,7 @@ function runPanel(ctx) {
       run.textContent = t("plans.running");
       try {
         const plan = await api("POST", "/plans", {
-          body: { include_stricken_suppliers: stricken.checked },
+          body: inChosenIncident({ include_stricken_suppliers: stricken.checked }),
           key: newKey(),
         });
         ctx.notify(t("plans.created", { id: plan.id }));

@@ -7,7 +7,7 @@ import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { badge, table } from "../ui.js";
 import { allocationReason, cause, itemLabel, memberName } from "../words.js";
-import { situation } from "./report.js";
+import { loadSituation, situation } from "./report.js";
 
 function toolbar(back) {
   return h(
@@ -245,7 +245,7 @@ export async function printReport(main) {
       "article",
       { class: "sheet", testid: "report-sheet" },
       h("h1", {}, t("report.title")),
-      situation(await get("/reports/situation")),
+      situation(...(await loadSituation())),
     ),
   );
   return {};

@@ -1,8 +1,10 @@
 // The situation report (GET /reports/situation, CONTRACTS §4): totals, per member, unmet by item
-// and cause, plans; printable on A4.
+// and cause, plans; printable on A4. It reports the incident picked in the header (SPEC §10:
+// reports are per incident), all of them when there is none.
 
 import { get } from "../api.js";
-import { h, replace } from "../dom.js";
+import { h, replace, userText } from "../dom.js";
+import { chosenIncidentId } from "../incident.js";
 import { fmtDateTime, fmtNumber, fmtPercent, nameOf, t } from "../i18n.js";
 import { heading, table } from "../ui.js";
 import { cause, unitName } from "../words.js";
@@ -18,13 +20,40 @@ export default async function mount(main, ctx) {
   );
   replace(main, heading(t("report.title"), print), body);
   async function refresh() {
-    replace(body, situation(await get("/reports/situation")));
+    replace(body, situation(...(await loadSituation())));
   }
   await refresh();
-  return { entities: ["aid_request", "plan", "allocation"], refresh };
+  return { entities: ["aid_request", "plan", "allocation", "incident"], refresh };
 }
 
-export function situation(report) {
+/** The report of the incident chosen in the header, and that incident (null: every one). */
+export async function loadSituation() {
+  const id = chosenIncidentId();
+  const [report, incident] = await Promise.all([
+    get("/reports/situation", { incident: id }),
+    id ? get(`/incidents/${id}`) : null,
+  ]);
+  return [report, incident];
+}
+
+function scope(incident) {
+  if (!incident) return h("p", { class: "scope", testid: "report-scope" }, t("report.all_incidents"));
+  return h(
+    "p",
+    { class: "scope", testid: "report-scope", dataset: { incident: incident.id } },
+    h("span", { class: "scope-label" }, t("incident.switcher")),
+    " ",
+    // incident names are typed by people and shown as written
+    h("strong", {}, userText(incident.name)),
+    " ",
+    h("span", { class: `badge kind-${incident.kind}` }, t(`incident.kind.${incident.kind}`)),
+    incident.status === "closed"
+      ? h("span", { class: "badge", dataset: { status: "closed" } }, t("incident.status.closed"))
+      : null,
+  );
+}
+
+export function situation(report, incident = null) {
   const tot = report.totals;
   const kpi = (label, value, testid) =>
     h(
@@ -34,6 +63,7 @@ export function situation(report) {
       h("span", { class: "kpi-value" }, value),
     );
   return [
+    scope(incident),
     h(
       "p",
       { class: "generated", testid: "report-generated" },

@@ -1,6 +1,7 @@
 // Desk: file an aid request (item picker and quantities), see its requests fill, cancel one.
 
 import { api, listAll, newKey } from "../api.js";
+import { chosenIncidentId, inChosenIncident } from "../incident.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstIso, t } from "../i18n.js";
 import { actionButton, askNote, badge, fillBar, heading, kindBadge, table } from "../ui.js";
@@ -25,7 +26,7 @@ export default async function mount(main, ctx) {
     ),
   );
   async function refresh() {
-    const rows = await listAll("/aid-requests", { member });
+    const rows = await listAll("/aid-requests", { member, incident: chosenIncidentId() });
     replace(list, requestTable(ctx, rows, refresh));
   }
   await refresh();
@@ -180,7 +181,7 @@ function requestForm(ctx, member, onFiled) {
   let key = newKey(); // one key per request being written: a double click files it once
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const body = {
+    const body = inChosenIncident({
       member_code: member,
       priority: prio.value,
       delivery: { name: place.value.trim(), lat: Number(lat.value), lon: Number(lon.value) },
@@ -188,7 +189,7 @@ function requestForm(ctx, member, onFiled) {
         item_code: row.querySelector("select").value,
         quantity: Number(row.querySelector("input").value),
       })),
-    };
+    });
     if (neededBy.value) body.needed_by = jstIso(neededBy.value);
     if (note.value.trim()) body.note = note.value.trim();
     submit.disabled = true;

@@ -1,9 +1,9 @@
 // Shelters (避難所) and their needs (SPEC §10): a desk keeps its own, the coordinator sees all.
 
-import { api, get, listAll, newKey, problemText } from "../api.js";
+import { api, get, listAll, newKey } from "../api.js";
 import { field, h, replace, userText } from "../dom.js";
 import { fmtNumber, t } from "../i18n.js";
-import { heading, table } from "../ui.js";
+import { actionButton, clearFormProblem, heading, showFormProblem, table } from "../ui.js";
 import { itemLabel } from "../words.js";
 import { chosenIncidentId } from "../incident.js";
 
@@ -33,20 +33,19 @@ function list(ctx, shelters, refresh) {
       "aria-label": t("shelter.evacuees"),
     });
     const save = async () => {
-      try {
-        await api("PATCH", `/shelters/${s.id}`, { body: { evacuees: Number(count.value) } });
-        await refresh();
-      } catch (err) {
-        ctx.notifyError(err);
-      }
+      await api("PATCH", `/shelters/${s.id}`, { body: { evacuees: Number(count.value) } });
+      ctx.notify(t("shelter.saved", { n: fmtNumber(Number(count.value)) }));
+      await refresh();
     };
+    // a count nobody gave is "not known", not zero
+    const known = (n) => (n === null ? h("span", { class: "hint" }, t("shelter.unknown")) : fmtNumber(n));
     return h(
       "tr",
       { testid: `shelter-${s.id}` },
       h("td", {}, userText(s.name)),
-      h("td", {}, count, h("button", { type: "button", testid: `shelter-save-${s.id}`, onclick: save }, t("common.save"))),
-      h("td", { class: "num" }, s.infants === null ? "–" : fmtNumber(s.infants)),
-      h("td", { class: "num" }, s.elderly === null ? "–" : fmtNumber(s.elderly)),
+      h("td", {}, count, actionButton(t("common.save"), save, { testid: `shelter-save-${s.id}` })),
+      h("td", { class: "num" }, known(s.infants)),
+      h("td", { class: "num" }, known(s.elderly)),
     );
   });
   return table({
@@ -80,9 +79,12 @@ function form(ctx, member, refresh) {
     infants: h("input", { testid: "shelter-infants", type: "number", min: 0 }),
     elderly: h("input", { testid: "shelter-elderly", type: "number", min: 0 }),
   };
-  const error = h("p", { class: "error", role: "alert", testid: "shelter-error", hidden: true });
+  const error = h("p", { class: "error", role: "alert", testid: "shelter-error", hidden: true, tabindex: -1 });
+  const button = h("button", { type: "submit", class: "primary", testid: "shelter-submit" }, t("shelter.add"));
   const submit = async (ev) => {
     ev.preventDefault();
+    if (button.disabled) return;
+    clearFormProblem(error, inputs);
     const opt = (input) => (input.value === "" ? null : Number(input.value));
     const body = {
       member_code: member,
@@ -94,12 +96,17 @@ function form(ctx, member, refresh) {
       infants: opt(inputs.infants),
       elderly: opt(inputs.elderly),
     };
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
     try {
       await api("POST", "/shelters", { body, key: newKey() });
+      ctx.notify(t("shelter.added"));
       await refresh();
     } catch (err) {
-      error.textContent = problemText(err);
-      error.hidden = false;
+      showFormProblem(error, inputs, err);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
     }
   };
   return h(
@@ -107,7 +114,7 @@ function form(ctx, member, refresh) {
     { class: "inline-form", testid: "shelter-form", onsubmit: submit },
     h("h2", {}, t("shelter.add")),
     Object.entries(inputs).map(([key, input]) => field(t(`shelter.${key === "evacuees" ? "evacuees" : key}`), input)),
-    h("button", { type: "submit", testid: "shelter-submit" }, t("shelter.add")),
+    button,
     error,
   );
 }

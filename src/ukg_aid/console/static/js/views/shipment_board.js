@@ -5,20 +5,27 @@ import { api, listAll } from "../api.js";
 import { describe } from "../allocations.js";
 import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
+import { chosenIncidentId } from "../incident.js";
 import { actionButton, askNote, badge, table } from "../ui.js";
 import { memberName } from "../words.js";
 
 const OPEN = ["planned", "queued", "dispatched"];
 
 export async function shipmentBoard(ctx, member, refresh) {
-  const lists = await Promise.all(
-    OPEN.flatMap((status) => [
+  // the shipments of the incident picked in the header, as the allocation lists below: a
+  // shipment belongs to its plan's incident
+  const incident = chosenIncidentId();
+  const [plans, ...lists] = await Promise.all([
+    incident ? listAll("/plans", { incident }) : null,
+    ...OPEN.flatMap((status) => [
       listAll("/shipments", { supplier: member, status }),
       listAll("/shipments", { requester: member, status }),
     ]),
-  );
-  const out = lists.filter((_, i) => i % 2 === 0).flat();
-  const inbound = lists.filter((_, i) => i % 2 === 1).flat();
+  ]);
+  const ours = plans ? new Set(plans.map((p) => p.id)) : null;
+  const keep = (rows) => rows.filter((s) => !ours || ours.has(s.plan_id));
+  const out = keep(lists.filter((_, i) => i % 2 === 0).flat());
+  const inbound = keep(lists.filter((_, i) => i % 2 === 1).flat());
   return h(
     "section",
     { class: "card", "aria-labelledby": "board-h", testid: "shipment-board" },
@@ -40,7 +47,8 @@ function board(ctx, rows, side, refresh) {
       t("common.actions"),
     ],
     testid: `board-${side}`,
-    empty: side === "out" ? t("shipments.none_out") : t("shipments.none_in"),
+    // said apart from the allocation lists' empty lines below it (the same words twice misled)
+    empty: side === "out" ? t("board.none_out") : t("board.none_in"),
     rows: rows.map((s) =>
       h(
         "tr",

@@ -3,6 +3,7 @@
 import { api, listAll } from "../api.js";
 import { describe } from "../allocations.js";
 import { h, replace, userText } from "../dom.js";
+import { chosenIncidentId } from "../incident.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { memberName } from "../words.js";
@@ -31,12 +32,18 @@ export default async function mount(main, ctx) {
     ),
   );
   async function refresh() {
+    // the allocations of the incident picked in the header (every incident when there is none)
+    const incident = chosenIncidentId();
+    const rows = (query) => listAll("/allocations", { ...query, incident });
+    // a plan under review has no shipment yet: its rows are a proposal, not something to ship
+    // or to expect
+    const approved = async (query) => (await rows(query)).filter((a) => a.shipment_id !== null);
     const [toShip, shipped, coming, arriving, received] = await Promise.all([
-      listAll("/allocations", { supplier: member, status: "planned" }),
-      listAll("/allocations", { supplier: member, status: "dispatched" }),
-      listAll("/allocations", { requester: member, status: "planned" }),
-      listAll("/allocations", { requester: member, status: "dispatched" }),
-      listAll("/allocations", { requester: member, status: "delivered" }),
+      approved({ supplier: member, status: "planned" }),
+      rows({ supplier: member, status: "dispatched" }),
+      approved({ requester: member, status: "planned" }),
+      rows({ requester: member, status: "dispatched" }),
+      rows({ requester: member, status: "delivered" }),
     ]);
     // The latest confirmed deliveries stay in view, so the desk sees its confirmation land.
     const latest = received
