@@ -142,3 +142,24 @@ async def test_blank_or_control_character_names_are_422(
         session, before, await client.post(url, json=body, headers=ems), 422
     )
     assert loc in error_locs(problem), problem
+
+
+async def test_a_replayed_weather_hold_is_recorded_once(
+    client: httpx.AsyncClient, ems: dict[str, str], session: AsyncSession
+) -> None:
+    """A retried POST recorded a second hold; the replay now answers the first response, with
+    its ``from`` field spelled as the API spells it."""
+    body = {"base_helicopter_id": await _first_helicopter(client, ems), "reason": "fog"}
+    body |= _period(1, -2)
+    key = ems | {"Idempotency-Key": "fog-over-the-base"}
+    first = await client.post("/api/v1/weather-holds", json=body, headers=key)
+    assert first.status_code == 201, first.text
+    before = await snapshot(session)
+    again = await client.post("/api/v1/weather-holds", json=body, headers=key)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert "from" in again.json() and again.headers.get("Idempotent-Replayed") == "true"
+    assert await snapshot(session) == before
+    other = await client.post("/api/v1/weather-holds", json=body | {"reason": "snow"}, headers=key)
+    assert (await refused_unchanged(session, before, other, 422))[
+        "code"
+    ] == "idempotency-key-reused"
