@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ukg_aid.errors import Unprocessable
@@ -99,6 +100,21 @@ class Clock:
 
     def now(self) -> datetime:
         return now()
+
+    def period_errors(self, until: datetime, *, field: str = "until") -> list[dict[str, Any]]:
+        """A period (a weather hold, a staging) that ended before the live backdating window
+        cannot be meant on the live clock: a field error for it (none when simulated)."""
+        if self.mode is ClockMode.simulated:
+            return []
+        earliest = now() - self.max_backdate
+        if until >= earliest:
+            return []
+        hours = self.max_backdate.total_seconds() / 3600
+        msg = (
+            f"{field} {_iso(until)} ended more than {hours:g} h ago: on the live clock a period "
+            f"must end after {_iso(earliest)} (drills run UKG_AID_CLOCK=simulated)"
+        )
+        return [{"loc": ["body", field], "msg": msg, "type": "period_over"}]
 
     def resolve(self, at: datetime | None, *, field: str = "at") -> datetime:
         """When a write happened: ``at`` if given (checked, in Japan time), else now."""

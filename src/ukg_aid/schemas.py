@@ -10,12 +10,14 @@ spelling: ``1_0``, ``+10``, `` 10``, ``0x1``, ``１０`` and ``10.0`` are 422s, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated, Any, Generic, TypeVar
 
 from annotated_types import Interval
 from pydantic import (
+    AfterValidator,
     AllowInfNan,
     BaseModel,
     BeforeValidator,
@@ -65,6 +67,28 @@ OffsetParam = Annotated[int, Interval(ge=0, le=DB_INT_MAX), BeforeValidator(cano
 """``?offset=``: the digits-only rule of ids."""
 LimitParam = Annotated[int, Interval(ge=1, le=DB_INT_MAX), BeforeValidator(canonical_digits)]
 """``?limit=``: the digits-only rule of ids, at least 1."""
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embedding, override and isolate controls: they reorder how the rest of a line is shown."""
+_INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc"})
+
+
+def visible_text(value: str) -> str:
+    """A name as people read it off a screen, a printed slip or a CSV: at least one visible
+    character; no control characters (line breaks, tabs, bell…) and no bidirectional controls
+    (which make a printed name read differently from what is stored)."""
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in value):
+        raise ValueError(
+            "a name may not hold control characters (line breaks, tabs) or bidirectional "
+            "text controls"
+        )
+    if all(unicodedata.category(c) in _INVISIBLE for c in value):
+        raise ValueError("a name needs at least one visible character, not only spaces")
+    return value
+
+
+VisibleText = Annotated[str, AfterValidator(visible_text)]
+"""A name or label typed by a person (``name: VisibleText = Field(min_length=1, ...)``)."""
 
 NOTE_MAX_LENGTH = 500
 

@@ -136,9 +136,12 @@ async def test_weird_input_on_asyncpg(asyncpg_client: tuple[httpx.AsyncClient, s
     # An id beyond the integer columns is refused by validation before any SQL runs ...
     out_of_range = await client.get("/api/v1/depots/2147483648", headers=headers)
     assert ("path", "depot_id") in error_locs(assert_problem(out_of_range, 422))
-    # ... and a value only the database can refuse (a NUL in a text) is still a 422 problem.
-    nul = await client.post("/api/v1/depots", json=DEPOT | {"name": "x\u0000y"}, headers=headers)
+    # ... and a value only the database can refuse (a NUL in a free text) is still a 422
+    # problem; a NUL in a name is refused before, with the name's other control characters.
+    nul = await client.post("/api/v1/depots", json=DEPOT | {"note": "x\u0000y"}, headers=headers)
     assert assert_problem(nul, 422)["code"] == "bad-value"
+    named = await client.post("/api/v1/depots", json=DEPOT | {"name": "x\u0000y"}, headers=headers)
+    assert ("body", "name") in error_locs(assert_problem(named, 422))
 
 
 @pytest.mark.sqlite

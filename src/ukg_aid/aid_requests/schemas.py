@@ -6,7 +6,17 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
-from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
+from ukg_aid.schemas import (
+    At,
+    BodyId,
+    InputModel,
+    JsonInt,
+    Latitude,
+    Longitude,
+    Note,
+    OutputModel,
+    VisibleText,
+)
 
 MAX_LINE_QUANTITY = 100_000_000
 MAX_LINES = 100
@@ -15,7 +25,7 @@ Quantity = Annotated[JsonInt, Field(gt=0, le=MAX_LINE_QUANTITY)]
 
 
 class DeliveryPoint(InputModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=200)
     lat: Latitude
     lon: Longitude
 

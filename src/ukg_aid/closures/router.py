@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
 from ukg_aid.closures import service
 from ukg_aid.closures.schemas import ClosureCreate, ClosureRead
 from ukg_aid.deps import ClockDep, Coordinator, Reader, Session
+from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam
 
 router = APIRouter(tags=["closures"])
@@ -13,6 +15,7 @@ router = APIRouter(tags=["closures"])
 @router.post(
     "/incidents/{incident_id}/closures",
     status_code=status.HTTP_201_CREATED,
+    response_model=ClosureRead,
     summary="Close a sea crossing or an area for an incident (coordinator)",
 )
 async def add_closure(
@@ -20,12 +23,17 @@ async def add_closure(
     body: ClosureCreate,
     session: Session,
     principal: Coordinator,
+    idem: IdempotencyDep,
     clock: ClockDep,
-) -> ClosureRead:
+) -> ClosureRead | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
     closure = await service.add(
         session, principal=principal, incident_id=incident_id, data=body, clock=clock
     )
-    return service.to_read(closure)
+    out = service.to_read(closure)
+    await idem.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("/incidents/{incident_id}/closures", summary="An incident's closures, reopened too")

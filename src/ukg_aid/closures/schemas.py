@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from ukg_aid.closures.enums import ClosureKind
 from ukg_aid.schemas import InputModel, JsonNumber, Note, OutputModel
 
-Ring = list[tuple[JsonNumber, JsonNumber]]
+RING_MAX_POSITIONS = 2000
+"""Positions per ring: a closed town or valley drawn by hand needs tens; the same bound as a
+weather hold's rings, so no request makes every later plan test a megabyte polygon."""
+Ring = Annotated[list[tuple[JsonNumber, JsonNumber]], Field(max_length=RING_MAX_POSITIONS)]
 
 
 class PolygonIn(InputModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import routing
+from ukg_aid import japan_area, routing
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
 from ukg_aid.closures.enums import ClosureKind
@@ -16,6 +17,7 @@ from ukg_aid.closures.schemas import ClosureCreate, ClosureRead
 from ukg_aid.db.locking import for_change
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.incidents import service as incident_service
+from ukg_aid.incidents.enums import IncidentStatus
 from ukg_aid.principal import Principal
 
 
@@ -42,15 +44,38 @@ def _geometry(c: Closure) -> dict[str, Any]:
     return {"type": "LineString", "coordinates": [[p.lon, p.lat] for p in ends]}
 
 
-def _check_area(area: dict[str, object]) -> None:
+def _area_problem(area: dict[str, Any]) -> str | None:
+    """Why ``area`` is no closed area in Japan (a valid polygon, every vertex inside Japan, as
+    for a weather hold), or None. Shapely work: run off the event loop."""
     try:
         routing.Closures.from_dict({"areas": [area]}).check(routing.land_model())
     except ValueError as exc:
+        return str(exc)
+    for ring in area["coordinates"]:
+        for lon, lat in ring:
+            if not japan_area.inside_japan(lat, lon):
+                return f"vertex ({lat:g}, {lon:g}) is outside Japan; check latitude and longitude"
+    return None
+
+
+async def _check_area(area: dict[str, Any]) -> None:
+    problem = await asyncio.to_thread(_area_problem, area)
+    if problem is not None:
         raise Unprocessable(
-            f"the area is not a usable polygon: {exc}",
+            f"the area is not a usable polygon: {problem}",
             code="bad-area",
-            errors=[{"loc": ["body", "area"], "msg": str(exc), "type": "bad_area"}],
-        ) from exc
+            errors=[{"loc": ["body", "area"], "msg": problem, "type": "bad_area"}],
+        )
+
+
+async def _active_incident(session: AsyncSession, incident_id: int) -> None:
+    """Closures of a closed incident are kept as they were (as its counterparts are)."""
+    incident = await incident_service.get_incident(session, incident_id, lock=True)
+    if incident.status is not IncidentStatus.active:
+        raise Conflict(
+            f"incident {incident_id} is closed: its closures are kept as they were",
+            code="incident-closed",
+        )
 
 
 async def add(
@@ -61,11 +86,11 @@ async def add(
     data: ClosureCreate,
     clock: Clock,
 ) -> Closure:
-    await incident_service.get_incident(session, incident_id)
+    await _active_incident(session, incident_id)
     area = data.area.model_dump() if data.area else None
     if area is not None:
         area["coordinates"] = [[list(p) for p in ring] for ring in area["coordinates"]]
-        _check_area(area)
+        await _check_area(area)
     closure = Closure(
         incident_id=incident_id,
         kind=data.kind,
@@ -100,6 +125,7 @@ async def listing(session: AsyncSession, incident_id: int) -> list[Closure]:
 async def reopen(
     session: AsyncSession, *, principal: Principal, incident_id: int, closure_id: int, clock: Clock
 ) -> Closure:
+    await _active_incident(session, incident_id)  # locked first, as when adding one
     closure = await session.scalar(
         for_change(
             select(Closure).where(Closure.id == closure_id, Closure.incident_id == incident_id)

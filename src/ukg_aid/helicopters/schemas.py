@@ -15,6 +15,7 @@ from ukg_aid.schemas import (
     Longitude,
     Note,
     OutputModel,
+    VisibleText,
 )
 
 # A wall-clock time in Japan, written "HH:MM" (an RFC 3339 "time" would need an offset).
@@ -117,7 +118,7 @@ class CoverageReport(OutputModel):
 
 
 class BasePoint(InputModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=200)
     lat: Latitude
     lon: Longitude
 
@@ -126,7 +127,9 @@ class StagingCreate(InputModel):
     incident_id: BodyId | None = Field(
         default=None, description="the incident it belongs to (default: the only active one)"
     )
-    name: str = Field(min_length=1, max_length=200, description="the forward base, e.g. a park")
+    name: VisibleText = Field(
+        min_length=1, max_length=200, description="the forward base, e.g. a park"
+    )
     lat: Latitude
     lon: Longitude
     start: datetime = Field(alias="from", description="staged from (inclusive)")
@@ -137,11 +140,13 @@ class StagingCreate(InputModel):
 class VisitingCreate(InputModel):
     """A visiting aircraft from outside the union joining the fleet (EMS)."""
 
-    callsign: str = Field(min_length=1, max_length=40)
+    callsign: VisibleText = Field(min_length=1, max_length=40)
     incident_id: BodyId | None = Field(
         default=None, description="the incident it belongs to (default: the only active one)"
     )
-    visiting_from: str = Field(min_length=1, max_length=200, description="e.g. 岡山県ドクターヘリ")
+    visiting_from: VisibleText = Field(
+        min_length=1, max_length=200, description="e.g. 岡山県ドクターヘリ"
+    )
     base: BasePoint = Field(description="where it is based while it helps (its forward base)")
     aircraft_type: str = Field(min_length=1, max_length=40)
     cruise_kmh: JsonNumber = Field(gt=0, le=400)

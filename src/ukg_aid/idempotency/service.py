@@ -83,7 +83,7 @@ class Idempotency:
             path=self.path,
             body_hash=self._hash,
             status_code=status_code,
-            response=response.model_dump(mode="json"),
+            response=response.model_dump(mode="json", by_alias=True),  # as FastAPI sends it
             created_at=clock.now(),
         )
         self.session.add(record)

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from ukg_aid.incidents.enums import IncidentKind, IncidentStatus
-from ukg_aid.schemas import At, InputModel, OutputModel
+from ukg_aid.schemas import At, InputModel, OutputModel, VisibleText
 
 NAME_MAX = 200
 NOTE_MAX = 2000
@@ -13,7 +13,7 @@ MAX_PAIRS = 500
 
 
 class IncidentCreate(InputModel):
-    name: str = Field(min_length=1, max_length=NAME_MAX)
+    name: VisibleText = Field(min_length=1, max_length=NAME_MAX)
     kind: IncidentKind = IncidentKind.real
     started_at: datetime | None = Field(
         default=None, description="when the activation began (ISO 8601); default now"

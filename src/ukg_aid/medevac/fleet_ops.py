@@ -37,12 +37,14 @@ DEFAULT_WINDOW_START = dt.time(8, 30)
 visiting aircraft without its own start time is assumed to keep the union's."""
 
 
-async def _period_and_place(data: StagingCreate) -> tuple[dt.datetime, dt.datetime]:
-    """The staging's period (until after from) and place (inside Japan), or a 422."""
+async def _period_and_place(data: StagingCreate, clock: Clock) -> tuple[dt.datetime, dt.datetime]:
+    """The staging's period (until after from, not over on the live clock) and place (inside
+    Japan), or a 422."""
     start, until = sane(data.start, field="from"), sane(data.until, field="until")
     errors = await point_errors(
         lat=data.lat, lon=data.lon, loc=[], what="forward base", union_buffer_km=None
     )
+    errors += clock.period_errors(until)
     if until <= start:
         errors.append(
             {
@@ -91,7 +93,7 @@ async def stage(
     data: StagingCreate,
     clock: Clock,
 ) -> HelicopterStaging:
-    start, until = await _period_and_place(data)
+    start, until = await _period_and_place(data, clock)
     incident = await incident_service.resolve(session, data.incident_id, what="staging")
     heli = await heli_service.get_helicopter(session, heli_id, lock=True)
     await _may_stage(session, heli, incident_id=incident.id, start=start, until=until)
@@ -171,6 +173,12 @@ async def add_visiting(
     errors = await point_errors(
         lat=data.base.lat, lon=data.base.lon, loc=["base"], what="base", union_buffer_km=None
     )
+    start = data.daylight_start or DEFAULT_WINDOW_START
+    if data.daylight_fixed_end is not None and data.daylight_fixed_end <= start:
+        msg = f"the daylight window would end before it starts ({start:%H:%M})"
+        errors.append(
+            {"loc": ["body", "daylight_fixed_end"], "msg": msg, "type": "window_end_before_start"}
+        )
     if errors:
         raise Unprocessable("the visiting aircraft is not valid", errors=errors)
     incident = await incident_service.resolve(session, data.incident_id, what="visiting aircraft")

@@ -6,13 +6,23 @@ from pydantic import Field
 
 from ukg_aid.air_kinds import Preference, Severity
 from ukg_aid.medevac.enums import MissionStatus
-from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
+from ukg_aid.schemas import (
+    At,
+    BodyId,
+    InputModel,
+    JsonInt,
+    Latitude,
+    Longitude,
+    Note,
+    OutputModel,
+    VisibleText,
+)
 
 
 class ScenePoint(InputModel):
     lat: Latitude
     lon: Longitude
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: VisibleText | None = Field(default=None, min_length=1, max_length=200)
 
 
 class HospitalPoint(InputModel):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ukg_aid.members.enums import HeliPreference, MemberKind
-from ukg_aid.schemas import InputModel, JsonInt, LatLon, LatLonRead, OutputModel
+from ukg_aid.schemas import InputModel, JsonInt, LatLon, LatLonRead, OutputModel, VisibleText
 
 JIS_CODE = r"^(0[1-9]|[1-3][0-9]|4[0-7])([0-9]{3})?$"
 """A JIS X 0401 prefecture code (01–47) or a JIS X 0402 municipality code: the prefecture's two
@@ -16,8 +16,8 @@ class GuestCreate(InputModel):
     """A guest recipient: a prefecture or municipality outside the union (SPEC §10)."""
 
     code: Annotated[str, Field(pattern=JIS_CODE, description="JIS code, e.g. 17205 (珠洲市)")]
-    name_en: str = Field(min_length=1, max_length=100)
-    name_ja: str = Field(min_length=1, max_length=100)
+    name_en: VisibleText = Field(min_length=1, max_length=100)
+    name_ja: VisibleText = Field(min_length=1, max_length=100)
     kind: Literal["guest"]
     office: LatLon
     population: JsonInt = Field(ge=1, le=50_000_000)

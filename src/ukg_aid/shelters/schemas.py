@@ -3,9 +3,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from ukg_aid.schemas import At, BodyId, InputModel, JsonInt, Latitude, Longitude, Note, OutputModel
+from ukg_aid.schemas import (
+    At,
+    BodyId,
+    InputModel,
+    JsonInt,
+    Latitude,
+    Longitude,
+    Note,
+    OutputModel,
+    VisibleText,
+)
 
 Count = Annotated[JsonInt, Field(ge=0, le=10_000_000)]
 
@@ -15,7 +25,7 @@ class ShelterCreate(InputModel):
     incident_id: BodyId | None = Field(
         default=None, description="the incident it belongs to (default: the only active one)"
     )
-    name: str = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=200)
     lat: Latitude
     lon: Longitude
     evacuees: Count
@@ -26,7 +36,7 @@ class ShelterCreate(InputModel):
 
 
 class ShelterUpdate(InputModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: VisibleText | None = Field(default=None, min_length=1, max_length=200)
     lat: Latitude | None = None
     lon: Longitude | None = None
     evacuees: Count | None = None
@@ -34,6 +44,14 @@ class ShelterUpdate(InputModel):
     elderly: Count | None = None
     note: Note = None
     at: At = None
+
+    @field_validator("name", "lat", "lon", "evacuees")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Leave a field out to keep it; only the optional counts may be cleared with null."""
+        if value is None:
+            raise ValueError("leave this field out to keep it; it cannot be null")
+        return value
 
 
 class ShelterRead(OutputModel):

@@ -4,7 +4,16 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ukg_aid.schemas import At, InputModel, JsonBool, JsonInt, Latitude, Longitude, OutputModel
+from ukg_aid.schemas import (
+    At,
+    InputModel,
+    JsonBool,
+    JsonInt,
+    Latitude,
+    Longitude,
+    OutputModel,
+    VisibleText,
+)
 from ukg_aid.stockpiles.enums import DepotStatus
 
 MAX_QUANTITY = 1_000_000_000
@@ -26,7 +35,7 @@ class DepotRead(OutputModel):
 
 class DepotCreate(InputModel):
     member_code: str = Field(min_length=2, max_length=8)
-    name: str = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=200)
     name_ja: str | None = Field(default=None, max_length=200)
     kind: str | None = Field(default=None, max_length=40)
     lat: Latitude
@@ -37,7 +46,7 @@ class DepotCreate(InputModel):
 
 
 class DepotUpdate(InputModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: VisibleText | None = Field(default=None, min_length=1, max_length=200)
     name_ja: str | None = Field(default=None, max_length=200)
     status: DepotStatus | None = None
     lat: Latitude | None = None

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 
 from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
+from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.weather import service
@@ -16,14 +18,23 @@ router = APIRouter(prefix="/weather-holds", tags=["weather holds"])
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=WeatherHoldRead,
     summary="Record a weather hold on an area or an aircraft's base for an incident (ems, admin)",
 )
 async def create_hold(
-    body: WeatherHoldCreate, session: Session, principal: Ems, clock: ClockDep
-) -> WeatherHoldRead:
-    return service.to_read(
+    body: WeatherHoldCreate,
+    session: Session,
+    principal: Ems,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+) -> WeatherHoldRead | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
+    out = service.to_read(
         await service.create(session, principal=principal, data=body, clock=clock)
     )
+    await idem.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("", summary="Weather holds not lifted (or every one with include_lifted=true)")

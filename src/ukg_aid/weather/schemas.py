@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field
 
-from ukg_aid.schemas import BodyId, InputModel, JsonNumber, Note, OutputModel
+from ukg_aid.schemas import BodyId, InputModel, JsonNumber, Note, OutputModel, VisibleText
 
 Position = Annotated[list[JsonNumber], Field(min_length=2, max_length=2)]
 Ring = Annotated[list[Position], Field(min_length=4, max_length=2000)]
@@ -31,7 +31,9 @@ class WeatherHoldCreate(InputModel):
     )
     start: datetime = Field(alias="from", description="hold starts (inclusive)")
     until: datetime = Field(description="hold ends (exclusive); after `from`")
-    reason: str = Field(min_length=1, max_length=300, description="e.g. fog, snow, low cloud")
+    reason: VisibleText = Field(
+        min_length=1, max_length=300, description="e.g. fog, snow, low cloud"
+    )
     note: Note = None
 
 

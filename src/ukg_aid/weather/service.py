@@ -56,7 +56,9 @@ def _area_errors(area: dict[str, Any]) -> list[dict[str, Any]]:
     return errors
 
 
-async def _validate(session: AsyncSession, data: WeatherHoldCreate) -> tuple[datetime, datetime]:
+async def _validate(
+    session: AsyncSession, data: WeatherHoldCreate, clock: Clock
+) -> tuple[datetime, datetime]:
     errors: list[dict[str, Any]] = []
     if (data.area is None) == (data.base_helicopter_id is None):
         msg = "give exactly one of area and base_helicopter_id"
@@ -65,6 +67,7 @@ async def _validate(session: AsyncSession, data: WeatherHoldCreate) -> tuple[dat
     until = sane(data.until, field="until")
     if until <= start:
         errors.append(_error(["until"], "until must be after from", "until_before_from"))
+    errors += clock.period_errors(until)
     base = data.base_helicopter_id
     if base is not None and await session.get(Helicopter, base) is None:
         msg = f"helicopter {base} does not exist"
@@ -83,7 +86,7 @@ def to_read(row: WeatherHoldRow) -> WeatherHoldRead:
 async def create(
     session: AsyncSession, *, principal: Principal, data: WeatherHoldCreate, clock: Clock
 ) -> WeatherHoldRow:
-    start, until = await _validate(session, data)
+    start, until = await _validate(session, data, clock)
     incident = await incident_service.resolve(session, data.incident_id, what="weather hold")
     now = clock.now()
     row = WeatherHoldRow(
