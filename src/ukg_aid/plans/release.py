@@ -18,9 +18,8 @@ from ukg_aid.aid_requests.enums import RequestStatus
 from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
-from ukg_aid.errors import Conflict
+from ukg_aid.errors import Conflict, NotFound
 from ukg_aid.plans import batch, locks
-from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipments import status as shipment_status
@@ -59,9 +58,11 @@ async def cancel(
 ) -> DispatchPlan:
     """Stop an approved plan: what is not yet dispatched is released; trucks on the road go on."""
     when = clock.resolve(at)
-    plan = await plan_service.get_plan(session, plan_id, lock=True)
+    plan = (await locks.lock_plans(session, {plan_id})).get(plan_id)
+    if plan is None:
+        raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
     when = enter(plan, "cancel", when, "cancellation")
-    allocations = await locks.lock_allocations(session, [a.id for a in plan.allocations])
+    allocations = await locks.lock_plan_allocations(session, plan.id)
     why = f"plan {plan.id} cancelled"
     freed = await _release(session, allocations, principal=principal, when=when, why=why, note=note)
     await shipment_status.refresh(session, {a.shipment_id for a in allocations})
@@ -78,7 +79,7 @@ async def cancel(
         at=when,
         note=note,
     )
-    return await plan_service.get_plan(session, plan.id)
+    return plan
 
 
 async def cancel_request(

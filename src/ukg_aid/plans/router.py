@@ -112,10 +112,10 @@ async def approve_plan(
     body: PlanAction | None = None,
 ) -> PlanRead:
     body = body or PlanAction()
-    await lifecycle.approve(
+    plan = await lifecycle.approve(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, plan)
 
 
 @router.post(
@@ -129,10 +129,10 @@ async def discard_plan(
     body: PlanAction | None = None,
 ) -> PlanRead:
     body = body or PlanAction()
-    await lifecycle.discard(
+    plan = await lifecycle.discard(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, plan)
 
 
 @router.post(
