@@ -7,7 +7,9 @@ create → approve → cancel through the app in this process (ASGI, no sockets,
 configured) and times each call and the named steps inside it: the service functions are
 wrapped by timers for the run (a measuring harness, not a change to the service). A step's
 seconds are summed over its calls within the HTTP call; "rest" is the call minus its steps
-(routing, dependencies, the transaction's commit, serialisation of the answer). Writes
+(routing, dependencies, the transaction's commit, serialisation of the answer). Garbage
+collections are timed too (``gc.callbacks``), beside the steps they interrupt (so "gc" overlaps
+them; "rest" excludes only the named steps). Writes
 ``bench/results/plan_phases.json``; the database is dropped at the end.
 """
 
@@ -15,9 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import cProfile
 import functools
+import gc
 import json
 import os
+import pstats
 import time
 import uuid
 from collections import defaultdict
@@ -75,10 +81,22 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+_gc_started: list[float] = []
+
+
+def _gc_timer(phase: str, info: dict[str, int]) -> None:
+    """Garbage collections' time, a step of its own (it lands in whatever step allocates)."""
+    if phase == "start":
+        _gc_started.append(time.perf_counter())
+    elif _gc_started:
+        _spent[f"gc (generation {info['generation']})"] += time.perf_counter() - _gc_started.pop()
+
+
 def _instrument() -> None:
     """Wrap each step in its module (callers look it up there: they import modules)."""
     for name, (module, attr) in STEPS.items():
         setattr(module, attr, _timed(name, getattr(module, attr)))
+    gc.callbacks.append(_gc_timer)
 
 
 async def _call(
@@ -91,7 +109,8 @@ async def _call(
     if resp.status_code != want:
         raise RuntimeError(f"{phase}: {resp.status_code} {resp.text[:300]}")
     steps = {k: round(v, 4) for k, v in _spent.items()}
-    return {"total": round(total, 4), **steps, "rest": round(total - sum(_spent.values()), 4)}, resp
+    inside = sum(v for k, v in _spent.items() if not k.startswith("gc"))
+    return {"total": round(total, 4), **steps, "rest": round(total - inside, 4)}, resp
 
 
 async def cycles(url: str, token: str, n: int) -> list[dict[str, Any]]:
@@ -123,6 +142,7 @@ async def cycles(url: str, token: str, n: int) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cycles", type=int, default=2)
+    parser.add_argument("--profile", type=Path, help="also cProfile the cycles into this file")
     args = parser.parse_args()
     _instrument()
     name = f"ukg_aid_bench_{uuid.uuid4().hex[:8]}"
@@ -130,12 +150,17 @@ def main() -> None:
     load_before = os.getloadavg()
     try:
         seeded = asyncio.run(nankai.seed_database(db_url(name), nankai.build()))
-        runs = asyncio.run(cycles(db_url(name), seeded.tokens["coordinator"], args.cycles))
+        profile = cProfile.Profile() if args.profile else None
+        with profile or contextlib.nullcontext():
+            runs = asyncio.run(cycles(db_url(name), seeded.tokens["coordinator"], args.cycles))
     finally:
         admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     result = {"load_average": {"start": load_before, "end": os.getloadavg()}, "cycles": runs}
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {RESULTS}; load {load_before[0]:.1f} → {os.getloadavg()[0]:.1f}")
+    if profile is not None:
+        profile.dump_stats(args.profile)
+        pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(40)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,9 @@ from ukg_aid.aid_requests.enums import RequestStatus
 from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
-from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.errors import Conflict
 from ukg_aid.plans import batch, locks
+from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipments import status as shipment_status
@@ -58,9 +59,7 @@ async def cancel(
 ) -> DispatchPlan:
     """Stop an approved plan: what is not yet dispatched is released; trucks on the road go on."""
     when = clock.resolve(at)
-    plan = (await locks.lock_plans(session, {plan_id})).get(plan_id)
-    if plan is None:
-        raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
+    plan = await plan_service.get_plan(session, plan_id, lock=True, allocations=False)
     when = enter(plan, "cancel", when, "cancellation")
     allocations = await locks.lock_plan_allocations(session, plan.id)
     why = f"plan {plan.id} cancelled"

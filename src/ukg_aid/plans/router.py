@@ -95,8 +95,7 @@ async def plan_geojson(plan_id: IdParam, session: Session, _: Reader) -> dict[st
 
 @router.get("/plans/{plan_id}/inputs", summary="The frozen inputs the solver saw")
 async def plan_inputs(plan_id: IdParam, session: Session, _: Reader) -> PlanInputsRead:
-    plan = await plan_service.get_plan(session, plan_id)
-    return PlanInputsRead(id=plan.id, inputs=plan.inputs)
+    return PlanInputsRead(id=plan_id, inputs=await plan_service.inputs(session, plan_id))
 
 
 @router.post(

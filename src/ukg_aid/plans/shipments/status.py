@@ -59,14 +59,14 @@ async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> 
             statuses[shipment_id].add(status)
     changed = {}
     for shipment_id, shipment in shipments.items():
-        status = follow(shipment.status, statuses[shipment_id])
-        if status is not shipment.status:
-            changed[shipment_id] = status
+        followed = follow(shipment.status, statuses[shipment_id])
+        if followed is not shipment.status:
+            changed[shipment_id] = followed
     await bulk.update_rows(
         session, Shipment, "id", [{"id": i, "status": s} for i, s in changed.items()]
     )
-    for shipment_id, status in changed.items():
-        set_committed_value(shipments[shipment_id], "status", status)
+    for shipment_id, followed in changed.items():
+        set_committed_value(shipments[shipment_id], "status", followed)
 
 
 async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
