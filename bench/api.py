@@ -347,12 +347,14 @@ def main() -> None:
         help="regenerate docs/benchmarks.md from bench/results/api.json",
     )
     parser.add_argument("--only", choices=["plans"], help="only the plan cycle (plan_only.py)")
+    parser.add_argument("--against", help="with --only plans: also the service at this revision")
     args = parser.parse_args()
     if args.only == "plans":
         with own_cluster() if args.own_cluster else nullcontext(procs.PG_SERVER) as server:
             procs.use_server(server)
             p = QUICK if args.quick else FULL
-            plan_only.run(p.plan_cycles, p.idle_s, p.plan_budget_s, service, count_plan)
+            times = (p.plan_cycles, p.idle_s, p.plan_budget_s * (5 if args.against else 1))
+            plan_only.run(*times, service, count_plan, args.against)
         return
     if args.report_only:
         report.write_docs(json.loads(RESULTS.read_text()))

@@ -23,6 +23,20 @@ from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.models import Depot, Stock
 
 
+_LINE_COLUMNS = (  # plain columns: no ORM object for each of thousands of lines
+    AidRequestLine.id,
+    AidRequestLine.item_code,
+    AidRequestLine.quantity,
+    AidRequestLine.allocated,
+    AidRequest.id.label("request_id"),
+    AidRequest.member_code,
+    AidRequest.priority,
+    AidRequest.delivery_lat,
+    AidRequest.delivery_lon,
+    AidRequest.needed_by,
+)
+
+
 async def open_lines(
     session: AsyncSession,
     request_ids: Sequence[int] | None,
@@ -37,18 +51,7 @@ async def open_lines(
     A plan is judged at its ``at``: a request filed later does not exist yet at that time.
     """
     query = (
-        select(  # plain columns: no ORM object for each of thousands of lines
-            AidRequestLine.id,
-            AidRequestLine.item_code,
-            AidRequestLine.quantity,
-            AidRequestLine.allocated,
-            AidRequest.id.label("request_id"),
-            AidRequest.member_code,
-            AidRequest.priority,
-            AidRequest.delivery_lat,
-            AidRequest.delivery_lon,
-            AidRequest.needed_by,
-        )
+        select(*_LINE_COLUMNS)
         .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
         .where(
             AidRequestLine.allocated < AidRequestLine.quantity,
