@@ -22,7 +22,6 @@ from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.models import Depot, Stock
 
-
 _LINE_COLUMNS = (  # plain columns: no ORM object for each of thousands of lines
     AidRequestLine.id,
     AidRequestLine.item_code,
