@@ -58,7 +58,7 @@ bench: $(DEV_STAMP)  ## benchmarks against baselines measured in the same run (A
 	$(BIN)/python -m bench.plan
 	$(BIN)/python -m bench.medevac
 	$(BIN)/python -m bench.logistics
-	$(BIN)/python -m bench.loop_lag
+	$(BIN)/python -m bench.loop_lag --scale national --rounds 1
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.lb
 

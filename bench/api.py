@@ -1,6 +1,6 @@
 """API benchmark: this service against a bare FastAPI + asyncpg app doing the same SQL (issue 11).
 
-    python -m bench.api [--quick] [--report-only]
+    python -m bench.api [--quick] [--report-only] [--only plans]
 
 On the local PostgreSQL (``$BENCH_PG_URL``, default ``postgresql://postgres@127.0.0.1:5432``) it
 creates a fresh database, migrates and seeds it and loads the Nankai-scale instance
@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from bench.apibench import nankai, plans, procs, report
+from bench.apibench import nankai, plan_only, plans, procs, report
 from bench.apibench.cluster import own_cluster
 from bench.apibench.pgwire import CountingProxy
 from bench.apibench.procs import (
@@ -346,7 +346,16 @@ def main() -> None:
         action="store_true",
         help="regenerate docs/benchmarks.md from bench/results/api.json",
     )
+    parser.add_argument("--only", choices=["plans"], help="only the plan cycle (plan_only.py)")
+    parser.add_argument("--against", help="with --only plans: also the service at this revision")
     args = parser.parse_args()
+    if args.only == "plans":
+        with own_cluster() if args.own_cluster else nullcontext(procs.PG_SERVER) as server:
+            procs.use_server(server)
+            p = QUICK if args.quick else FULL
+            times = (p.plan_cycles, p.idle_s, p.plan_budget_s * (5 if args.against else 1))
+            plan_only.run(*times, service, count_plan, args.against)
+        return
     if args.report_only:
         report.write_docs(json.loads(RESULTS.read_text()))
         return

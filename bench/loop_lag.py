@@ -1,12 +1,21 @@
 """Does a plan's solve stall the API's event loop? (issue 11: "nothing blocks the event loop").
 
-``python bench/loop_lag.py [--scale national]`` → ``bench/results/loop_lag.json``. In one process,
-the service's own ``plans.service.solve`` (solve + validate, as ``POST /plans`` runs it) on the
-``bench/plan.py`` instance, while a probe on the same event loop wakes every 10 ms and records how
-late it woke: what any other request of that process (``/healthz`` included) would have waited.
-Interleaved, same instance: ``UKG_AID_SOLVER_PROCESSES=0`` (a thread of the API process, the old
-way) and ``=1`` (a solver process). The first solve of each kind is a warm-up (imports, the pool's
-process start) and is not measured.
+``python -m bench.loop_lag [--scale national] [--rounds 2]`` → ``bench/results/loop_lag.json``.
+In one process, the service's own ``plans.service.solve`` (solve + validate, as ``POST /plans``
+runs it) on the ``bench/plan.py`` instance, while a probe on the same event loop wakes every
+10 ms and records how late it woke: what any other request of that process (``/healthz``
+included) would have waited.
+Interleaved, same instance, three ways:
+
+* ``thread``: ``UKG_AID_SOLVER_PROCESSES=0``, a thread of the API process (the first way);
+* ``process, dataclasses``: the solver process, with the problem and the result pickled as the
+  frozen dataclasses they are (``PlainJob``: how ``solver_pool`` sent them before it sent rows);
+* ``process``: ``UKG_AID_SOLVER_PROCESSES=1`` as the service runs it now (``solver_pool.Job``
+  pickles the problem as rows of plain values, the result comes back as named tuples).
+
+A ``local``-scale solve of each kind warms up first (imports, the pool's process start) and is
+not measured. ``--scale national`` is the issue's case (about a minute a solve on a loaded
+machine); ``make bench`` runs it with one round.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import asyncio
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench import plan_instances
+from ukg_aid import matching
 from ukg_aid.config import Settings
 from ukg_aid.plans import service, solver_pool
 from ukg_aid.plans.enums import PlanPolicy
@@ -33,7 +44,47 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-async def _measured(problem: Any, settings: Settings) -> dict[str, float]:
+@dataclass(frozen=True)
+class PlainJob:
+    """``solver_pool.Job`` without its row pickling: the problem crosses as dataclasses."""
+
+    problem: matching.Problem
+    travel: solver_pool.Travel
+    time_limit_s: float
+
+
+def run_plain(job: PlainJob) -> tuple[matching.PlanResult, list[Any]]:
+    """In the solver process: the service's solve and validation, the result handed back as
+    the core's dataclasses (as before the rows)."""
+    solved, violations = solver_pool.run(
+        solver_pool.Job(job.problem, job.travel, job.time_limit_s, True)
+    )
+    result = matching.PlanResult(
+        status=solved.status,
+        allocations=tuple(matching.Allocation(*a) for a in solved.allocations),
+        unmet=tuple(matching.Unmet(*u) for u in solved.unmet),
+        objective=solved.objective,
+        wall_ms=solved.wall_ms,
+    )
+    return result, violations
+
+
+def _travel(settings: Settings) -> solver_pool.Travel:
+    return solver_pool.Travel(
+        settings.osrm_url, settings.road_circuity, settings.truck_kmh, settings.loading_minutes
+    )
+
+
+async def _solve(mode: str, problem: Any, settings: Settings) -> None:
+    if mode != "process, dataclasses":
+        await service.solve(problem, settings, PlanPolicy.optimized)
+        return
+    job = PlainJob(problem, _travel(settings), settings.solver_time_limit_s)
+    pool = solver_pool._pool(1)
+    await asyncio.get_running_loop().run_in_executor(pool, run_plain, job)
+
+
+async def _measured(mode: str, problem: Any, settings: Settings) -> dict[str, float]:
     lags: list[float] = []
     done = asyncio.Event()
 
@@ -45,7 +96,7 @@ async def _measured(problem: Any, settings: Settings) -> dict[str, float]:
 
     task = asyncio.create_task(probe())
     start = time.perf_counter()
-    await service.solve(problem, settings, PlanPolicy.optimized)
+    await _solve(mode, problem, settings)
     wall = time.perf_counter() - start
     done.set()
     await task
@@ -59,14 +110,20 @@ async def _measured(problem: Any, settings: Settings) -> dict[str, float]:
 
 
 async def run(scale: str, rounds: int) -> dict[str, Any]:
-    problem = plan_instances.build(scale)
-    modes = {"thread": Settings(solver_processes=0), "process": Settings(solver_processes=1)}
-    for settings in modes.values():  # warm-up: imports, pool start
-        await service.solve(problem, settings, PlanPolicy.optimized)
+    problem, warm = plan_instances.build(scale), plan_instances.build("local")
+    process = Settings(solver_processes=1, solver_time_limit_s=600)
+    modes = {
+        "thread": Settings(solver_processes=0, solver_time_limit_s=600),
+        "process, dataclasses": process,
+        "process": process,
+    }
+    for mode, settings in modes.items():  # warm-up: imports, pool start
+        await _solve(mode, warm, settings)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in modes}
     for _ in range(rounds):
-        for name, settings in modes.items():
-            runs[name].append(await _measured(problem, settings))
+        for mode, settings in modes.items():
+            runs[mode].append(await _measured(mode, problem, settings))
+            print(mode, runs[mode][-1], flush=True)
     solver_pool.shutdown()
     return {"scale": scale, "runs": runs}
 

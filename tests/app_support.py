@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -118,9 +118,14 @@ class StatementCounter:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine.sync_engine
         self.statements: list[str] = []
+        self.executions = 0
+        """Statements as the server sees them: an ``executemany`` of n rows (what the ORM's
+        flush makes of n changed objects) counts n times, one ``Execute`` each on the wire."""
 
     def _count(self, *args: object) -> None:
         self.statements.append(str(args[2]))
+        params, many = args[3], args[5]
+        self.executions += len(params) if many and isinstance(params, Sequence) else 1
 
     def __enter__(self) -> StatementCounter:
         event.listen(self.engine, "before_cursor_execute", self._count)

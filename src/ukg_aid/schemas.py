@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from annotated_types import Interval
 from pydantic import (
@@ -24,7 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    field_validator,
+    model_validator,
 )
 
 from ukg_aid.clock import JST
@@ -125,12 +125,15 @@ class OutputModel(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _japan_time(cls, value: object) -> object:
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.astimezone(JST)
-        return value
+    @model_validator(mode="after")
+    def _japan_time(self) -> Self:
+        """Once per model, not once per field: a Nankai plan answers thousands of 34-field
+        rows, and a validator per field was a Python call for each of them."""
+        found = self.__dict__
+        aware = [k for k, v in found.items() if isinstance(v, datetime) and v.tzinfo is not None]
+        for name in aware:
+            found[name] = found[name].astimezone(JST)
+        return self
 
 
 class LatLon(InputModel):

@@ -1,6 +1,8 @@
-"""A whole plan is approved and cancelled in a constant number of SQL statements (issue 11):
-a plan of a handful of allocations and one of hundreds cost the same, and the books come out
-as they did one allocation at a time (one ledger row per allocation, one audit event each)."""
+"""A whole plan is approved and cancelled, and a whole shipment dispatched and counted in, in a
+constant number of SQL statements (issue 11): a handful of allocations and hundreds cost the
+same, and the books come out as they did one allocation at a time (one ledger row per
+allocation, one audit event each). Statements are counted as the server runs them: an
+``executemany`` of n rows (an ORM flush of n objects) counts n."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.app_support import StatementCounter
-from tests.plans.plan_helpers import file_request
+from tests.plans.plan_helpers import KOBE_CITY_HALL, file_request, stock_row
+from tests.plans.shipment_helpers import approved_plan, line_of, shipments, stocked
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.db import Database
 from ukg_aid.principal import Role
@@ -32,11 +35,14 @@ async def _plan(
     return dict(resp.json())
 
 
-async def _counted(db: Database, call: Any) -> tuple[httpx.Response, int]:
+async def _counted(db: Database, call: Any) -> tuple[httpx.Response, tuple[int, int | None]]:
+    """The answer, and (statements sent, statements PostgreSQL executed). SQLite is given a
+    batch as one ``executemany`` by design (``ukg_aid.db.bulk``): only its first count holds."""
     with StatementCounter(db.engine) as counter:
         resp = await call
     assert resp.status_code == 200, resp.text
-    return resp, counter.count
+    postgres = db.engine.dialect.name == "postgresql"
+    return resp, (counter.count, counter.executions if postgres else None)
 
 
 async def _stock(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[tuple[int, str], int]:
@@ -96,3 +102,74 @@ async def test_approve_and_cancel_cost_the_same_statements_for_5_or_500_allocati
     assert counts["approve small"] == counts["approve big"], counts
     assert counts["cancel small"] == counts["cancel big"], counts
     print("statements:", counts, "allocations:", len(small["allocations"]), len(big["allocations"]))
+
+
+SHIPPED_ITEMS = [f"bulk_{k:02d}" for k in range(12)]
+
+
+async def _shipment_cycle(
+    client: httpx.AsyncClient,
+    db: Database,
+    headers: dict[str, dict[str, str]],
+    request: dict[str, Any],
+) -> tuple[dict[str, tuple[int, int | None]], dict[str, Any], list[dict[str, Any]]]:
+    """Approve a plan of ``request`` (one shipment), dispatch it, count it in with the first
+    allocation 3 units short: (statements per call, the shipment, its allocations)."""
+    plan = await approved_plan(client, headers["coord"], [request["id"]])
+    (shipment,) = await shipments(client, headers["coord"], plan_id=plan["id"])
+    url = f"/api/v1/shipments/{shipment['id']}"
+    counts = {}
+    sent, counts["dispatch"] = await _counted(
+        db, client.post(f"{url}/dispatch", headers=headers["nara"])
+    )
+    assert sent.json()["status"] == "dispatched", sent.text
+    allocations = sorted(plan["allocations"], key=lambda a: a["id"])
+    first = allocations[0]["id"]
+    body = {"received": [{"allocation_id": first, "received": 7, "reason": "damaged"}]}
+    got, counts["deliver"] = await _counted(
+        db, client.post(f"{url}/deliver", headers=headers["desk"], json=body)
+    )
+    assert got.json()["status"] == "delivered", got.text
+    return counts, shipment, allocations
+
+
+@pytest.mark.sqlite
+async def test_a_shipment_dispatches_and_is_counted_in_the_same_statements_for_1_or_12(
+    client: httpx.AsyncClient, tokens, db: Database
+) -> None:
+    admin = await tokens.headers(Role.admin)
+    headers = {
+        "coord": await tokens.headers(Role.coordinator),
+        "desk": await tokens.headers(Role.desk, "27100"),
+        "nara": await tokens.headers(Role.desk, "29"),
+    }
+    depot = 0
+    for code in SHIPPED_ITEMS:
+        depot = await stocked(client, admin, code, 1.0, 1_000)
+    small = await file_request(
+        client, headers["desk"], "27100", [(SHIPPED_ITEMS[0], 10)], delivery=KOBE_CITY_HALL
+    )
+    big = await file_request(client, headers["desk"], "27100", [(c, 10) for c in SHIPPED_ITEMS])
+    # Nara's first dispatch creates its truck pool (once): a warm-up shipment takes that.
+    warm = await file_request(client, headers["desk"], "27100", [(SHIPPED_ITEMS[0], 10)])
+    await _shipment_cycle(client, db, headers, warm)
+    counts = {}
+    for name, request in (("small", small), ("big", big)):
+        counts[name], shipment, allocations = await _shipment_cycle(client, db, headers, request)
+        assert len(shipment["allocation_ids"]) == len(request["lines"])
+        lines = [
+            await line_of(client, headers["desk"], request["id"], a["item_code"])
+            for a in allocations
+        ]
+        books = [(x["allocated"], x["dispatched"], x["delivered"], x["lost"]) for x in lines]
+        assert books == [(7, 7, 7, 3)] + [(10, 10, 10, 0)] * (len(lines) - 1)
+        rows = (
+            await client.get(f"/api/v1/plans/{allocations[0]['plan_id']}", headers=headers["coord"])
+        ).json()
+        got = [(a["status"], a["received"], a["loss_reason"]) for a in rows["allocations"]]
+        assert got == [("delivered", 7, "damaged")] + [("delivered", 10, None)] * (len(lines) - 1)
+        assert rows["status"] == "completed"
+    assert (await stock_row(client, headers["coord"], depot, SHIPPED_ITEMS[0]))["on_hand"] == 970
+    assert (await stock_row(client, headers["coord"], depot, SHIPPED_ITEMS[1]))["on_hand"] == 990
+    assert counts["small"] == counts["big"], counts
+    print("shipment statements:", counts)

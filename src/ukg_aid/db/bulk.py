@@ -21,6 +21,7 @@ from typing import cast as cast_type
 from sqlalchemy import ARRAY, JSON, Table, Text, bindparam, cast, func, insert, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid.db.base import Base
 
@@ -94,3 +95,15 @@ async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[R
     derived = _rows_as_arrays(table, rows, names)
     chosen = select(*(_column(table, derived, n) for n in names))
     await session.execute(insert(table).from_select(names, chosen))
+
+
+async def update_loaded(
+    session: AsyncSession, model: type[Base], rows: Sequence[Row], loaded: Mapping[Any, Any]
+) -> None:
+    """:func:`update_rows` by ``id``, and the loaded objects (``loaded`` by id) given the same
+    values as committed state: the session does not write them a second time."""
+    await update_rows(session, model, "id", rows)
+    for row in rows:
+        obj = loaded[row["id"]]
+        for name, value in row.items():
+            set_committed_value(obj, name, value)

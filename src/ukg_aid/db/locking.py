@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -50,6 +50,27 @@ async def lock_keys(
     ordered = sorted(set(keys))
     if not ordered:
         return []
-    key = columns[0] if len(columns) == 1 else tuple_(*columns)
-    query = select(model).where(key.in_(ordered)).order_by(*columns)
+    query = select(model).where(_among(session, columns, ordered)).order_by(*columns)
     return list(await session.scalars(for_change(query)))
+
+
+def _among(
+    session: AsyncSession, columns: Sequence[InstrumentedAttribute[Any]], ordered: list[Any]
+) -> ColumnElement[bool]:
+    """``key IN (…)``. On PostgreSQL the keys travel as one array per column (``= ANY(:keys)``,
+    or the composite key ``IN (SELECT unnest(:a, :b))``): the same SQL text and a single
+    parameter per column whatever their number (thousands for a Nankai plan), rather than one
+    bound parameter per key that is rendered, sent and planned each time."""
+    if session.get_bind().dialect.name != "postgresql":
+        key = columns[0] if len(columns) == 1 else tuple_(*columns)
+        return key.in_(ordered)
+    if len(columns) == 1:
+        array = bindparam("lock_keys", ordered, type_=ARRAY(columns[0].type))
+        return columns[0] == any_(array)
+    arrays = [
+        bindparam(f"lock_keys_{i}", [k[i] for k in ordered], type_=ARRAY(c.type))
+        for i, c in enumerate(columns)
+    ]
+    names = [f"k{i}" for i in range(len(columns))]
+    keys = func.unnest(*arrays).table_valued(*names).render_derived(name="lock_keys")
+    return tuple_(*columns).in_(select(*(keys.c[n] for n in names)))

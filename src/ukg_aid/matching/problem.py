@@ -22,7 +22,7 @@ Unmet causes (`Unmet.cause`), most actionable first:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -141,8 +141,8 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "supplies": [asdict(s) for s in self.supplies],
-            "lines": [{**asdict(ln), "priority": ln.priority.value} for ln in self.lines],
+            "supplies": [_shallow(s) for s in self.supplies],
+            "lines": [{**_shallow(ln), "priority": ln.priority.value} for ln in self.lines],
             "stricken": sorted(self.stricken),
             "options": self.options.to_dict(),
             "closures": self.closures.to_dict(),
@@ -249,8 +249,8 @@ class PlanResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "status": self.status.value,
-            "allocations": [asdict(a) for a in self.allocations],
-            "unmet": [asdict(u) for u in self.unmet],
+            "allocations": [_shallow(a) for a in self.allocations],
+            "unmet": [_shallow(u) for u in self.unmet],
             "objective": self.objective.to_dict(),
             "wall_ms": self.wall_ms,
         }
@@ -264,3 +264,14 @@ class PlanResult:
             objective=Objective.from_dict(data["objective"]),
             wall_ms=float(data["wall_ms"]),
         )
+
+
+def _shallow(row: Supply | RequestLine | Allocation | Unmet) -> dict[str, Any]:
+    """``asdict`` of a row whose fields are plain values (no recursion, no deep copies: a
+    national problem has 50,000 rows, and ``asdict`` made its frozen copy take seconds)."""
+    return {name: getattr(row, name) for name in _FIELDS[type(row)]}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Supply, RequestLine, Allocation, Unmet)
+}

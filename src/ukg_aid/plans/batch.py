@@ -4,12 +4,15 @@ allocation at a time, in the same order; the caller holds the locks (:mod:`ukg_a
 and raises before calling if anything does not fit, so all or nothing still holds.
 
 Statements, whatever the plan's size: approve — stock update, ledger insert, request-line
-update; release — those three, the allocation update, one audit insert and one notification.
+update; release — those three, the allocation update, one audit insert and one notification;
+a shipment's dispatch and its counted delivery — one request-line update and one allocation
+update each (:func:`mark_dispatched`, :func:`mark_delivered`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
 from ukg_aid.db import bulk
-from ukg_aid.plans.enums import AllocationStatus
+from ukg_aid.plans.enums import AllocationStatus, LossReason
 from ukg_aid.plans.locks import StockKey
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.principal import Principal
@@ -88,6 +91,78 @@ async def set_status(
     await bulk.update_rows(session, PlanAllocation, "id", rows)
     for a in allocations:
         set_committed_value(a, "status", status)
+
+
+async def mark_dispatched(
+    session: AsyncSession,
+    allocations: Sequence[PlanAllocation],
+    lines: Mapping[int, AidRequestLine],
+    *,
+    when: datetime,
+    expected: datetime | None,
+) -> None:
+    """Lines count the units dispatched and the allocations are on their way: two statements
+    (the stock's part is :func:`ukg_aid.stockpiles.batch.apply_changes`)."""
+    dispatched = {line_id: line.dispatched for line_id, line in lines.items()}
+    for a in allocations:
+        dispatched[a.line_id] += a.quantity
+    touched = sorted({a.line_id for a in allocations})
+    line_rows = [{"id": i, "dispatched": dispatched[i]} for i in touched]
+    await bulk.update_loaded(session, AidRequestLine, line_rows, lines)
+    rows = [
+        {
+            "id": a.id,
+            "status": AllocationStatus.dispatched,
+            "dispatched_at": when,
+            "expected_at": expected,
+        }
+        for a in allocations
+    ]
+    await bulk.update_loaded(session, PlanAllocation, rows, {a.id: a for a in allocations})
+
+
+@dataclass(frozen=True)
+class Count:
+    """What the receiving desk counted of one allocation (a reason when short)."""
+
+    received: int
+    reason: LossReason | None = None
+
+
+async def mark_delivered(
+    session: AsyncSession,
+    allocations: Sequence[PlanAllocation],
+    lines: Mapping[int, AidRequestLine],
+    counts: Mapping[int, Count],
+    *,
+    when: datetime,
+) -> None:
+    """Counted deliveries: each line gains what arrived and gives back the shortfall (its
+    ``allocated`` and ``dispatched`` drop by it, ``lost`` grows by it), each allocation is
+    delivered with its count. Two statements, whatever the number of allocations."""
+    names = ("delivered", "allocated", "dispatched", "lost")
+    books = {i: {n: getattr(line, n) for n in names} for i, line in lines.items()}
+    for a in allocations:
+        got, book = counts[a.id].received, books[a.line_id]
+        short = a.quantity - got
+        book["delivered"] += got
+        book["allocated"] -= short
+        book["dispatched"] -= short
+        book["lost"] += short
+    touched = sorted({a.line_id for a in allocations})
+    line_rows = [{"id": i, **books[i]} for i in touched]
+    await bulk.update_loaded(session, AidRequestLine, line_rows, lines)
+    rows = [
+        {
+            "id": a.id,
+            "status": AllocationStatus.delivered,
+            "delivered_at": when,
+            "received": counts[a.id].received,
+            "loss_reason": counts[a.id].reason,
+        }
+        for a in allocations
+    ]
+    await bulk.update_loaded(session, PlanAllocation, rows, {a.id: a for a in allocations})
 
 
 def _key(a: PlanAllocation) -> StockKey:

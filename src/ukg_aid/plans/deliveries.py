@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,19 +32,16 @@ from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import require_forward
 from ukg_aid.errors import Unprocessable
-from ukg_aid.plans import locks
-from ukg_aid.plans.enums import AllocationStatus, LossReason
+from ukg_aid.plans import batch, locks
+from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.shipping import complete_if_done
 from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import batch as stock_batch
 from ukg_aid.stockpiles import service as stock_service
 
-
-@dataclass(frozen=True)
-class Count:
-    received: int
-    reason: LossReason | None = None
+Count = batch.Count
+"""What the receiving desk counted of one allocation (kept here, where the routes look)."""
 
 
 def _bad_count(detail: str, loc: list[str | int], kind: str) -> Unprocessable:
@@ -120,20 +116,12 @@ async def count_deliveries(
     """Deliver dispatched, locked allocations with their (checked) counts. Returns the losses."""
     await _requests_in_time(session, allocations, when, subject)
     lines = await locks.lock_lines(session, {a.line_id for a in allocations})
-    losses = []
-    for a in allocations:
-        count = counts[a.id]
-        short = a.quantity - count.received
-        line = lines[a.line_id]
-        line.delivered += count.received
-        line.allocated -= short
-        line.dispatched -= short
-        line.lost += short
-        a.status, a.delivered_at = AllocationStatus.delivered, when
-        a.received, a.loss_reason = count.received, count.reason
-        if short:
-            losses.append(_loss(a, short))
-    await session.flush()
+    await batch.mark_delivered(session, allocations, lines, counts, when=when)
+    losses = [
+        _loss(a, a.quantity - counts[a.id].received)
+        for a in allocations
+        if a.quantity > counts[a.id].received
+    ]
     await _refresh_requests(session, {a.request_id for a in allocations}, when)
     await complete_if_done(session, principal, plan, when)
     return losses

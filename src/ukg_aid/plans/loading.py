@@ -22,6 +22,19 @@ from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.stockpiles.enums import DepotStatus
 from ukg_aid.stockpiles.models import Depot, Stock
 
+_LINE_COLUMNS = (  # plain columns: no ORM object for each of thousands of lines
+    AidRequestLine.id,
+    AidRequestLine.item_code,
+    AidRequestLine.quantity,
+    AidRequestLine.allocated,
+    AidRequest.id.label("request_id"),
+    AidRequest.member_code,
+    AidRequest.priority,
+    AidRequest.delivery_lat,
+    AidRequest.delivery_lon,
+    AidRequest.needed_by,
+)
+
 
 async def open_lines(
     session: AsyncSession,
@@ -37,7 +50,7 @@ async def open_lines(
     A plan is judged at its ``at``: a request filed later does not exist yet at that time.
     """
     query = (
-        select(AidRequestLine, AidRequest)
+        select(*_LINE_COLUMNS)
         .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
         .where(
             AidRequestLine.allocated < AidRequestLine.quantity,
@@ -57,17 +70,17 @@ async def open_lines(
     rows = await session.execute(query)
     return [
         matching.RequestLine(
-            line_id=line.id,
-            request_id=req.id,
-            member_code=req.member_code,
-            item_code=line.item_code,
-            quantity=line.quantity - line.allocated,
-            priority=matching.Priority(req.priority.value),
-            lat=req.delivery_lat,
-            lon=req.delivery_lon,
-            needed_by_minutes=_minutes_until(req.needed_by, as_of),
+            line_id=row.id,
+            request_id=row.request_id,
+            member_code=row.member_code,
+            item_code=row.item_code,
+            quantity=row.quantity - row.allocated,
+            priority=matching.Priority(row.priority.value),
+            lat=row.delivery_lat,
+            lon=row.delivery_lon,
+            needed_by_minutes=_minutes_until(row.needed_by, as_of),
         )
-        for line, req in rows
+        for row in rows
     ]
 
 
@@ -147,24 +160,34 @@ def _filed_after(later: dict[int, datetime], as_of: datetime) -> None:
 
 async def supplies(session: AsyncSession, item_codes: set[str]) -> list[matching.Supply]:
     rows = await session.execute(
-        select(Stock, Depot)
+        select(  # plain columns: thousands of stock rows, no ORM objects
+            Stock.depot_id,
+            Stock.item_code,
+            Stock.on_hand,
+            Stock.reserved,
+            Stock.reserve_floor,
+            Depot.member_code,
+            Depot.lat,
+            Depot.lon,
+            Depot.status,
+        )
         .join(Depot, Depot.id == Stock.depot_id)
         .where(Stock.item_code.in_(item_codes))
         .order_by(Stock.depot_id, Stock.item_code)
     )
     return [
         matching.Supply(
-            depot_id=depot.id,
-            member_code=depot.member_code,
-            item_code=stock.item_code,
-            lat=depot.lat,
-            lon=depot.lon,
-            on_hand=stock.on_hand,
-            reserved=stock.reserved,
-            reserve_floor=stock.reserve_floor,
-            operational=depot.status is DepotStatus.operational,
+            depot_id=row.depot_id,
+            member_code=row.member_code,
+            item_code=row.item_code,
+            lat=row.lat,
+            lon=row.lon,
+            on_hand=row.on_hand,
+            reserved=row.reserved,
+            reserve_floor=row.reserve_floor,
+            operational=row.status is DepotStatus.operational,
         )
-        for stock, depot in rows
+        for row in rows
     ]
 
 

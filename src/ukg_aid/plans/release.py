@@ -59,9 +59,9 @@ async def cancel(
 ) -> DispatchPlan:
     """Stop an approved plan: what is not yet dispatched is released; trucks on the road go on."""
     when = clock.resolve(at)
-    plan = await plan_service.get_plan(session, plan_id, lock=True)
+    plan = await plan_service.get_plan(session, plan_id, lock=True, allocations=False)
     when = enter(plan, "cancel", when, "cancellation")
-    allocations = await locks.lock_allocations(session, [a.id for a in plan.allocations])
+    allocations = await locks.lock_plan_allocations(session, plan.id)
     why = f"plan {plan.id} cancelled"
     freed = await _release(session, allocations, principal=principal, when=when, why=why, note=note)
     await shipment_status.refresh(session, {a.shipment_id for a in allocations})
@@ -78,7 +78,7 @@ async def cancel(
         at=when,
         note=note,
     )
-    return await plan_service.get_plan(session, plan.id)
+    return plan
 
 
 async def cancel_request(

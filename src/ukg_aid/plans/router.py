@@ -95,8 +95,7 @@ async def plan_geojson(plan_id: IdParam, session: Session, _: Reader) -> dict[st
 
 @router.get("/plans/{plan_id}/inputs", summary="The frozen inputs the solver saw")
 async def plan_inputs(plan_id: IdParam, session: Session, _: Reader) -> PlanInputsRead:
-    plan = await plan_service.get_plan(session, plan_id)
-    return PlanInputsRead(id=plan.id, inputs=plan.inputs)
+    return PlanInputsRead(id=plan_id, inputs=await plan_service.inputs(session, plan_id))
 
 
 @router.post(
@@ -112,10 +111,10 @@ async def approve_plan(
     body: PlanAction | None = None,
 ) -> PlanRead:
     body = body or PlanAction()
-    await lifecycle.approve(
+    plan = await lifecycle.approve(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, plan)
 
 
 @router.post(
@@ -129,10 +128,10 @@ async def discard_plan(
     body: PlanAction | None = None,
 ) -> PlanRead:
     body = body or PlanAction()
-    await lifecycle.discard(
+    plan = await lifecycle.discard(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
+    return await plan_service.read(session, plan)
 
 
 @router.post(

@@ -10,42 +10,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import RowMapping, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from ukg_aid.aid_requests.models import AidRequest
-from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.catalog.models import Item
 from ukg_aid.members.models import Member
 from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
-from ukg_aid.plans.schemas import AllocationRead, AllocationRow
+from ukg_aid.plans.schemas import AllocationRow
 from ukg_aid.stockpiles.models import Depot
 
 Supplier = aliased(Member, name="supplier")
 Requester = aliased(Member, name="requester")
 
 
+_ALLOCATION = tuple(PlanAllocation.__table__.c)
+_NAMES = (
+    Depot.name.label("depot_name"),
+    Depot.name_ja.label("depot_name_ja"),
+    Supplier.name_ja.label("supplier_name_ja"),
+    Supplier.name_en.label("supplier_name_en"),
+    Requester.name_ja.label("requester_name_ja"),
+    Requester.name_en.label("requester_name_en"),
+    AidRequest.delivery_name,
+    AidRequest.delivery_lat,
+    AidRequest.delivery_lon,
+    Item.name_ja.label("item_name_ja"),
+    Item.name_en.label("item_name_en"),
+    Item.unit,
+    Item.unit_weight_kg,
+)
+
+
 def _row_query() -> Select[*tuple[Any, ...]]:
-    """Every foreign key of an allocation is required, so the inner joins drop no row."""
+    """Plain columns, no ORM object per row (a Nankai plan answers thousands of rows). Every
+    foreign key of an allocation is required, so the inner joins drop no row."""
     return (
-        select(
-            PlanAllocation,
-            Depot.name,
-            Depot.name_ja,
-            Supplier.name_ja,
-            Supplier.name_en,
-            Requester.name_ja,
-            Requester.name_en,
-            AidRequest.delivery_name,
-            AidRequest.delivery_lat,
-            AidRequest.delivery_lon,
-            Item.name_ja,
-            Item.name_en,
-            Item.unit,
-            Item.unit_weight_kg,
-        )
+        select(*_ALLOCATION, *_NAMES)
         .join(Depot, Depot.id == PlanAllocation.depot_id)
         .join(Supplier, Supplier.code == PlanAllocation.supplier_code)
         .join(Requester, Requester.code == PlanAllocation.requester_code)
@@ -54,25 +57,16 @@ def _row_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _to_row(record: Sequence[Any]) -> AllocationRow:
-    (a, depot, depot_ja, sup_ja, sup_en, req_ja, req_en, dname, dlat, dlon) = record[:10]
-    item_ja, item_en, unit, unit_kg = record[10:]
-    base = AllocationRead.model_validate(a).model_dump()
-    return AllocationRow(
-        **base,
-        depot_name=depot,
-        depot_name_ja=depot_ja,
-        supplier_name_ja=sup_ja,
-        supplier_name_en=sup_en,
-        requester_name_ja=req_ja,
-        requester_name_en=req_en,
-        delivery=DeliveryRead(name=dname, lat=dlat, lon=dlon),
-        item_name_ja=item_ja,
-        item_name_en=item_en,
-        unit=unit,
-        unit_weight_kg=unit_kg,
-        weight_kg=round(a.quantity * unit_kg, 3),
-    )
+def _to_row(record: RowMapping) -> AllocationRow:
+    """One validation of the row's columns (pydantic-core), no intermediate model."""
+    data = dict(record)
+    data["delivery"] = {
+        "name": data.pop("delivery_name"),
+        "lat": data.pop("delivery_lat"),
+        "lon": data.pop("delivery_lon"),
+    }
+    data["weight_kg"] = round(data["quantity"] * data["unit_weight_kg"], 3)
+    return AllocationRow.model_validate(data)
 
 
 async def load(session: AsyncSession, ids: Sequence[int]) -> list[AllocationRow]:
@@ -82,7 +76,7 @@ async def load(session: AsyncSession, ids: Sequence[int]) -> list[AllocationRow]
     result = await session.execute(
         _row_query().where(PlanAllocation.id.in_(sorted(set(ids)))).order_by(PlanAllocation.id)
     )
-    return [_to_row(r) for r in result]
+    return [_to_row(r) for r in result.mappings()]
 
 
 async def one(session: AsyncSession, allocation_id: int) -> AllocationRow:
@@ -94,7 +88,7 @@ async def for_plan(session: AsyncSession, plan_id: int) -> list[AllocationRow]:
     result = await session.execute(
         _row_query().where(PlanAllocation.plan_id == plan_id).order_by(PlanAllocation.id)
     )
-    return [_to_row(r) for r in result]
+    return [_to_row(r) for r in result.mappings()]
 
 
 async def page(
@@ -128,4 +122,4 @@ async def page(
     result = await session.execute(
         _row_query().where(*conditions).order_by(PlanAllocation.id).limit(limit).offset(offset)
     )
-    return [_to_row(r) for r in result], int(total or 0)
+    return [_to_row(r) for r in result.mappings()], int(total or 0)

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ukg_aid import matching
 from ukg_aid.audit import service as audit
@@ -100,7 +100,7 @@ def _summary(plan: DispatchPlan, allocations: Sequence[_Counted]) -> PlanSummary
 
 async def solve(
     problem: matching.Problem, settings: Settings, policy: PlanPolicy
-) -> matching.PlanResult:
+) -> solver_pool.Solved:
     """Solve and validate off the event loop (a solver process, :mod:`solver_pool`); refuses to
     hand back a plan that breaks a rule."""
     travel = solver_pool.Travel(
@@ -176,14 +176,14 @@ async def _add_allocations(
     session: AsyncSession,
     plan: DispatchPlan,
     problem: matching.Problem,
-    result: matching.PlanResult,
+    result: solver_pool.Solved,
     settings: Settings,
 ) -> None:
     """Every allocation in one statement (:mod:`ukg_aid.db.bulk`), no ORM object per row: a
     Nankai plan has thousands."""
     requesters = {line.line_id: line.member_code for line in problem.lines}
 
-    def eta(a: matching.Allocation) -> float:
+    def eta(a: solver_pool.AllocationRow) -> float:
         """A guest's long haul (300–600 km out of Kansai) counts the driver's breaks and rests
         (改善基準告示, ``logistics.driving.haul_eta_minutes``); in-union hauls keep the plain
         estimate the solver judged deadlines by."""
@@ -212,7 +212,7 @@ async def _add_allocations(
     await bulk.insert_rows(session, PlanAllocation, rows)
 
 
-def _unmet(u: matching.Unmet) -> dict[str, Any]:
+def _unmet(u: solver_pool.UnmetRow) -> dict[str, Any]:
     return {
         "request_id": u.request_id,
         "line_id": u.line_id,
@@ -222,19 +222,33 @@ def _unmet(u: matching.Unmet) -> dict[str, Any]:
     }
 
 
-async def get_plan(session: AsyncSession, plan_id: int, *, lock: bool = False) -> DispatchPlan:
+async def get_plan(
+    session: AsyncSession, plan_id: int, *, lock: bool = False, allocations: bool = True
+) -> DispatchPlan:
+    """The plan (with its allocations as objects unless ``allocations`` is false), without its
+    frozen inputs: a Nankai plan's are a megabyte of JSON that only :func:`inputs` reads."""
     query = (
         select(DispatchPlan)
         .where(DispatchPlan.id == plan_id)
-        .options(selectinload(DispatchPlan.allocations))
+        .options(defer(DispatchPlan.inputs, raiseload=True))
         .execution_options(populate_existing=True)
     )
+    if allocations:
+        query = query.options(selectinload(DispatchPlan.allocations))
     if lock:
         query = for_change(query, of=DispatchPlan)
     plan = await session.scalar(query)
     if plan is None:
         raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
     return plan
+
+
+async def inputs(session: AsyncSession, plan_id: int) -> dict[str, Any]:
+    """The frozen inputs the solver saw."""
+    found = await session.scalar(select(DispatchPlan.inputs).where(DispatchPlan.id == plan_id))
+    if found is None:
+        raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
+    return dict(found)
 
 
 async def list_plans(

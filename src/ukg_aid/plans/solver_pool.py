@@ -15,10 +15,12 @@ import asyncio
 import logging
 import multiprocessing
 import threading
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 import anyio
 
@@ -45,6 +47,15 @@ class Travel:
         return matching.EstimateTravel(self.road_circuity, self.truck_kmh, self.loading_minutes)
 
 
+_SUPPLY = tuple(f.name for f in fields(matching.Supply))
+_LINE = tuple(f.name for f in fields(matching.RequestLine))
+
+
+def _rows(items: Iterable[Any], names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    get = attrgetter(*names)
+    return [get(item) for item in items]
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     problem: matching.Problem
@@ -52,8 +63,87 @@ class Job:
     time_limit_s: float
     optimized: bool
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as rows of plain values: a frozen dataclass pickles field by field in
+        Python, and a national problem's 80,000 supplies and lines took seconds of the API
+        process's GIL that way (``bench/loop_lag.py``)."""
+        p = self.problem
+        rows = (_rows(p.supplies, _SUPPLY), _rows(p.lines, _LINE))
+        rest = (p.stricken, p.options, p.closures, p.guests)
+        return (_job, (*rows, *rest, self.travel, self.time_limit_s, self.optimized))
 
-def run(job: Job) -> tuple[matching.PlanResult, list[Any]]:
+
+def _job(
+    supplies: list[tuple[Any, ...]],
+    lines: list[tuple[Any, ...]],
+    stricken: frozenset[str],
+    options: matching.Options,
+    closures: matching.Closures,
+    guests: frozenset[str],
+    *settings: Any,
+) -> Job:
+    problem = matching.Problem(
+        supplies=tuple(matching.Supply(*row) for row in supplies),
+        lines=tuple(matching.RequestLine(*row) for row in lines),
+        stricken=stricken,
+        options=options,
+        closures=closures,
+        guests=guests,
+    )
+    return Job(problem, *settings)
+
+
+class AllocationRow(NamedTuple):
+    """A :class:`matching.Allocation` as it comes back from the solver process."""
+
+    line_id: int
+    request_id: int
+    item_code: str
+    depot_id: int
+    supplier_code: str
+    quantity: int
+    distance_km: float
+    eta_minutes: float
+    reason: str
+    late: bool
+
+
+class UnmetRow(NamedTuple):
+    """A :class:`matching.Unmet` as it comes back from the solver process."""
+
+    line_id: int
+    request_id: int
+    item_code: str
+    quantity: int
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    """A :class:`matching.PlanResult` with its rows as named tuples, which pickle and unpickle
+    at C speed (a frozen dataclass per row runs Python for every field, on the API process)."""
+
+    status: matching.SolveStatus
+    allocations: tuple[AllocationRow, ...]
+    unmet: tuple[UnmetRow, ...]
+    objective: matching.Objective
+    wall_ms: float
+
+    @classmethod
+    def of(cls, result: matching.PlanResult) -> Solved:
+        return cls(
+            status=result.status,
+            allocations=tuple(map(AllocationRow._make, _rows(result.allocations, _ALLOCATION))),
+            unmet=tuple(map(UnmetRow._make, _rows(result.unmet, _UNMET))),
+            objective=result.objective,
+            wall_ms=result.wall_ms,
+        )
+
+
+_ALLOCATION, _UNMET = AllocationRow._fields, UnmetRow._fields
+
+
+def run(job: Job) -> tuple[Solved, list[Any]]:
     """Solve and validate (in the worker): the result and the rules it breaks (none, normally)."""
     travel = job.travel.model()
     how = matching.SolverSettings(travel=travel, time_limit_s=job.time_limit_s)
@@ -68,7 +158,7 @@ def run(job: Job) -> tuple[matching.PlanResult, list[Any]]:
     finally:
         if isinstance(travel, matching.OsrmTravel):
             travel.close()  # one client per plan: never leave its sockets open
-    return result, list(violations)
+    return Solved.of(result), list(violations)
 
 
 _lock = threading.Lock()
@@ -105,7 +195,7 @@ def _forget(processes: int, pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def solve(job: Job, processes: int) -> tuple[matching.PlanResult, list[Any]]:
+async def solve(job: Job, processes: int) -> tuple[Solved, list[Any]]:
     """:func:`run` in the process pool (or a thread when ``processes`` is 0)."""
     if processes == 0:
         return await anyio.to_thread.run_sync(run, job)

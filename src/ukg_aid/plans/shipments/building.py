@@ -25,7 +25,6 @@ async def _lines(
     session: AsyncSession, plan: DispatchPlan
 ) -> tuple[list[logistics.AllocationLine], dict[int, int], dict[int, float]]:
     """The plan's allocations as the core's lines; priority rank per request; km per allocation."""
-    ids = [a.id for a in plan.allocations]
     rows = await session.execute(
         select(
             PlanAllocation.id,
@@ -35,7 +34,7 @@ async def _lines(
             AidRequest.priority,
         )
         .join(AidRequest, AidRequest.id == PlanAllocation.request_id)
-        .where(PlanAllocation.id.in_(ids))
+        .where(PlanAllocation.plan_id == plan.id)  # all of them: one parameter, not thousands
     )
     points, ranks = {}, {}
     for allocation_id, name, lat, lon, priority in rows:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict, NotFound
-from ukg_aid.plans import deliveries, locks
+from ukg_aid.plans import batch, deliveries, locks
 from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
@@ -180,10 +180,7 @@ async def _ship(
         actor=principal.name,
         at=when,
     )
-    for a in allocations:
-        lines[a.line_id].dispatched += a.quantity
-        a.status, a.dispatched_at, a.expected_at = AllocationStatus.dispatched, when, expected
-    await session.flush()
+    await batch.mark_dispatched(session, allocations, lines, when=when, expected=expected)
 
 
 async def deliver(

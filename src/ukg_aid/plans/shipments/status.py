@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid import logistics
 from ukg_aid.catalog.models import Item
+from ukg_aid.db import bulk
 from ukg_aid.db.locking import lock_keys
 from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.models import PlanAllocation
@@ -27,19 +29,21 @@ async def lock_shipments(session: AsyncSession, ids: set[int]) -> dict[int, Ship
     return {s.id: s for s in rows}
 
 
-def follow(shipment: Shipment, statuses: set[AllocationStatus]) -> None:
+def follow(now: ShipmentStatus, statuses: set[AllocationStatus]) -> ShipmentStatus:
     """Nothing left to carry: cancelled; all carried and counted: delivered; nothing left to
     load: dispatched; else as it was (planned or queued)."""
     if statuses <= _GONE:
-        shipment.status = ShipmentStatus.cancelled
-    elif statuses <= _GONE | {AllocationStatus.delivered}:
-        shipment.status = ShipmentStatus.delivered
-    elif AllocationStatus.planned not in statuses:
-        shipment.status = ShipmentStatus.dispatched
+        return ShipmentStatus.cancelled
+    if statuses <= _GONE | {AllocationStatus.delivered}:
+        return ShipmentStatus.delivered
+    if AllocationStatus.planned not in statuses:
+        return ShipmentStatus.dispatched
+    return now
 
 
 async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> None:
-    """Re-derive these shipments' status from their allocations (the caller holds the plan)."""
+    """Re-derive these shipments' status from their allocations (the caller holds the plan):
+    the changed ones in one statement (a cancelled Nankai plan changes thousands)."""
     ids = {i for i in shipment_ids if i is not None}
     if not ids:
         return
@@ -53,9 +57,16 @@ async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> 
     for shipment_id, status in rows:
         if shipment_id is not None:
             statuses[shipment_id].add(status)
+    changed = {}
     for shipment_id, shipment in shipments.items():
-        follow(shipment, statuses[shipment_id])
-    await session.flush()
+        followed = follow(shipment.status, statuses[shipment_id])
+        if followed is not shipment.status:
+            changed[shipment_id] = followed
+    await bulk.update_rows(
+        session, Shipment, "id", [{"id": i, "status": s} for i, s in changed.items()]
+    )
+    for shipment_id, followed in changed.items():
+        set_committed_value(shipments[shipment_id], "status", followed)
 
 
 async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
