@@ -19,6 +19,7 @@ from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
 from ukg_aid.plans.shipments import status as shipment_status
+from ukg_aid.plans.shipments import waves as shipment_waves
 from ukg_aid.plans.shipping import (
     complete_if_done,
     load_allocation,
@@ -43,7 +44,9 @@ async def deliver(
     plan, a = await load_allocation(session, allocation_id)
     principal.require_member(a.requester_code, action="confirm deliveries")
     require_allocation(a, AllocationStatus.dispatched, "delivered")
-    counts = deliveries.check_counts([a], {a.id: count} if count else {}, [])
+    parts = await shipment_waves.open_parts(session, allocation_id=a.id)
+    shares = shipment_waves.portions([a], parts, parts)  # what of it is still on the road
+    counts = deliveries.check_counts([a], {a.id: count} if count else {}, [], shares)
     losses = await deliveries.count_deliveries(
         session,
         principal=principal,
@@ -52,7 +55,9 @@ async def deliver(
         counts=counts,
         when=when,
         subject=f"allocation {a.id}: delivery",
+        portions=shares,
     )
+    shipment_waves.record(parts, counts, when)
     await shipment_status.refresh(session, [a.shipment_id])
     await audit.record(
         session,

@@ -78,7 +78,8 @@ async def dispatch_shipment(
 @router.post(
     "/shipments/{shipment_id}/deliver",
     responses=CONFLICT,
-    summary="Confirm a shipment arrived, with counts per allocation (receiving desk)",
+    summary="Confirm a wave (one truck trip) or the rest of a shipment arrived, with counts "
+    "per allocation (receiving desk)",
 )
 async def deliver_shipment(
     shipment_id: IdParam,
@@ -100,6 +101,7 @@ async def deliver_shipment(
         principal=principal,
         shipment_id=shipment_id,
         counts=counts,
+        wave=body.wave,
         at=body.at,
         clock=clock,
         note=body.note,
