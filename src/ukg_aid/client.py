@@ -190,11 +190,18 @@ class UkgClient(ApiTransport):
         return await self._all("/shipments", ShipmentRead, **filters)
 
     async def shipment_action(
-        self, shipment_id: int, action: str, at: datetime | None = None, note: str | None = None
+        self,
+        shipment_id: int,
+        action: str,
+        at: datetime | None = None,
+        note: str | None = None,
+        wave: int | None = None,
     ) -> ShipmentRead:
-        """``dispatch`` (or queue) or ``deliver`` (all of it) a whole shipment."""
+        """``dispatch`` (or queue) a whole shipment, or ``deliver`` one wave of it (``wave``) or
+        all that is still on the road."""
         path = f"/shipments/{shipment_id}/{action}"
-        return ShipmentRead.model_validate(await self.call("POST", path, json=_at(at, note)))
+        body = _at(at, note) | ({"wave": wave} if wave is not None else {})
+        return ShipmentRead.model_validate(await self.call("POST", path, json=body))
 
     async def cancel_request(
         self,

@@ -3,13 +3,12 @@
 After each approval the supplying desks dispatch every shipment of the plan (one action per
 shipment, not per allocation); a shipment with no truck free joins its member's queue and is
 dispatched again when its forecast departure comes (in departure order; at the step's time if
-that moment is no longer possible). A receiving desk confirms a shipment when its trucks have
-unloaded (all of it: drills do not invent losses).
+that moment is no longer possible). A receiving desk confirms each wave (one truck trip) of a
+shipment when that truck has unloaded (all of it: drills do not invent losses).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from ukg_aid.client import ApiError, UkgClient
@@ -79,30 +78,32 @@ class RoadOps:
                     await self._dispatch(out, now)
 
     async def deliver_due(self, now: datetime) -> None:
+        """Each wave (truck trip) whose truck has unloaded by ``now`` is confirmed at its
+        unloading time, all waves in time order (a request's deliveries go forward in time)."""
         due = [
-            s
+            (w, s)
             for s in await self.admin.shipments(status="dispatched")
-            if s.expected_at is not None and s.expected_at <= now
+            for w in s.waves
+            if w.delivered_at is None and w.expected_at <= now
         ]
         if not due:
             return
-        rows = defaultdict(list)
-        for a in await self.admin.allocations(status="dispatched"):
-            rows[a.shipment_id].append(a)
+        rows = {a.id: a for a in await self.admin.allocations(status="dispatched")}
         filed = {r.id: r.filed_at for r in await self.admin.requests()}
-        for s in sorted(due, key=lambda x: (x.expected_at, x.id)):
-            assert s.expected_at is not None
-            await self.desks[s.requester_code].shipment_action(s.id, "deliver", at=s.expected_at)
-            for a in rows[s.id]:
+        for w, s in sorted(due, key=lambda x: (x[0].expected_at, x[1].id, x[0].wave)):
+            desk = self.desks[s.requester_code]
+            await desk.shipment_action(s.id, "deliver", at=w.expected_at, wave=w.wave)
+            for part in w.parts:
+                a = rows[part.allocation_id]
                 self.log.deliveries.append(
                     Delivery(
                         member_code=a.requester_code,
                         item_code=a.item_code,
-                        quantity=a.quantity,
+                        quantity=part.quantity,
                         filed_at=filed[a.request_id],
-                        delivered_at=s.expected_at,
+                        delivered_at=w.expected_at,
                         distance_km=a.distance_km,
                     )
                 )
                 by_item = self.log.delivered_by_item
-                by_item[a.item_code] = by_item.get(a.item_code, 0) + a.quantity
+                by_item[a.item_code] = by_item.get(a.item_code, 0) + part.quantity
