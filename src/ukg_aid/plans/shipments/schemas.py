@@ -89,3 +89,18 @@ class TruckRead(OutputModel):
     free_at: datetime | None
     shipment_id: int | None
     out: bool = Field(description="on the road at the time asked (free_at later)")
+
+
+class QueueAdvance(InputModel):
+    member: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=8,
+        description="whose queue (a desk: its own; default for others: every member's)",
+    )
+    at: At = None
+
+
+class QueueAdvanced(OutputModel):
+    until: datetime
+    dispatched: list[ShipmentRead] = Field(description="shipments that left, in queue order")
