@@ -99,7 +99,7 @@ class DrillRunner:
             if prev < wave.at <= now or (hour == 0 and wave.at <= now):
                 await self._file_wave(wave)
         await self.air.step(now, [m for m in self.script.missions if prev < m.at <= now])
-        await self.road.release_queue(now)
+        await self.road.advance(now)
         if hour > 0 and hour % self.plan_every == 0:
             await self._plan(now)
         await self.road.deliver_due(now)
@@ -222,6 +222,7 @@ class DrillRunner:
 
     async def _finish(self) -> None:
         await self.air.finish(self.script.start + timedelta(hours=self.script.hours))
+        await self.road.collect()
         for req in await self.a.admin.requests():
             for line in req.lines:
                 self.log.line_fills.append((line.item_code, line.delivered / line.quantity))
