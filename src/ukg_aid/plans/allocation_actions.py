@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,13 +40,13 @@ async def deliver(
     clock: Clock,
     note: str | None = None,
 ) -> PlanAllocation:
-    """The requester's desk confirms what arrived (default: all of it)."""
+    """The requester's desk confirms what arrived of it (default: all still on the road)."""
     when = clock.resolve(at)
     plan, a = await load_allocation(session, allocation_id)
     principal.require_member(a.requester_code, action="confirm deliveries")
     require_allocation(a, AllocationStatus.dispatched, "delivered")
-    parts = await shipment_waves.open_parts(session, allocation_id=a.id)
-    shares = shipment_waves.portions([a], parts, parts)  # what of it is still on the road
+    parts = await shipment_waves.open_parts(session, allocation_id=a.id)  # still on the road
+    shares = shipment_waves.portions([a], parts, parts)
     counts = deliveries.check_counts([a], {a.id: count} if count else {}, [], shares)
     losses = await deliveries.count_deliveries(
         session,
@@ -59,6 +60,18 @@ async def deliver(
     )
     shipment_waves.record(parts, counts, when)
     await shipment_status.refresh(session, [a.shipment_id])
+    await _record_delivery(session, principal, a, losses, when, note)
+    return a
+
+
+async def _record_delivery(
+    session: AsyncSession,
+    principal: Principal,
+    a: PlanAllocation,
+    losses: list[dict[str, Any]],
+    when: datetime,
+    note: str | None,
+) -> None:
     await audit.record(
         session,
         principal=principal,
@@ -79,7 +92,6 @@ async def deliver(
         when=when,
         note=note,
     )
-    return a
 
 
 async def decline(

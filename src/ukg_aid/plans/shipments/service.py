@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import logistics
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.errors import Conflict, NotFound, Unprocessable
@@ -95,6 +96,22 @@ async def dispatch(
     fleet.take(trucks, departure.run, shipment.id)
     await _ship(session, principal, shipment, allocations, when, outcome.delivered_at)
     wave_count = await waves.store(session, shipment.id, allocations, outcome)
+    await _record_dispatch(
+        session, principal, shipment, allocations, outcome, when, wave_count, note
+    )
+    return shipment
+
+
+async def _record_dispatch(
+    session: AsyncSession,
+    principal: Principal,
+    shipment: Shipment,
+    allocations: list[PlanAllocation],
+    outcome: logistics.JobOutcome,
+    when: datetime,
+    wave_count: int,
+    note: str | None,
+) -> None:
     shipment.status, shipment.dispatched_at = ShipmentStatus.dispatched, when
     shipment.expected_at, shipment.departure_at = outcome.delivered_at, None
     await session.flush()
@@ -116,7 +133,6 @@ async def dispatch(
         at=when,
         note=note,
     )
-    return shipment
 
 
 def _wait(shipment: Shipment, when: datetime) -> float:
@@ -227,6 +243,20 @@ async def deliver(
     if shipment.status is ShipmentStatus.delivered:
         shipment.delivered_at = when
     got = {str(a.id): checked[a.id].received for a in allocations}
+    await _record_delivery(session, principal, shipment, chosen, got, losses, when, note)
+    return shipment
+
+
+async def _record_delivery(
+    session: AsyncSession,
+    principal: Principal,
+    shipment: Shipment,
+    chosen: list[WavePart],
+    got: dict[str, int],
+    losses: list[dict[str, Any]],
+    when: datetime,
+    note: str | None,
+) -> None:
     after = {
         "status": shipment.status.value,
         "waves": sorted({p.wave for p in chosen}),
@@ -253,7 +283,6 @@ async def deliver(
         when=when,
         note=note,
     )
-    return shipment
 
 
 async def _chosen(
