@@ -131,6 +131,7 @@ class UkgClient(ApiTransport):
         at: datetime | None = None,
         key: str | None = None,
         note: str | None = None,
+        needed_by: datetime | None = None,
     ) -> AidRequestRead:
         body = {
             "member_code": member_code,
@@ -141,6 +142,8 @@ class UkgClient(ApiTransport):
             **_at(at),
             **self._incident(),
         }
+        if needed_by is not None:
+            body["needed_by"] = needed_by.isoformat()
         headers = {"Idempotency-Key": key} if key else None
         data = await self.call("POST", "/aid-requests", json=body, headers=headers)
         return AidRequestRead.model_validate(data)

@@ -154,6 +154,7 @@ class DrillRunner:
                     priority=priority,
                     at=wave.at,
                     key=f"{wave.member_code}-w{wave.wave}-p{i}-{priority}",
+                    needed_by=needed_by(wave, priority),
                 )
                 for item, q in chunk:
                     self.log.requested_by_item[item] = self.log.requested_by_item.get(item, 0) + q
@@ -245,6 +246,16 @@ class DrillRunner:
         for req in await self.a.admin.requests():
             for line in req.lines:
                 self.log.line_fills.append((line.item_code, line.delivered / line.quantity))
+
+
+NEEDED_WITHIN = timedelta(hours=24)
+"""ASSUMPTION (drill rule, docs/logistics.md): a wave is one day's need, so a desk asks for its
+critical and high lines (water, meals, formula, diapers) to arrive within that day; normal lines
+carry no deadline."""
+
+
+def needed_by(wave: RequestWave, priority: str) -> datetime | None:
+    return wave.at + NEEDED_WITHIN if priority in ("critical", "high") else None
 
 
 def _priority(item_code: str) -> str:
