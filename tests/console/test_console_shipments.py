@@ -4,6 +4,8 @@ shipment and declines an allocation with a reason; the receiver confirms with a 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -182,3 +184,66 @@ def test_the_board_speaks_japanese_about_trips(browse: Watched, console: Console
     expect(osaka.get_by_test_id(f"ship-deliver-{ids['ship']}")).to_have_text(
         "第 1 便を受領（全 2 便）"
     )
+
+
+def _queued_behind_a_full_pool(console: Console) -> dict[str, Any]:
+    """Wakayama's pool (36 t) all out on one shipment 20 h ago; a second one queued behind it."""
+    at = (datetime.now(UTC) - timedelta(hours=20)).isoformat()
+    with console.api("admin") as admin:
+        item = {
+            "code": "queue_pallet",
+            "name_en": "Meal pallet",
+            "name_ja": "食料パレット",
+            "unit": "pallet",
+            "unit_weight_kg": 1000.0,
+        }
+        assert admin.post("/items", json=item).status_code == 201
+        depot = admin.get("/depots", params={"member": "30"}).json()["items"][0]["id"]
+        resp = admin.put(f"/depots/{depot}/stock/queue_pallet", json={"on_hand": 50, "at": at})
+        assert resp.status_code in (200, 201)
+    ids = []
+    with console.api("desk", "27100") as desk:
+        for name, lat, qty in (("港 避難所", 34.6556, 36), ("西成 避難所", 34.6352, 2)):
+            body = {
+                "member_code": "27100",
+                "priority": "normal",
+                "delivery": {"name": name, "lat": lat, "lon": 135.46},
+                "lines": [{"item_code": "queue_pallet", "quantity": qty}],
+                "at": at,
+            }
+            resp = desk.post("/aid-requests", json=body)
+            assert resp.status_code == 201, resp.text
+            ids.append(resp.json()["id"])
+    with console.api("coordinator") as coord:
+        plan = coord.post("/plans", json={"request_ids": ids, "at": at}).json()
+        approved = coord.post(f"/plans/{plan['id']}/approve", json={"at": at})
+        assert approved.status_code == 200, approved.text
+        found = coord.get("/shipments", params={"plan_id": plan["id"]}).json()["items"]
+    big, small = sorted(found, key=lambda s: -s["weight_kg"])
+    with console.api("desk", "30") as wakayama:
+        sent = wakayama.post(f"/shipments/{big['id']}/dispatch", json={"at": at}).json()
+        assert sent["status"] == "dispatched", sent
+        queued = wakayama.post(f"/shipments/{small['id']}/dispatch", json={"at": at}).json()
+        assert queued["status"] == "queued", queued
+    return queued
+
+
+def test_a_queued_shipment_leaves_by_itself_on_the_board(browse: Watched, console: Console) -> None:
+    queued = _queued_behind_a_full_pool(console)
+    wakayama = log_in(browse.new_page(), console, "desk", "30", lang="en")
+    go(wakayama, "#/shipments")
+    row = wakayama.get_by_test_id(f"shipment-{queued['id']}")
+    expect(row).to_have_attribute("data-status", "queued")
+    expect(wakayama.get_by_test_id(f"queue-{queued['id']}")).to_contain_text("1 in the queue")
+    with console.api("coordinator") as coord:  # what the periodic task does every minute
+        left = coord.post("/trucks/queue/advance", json={"member": "30"}).json()["dispatched"]
+    assert [s["id"] for s in left] == [queued["id"]]
+    assert left[0]["dispatched_at"] == queued["departure_at"]  # when the trucks came back
+    expect(row).to_have_attribute("data-status", "dispatched")  # live, from the event stream
+    shoot(wakayama, "desk-queue-left")
+    with console.api("coordinator") as coord:
+        events = coord.get("/audit-events", params={"action": "shipment.dispatch"}).json()
+        mine = [e for e in events["items"] if str(e["entity_id"]) == str(queued["id"])]
+        assert [(e["actor"], e["note"]) for e in mine] == [
+            ("system", "queue: trucks back at the depot")
+        ]
