@@ -20,7 +20,13 @@ from ukg_aid.client import ConflictError, UkgClient
 from ukg_aid.drills import air
 from ukg_aid.drills.observations import RunLog, Snapshot
 from ukg_aid.drills.road import RoadOps
-from ukg_aid.drills.script import PRIORITY, DeliveryPoint, DrillScript, RequestWave
+from ukg_aid.drills.script import (
+    NEEDED_WITHIN,
+    PRIORITY,
+    DeliveryPoint,
+    DrillScript,
+    RequestWave,
+)
 from ukg_aid.geo import Point
 from ukg_aid.routing.land import land_model
 
@@ -246,12 +252,6 @@ class DrillRunner:
         for req in await self.a.admin.requests():
             for line in req.lines:
                 self.log.line_fills.append((line.item_code, line.delivered / line.quantity))
-
-
-NEEDED_WITHIN = timedelta(hours=24)
-"""ASSUMPTION (drill rule, docs/logistics.md): a wave is one day's need, so a desk asks for its
-critical and high lines (water, meals, formula, diapers) to arrive within that day; normal lines
-carry no deadline."""
 
 
 def needed_by(wave: RequestWave, priority: str) -> datetime | None:

@@ -30,6 +30,10 @@ from ukg_aid.quake.model import Event, intensity_at
 from ukg_aid.routing.land import land_model
 
 FILE_THRESHOLD = 5.0
+NEEDED_WITHIN = timedelta(hours=24)
+"""ASSUMPTION (drill rule, docs/logistics.md): a wave is one day's need, so a desk asks for its
+critical and high lines (water, meals, formula, diapers) to arrive within that day; normal lines
+carry no deadline."""
 WAVE_HOURS = (1, 24, 48)
 MAX_MISSIONS_PER_HOUR = 30
 PRIORITY = {
