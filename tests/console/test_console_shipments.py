@@ -225,7 +225,7 @@ def _queued_behind_a_full_pool(console: Console) -> dict[str, Any]:
         assert sent["status"] == "dispatched", sent
         queued = wakayama.post(f"/shipments/{small['id']}/dispatch", json={"at": at}).json()
         assert queued["status"] == "queued", queued
-    return queued
+    return dict(queued)
 
 
 def test_a_queued_shipment_leaves_by_itself_on_the_board(browse: Watched, console: Console) -> None:
