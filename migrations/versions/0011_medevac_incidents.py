@@ -1,7 +1,7 @@
 """medevac incidents: weather holds, stagings and visiting aircraft belong to an incident
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01 16:10:00.000000
 
 SPEC §10/§12: visiting aircraft join an incident's fleet; holds and stagings are recorded for an
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

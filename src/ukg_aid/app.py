@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from ukg_aid import __version__, console, docs, health, problems
 from ukg_aid.api import api_router
+from ukg_aid.clock import Clock, ClockMode
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
 from ukg_aid.db.retry import RetryTransactions
 from ukg_aid.db.session import Limits, PoolOptions
 from ukg_aid.middleware import BodyLimit, Metrics
 from ukg_aid.plans import solver_pool
+from ukg_aid.plans.shipments import queue as truck_queue
 
 log = logging.getLogger("ukg_aid")
 
@@ -41,6 +46,17 @@ NO_RETRY_PATHS = frozenset({"/api/v1/events"})
 """Never re-run: a server-sent event stream has started answering before it reads anything."""
 
 
+def _queue_ticker(settings: Settings, db: Database) -> asyncio.Task[None] | None:
+    """Queued shipments leave by themselves when trucks are back (``plans.shipments.queue``);
+    on the live clock only: a simulated instance's time is its drill's, sent with each call."""
+    if settings.clock is not ClockMode.live or settings.queue_advance_seconds <= 0:
+        return None
+    clock = Clock(settings.clock, timedelta(hours=settings.max_backdate_hours))
+    return asyncio.create_task(
+        truck_queue.run_periodically(db, clock, settings.queue_advance_seconds)
+    )
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the app. Pass ``database`` to share an engine (tests); otherwise one is made."""
     settings = settings or get_settings()
@@ -55,10 +71,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             pool=PoolOptions.from_settings(settings),
         )
         solver_pool.start(settings.solver_processes)
+        ticker = _queue_ticker(settings, app.state.db)
         settle_heap()
         try:
             yield
         finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
             if owned:
                 await app.state.db.dispose()
 

@@ -131,6 +131,7 @@ class UkgClient(ApiTransport):
         at: datetime | None = None,
         key: str | None = None,
         note: str | None = None,
+        needed_by: datetime | None = None,
     ) -> AidRequestRead:
         body = {
             "member_code": member_code,
@@ -141,6 +142,8 @@ class UkgClient(ApiTransport):
             **_at(at),
             **self._incident(),
         }
+        if needed_by is not None:
+            body["needed_by"] = needed_by.isoformat()
         headers = {"Idempotency-Key": key} if key else None
         data = await self.call("POST", "/aid-requests", json=body, headers=headers)
         return AidRequestRead.model_validate(data)
@@ -190,11 +193,18 @@ class UkgClient(ApiTransport):
         return await self._all("/shipments", ShipmentRead, **filters)
 
     async def shipment_action(
-        self, shipment_id: int, action: str, at: datetime | None = None, note: str | None = None
+        self,
+        shipment_id: int,
+        action: str,
+        at: datetime | None = None,
+        note: str | None = None,
+        wave: int | None = None,
     ) -> ShipmentRead:
-        """``dispatch`` (or queue) or ``deliver`` (all of it) a whole shipment."""
+        """``dispatch`` (or queue) a whole shipment, or ``deliver`` one wave of it (``wave``) or
+        all that is still on the road."""
         path = f"/shipments/{shipment_id}/{action}"
-        return ShipmentRead.model_validate(await self.call("POST", path, json=_at(at, note)))
+        body = _at(at, note) | ({"wave": wave} if wave is not None else {})
+        return ShipmentRead.model_validate(await self.call("POST", path, json=body))
 
     async def cancel_request(
         self,

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         default=ClockMode.live, description="live (real desks) or simulated (drills, training)"
     )
     max_backdate_hours: float = Field(default=24.0, ge=0, le=8760)
+    queue_advance_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        description="how often queued shipments whose trucks are back leave by themselves "
+        "(live clock only; 0: only after shipment actions and POST /trucks/queue/advance)",
+    )
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
     default_page_limit: int = Field(default=100, ge=1, le=1000)

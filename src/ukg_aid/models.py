@@ -13,7 +13,7 @@ from ukg_aid.incidents.models import Incident, IncidentCounterpart
 from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.members.models import Member
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
-from ukg_aid.plans.shipments.models import Shipment, Truck
+from ukg_aid.plans.shipments.models import Shipment, Truck, WavePart
 from ukg_aid.shelters.models import Shelter, ShelterChange
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.weather.models import WeatherHoldRow
@@ -45,5 +45,6 @@ __all__ = [
     "Stock",
     "StockLedger",
     "Truck",
+    "WavePart",
     "WeatherHoldRow",
 ]

@@ -99,6 +99,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/shipments/{shipment_id}/dispatch"): may(DESK, ADMIN, own_member=True),
     ("POST", "/api/v1/shipments/{shipment_id}/deliver"): may(DESK, ADMIN, own_member=True),
     ("GET", "/api/v1/trucks"): READ,
+    ("POST", "/api/v1/trucks/queue/advance"): may(DESK, COORD, ADMIN, own_member=True),
     ("POST", "/api/v1/incidents/{incident_id}/closures"): may(COORD, ADMIN),
     ("GET", "/api/v1/incidents/{incident_id}/closures"): READ,
     ("DELETE", "/api/v1/incidents/{incident_id}/closures/{closure_id}"): may(COORD, ADMIN),

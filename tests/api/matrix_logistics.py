@@ -27,6 +27,7 @@ def calls(ctx: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
             "path": {"shipment_id": on_road["id"]},
             "other": on_road["supplier_code"],  # the supplier's desk may not confirm it
         },
+        ("POST", "/api/v1/trucks/queue/advance"): {"json": {"member": OWN}},
         ("POST", "/api/v1/incidents/{incident_id}/closures"): {
             "json": {"kind": "crossing", "crossing": "akashi-kaikyo"}
         },

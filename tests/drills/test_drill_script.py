@@ -10,6 +10,7 @@ from ukg_aid.drills.script import (
     WAVE_HOURS,
     build_script,
     split,
+    split_weighted,
 )
 from ukg_aid.quake import areas, impact
 from ukg_aid.quake.scenarios import load_scenario
@@ -73,3 +74,29 @@ def test_split_keeps_every_unit() -> None:
     assert split(10, 3) == [4, 3, 3]
     assert split(1, 2) == [1, 0]
     assert sum(split(12345, 7)) == 12345
+
+
+def test_hyogo_files_for_its_awaji_offices_with_their_own_evacuees() -> None:
+    """Hyogo-ken Nanbu's rupture started under northern Awaji: Hyogo's desk files for the three
+    Awaji offices (on another land than its Kobe office, median ≥ 5+) with their evacuees, and
+    the rest of its need at its mainland points."""
+    shaken, script = _script("hyogo-nanbu-1995", hours=24)
+    (wave,) = [w for w in script.waves if w.member_code == "28"]
+    names = [p.name for p in wave.points]
+    awaji = {"Awaji City office", "Sumoto City office", "Minamiawaji City office"}
+    assert awaji <= set(names) and len(names) == len(wave.weights)
+    hyogo = next(m for m in shaken.members if m.member_code == "28")
+    assert sum(wave.weights) == hyogo.evacuees
+    on_awaji = sum(w for p, w in zip(wave.points, wave.weights, strict=True) if p.name in awaji)
+    assert 0 < on_awaji < hyogo.evacuees / 10  # ≈ 2,600 of Hyogo's evacuees outside Kobe
+    for item, qty in wave.lines:
+        assert sum(wave.shares(qty)) == qty, item
+    kobe = next(w for w in script.waves if w.member_code == "28100")
+    assert kobe.weights == ()  # no island in Kobe City's area: equal shares as before
+
+
+def test_weighted_split_keeps_every_unit_in_proportion() -> None:
+    assert split_weighted(10, [1, 1, 2]) == [3, 2, 5]
+    assert split_weighted(7, [0, 0]) == [4, 3]
+    assert split_weighted(1000, [620, 291, 1699, 0]) == [238, 111, 651, 0]
+    assert sum(split_weighted(12345, [3, 5, 7, 11])) == 12345

@@ -107,6 +107,9 @@ CloseOpt = Annotated[
     list[str] | None,
     typer.Option(help="also close this crossing from the start (akashi-kaikyo, onaruto)"),
 ]
+ShakingClosuresOpt = Annotated[
+    bool, typer.Option(help="close the crossings the shaking closes (震度5弱 at either end)")
+]
 
 
 @drill_app.command("run")
@@ -131,6 +134,7 @@ def drill_run(
     damage_hospital: DamageHospitalOpt = None,
     weather: WeatherOpt = True,
     close: CloseOpt = None,
+    shaking_closures: ShakingClosuresOpt = True,
 ) -> None:
     """Play a scenario under the optimized and the baseline policy and compare them."""
     policies = _checked(scenario, policy)
@@ -152,6 +156,7 @@ def drill_run(
         counterparts=counterparts,
         push_hours=push_hours,
         close=tuple(close or ()),
+        shaking_closures=shaking_closures,
     )
     result = _play(opts, report)
     _print_summary(result)

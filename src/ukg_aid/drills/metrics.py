@@ -141,7 +141,9 @@ def summary(log: RunLog, start: datetime, hours: int) -> dict[str, Any]:
         "plans_approved": len(log.plans),
         "stale_approvals": log.stale_approvals,
         "medevac": medevac(log, start, start + timedelta(hours=hours)),
-        "road": road_metrics.summary(log.road, start, start + timedelta(hours=hours)),
+        "road": road_metrics.summary(
+            log.road, start, start + timedelta(hours=hours), log.deliveries
+        ),
         "members": members(log, first),
     }
 

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from ukg_aid import logistics
-from ukg_aid.drills.observations import RoadLog
+from ukg_aid.drills.observations import Delivery, RoadLog
+from ukg_aid.drills.script import NEEDED_WITHIN, PRIORITY
 
 
 def _quantile(values: list[float], q: float) -> float | None:
@@ -44,14 +45,28 @@ def utilisation(road: RoadLog, start: datetime, end: datetime) -> dict[str, floa
     return None if not total else {"all": round(busy / total, 4), "members": len(jobs)}
 
 
-def summary(road: RoadLog, start: datetime, end: datetime) -> dict[str, Any]:
+def late_delivered(deliveries: list[Delivery]) -> int:
+    """Units of critical and high lines that arrived after their request's ``needed_by`` (the
+    drill's rule: filing + ``NEEDED_WITHIN``), counted per truck wave as it unloaded."""
+    return sum(
+        d.quantity
+        for d in deliveries
+        if PRIORITY.get(d.item_code, "normal") in ("critical", "high")
+        and d.delivered_at > d.filed_at + NEEDED_WITHIN
+    )
+
+
+def summary(
+    road: RoadLog, start: datetime, end: datetime, deliveries: list[Delivery] | None = None
+) -> dict[str, Any]:
     waits = road.waits_min
     return {
+        "late_delivered_units": late_delivered(deliveries or []),
         "plans": road.plans,
         "shipment_dispatch_actions": road.dispatch_actions,
         "allocation_dispatch_actions_without_shipments": road.allocations_shipped,
         "shipments_dispatched": len(waits),
-        "late_units": road.late_units,
+        "late_units": road.late_units,  # the plans' ETAs (the solver's haul, no truck queue)
         "queue_wait_min_median": round(statistics.median(waits), 1) if waits else None,
         "queue_wait_min_p90": _quantile(waits, 0.9),
         "queue_wait_min_max": round(max(waits), 1) if waits else None,

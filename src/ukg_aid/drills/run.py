@@ -51,6 +51,8 @@ class DrillOptions:
     """Record the scenario's weather holds."""
     close: tuple[str, ...] = ()
     """Crossings closed from the start besides those the shaking closes (e.g. akashi-kaikyo)."""
+    shaking_closures: bool = True
+    """Close the crossings the shaking closes (JB本四高速's 震度5弱 rule); off: only ``close``."""
 
 
 Instance = Callable[[], AbstractAsyncContextManager[UkgClient]]
@@ -202,7 +204,10 @@ async def _medevac_setting(
 
 def closed_crossings(scenario: Scenario, opts: DrillOptions) -> list[str]:
     """Crossings the shaking closes (``quake.damage``: instrumental intensity ≥ 4.5 at either end,
-    JB本四高速's 震度5弱 inspection rule, crossing_rules.csv) and those the options close."""
+    JB本四高速's 震度5弱 inspection rule, crossing_rules.csv; unless ``shaking_closures`` is off)
+    and those the options close."""
+    if not opts.shaking_closures:
+        return sorted(set(opts.close))
     damage = assess_damage(scenario.event, rng=random.Random(opts.seed), crossings=load_crossings())
     return sorted(set(damage.closed_crossings) | set(opts.close))
 

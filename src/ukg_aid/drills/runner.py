@@ -14,12 +14,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ukg_aid.client import ConflictError, UkgClient
 from ukg_aid.drills import air
 from ukg_aid.drills.observations import RunLog, Snapshot
 from ukg_aid.drills.road import RoadOps
-from ukg_aid.drills.script import PRIORITY, DrillScript, RequestWave, split
+from ukg_aid.drills.script import (
+    NEEDED_WITHIN,
+    PRIORITY,
+    DeliveryPoint,
+    DrillScript,
+    RequestWave,
+)
+from ukg_aid.geo import Point
+from ukg_aid.routing.land import land_model
 
 STRICKEN_LIFT_SHARE = 0.5
 """When at least this share of the union has filed, the coordinator lets stricken members supply
@@ -99,7 +108,7 @@ class DrillRunner:
             if prev < wave.at <= now or (hour == 0 and wave.at <= now):
                 await self._file_wave(wave)
         await self.air.step(now, [m for m in self.script.missions if prev < m.at <= now])
-        await self.road.release_queue(now)
+        await self.road.advance(now)
         if hour > 0 and hour % self.plan_every == 0:
             await self._plan(now)
         await self.road.deliver_due(now)
@@ -115,11 +124,7 @@ class DrillRunner:
         """Push-type support: before the desk can file, the coordinator files the drill model's
         estimate for the day on its behalf (no own stock is counted: the desk is not yet up)."""
         for i, point in enumerate(wave.points):
-            share = [
-                (item, part)
-                for item, qty in wave.lines
-                if (part := split(qty, len(wave.points))[i]) > 0
-            ]
+            share = [(item, part) for item, qty in wave.lines if (part := wave.shares(qty)[i]) > 0]
             for priority in ("critical", "high", "normal"):
                 chunk = [(c, q) for c, q in share if _priority(c) == priority]
                 if not chunk:
@@ -142,13 +147,8 @@ class DrillRunner:
             return
         desk = self.a.desks[wave.member_code]
         remaining = await self._use_own_stock(desk, wave)
-        lines = [(item, qty) for item, qty in remaining.items() if qty > 0]
-        if not lines:
-            return
         for i, point in enumerate(wave.points):
-            share = [
-                (item, part) for item, qty in lines if (part := split(qty, len(wave.points))[i]) > 0
-            ]
+            share = [(item, qty) for item, qty in sorted(remaining[i].items()) if qty > 0]
             for priority in ("critical", "high", "normal"):
                 chunk = [(c, q) for c, q in share if _priority(c) == priority]
                 if not chunk:
@@ -160,34 +160,60 @@ class DrillRunner:
                     priority=priority,
                     at=wave.at,
                     key=f"{wave.member_code}-w{wave.wave}-p{i}-{priority}",
+                    needed_by=needed_by(wave, priority),
                 )
                 for item, q in chunk:
                     self.log.requested_by_item[item] = self.log.requested_by_item.get(item, 0) + q
                 self.log.pull_units += sum(q for _, q in chunk)
                 self.log.first_filed.setdefault(wave.member_code, wave.at)
 
-    async def _use_own_stock(self, desk: UkgClient, wave: RequestWave) -> dict[str, int]:
-        need = dict(wave.lines)
-        usable = {
-            d.id for d in await desk.depots(member=wave.member_code) if d.status == "operational"
+    async def _use_own_stock(self, desk: UkgClient, wave: RequestWave) -> list[dict[str, int]]:
+        """Each point's share, less what the desk sends from its own operational depots that
+        have a way to the point (``reachable``: not across a closed crossing). Returns what is
+        left to ask the union for, per point."""
+        depots = {
+            d.id: d for d in await desk.depots(member=wave.member_code) if d.status == "operational"
         }
-        for row in await desk.stock(member=wave.member_code):
-            take = min(row.on_hand - row.reserved, need.get(row.item_code, 0))
-            if row.depot_id not in usable or take <= 0:
-                continue
-            await desk.call(
-                "POST",
-                f"/depots/{row.depot_id}/stock/{row.item_code}/adjustments",
-                json={
-                    "delta": -take,
-                    "reason": "distributed to local shelters",
-                    "at": wave.at.isoformat(),
-                },
-            )
-            need[row.item_code] -= take
-            used = self.log.local_use.setdefault(wave.member_code, {})
-            used[row.item_code] = used.get(row.item_code, 0) + take
-        return need
+        rows = [r for r in await desk.stock(member=wave.member_code) if r.depot_id in depots]
+        free = {(r.depot_id, r.item_code): r.on_hand - r.reserved for r in rows}
+        left: list[dict[str, int]] = []
+        for point in wave.points:
+            i = len(left)
+            need = {item: wave.shares(qty)[i] for item, qty in wave.lines}
+            near = {d for d, depot in depots.items() if self._reachable(depot, point)}
+            for row in rows:
+                key = (row.depot_id, row.item_code)
+                take = min(free[key], need.get(row.item_code, 0))
+                if row.depot_id not in near or take <= 0:
+                    continue
+                await self._take(desk, key, take, wave)
+                free[key] -= take
+                need[row.item_code] -= take
+            left.append(need)
+        return left
+
+    def _reachable(self, depot: Any, point: DeliveryPoint) -> bool:
+        land = land_model()
+        way = land.way(
+            land.side_of(Point(depot.lat, depot.lon)), land.side_of(Point(point.lat, point.lon))
+        )
+        return not ({c.id for c in way.crossings} & set(self.closures))
+
+    async def _take(
+        self, desk: UkgClient, key: tuple[int, str], take: int, wave: RequestWave
+    ) -> None:
+        depot_id, item_code = key
+        await desk.call(
+            "POST",
+            f"/depots/{depot_id}/stock/{item_code}/adjustments",
+            json={
+                "delta": -take,
+                "reason": "distributed to local shelters",
+                "at": wave.at.isoformat(),
+            },
+        )
+        used = self.log.local_use.setdefault(wave.member_code, {})
+        used[item_code] = used.get(item_code, 0) + take
 
     async def _plan(self, now: datetime) -> None:
         for _attempt in range(2):
@@ -222,9 +248,14 @@ class DrillRunner:
 
     async def _finish(self) -> None:
         await self.air.finish(self.script.start + timedelta(hours=self.script.hours))
+        await self.road.collect()
         for req in await self.a.admin.requests():
             for line in req.lines:
                 self.log.line_fills.append((line.item_code, line.delivered / line.quantity))
+
+
+def needed_by(wave: RequestWave, priority: str) -> datetime | None:
+    return wave.at + NEEDED_WITHIN if priority in ("critical", "high") else None
 
 
 def _priority(item_code: str) -> str:

@@ -6,7 +6,8 @@ Assumptions (drill rules, not sourced facts; see docs/drills.md):
   is where 6- is observed locally.
 - Requests come in daily waves at +1 h, +24 h and +48 h, each for that day's need (the first also
   for one-off items such as blankets), split between the member's office and the office of its
-  most shaken municipality.
+  most shaken municipality; the offices of its municipalities on another land (Awaji for Hyogo)
+  where the median reaches 5+ file their own evacuees' share (``island_points``).
 - Priorities: water and meals are ``critical``, infant formula and diapers ``high``, the rest
   ``normal``.
 - Medevac missions are filed in the hour the impact model reports them, at the office of a
@@ -21,11 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ukg_aid.geo import Point
 from ukg_aid.quake.areas import GuestArea, MemberArea, Municipality, municipalities_of
+from ukg_aid.quake.assumptions import evacuee_share
 from ukg_aid.quake.impact import Impact, MemberImpact
 from ukg_aid.quake.model import Event, intensity_at
+from ukg_aid.routing.land import land_model
 
 FILE_THRESHOLD = 5.0
+NEEDED_WITHIN = timedelta(hours=24)
+"""ASSUMPTION (drill rule, docs/logistics.md): a wave is one day's need, so a desk asks for its
+critical and high lines (water, meals, formula, diapers) to arrive within that day; normal lines
+carry no deadline."""
 WAVE_HOURS = (1, 24, 48)
 MAX_MISSIONS_PER_HOUR = 30
 PRIORITY = {
@@ -53,6 +61,13 @@ class RequestWave:
     member_code: str
     points: tuple[DeliveryPoint, ...]
     lines: tuple[tuple[str, int], ...]
+    weights: tuple[int, ...] = ()
+    """Each point's share of the lines (evacuees there); empty: equal shares."""
+
+    def shares(self, quantity: int) -> list[int]:
+        if not self.weights:
+            return split(quantity, len(self.points))
+        return split_weighted(quantity, self.weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +138,7 @@ def build_script(
     waves = tuple(
         wave
         for code in filing
-        for wave in _waves(by_impact[code], by_code[code], areas.get(code, ()), start, hours)
+        for wave in _waves(event, by_impact[code], by_code[code], areas.get(code, ()), start, hours)
     )
     failures = tuple(
         DepotFailure(at=start, depot_id=int(d.depot_id), member_code=d.member_code, status=d.status)
@@ -168,10 +183,50 @@ def _points(
     return office, DeliveryPoint(f"{worst.name_en} office", worst.lat, worst.lon)
 
 
+def island_points(
+    event: Event, member: MemberArea, area: Sequence[Municipality]
+) -> list[tuple[DeliveryPoint, int]]:
+    """Offices of the member's municipalities on another land than its office (Awaji for
+    Hyogo, ``routing.land``) where the median shaking reaches ``FILE_THRESHOLD``, with their
+    evacuees (the impact model's share): a desk files for them separately, because what it
+    sends there must cross a strait."""
+    land = land_model()
+    home = land.side_of(Point(member.office_lat, member.office_lon))
+    out = []
+    for m in area:
+        shaking = intensity_at(event, m.lat, m.lon).intensity
+        if shaking < FILE_THRESHOLD or land.side_of(Point(m.lat, m.lon)) is home:
+            continue
+        evacuees = round(m.population * evacuee_share(shaking, event.moment_magnitude))
+        if evacuees > 0:
+            out.append((DeliveryPoint(f"{m.name_en} office", m.lat, m.lon), evacuees))
+    return out
+
+
+def _weighted_points(
+    event: Event, mi: MemberImpact, member: MemberArea, area: Sequence[Municipality]
+) -> tuple[tuple[DeliveryPoint, ...], tuple[int, ...]]:
+    """The member's points and their shares: the island offices carry their own evacuees, the
+    mainland points (office, most shaken municipality) the rest in equal parts."""
+    islands = island_points(event, member, area)
+    taken = {(p.lat, p.lon) for p, _ in islands}
+    mainland = [p for p in _points(mi, member, area) if (p.lat, p.lon) not in taken]
+    rest = max(0, mi.evacuees - sum(e for _, e in islands))
+    if not islands:
+        return tuple(mainland), ()
+    weights = [*split(rest, len(mainland)), *(e for _, e in islands)]
+    return (*mainland, *(p for p, _ in islands)), tuple(weights)
+
+
 def _waves(
-    mi: MemberImpact, member: MemberArea, area: Sequence[Municipality], start: datetime, hours: int
+    event: Event,
+    mi: MemberImpact,
+    member: MemberArea,
+    area: Sequence[Municipality],
+    start: datetime,
+    hours: int,
 ) -> list[RequestWave]:
-    points = _points(mi, member, area)
+    points, weights = _weighted_points(event, mi, member, area)
     waves = []
     for n, hour in enumerate(WAVE_HOURS):
         if hour >= hours:
@@ -189,6 +244,7 @@ def _waves(
                     member_code=mi.member_code,
                     points=points,
                     lines=lines,
+                    weights=weights,
                 )
             )
     return waves
@@ -230,6 +286,19 @@ def _missions(
         hour_calls.sort(key=lambda c: (c.severity != "red", c.at))
         calls += sorted(hour_calls[:MAX_MISSIONS_PER_HOUR], key=lambda c: c.at)
     return calls
+
+
+def split_weighted(quantity: int, weights: Sequence[int]) -> list[int]:
+    """Whole units in proportion to ``weights`` (largest remainders, then the earlier point)."""
+    total = sum(weights)
+    if total <= 0:
+        return split(quantity, len(weights))
+    exact = [quantity * w for w in weights]
+    base = [e // total for e in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] % total), i))
+    for i in order[: quantity - sum(base)]:
+        base[i] += 1
+    return base
 
 
 def split(quantity: int, parts: int) -> list[int]:

@@ -11,6 +11,7 @@ timezone-aware datetimes. Assumptions and their sources: ``README.md`` beside th
 * ``haul_eta_minutes`` / ``drive_elapsed_minutes``: haul times with 改善基準告示 breaks and rests.
 * ``simulate_pool`` / ``earliest_departure``: a member's trucks serving shipments over time;
   ``busy_series``, ``utilisation``, ``queue_series``, ``waiting_at`` read a run.
+* ``split_waves``: which units of a shipment ride on which truck trip (one wave per trip).
 * ``default_pools``, ``pool_trucks``: the per-member pool assumptions and trucks built from counts.
 """
 
@@ -65,6 +66,7 @@ from ukg_aid.logistics.utilisation import (
     utilisation,
     waiting_at,
 )
+from ukg_aid.logistics.waves import WaveItem, split_waves
 
 __all__ = [
     "FRESH",
@@ -86,6 +88,7 @@ __all__ = [
     "Truck",
     "TruckClass",
     "TruckCount",
+    "WaveItem",
     "build_shipments",
     "busy_series",
     "cover",
@@ -107,6 +110,7 @@ __all__ = [
     "shipment_pallets",
     "shipment_weight_g",
     "simulate_pool",
+    "split_waves",
     "trucks_needed",
     "utilisation",
     "waiting_at",

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.schemas import AllocationRead
 from ukg_aid.plans.shipments import status as shipment_status
+from ukg_aid.plans.shipments import waves as shipment_waves
 from ukg_aid.plans.shipping import (
     complete_if_done,
     load_allocation,
@@ -38,12 +40,14 @@ async def deliver(
     clock: Clock,
     note: str | None = None,
 ) -> PlanAllocation:
-    """The requester's desk confirms what arrived (default: all of it)."""
+    """The requester's desk confirms what arrived of it (default: all still on the road)."""
     when = clock.resolve(at)
     plan, a = await load_allocation(session, allocation_id)
     principal.require_member(a.requester_code, action="confirm deliveries")
     require_allocation(a, AllocationStatus.dispatched, "delivered")
-    counts = deliveries.check_counts([a], {a.id: count} if count else {}, [])
+    parts = await shipment_waves.open_parts(session, allocation_id=a.id)  # still on the road
+    shares = shipment_waves.portions([a], parts, parts)
+    counts = deliveries.check_counts([a], {a.id: count} if count else {}, [], shares)
     losses = await deliveries.count_deliveries(
         session,
         principal=principal,
@@ -52,8 +56,22 @@ async def deliver(
         counts=counts,
         when=when,
         subject=f"allocation {a.id}: delivery",
+        portions=shares,
     )
+    shipment_waves.record(parts, counts, when)
     await shipment_status.refresh(session, [a.shipment_id])
+    await _record_delivery(session, principal, a, losses, when, note)
+    return a
+
+
+async def _record_delivery(
+    session: AsyncSession,
+    principal: Principal,
+    a: PlanAllocation,
+    losses: list[dict[str, Any]],
+    when: datetime,
+    note: str | None,
+) -> None:
     await audit.record(
         session,
         principal=principal,
@@ -74,7 +92,6 @@ async def deliver(
         when=when,
         note=note,
     )
-    return a
 
 
 async def decline(

@@ -129,22 +129,33 @@ class Count:
     reason: LossReason | None = None
 
 
+@dataclass(frozen=True)
+class Portion:
+    """What one confirmation counts of an allocation: ``quantity`` units (all of it, or one
+    truck wave's part), and whether nothing of it is left on the road afterwards (``last``)."""
+
+    quantity: int
+    last: bool = True
+
+
 async def mark_delivered(
     session: AsyncSession,
     allocations: Sequence[PlanAllocation],
     lines: Mapping[int, AidRequestLine],
     counts: Mapping[int, Count],
+    portions: Mapping[int, Portion],
     *,
     when: datetime,
 ) -> None:
-    """Counted deliveries: each line gains what arrived and gives back the shortfall (its
-    ``allocated`` and ``dispatched`` drop by it, ``lost`` grows by it), each allocation is
-    delivered with its count. Two statements, whatever the number of allocations."""
+    """Counted deliveries of each allocation's portion: each line gains what arrived and gives
+    back the portion's shortfall (its ``allocated`` and ``dispatched`` drop by it, ``lost`` grows
+    by it); an allocation adds the count to what it has received and is delivered with its last
+    portion. Two statements, whatever the number of allocations."""
     names = ("delivered", "allocated", "dispatched", "lost")
     books = {i: {n: getattr(line, n) for n in names} for i, line in lines.items()}
     for a in allocations:
         got, book = counts[a.id].received, books[a.line_id]
-        short = a.quantity - got
+        short = portions[a.id].quantity - got
         book["delivered"] += got
         book["allocated"] -= short
         book["dispatched"] -= short
@@ -155,10 +166,10 @@ async def mark_delivered(
     rows = [
         {
             "id": a.id,
-            "status": AllocationStatus.delivered,
-            "delivered_at": when,
-            "received": counts[a.id].received,
-            "loss_reason": counts[a.id].reason,
+            "status": AllocationStatus.delivered if portions[a.id].last else a.status,
+            "delivered_at": when if portions[a.id].last else a.delivered_at,
+            "received": (a.received or 0) + counts[a.id].received,
+            "loss_reason": counts[a.id].reason or a.loss_reason,
         }
         for a in allocations
     ]

@@ -44,6 +44,14 @@ Count = batch.Count
 """What the receiving desk counted of one allocation (kept here, where the routes look)."""
 
 
+Portion = batch.Portion
+"""What one confirmation counts of an allocation (kept here, where the routes look)."""
+
+
+def _whole(allocations: Sequence[PlanAllocation]) -> dict[int, Portion]:
+    return {a.id: Portion(a.quantity) for a in allocations}
+
+
 def _bad_count(detail: str, loc: list[str | int], kind: str) -> Unprocessable:
     return Unprocessable(
         detail, code="bad-count", errors=[{"loc": ["body", *loc], "msg": detail, "type": kind}]
@@ -51,31 +59,36 @@ def _bad_count(detail: str, loc: list[str | int], kind: str) -> Unprocessable:
 
 
 def check_counts(
-    allocations: Sequence[PlanAllocation], counts: dict[int, Count], loc: list[str | int]
+    allocations: Sequence[PlanAllocation],
+    counts: dict[int, Count],
+    loc: list[str | int],
+    portions: dict[int, Portion] | None = None,
 ) -> dict[int, Count]:
-    """Every allocation's count (all of it unless given), or a 422 that changes nothing."""
+    """Every allocation's count (all of its portion unless given), or a 422 that changes
+    nothing. ``portions``: what this confirmation counts (default: each allocation whole)."""
     known = {a.id: a for a in allocations}
     strays = sorted(set(counts) - set(known))
     if strays:
         raise _bad_count(f"allocations {strays} are not being delivered here", loc, "unknown")
+    shares = portions or _whole(allocations)
     out = {}
     for a in allocations:
-        count = counts.get(a.id, Count(a.quantity))
-        if count.received > a.quantity:
+        shipped = shares[a.id].quantity
+        count = counts.get(a.id, Count(shipped))
+        if count.received > shipped:
             raise _bad_count(
-                f"allocation {a.id}: received {count.received} is more than the "
-                f"{a.quantity} shipped",
+                f"allocation {a.id}: received {count.received} is more than the {shipped} shipped",
                 loc,
                 "received_too_many",
             )
-        if count.received < a.quantity and count.reason is None:
+        if count.received < shipped and count.reason is None:
             raise _bad_count(
-                f"allocation {a.id}: {a.quantity - count.received} short; say why "
+                f"allocation {a.id}: {shipped - count.received} short; say why "
                 "(reason: short, damaged or lost)",
                 loc,
                 "reason_missing",
             )
-        if count.received == a.quantity and count.reason is not None:
+        if count.received == shipped and count.reason is not None:
             raise _bad_count(
                 f"allocation {a.id}: a reason is for a shortfall, and nothing is short",
                 loc,
@@ -112,30 +125,33 @@ async def count_deliveries(
     counts: dict[int, Count],
     when: datetime,
     subject: str,
+    portions: dict[int, Portion] | None = None,
 ) -> list[dict[str, Any]]:
-    """Deliver dispatched, locked allocations with their (checked) counts. Returns the losses."""
+    """Count dispatched, locked allocations' portions (default: whole) with their (checked)
+    counts; an allocation is delivered with its last portion. Returns the losses."""
     await _requests_in_time(session, allocations, when, subject)
     lines = await locks.lock_lines(session, {a.line_id for a in allocations})
-    await batch.mark_delivered(session, allocations, lines, counts, when=when)
+    shares = portions or _whole(allocations)
+    await batch.mark_delivered(session, allocations, lines, counts, shares, when=when)
     losses = [
-        _loss(a, a.quantity - counts[a.id].received)
+        _loss(a, shares[a.id].quantity, counts[a.id].received)
         for a in allocations
-        if a.quantity > counts[a.id].received
+        if shares[a.id].quantity > counts[a.id].received
     ]
     await _refresh_requests(session, {a.request_id for a in allocations}, when)
     await complete_if_done(session, principal, plan, when)
     return losses
 
 
-def _loss(a: PlanAllocation, short: int) -> dict[str, Any]:
+def _loss(a: PlanAllocation, shipped: int, received: int) -> dict[str, Any]:
     return {
         "allocation_id": a.id,
         "request_id": a.request_id,
         "line_id": a.line_id,
         "item_code": a.item_code,
-        "shipped": a.quantity,
-        "received": a.quantity - short,
-        "lost": short,
+        "shipped": shipped,
+        "received": received,
+        "lost": shipped - received,
         "reason": a.loss_reason.value if a.loss_reason else None,
     }
 

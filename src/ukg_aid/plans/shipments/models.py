@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ukg_aid.db import Base
+from ukg_aid.plans.enums import LossReason
 from ukg_aid.plans.shipments.enums import ShipmentStatus
 
 
@@ -54,3 +55,31 @@ class Truck(Base):
     continuous_min: Mapped[float] = mapped_column(Float, default=0.0)
     drive_min: Mapped[float] = mapped_column(Float, default=0.0)
     duty_min: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class WavePart(Base):
+    """What of one allocation rides on one truck trip of a dispatched shipment (a *wave*: one
+    trip, numbered 1… in the order the trucks unload; ``logistics.split_waves`` decides the
+    units). ``received`` / ``loss_reason`` / ``delivered_at`` once the receiving desk counted
+    this part; the wave is delivered when all its parts are."""
+
+    __tablename__ = "shipment_wave_parts"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("received >= 0 AND received <= quantity", name="received_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    wave: Mapped[int] = mapped_column(Integer)
+    truck_id: Mapped[str] = mapped_column(String(40))
+    class_code: Mapped[str] = mapped_column(String(8))
+    depart_at: Mapped[datetime]
+    expected_at: Mapped[datetime]
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("plan_allocations.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int | None] = mapped_column(Integer, default=None)
+    loss_reason: Mapped[LossReason | None] = mapped_column(
+        Enum(LossReason, native_enum=False, length=16), default=None
+    )
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)

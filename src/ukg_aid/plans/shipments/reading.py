@@ -14,8 +14,8 @@ from ukg_aid.aid_requests.schemas import DeliveryRead
 from ukg_aid.errors import NotFound
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.shipments.enums import ShipmentStatus
-from ukg_aid.plans.shipments.models import Shipment, Truck
-from ukg_aid.plans.shipments.schemas import ShipmentRead, TruckRead
+from ukg_aid.plans.shipments.models import Shipment, Truck, WavePart
+from ukg_aid.plans.shipments.schemas import ShipmentRead, TruckRead, WavePartRead, WaveRead
 
 
 async def _positions(session: AsyncSession, suppliers: set[str]) -> dict[int, int]:
@@ -33,8 +33,44 @@ async def _positions(session: AsyncSession, suppliers: set[str]) -> dict[int, in
     return out
 
 
+async def _waves(session: AsyncSession, ids: list[int]) -> dict[int, list[WaveRead]]:
+    """Each shipment's waves with their parts (one query for the page)."""
+    parts = await session.scalars(
+        select(WavePart)
+        .where(WavePart.shipment_id.in_(ids))
+        .order_by(WavePart.shipment_id, WavePart.wave, WavePart.allocation_id)
+    )
+    grouped: dict[tuple[int, int], list[WavePart]] = defaultdict(list)
+    for p in parts:
+        grouped[(p.shipment_id, p.wave)].append(p)
+    out: dict[int, list[WaveRead]] = defaultdict(list)
+    for (shipment_id, wave), rows in grouped.items():
+        counted = [p.delivered_at for p in rows]
+        out[shipment_id].append(
+            WaveRead(
+                wave=wave,
+                truck_id=rows[0].truck_id,
+                class_code=rows[0].class_code,
+                depart_at=rows[0].depart_at,
+                expected_at=rows[0].expected_at,
+                delivered_at=None if None in counted else max(d for d in counted if d),
+                parts=[
+                    WavePartRead(
+                        allocation_id=p.allocation_id,
+                        quantity=p.quantity,
+                        received=p.received,
+                        loss_reason=p.loss_reason,
+                    )
+                    for p in rows
+                ],
+            )
+        )
+    return out
+
+
 async def to_reads(session: AsyncSession, shipments: Sequence[Shipment]) -> list[ShipmentRead]:
     ids = [s.id for s in shipments]
+    waves = await _waves(session, ids)
     rows = await session.execute(
         select(PlanAllocation.shipment_id, PlanAllocation.id, PlanAllocation.late)
         .where(PlanAllocation.shipment_id.in_(ids))
@@ -70,6 +106,9 @@ async def to_reads(session: AsyncSession, shipments: Sequence[Shipment]) -> list
             expected_at=s.expected_at,
             delivered_at=s.delivered_at,
             late=s.id in late,
+            waves_total=len(waves[s.id]),
+            waves_delivered=sum(1 for w in waves[s.id] if w.delivered_at is not None),
+            waves=waves[s.id],
         )
         for s in shipments
     ]

@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 
-from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session
-from ukg_aid.errors import Unprocessable
+from ukg_aid.clock import Clock
+from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session, get_database
+from ukg_aid.errors import Forbidden, Unprocessable
 from ukg_aid.plans.deliveries import Count
-from ukg_aid.plans.shipments import reading, service
+from ukg_aid.plans.shipments import queue, reading, service
 from ukg_aid.plans.shipments.enums import ShipmentStatus
-from ukg_aid.plans.shipments.schemas import ShipmentAction, ShipmentDeliver, ShipmentRead, TruckRead
+from ukg_aid.plans.shipments.schemas import (
+    QueueAdvance,
+    QueueAdvanced,
+    ShipmentAction,
+    ShipmentDeliver,
+    ShipmentRead,
+    TruckRead,
+)
+from ukg_aid.principal import Role
 from ukg_aid.schemas import IdParam, Page
 
 router = APIRouter(tags=["shipments"])
@@ -58,13 +68,15 @@ async def get_shipment(shipment_id: IdParam, session: Session, _: Reader) -> Shi
 )
 async def dispatch_shipment(
     shipment_id: IdParam,
+    request: Request,
+    tasks: BackgroundTasks,
     session: Session,
     principal: DeskOrAdmin,
     clock: ClockDep,
     body: ShipmentAction | None = None,
 ) -> ShipmentRead:
     body = body or ShipmentAction()
-    await service.dispatch(
+    shipment = await service.dispatch(
         session,
         principal=principal,
         shipment_id=shipment_id,
@@ -72,16 +84,27 @@ async def dispatch_shipment(
         clock=clock,
         note=body.note,
     )
+    _advance_later(request, tasks, shipment.supplier_code, clock.resolve(body.at), clock)
     return await reading.one(session, shipment_id)
+
+
+def _advance_later(
+    request: Request, tasks: BackgroundTasks, member: str, until: datetime, clock: Clock
+) -> None:
+    """After the action has committed: the supplier's queue, up to the action's time."""
+    tasks.add_task(queue.advance_later, get_database(request), member, until, clock)
 
 
 @router.post(
     "/shipments/{shipment_id}/deliver",
     responses=CONFLICT,
-    summary="Confirm a shipment arrived, with counts per allocation (receiving desk)",
+    summary="Confirm a wave (one truck trip) or the rest of a shipment arrived, with counts "
+    "per allocation (receiving desk)",
 )
 async def deliver_shipment(
     shipment_id: IdParam,
+    request: Request,
+    tasks: BackgroundTasks,
     session: Session,
     principal: DeskOrAdmin,
     clock: ClockDep,
@@ -95,15 +118,17 @@ async def deliver_shipment(
             code="bad-count",
             errors=[{"loc": ["body", "received"], "msg": "duplicate", "type": "duplicate"}],
         )
-    await service.deliver(
+    shipment = await service.deliver(
         session,
         principal=principal,
         shipment_id=shipment_id,
         counts=counts,
+        wave=body.wave,
         at=body.at,
         clock=clock,
         note=body.note,
     )
+    _advance_later(request, tasks, shipment.supplier_code, clock.resolve(body.at), clock)
     return await reading.one(session, shipment_id)
 
 
@@ -115,3 +140,29 @@ async def list_trucks(
     member: Annotated[str | None, Query(max_length=8)] = None,
 ) -> list[TruckRead]:
     return await reading.trucks(session, member, clock.resolve(None))
+
+
+@router.post(
+    "/trucks/queue/advance",
+    summary="Queued shipments whose trucks are back by `at` leave, in queue order",
+    description="Trucks' returns are known times, so the queue also advances by itself (after "
+    "each shipment action and every minute); drills call this on their simulated clock.",
+)
+async def advance_queue(
+    session: Session,
+    principal: Reader,
+    clock: ClockDep,
+    body: QueueAdvance | None = None,
+) -> QueueAdvanced:
+    body = body or QueueAdvance()
+    if principal.role not in (Role.admin, Role.coordinator, Role.desk):
+        raise Forbidden("only desks, coordinators and admins advance truck queues", code="role")
+    member = body.member or (principal.member_code if principal.role is Role.desk else None)
+    if member is not None:
+        principal.require_member(member, action="advance truck queues")
+    until = clock.resolve(body.at)
+    left = await queue.advance_all(
+        session, members=None if member is None else [member], until=until, clock=clock
+    )
+    shipments = [await reading.one(session, i) for i in left]
+    return QueueAdvanced(until=until, dispatched=shipments)

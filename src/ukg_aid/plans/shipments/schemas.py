@@ -33,6 +33,26 @@ class ShipmentRead(OutputModel):
     expected_at: datetime | None
     delivered_at: datetime | None
     late: bool = Field(description="some allocation's ETA is past its request's needed_by")
+    waves_total: int = Field(description="truck trips carrying it (0 until dispatched)")
+    waves_delivered: int
+    waves: list[WaveRead]
+
+
+class WavePartRead(OutputModel):
+    allocation_id: int
+    quantity: int
+    received: int | None
+    loss_reason: LossReason | None
+
+
+class WaveRead(OutputModel):
+    wave: int = Field(description="1… in the order the trucks unload")
+    truck_id: str
+    class_code: str
+    depart_at: datetime
+    expected_at: datetime = Field(description="when this truck has unloaded")
+    delivered_at: datetime | None = Field(description="when the receiving desk counted it")
+    parts: list[WavePartRead]
 
 
 class ShipmentAction(InputModel):
@@ -47,8 +67,16 @@ class ReceivedCount(InputModel):
 
 
 class ShipmentDeliver(InputModel):
+    wave: JsonInt | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="the wave (truck trip) that unloaded; default: everything still on the road",
+    )
     received: list[ReceivedCount] | None = Field(
-        default=None, max_length=10_000, description="counts per allocation (default: all of it)"
+        default=None,
+        max_length=10_000,
+        description="counts per allocation of what this confirmation covers (default: all of it)",
     )
     note: Note = None
     at: At = None
@@ -61,3 +89,18 @@ class TruckRead(OutputModel):
     free_at: datetime | None
     shipment_id: int | None
     out: bool = Field(description="on the road at the time asked (free_at later)")
+
+
+class QueueAdvance(InputModel):
+    member: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=8,
+        description="whose queue (a desk: its own; default for others: every member's)",
+    )
+    at: At = None
+
+
+class QueueAdvanced(OutputModel):
+    until: datetime
+    dispatched: list[ShipmentRead] = Field(description="shipments that left, in queue order")

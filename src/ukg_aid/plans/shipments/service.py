@@ -18,16 +18,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import logistics
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
-from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.errors import Conflict, NotFound, Unprocessable
 from ukg_aid.plans import batch, deliveries, locks
 from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
-from ukg_aid.plans.shipments import fleet
+from ukg_aid.plans.shipments import fleet, status, waves
 from ukg_aid.plans.shipments.enums import ShipmentStatus
-from ukg_aid.plans.shipments.models import Shipment
+from ukg_aid.plans.shipments.models import Shipment, WavePart
 from ukg_aid.plans.shipments.status import lock_shipments
 from ukg_aid.plans.transitions import require_plan
 from ukg_aid.principal import Principal
@@ -94,6 +95,23 @@ async def dispatch(
     allocations = await _allocations(session, shipment, AllocationStatus.planned)
     fleet.take(trucks, departure.run, shipment.id)
     await _ship(session, principal, shipment, allocations, when, outcome.delivered_at)
+    wave_count = await waves.store(session, shipment.id, allocations, outcome)
+    await _record_dispatch(
+        session, principal, shipment, allocations, outcome, when, wave_count, note
+    )
+    return shipment
+
+
+async def _record_dispatch(
+    session: AsyncSession,
+    principal: Principal,
+    shipment: Shipment,
+    allocations: list[PlanAllocation],
+    outcome: logistics.JobOutcome,
+    when: datetime,
+    wave_count: int,
+    note: str | None,
+) -> None:
     shipment.status, shipment.dispatched_at = ShipmentStatus.dispatched, when
     shipment.expected_at, shipment.departure_at = outcome.delivered_at, None
     await session.flush()
@@ -110,11 +128,11 @@ async def dispatch(
             "trucks": sorted({t.truck_id for t in outcome.trips}),
             "expected_at": shipment.expected_at.isoformat() if shipment.expected_at else None,
             "queue_wait_min": _wait(shipment, when),
+            "waves": wave_count,
         },
         at=when,
         note=note,
     )
-    return shipment
 
 
 def _wait(shipment: Shipment, when: datetime) -> float:
@@ -189,17 +207,24 @@ async def deliver(
     principal: Principal,
     shipment_id: int,
     counts: dict[int, Count],
+    wave: int | None,
     at: datetime | None,
     clock: Clock,
     note: str | None = None,
 ) -> Shipment:
-    """The receiving desk counts the whole shipment in one confirmation."""
+    """The receiving desk counts one wave (one truck trip) that has unloaded, or everything of
+    the shipment still on the road (``wave`` None), in one confirmation."""
     when = clock.resolve(at)
     plan, shipment = await _locked(session, shipment_id)
     principal.require_member(shipment.requester_code, action="confirm deliveries")
     _require(shipment, ShipmentStatus.dispatched, action="delivered")
+    still_open = await waves.open_parts(session, shipment_id=shipment.id)
+    chosen = await _chosen(session, shipment, still_open, wave)
     allocations = await _allocations(session, shipment, AllocationStatus.dispatched)
-    checked = deliveries.check_counts(allocations, counts, ["received"])
+    if wave is not None:
+        allocations = [a for a in allocations if a.id in {p.allocation_id for p in chosen}]
+    shares = waves.portions(allocations, still_open, chosen)
+    checked = deliveries.check_counts(allocations, counts, ["received"], shares)
     losses = await deliveries.count_deliveries(
         session,
         principal=principal,
@@ -208,10 +233,33 @@ async def deliver(
         counts=checked,
         when=when,
         subject=f"shipment {shipment.id}: delivery",
+        portions=shares,
     )
-    shipment.status, shipment.delivered_at = ShipmentStatus.delivered, when
+    waves.record(chosen, checked, when)
+    await status.refresh(session, [shipment.id])
+    if shipment.status is ShipmentStatus.delivered:
+        shipment.delivered_at = when
     got = {str(a.id): checked[a.id].received for a in allocations}
-    after = {"status": "delivered", "received": got, "lost_units": _lost(losses)}
+    await _record_delivery(session, principal, shipment, chosen, got, losses, when, note)
+    return shipment
+
+
+async def _record_delivery(
+    session: AsyncSession,
+    principal: Principal,
+    shipment: Shipment,
+    chosen: list[WavePart],
+    got: dict[str, int],
+    losses: list[dict[str, Any]],
+    when: datetime,
+    note: str | None,
+) -> None:
+    after = {
+        "status": shipment.status.value,
+        "waves": sorted({p.wave for p in chosen}),
+        "received": got,
+        "lost_units": _lost(losses),
+    }
     await audit.record(
         session,
         principal=principal,
@@ -232,7 +280,28 @@ async def deliver(
         when=when,
         note=note,
     )
-    return shipment
+
+
+async def _chosen(
+    session: AsyncSession, shipment: Shipment, still_open: list[WavePart], wave: int | None
+) -> list[WavePart]:
+    """The parts this confirmation counts: one wave's, or every open one."""
+    if wave is None:
+        return still_open
+    chosen = [p for p in still_open if p.wave == wave]
+    if chosen:
+        return chosen
+    known = await waves.waves_of(session, shipment.id)
+    if wave in known:
+        raise Conflict(
+            f"wave {wave} of shipment {shipment.id} is already counted",
+            code="wave-delivered",
+        )
+    raise Unprocessable(
+        f"shipment {shipment.id} has no wave {wave} (waves: {sorted(known) or 'none'})",
+        code="unknown-wave",
+        errors=[{"loc": ["body", "wave"], "msg": "no such wave", "type": "unknown"}],
+    )
 
 
 def _lost(losses: list[dict[str, Any]]) -> int:

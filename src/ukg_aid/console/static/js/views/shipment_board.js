@@ -1,5 +1,5 @@
 // Desk: the shipments board (SPEC §11) — one dispatch per shipment on the member's trucks (or
-// its place in the truck queue), one counted delivery per shipment, and declines.
+// its place in the truck queue), one counted confirmation per truck trip (wave), and declines.
 
 import { api, listAll } from "../api.js";
 import { describe } from "../allocations.js";
@@ -78,8 +78,29 @@ export function lateFlag() {
   return h("span", { class: "badge late", testid: "late-flag" }, t("board.late"));
 }
 
+// The next wave (truck trip) still to count: the earliest to unload.
+function nextWave(s) {
+  const open = (s.waves || []).filter((w) => !w.delivered_at);
+  return open.sort((a, b) => a.expected_at.localeCompare(b.expected_at) || a.wave - b.wave)[0] || null;
+}
+
+function wavesText(s) {
+  if (!s.waves_total) return null;
+  const next = nextWave(s);
+  return h(
+    "small",
+    { testid: `waves-${s.id}` },
+    h("br"),
+    t("board.waves", { done: fmtNumber(s.waves_delivered), total: fmtNumber(s.waves_total) }),
+    next ? [" · ", t("board.next_wave", { n: fmtNumber(next.wave), when: fmtDateTime(next.expected_at) })] : null,
+  );
+}
+
 function queueText(s) {
-  if (s.status !== "queued") return s.expected_at ? h("small", {}, " ", fmtDateTime(s.expected_at)) : null;
+  if (s.status !== "queued") {
+    if (s.waves_total) return wavesText(s);
+    return s.expected_at ? h("small", {}, " ", fmtDateTime(s.expected_at)) : null;
+  }
   const when = s.departure_at ? fmtDateTime(s.departure_at) : t("board.no_trucks");
   return h(
     "small",
@@ -104,21 +125,34 @@ function dispatchButton(ctx, s, refresh) {
 
 function deliverButton(ctx, s, refresh) {
   if (s.status !== "dispatched" || ctx.me.member_code !== s.requester_code) return null;
+  const wave = nextWave(s);
+  const label = wave
+    ? t("board.deliver_wave", { n: fmtNumber(wave.wave), total: fmtNumber(s.waves_total) })
+    : t("board.deliver");
   return actionButton(
-    t("board.deliver"),
-    () => countDialog(ctx, s, refresh),
+    label,
+    () => countDialog(ctx, s, wave, refresh),
     { class: "primary", testid: `ship-deliver-${s.id}` },
   );
 }
 
-async function countDialog(ctx, s, refresh) {
+// What this confirmation counts: one wave's parts, or (no waves) each dispatched allocation whole.
+async function countRows(s, wave) {
   const mine = new Set(s.allocation_ids);
   const rows = (await listAll("/allocations", { plan_id: s.plan_id })).filter(
     (a) => mine.has(a.id) && a.status === "dispatched",
   );
-  const inputs = rows.map((a) => ({
+  if (!wave) return rows.map((a) => ({ a, quantity: a.quantity }));
+  const byId = new Map(rows.map((a) => [a.id, a]));
+  return wave.parts.filter((p) => byId.has(p.allocation_id)).map((p) => ({ a: byId.get(p.allocation_id), quantity: p.quantity }));
+}
+
+async function countDialog(ctx, s, wave, refresh) {
+  const rows = await countRows(s, wave);
+  const inputs = rows.map(({ a, quantity }) => ({
     a,
-    received: h("input", { type: "number", min: 0, max: a.quantity, value: a.quantity, testid: `count-${a.id}` }),
+    quantity,
+    received: h("input", { type: "number", min: 0, max: quantity, value: quantity, testid: `count-${a.id}` }),
     reason: h(
       "select",
       { testid: `reason-${a.id}` },
@@ -130,7 +164,13 @@ async function countDialog(ctx, s, refresh) {
   const form = h(
     "form",
     { method: "dialog" },
-    h("h2", {}, t("board.count_title", { id: s.id })),
+    h(
+      "h2",
+      {},
+      wave
+        ? t("board.count_wave_title", { id: s.id, n: fmtNumber(wave.wave), truck: wave.truck_id })
+        : t("board.count_title", { id: s.id }),
+    ),
     inputs.map(({ a, received, reason }) =>
       h("p", {}, h("label", {}, describe(ctx.store, a).item, " ", received), " ", reason),
     ),
@@ -140,14 +180,15 @@ async function countDialog(ctx, s, refresh) {
   cancel.addEventListener("click", () => dialog.remove());
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const received = inputs.map(({ a, received: r, reason }) => {
+    const received = inputs.map(({ a, quantity, received: r, reason }) => {
       const n = Number(r.value);
-      return n < a.quantity
+      return n < quantity
         ? { allocation_id: a.id, received: n, reason: reason.value }
         : { allocation_id: a.id, received: n };
     });
     dialog.remove();
-    await api("POST", `/shipments/${s.id}/deliver`, { body: { received } });
+    const body = wave ? { wave: wave.wave, received } : { received };
+    await api("POST", `/shipments/${s.id}/deliver`, { body });
     ctx.notify(t("board.delivered", { id: s.id }));
     await refresh();
   });
