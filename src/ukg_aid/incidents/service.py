@@ -116,10 +116,9 @@ async def update_incident(
     is cancelled (desks still confirm deliveries on the road), but what ``on_close`` hooks end
     ends (visiting aircraft leave, stagings end, weather holds lift). Reopening brings none
     of those back."""
-    at = clock.resolve(data.at)
     incident = await get_incident(session, incident_id, lock=True)
     at = require_forward(
-        at,
+        clock.resolve(data.at),  # read once the lock is held: after whatever went before it
         incident.updated_at,
         subject=f"incident {incident.id}: update",
         previous_what="its last change",

@@ -58,7 +58,7 @@ async def deliver(
         subject=f"allocation {a.id}: delivery",
         portions=shares,
     )
-    shipment_waves.record(parts, counts, when)
+    await shipment_waves.record(session, parts, counts, when)
     await shipment_status.refresh(session, [a.shipment_id])
     await _record_delivery(session, principal, a, losses, when, note)
     return a

@@ -235,7 +235,7 @@ async def deliver(
         subject=f"shipment {shipment.id}: delivery",
         portions=shares,
     )
-    waves.record(chosen, checked, when)
+    await waves.record(session, chosen, checked, when)
     await status.refresh(session, [shipment.id])
     if shipment.status is ShipmentStatus.delivered:
         shipment.delivered_at = when

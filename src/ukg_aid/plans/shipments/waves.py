@@ -115,13 +115,24 @@ def portions(
     return out
 
 
-def record(chosen: Sequence[WavePart], counts: dict[int, Count], when: datetime) -> None:
+async def record(
+    session: AsyncSession, chosen: Sequence[WavePart], counts: dict[int, Count], when: datetime
+) -> None:
     """Mark the counted parts: an allocation's received units fill its parts in wave order (a
-    shortfall lands on its latest waves, with the count's reason)."""
+    shortfall lands on its latest waves, with the count's reason). One statement, whatever the
+    number of parts."""
     left = {allocation_id: c.received for allocation_id, c in counts.items()}
+    rows = []
     for p in sorted(chosen, key=lambda p: (p.wave, p.allocation_id)):
         got = min(p.quantity, left.get(p.allocation_id, p.quantity))
         left[p.allocation_id] = left.get(p.allocation_id, p.quantity) - got
-        p.received, p.delivered_at = got, when
         reason = counts[p.allocation_id].reason if p.allocation_id in counts else None
-        p.loss_reason = reason if got < p.quantity else None
+        rows.append(
+            {
+                "id": p.id,
+                "received": got,
+                "delivered_at": when,
+                "loss_reason": reason if got < p.quantity else None,
+            }
+        )
+    await bulk.update_loaded(session, WavePart, rows, {p.id: p for p in chosen})
