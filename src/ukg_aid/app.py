@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from ukg_aid import __version__, console, docs, health, problems
+from ukg_aid import __version__, console, docs, health, placement, problems
 from ukg_aid.api import api_router
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             pool=PoolOptions.from_settings(settings),
         )
         solver_pool.start(settings.solver_processes)
+        warming = threading.Thread(
+            target=placement.warm, args=(settings.union_buffer_km,), name="outlines", daemon=True
+        )
+        warming.start()  # a request that needs the outlines first waits for this build
         try:
             yield
         finally:
