@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
 
-from ukg_aid import __version__, console, docs, health, problems
+from ukg_aid import __version__, console, docs, health, placement, problems
 from ukg_aid.api import api_router
 from ukg_aid.clock import Clock, ClockMode
 from ukg_aid.config import Settings, get_settings
@@ -73,6 +74,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         solver_pool.start(settings.solver_processes)
         ticker = _queue_ticker(settings, app.state.db)
         settle_heap()
+        warming = threading.Thread(
+            target=placement.warm, args=(settings.union_buffer_km,), name="outlines", daemon=True
+        )
+        warming.start()  # a request that needs the outlines first waits for this build
         try:
             yield
         finally:

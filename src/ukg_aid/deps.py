@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.auth import service as auth_service
@@ -124,5 +125,16 @@ class Paging:
         """The answer of a list route: ``items`` of this page and the paging that produced it."""
         return Page(items=list(items), total=total, limit=self.limit, offset=self.offset)
 
+    def body(self, items: list[dict[str, Any]], total: int) -> dict[str, Any]:
+        """:meth:`page` as plain data, for :func:`json_response` (items already plain)."""
+        return {"items": items, "total": total, "limit": self.limit, "offset": self.offset}
+
 
 PagingDep = Annotated[Paging, Depends()]
+
+
+def json_response(body: Any, status_code: int = 200) -> Response:
+    """``body`` (plain data, models or both) as JSON, serialised once by pydantic-core. The hot
+    routes (issue 11) declare ``response_model`` for the documentation and return this: the
+    value they built is neither validated nor serialised a second time."""
+    return Response(to_json(body), status_code=status_code, media_type="application/json")

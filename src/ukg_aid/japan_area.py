@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -69,11 +70,28 @@ def _buffered_outline(outline: BaseGeometry, km: float) -> BaseGeometry:
     return unary_union(parts)
 
 
-@lru_cache(maxsize=4)
+_BUILDING = threading.Lock()
+
+
 def japan_area(
     outline_buffer_km: float = OUTLINE_BUFFER_KM, island_radius_km: float = ISLAND_RADIUS_KM
 ) -> BaseGeometry:
-    """Japan as accepted positions (lon/lat degrees), prepared for fast point tests."""
+    """Japan as accepted positions (lon/lat degrees), prepared for fast point tests.
+
+    Built once per process (seconds of CPU): the lock makes the threads that ask at the same
+    time wait for that one build instead of each building its own copy (issue 11: the first
+    requests under load all did)."""
+    with _BUILDING:
+        return _build_area(outline_buffer_km, island_radius_km)
+
+
+def ready() -> bool:
+    """Whether the default area is built, so a point test costs microseconds."""
+    return _build_area.cache_info().currsize > 0
+
+
+@lru_cache(maxsize=4)
+def _build_area(outline_buffer_km: float, island_radius_km: float) -> BaseGeometry:
     features = japan_outline()["features"]
     outline = unary_union(
         [shape(f["geometry"]) for f in features if f["properties"]["kind"] == "main_areas"]

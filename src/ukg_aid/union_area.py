@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -49,14 +50,34 @@ def islands() -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=8)
+_BUILDING = threading.Lock()
+
+
 def union_area_km(buffer_km: float) -> BaseGeometry:
-    """The union (in local km coordinates) buffered by ``buffer_km``."""
+    """The union (in local km coordinates) buffered by ``buffer_km``, built once per process and
+    buffer; threads asking at the same time wait for the one build (see ``japan_area``)."""
+    with _BUILDING:
+        return _build_area_km(buffer_km)
+
+
+def ready(buffer_km: float) -> bool:
+    """Whether the area for ``buffer_km`` is built."""
+    return buffer_km in _BUILT
+
+
+_BUILT: set[float] = set()
+
+
+@lru_cache(maxsize=8)
+def _build_area_km(buffer_km: float) -> BaseGeometry:
     polys = []
     for feature in outlines()["features"] + islands()["features"]:
         geom = shape(feature["geometry"]).buffer(0)  # repairs the self-intersecting rings
         polys.append(shapely.transform(geom, _array_to_km))
-    return unary_union(polys).buffer(buffer_km)
+    area = unary_union(polys).buffer(buffer_km)
+    shapely.prepare(area)  # point tests in microseconds
+    _BUILT.add(buffer_km)
+    return area
 
 
 def contains(lat: float, lon: float, *, buffer_km: float = 15.0) -> bool:

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.api.api_helpers import assert_problem, error_locs, new_depot, stock_row
 from ukg_aid.principal import Role
+from ukg_aid.schemas import Page
+from ukg_aid.stockpiles.schemas import StockRead
 
 
 def _stock_url(depot_id: int, item: str = "water") -> str:
@@ -274,3 +276,20 @@ async def test_stock_list_filters(client: httpx.AsyncClient, tokens) -> None:
     for row in page["items"]:
         expected = max(0, row["on_hand"] - row["reserved"] - row["reserve_floor"])
         assert row["available"] == expected
+
+
+async def test_stock_page_is_what_the_model_answers(client: httpx.AsyncClient, tokens) -> None:
+    """The stock list is built as plain data and serialised once (issue 11): every row must be
+    exactly what ``StockRead`` answers for it — its fields in its order, times in Japan time."""
+    headers = await tokens.headers(Role.observer)
+    resp = await client.get("/api/v1/stock", params={"limit": 50}, headers=headers)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"] == "application/json"
+    page = resp.json()
+    assert page["items"]
+    modelled = Page[StockRead].model_validate(page).model_dump(mode="json")
+    assert page == modelled
+    assert [list(row) for row in page["items"]] == [list(StockRead.model_fields)] * len(
+        page["items"]
+    )
+    assert all(row["updated_at"].endswith("+09:00") for row in page["items"])

@@ -133,15 +133,10 @@ async def file_request(
         filed_by=principal.name,
         filed_at=at,
         updated_at=at,
+        lines=[AidRequestLine(item_code=ln.item_code, quantity=ln.quantity) for ln in data.lines],
     )
     session.add(req)
-    await session.flush()
-    for line in data.lines:
-        session.add(
-            AidRequestLine(request_id=req.id, item_code=line.item_code, quantity=line.quantity)
-        )
-    await session.flush()
-    req = await get_request(session, req.id)
+    await session.flush()  # the request, then its lines in one insert; no read back (issue 11)
     await audit.record(
         session,
         principal=principal,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
@@ -30,30 +30,36 @@ async def record(
     after: Mapping[str, Any] | None = None,
     at: datetime | None = None,
     note: str | None = None,
-) -> AuditEvent:
+) -> int:
     """Append one event in the caller's transaction: it commits with the change or not at all.
+    Returns the event's id.
 
     ``at`` is the action's time, already resolved by the service (``Clock.resolve``), or now;
     ``note`` is what the actor wrote with the action; ``recorded_at`` is set by the database.
+    Every write pays this, so it is one statement, not an ORM object (issue 11): on PostgreSQL
+    the insert and the ``pg_notify`` that wakes every worker's event stream when (and only if)
+    the transaction commits travel together. The caller's pending ORM changes are flushed first,
+    as adding the event to the session did.
     """
-    event = AuditEvent(
-        at=at or clock.now(),
-        actor=principal.name,
-        role=principal.role.value,
-        member_code=principal.member_code,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
-        note=note,
-    )
-    session.add(event)
     await session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        # Wakes every worker's event stream when (and only if) this transaction commits.
-        await session.execute(select(func.pg_notify(EVENTS_CHANNEL, str(event.id))))
-    return event
+    values = {
+        "at": at or clock.now(),
+        "actor": principal.name,
+        "role": principal.role.value,
+        "member_code": principal.member_code,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "before": dict(before) if before is not None else None,
+        "after": dict(after) if after is not None else None,
+        "note": note,
+    }
+    inserted = insert(AuditEvent).values(values).returning(AuditEvent.id)
+    if session.get_bind().dialect.name != "postgresql":
+        return int((await session.execute(inserted)).scalar_one())
+    event = inserted.cte("event")
+    wake = func.pg_notify(EVENTS_CHANNEL, cast(event.c.id, Text))
+    return int((await session.execute(select(event.c.id, wake))).one().id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid.clock import JST
 from ukg_aid.stockpiles.models import Depot, Stock
-from ukg_aid.stockpiles.schemas import StockRead
 
 _STOCK_COLUMNS = (
     Stock.depot_id,
@@ -34,17 +34,20 @@ def _stock_query(*, member_code: str | None, item_code: str | None, depot_id: in
     return query
 
 
-def _row_read(row: Any) -> StockRead:
-    return StockRead(
-        depot_id=row.depot_id,
-        member_code=row.member_code,
-        item_code=row.item_code,
-        on_hand=row.on_hand,
-        reserved=row.reserved,
-        reserve_floor=row.reserve_floor,
-        available=max(0, row.on_hand - row.reserved - row.reserve_floor),
-        updated_at=row.updated_at,
-    )
+def _row_json(row: Any) -> dict[str, Any]:
+    """A row as ``StockRead`` answers it, as plain data: its fields in its order, the time in
+    Japan time. A page is serialised once, without a model per row (issue 11);
+    ``tests/stockpiles/test_stock_reads.py`` holds it to the model."""
+    return {
+        "depot_id": row.depot_id,
+        "member_code": row.member_code,
+        "item_code": row.item_code,
+        "on_hand": row.on_hand,
+        "reserved": row.reserved,
+        "reserve_floor": row.reserve_floor,
+        "available": max(0, row.on_hand - row.reserved - row.reserve_floor),
+        "updated_at": row.updated_at.astimezone(JST),
+    }
 
 
 async def list_stock(
@@ -55,9 +58,9 @@ async def list_stock(
     depot_id: int | None,
     limit: int,
     offset: int,
-) -> tuple[list[StockRead], int]:
-    """One page and the total in one statement (a window count); only a page past the end
-    asks for the total separately."""
+) -> tuple[list[dict[str, Any]], int]:
+    """One page (rows as ``StockRead`` would answer them, plain data) and the total in one
+    statement (a window count); only a page past the end asks for the total separately."""
     query = _stock_query(member_code=member_code, item_code=item_code, depot_id=depot_id)
     page = (
         await session.execute(
@@ -68,4 +71,4 @@ async def list_stock(
         total = int(page[0].total)
     else:
         total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    return [_row_read(row) for row in page], total
+    return [_row_json(row) for row in page], total

@@ -5,7 +5,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session, SettingsDep
+from ukg_aid.deps import (
+    ClockDep,
+    DeskOrAdmin,
+    PagingDep,
+    Reader,
+    Session,
+    SettingsDep,
+    json_response,
+)
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.stockpiles import csv_format, transfer
@@ -118,7 +126,9 @@ async def update_depot(
     return DepotRead.model_validate(depot)
 
 
-@router.get("/stock", summary="Stock rows with derived availability")
+@router.get(
+    "/stock", summary="Stock rows with derived availability", response_model=Page[StockRead]
+)
 async def list_stock(
     session: Session,
     _: Reader,
@@ -126,7 +136,7 @@ async def list_stock(
     member: MemberFilter = None,
     item: Annotated[str | None, Query(description="item code")] = None,
     depot_id: Annotated[IdParam | None, Query()] = None,
-) -> Page[StockRead]:
+) -> Response:
     rows, total = await stock_reads.list_stock(
         session,
         member_code=member,
@@ -135,7 +145,7 @@ async def list_stock(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return paging.page(rows, total)
+    return json_response(paging.body(rows, total))
 
 
 CSV_EXPORT: dict[int | str, dict[str, Any]] = {
