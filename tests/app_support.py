@@ -35,6 +35,21 @@ scenario replays (the oldest is 1995-01-17), so no test depends on the day it ru
 an entity's timeline only moves forward from its seeded state)."""
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+"""This process's name in a distributed run (``gw0``, ``gw1``… under pytest-xdist; ``main`` when
+the suite runs in one process)."""
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:6]
+"""The run this process belongs to (every xdist worker of one run shares it)."""
+
+
+def database_name(kind: str) -> str:
+    """A fresh name for a database a test creates: ``ukg_aid_test_<kind>_<worker>_<run>_<random>``.
+    Names never collide (the random part alone sees to that); the worker and run say whose a
+    database is, so a leftover or a busy connection in ``pg_stat_activity`` can be traced to the
+    run and the worker that made it (bench/suite_time.py counts one run's connections by them)."""
+    return f"ukg_aid_test_{kind}_{WORKER}_{RUN}_{uuid.uuid4().hex[:6]}"
+
+
 def json_object(value: object) -> dict[str, Any]:
     """A decoded JSON object (``resp.json()`` is ``Any``): checked, so the helpers that return
     one say so truthfully."""

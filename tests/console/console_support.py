@@ -23,7 +23,7 @@ import httpx
 import psycopg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
-from tests.app_support import REPO, SEED_DIR, _free_port, served
+from tests.app_support import REPO, SEED_DIR, _free_port, database_name, served
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
@@ -96,7 +96,7 @@ class Console:
 
 @contextmanager
 def console_server(pg_server: str) -> Iterator[Console]:
-    name = "ukg_aid_test_console_" + uuid.uuid4().hex[:8]
+    name = database_name("console")
     with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"{pg_server}/{name}"
