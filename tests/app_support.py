@@ -83,6 +83,30 @@ def served(
 
 START_TIMEOUT_S = 180
 
+STARTED: list[subprocess.Popen[bytes]] = []
+"""The server processes this process started (each in a session of its own); the ones still
+running when pytest unconfigures are stopped then (tests/conftest.py), so a teardown that never
+ran (an interrupted run, a worker told to stop) leaves no server behind."""
+
+
+def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start ``args`` in a session of its own (its process group can be signalled whole),
+    remembered in :data:`STARTED`."""
+    proc = subprocess.Popen(args, env=env, cwd=REPO, start_new_session=True)
+    STARTED[:] = [p for p in STARTED if p.poll() is None]
+    STARTED.append(proc)
+    return proc
+
+
+def stop_leftovers() -> None:
+    """SIGKILL the process group of every started server still running."""
+    for proc in STARTED:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    STARTED.clear()
+
 
 @contextmanager
 def serve_process(
@@ -97,12 +121,7 @@ def serve_process(
         | (env or {})
     )
     cli = Path(sys.executable).with_name("ukg-aid")
-    proc = subprocess.Popen(
-        [str(cli), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
+    proc = spawn([str(cli), "serve", "--port", str(port), "--workers", str(workers)], env)
     url = f"http://127.0.0.1:{port}"
     try:
         # Starting takes seconds alone but over a minute on a loaded 2-core machine (importing

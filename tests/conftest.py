@@ -28,7 +28,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from tests import throwaway_pg
-from tests.app_support import SEED_DIR, SEEDED_AT, WORKER, Tokens, database_name, make_settings
+from tests.app_support import (
+    SEED_DIR,
+    SEEDED_AT,
+    WORKER,
+    Tokens,
+    database_name,
+    make_settings,
+    stop_leftovers,
+)
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.clock import ClockMode
@@ -84,6 +92,12 @@ def pytest_configure_node(node: Any) -> None:
     """pytest-xdist, in the controller, before a worker starts: the worker will use this run's
     server (so a throwaway cluster is started once, not once per worker)."""
     node.workerinput[_WORKER_KEY] = _server_for_run(node.config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The last word of this process (each xdist worker, or the only process): no server it
+    started outlives it."""
+    stop_leftovers()
 
 
 @pytest.fixture(scope="session")
