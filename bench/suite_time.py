@@ -63,8 +63,9 @@ class ConnectionPeak:
 def run(workers: int, extra: list[str]) -> dict[str, Any]:
     run_id = uuid.uuid4().hex
     tag = run_id[:6]
-    # One process: the run id reaches tests/app_support.py through the variable xdist sets.
-    env = os.environ | {"PYTEST_XDIST_TESTRUNUID": run_id}
+    # One process: the run id reaches tests/app_support.py through the variable xdist sets for
+    # its workers (not set otherwise: the controller kills the processes that carry it at the end).
+    env = os.environ | ({"PYTEST_XDIST_TESTRUNUID": run_id} if workers == 0 else {})
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     cmd += ["-n", str(workers), "--dist", "loadfile", f"--testrunuid={run_id}", *extra]
     load_before = os.getloadavg()

@@ -98,6 +98,26 @@ def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return proc
 
 
+def kill_run_processes(run_uid: str) -> list[int]:
+    """SIGKILL every process whose environment says it belongs to the xdist run ``run_uid``.
+    xdist gives each worker ``PYTEST_XDIST_TESTRUNUID`` and all they start inherits it: what an
+    interrupted run's killed workers left behind (servers, solver pools, browsers) is found by it,
+    and nothing of another run is."""
+    marker = f"PYTEST_XDIST_TESTRUNUID={run_uid}".encode()
+    killed = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        pid = int(environ.parent.name)
+        try:
+            found = marker in environ.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if found and pid != os.getpid():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+    return killed
+
+
 def stop_leftovers() -> None:
     """SIGKILL the process group of every started server still running."""
     for proc in STARTED:

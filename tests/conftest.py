@@ -34,6 +34,7 @@ from tests.app_support import (
     WORKER,
     Tokens,
     database_name,
+    kill_run_processes,
     make_settings,
     stop_leftovers,
 )
@@ -65,6 +66,7 @@ OWN_CLUSTER_ENV = "UKG_AID_TEST_OWN_CLUSTER"
 """Set to 1 to run on a throwaway cluster even when a server is on 127.0.0.1:5432."""
 _SERVER = pytest.StashKey[str]()
 _WORKER_KEY = "ukg_aid_pg_server"
+_RUN_UID = pytest.StashKey[str]()
 OWN_CLUSTER_CONNECTIONS = 200
 """The throwaway cluster's ``max_connections``: the whole run's workers share it (a PostgreSQL
 default server allows 100; README "Tests": the suite's connection budget)."""
@@ -92,12 +94,16 @@ def pytest_configure_node(node: Any) -> None:
     """pytest-xdist, in the controller, before a worker starts: the worker will use this run's
     server (so a throwaway cluster is started once, not once per worker)."""
     node.workerinput[_WORKER_KEY] = _server_for_run(node.config)
+    node.config.stash[_RUN_UID] = node.workerinput["testrunuid"]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The last word of this process (each xdist worker, or the only process): no server it
-    started outlives it."""
+    started outlives it. The xdist controller, after its workers ended, also kills what is left
+    of the run (a worker killed on Ctrl-C runs no teardown)."""
     stop_leftovers()
+    if _RUN_UID in config.stash:
+        kill_run_processes(config.stash[_RUN_UID])
 
 
 @pytest.fixture(scope="session")
