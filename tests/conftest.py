@@ -104,6 +104,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     stop_leftovers()
     if _RUN_UID in config.stash:
         kill_run_processes(config.stash[_RUN_UID])
+        _drop_run_databases(config.stash[_SERVER], config.stash[_RUN_UID][:6])
+
+
+def _drop_run_databases(server: str, run: str) -> None:
+    """Drop the databases of the run ``run`` that its workers did not (``database_name``)."""
+    import psycopg
+
+    pattern = f"ukg\\_aid\\_test\\_%\\_{run}\\_%"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,))
+        for (name,) in rows.fetchall():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
