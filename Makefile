@@ -14,6 +14,12 @@ DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-ipafont-gothic
 
+# `make test` runs the suite on TEST_WORKERS pytest-xdist workers (2 cores here; README "Tests"):
+# each worker makes its own databases, and a test file runs whole on one worker, so module
+# fixtures (a console server, a committed database) are built once. TEST_WORKERS=0: one process,
+# as with UKG_AID_TEST_DATABASE_URL (a single database cannot be shared by workers).
+TEST_WORKERS ?= $(if $(UKG_AID_TEST_DATABASE_URL),0,2)
+
 .PHONY: run test lint fmt bench fuzz drill-docs install constraints clean
 
 $(BIN)/python:
@@ -39,7 +45,7 @@ run: $(RUN_STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by de
 	$(BIN)/ukg-aid serve --host 127.0.0.1 --port $(PORT)
 
 test: $(DEV_STAMP) $(CHROMIUM)  ## the whole suite on PostgreSQL (+ SQLite smoke set, browser tests), then lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory lint
 
 lint: $(DEV_STAMP)  ## ruff, mypy --strict, the import contracts (pyproject) and the size limits (tools/sizes.py)

@@ -35,6 +35,21 @@ scenario replays (the oldest is 1995-01-17), so no test depends on the day it ru
 an entity's timeline only moves forward from its seeded state)."""
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+"""This process's name in a distributed run (``gw0``, ``gw1``… under pytest-xdist; ``main`` when
+the suite runs in one process)."""
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:6]
+"""The run this process belongs to (every xdist worker of one run shares it)."""
+
+
+def database_name(kind: str) -> str:
+    """A fresh name for a database a test creates: ``ukg_aid_test_<kind>_<worker>_<run>_<random>``.
+    Names never collide (the random part alone sees to that); the worker and run say whose a
+    database is, so a leftover or a busy connection in ``pg_stat_activity`` can be traced to the
+    run and the worker that made it (bench/suite_time.py counts one run's connections by them)."""
+    return f"ukg_aid_test_{kind}_{WORKER}_{RUN}_{uuid.uuid4().hex[:6]}"
+
+
 def json_object(value: object) -> dict[str, Any]:
     """A decoded JSON object (``resp.json()`` is ``Any``): checked, so the helpers that return
     one say so truthfully."""
@@ -68,6 +83,50 @@ def served(
 
 START_TIMEOUT_S = 180
 
+STARTED: list[subprocess.Popen[bytes]] = []
+"""The server processes this process started (each in a session of its own); the ones still
+running when pytest unconfigures are stopped then (tests/conftest.py), so a teardown that never
+ran (an interrupted run, a worker told to stop) leaves no server behind."""
+
+
+def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start ``args`` in a session of its own (its process group can be signalled whole),
+    remembered in :data:`STARTED`."""
+    proc = subprocess.Popen(args, env=env, cwd=REPO, start_new_session=True)
+    STARTED[:] = [p for p in STARTED if p.poll() is None]
+    STARTED.append(proc)
+    return proc
+
+
+def kill_run_processes(run_uid: str) -> list[int]:
+    """SIGKILL every process whose environment says it belongs to the xdist run ``run_uid``.
+    xdist gives each worker ``PYTEST_XDIST_TESTRUNUID`` and all they start inherits it: what an
+    interrupted run's killed workers left behind (servers, solver pools, browsers) is found by it,
+    and nothing of another run is."""
+    marker = f"PYTEST_XDIST_TESTRUNUID={run_uid}".encode()
+    killed = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        pid = int(environ.parent.name)
+        try:
+            found = marker in environ.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if found and pid != os.getpid():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+    return killed
+
+
+def stop_leftovers() -> None:
+    """SIGKILL the process group of every started server still running."""
+    for proc in STARTED:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    STARTED.clear()
+
 
 @contextmanager
 def serve_process(
@@ -82,12 +141,7 @@ def serve_process(
         | (env or {})
     )
     cli = Path(sys.executable).with_name("ukg-aid")
-    proc = subprocess.Popen(
-        [str(cli), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
+    proc = spawn([str(cli), "serve", "--port", str(port), "--workers", str(workers)], env)
     url = f"http://127.0.0.1:{port}"
     try:
         # Starting takes seconds alone but over a minute on a loaded 2-core machine (importing

@@ -1,32 +1,43 @@
 """Test databases: real PostgreSQL (and SQLite for the smoke set), migrated and seeded once.
 
 Where PostgreSQL comes from, in order: ``UKG_AID_TEST_DATABASE_URL``; the local server on
-127.0.0.1:5432 (a fresh database per run, dropped after); otherwise a throwaway cluster started
-from the PostgreSQL binaries by pytest-postgresql.
+127.0.0.1:5432 (a fresh database per run, dropped after); otherwise (or with
+``UKG_AID_TEST_OWN_CLUSTER=1``) a throwaway cluster started from the PostgreSQL binaries
+(tests/throwaway_pg.py). Under pytest-xdist every worker makes its own databases (the names carry
+the worker, tests/app_support.py ``database_name``) on that one server.
 
 Isolation: each test runs inside one outer transaction that is rolled back; the app's own
 commits become savepoints. Tests that need real commits across connections (concurrency) use
-``live_db``, a second database that is truncated and re-seeded for each such test.
+``live_db``, a database of their own per test (a copy of a migrated, seeded template).
 """
 
 from __future__ import annotations
 
 import asyncio
-import glob
 import os
 import shutil
 import socket
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from tests.app_support import SEED_DIR, SEEDED_AT, Tokens, make_settings
+from tests import throwaway_pg
+from tests.app_support import (
+    SEED_DIR,
+    SEEDED_AT,
+    WORKER,
+    Tokens,
+    database_name,
+    kill_run_processes,
+    make_settings,
+    stop_leftovers,
+)
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.clock import ClockMode
@@ -43,14 +54,6 @@ def _pg_server_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:
         return False
 
 
-def _pg_ctl() -> str | None:
-    found = shutil.which("pg_ctl")
-    if found:
-        return found
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return candidates[-1] if candidates else None
-
-
 def _admin_sql(admin_url: str, *statements: str) -> None:
     import psycopg
 
@@ -59,36 +62,69 @@ def _admin_sql(admin_url: str, *statements: str) -> None:
             conn.execute(statement)
 
 
-@pytest.fixture(scope="session")
-def pg_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A ``postgresql://`` URL of a server we may create databases on (admin db ``postgres``)."""
-    if _pg_server_reachable():
-        yield "postgresql://postgres@127.0.0.1:5432"
-        return
-    from pytest_postgresql.executors import PostgreSQLExecutor
+OWN_CLUSTER_ENV = "UKG_AID_TEST_OWN_CLUSTER"
+"""Set to 1 to run on a throwaway cluster even when a server is on 127.0.0.1:5432."""
+_SERVER = pytest.StashKey[str]()
+_WORKER_KEY = "ukg_aid_pg_server"
+_RUN_UID = pytest.StashKey[str]()
+OWN_CLUSTER_CONNECTIONS = 200
+"""The throwaway cluster's ``max_connections``: the whole run's workers share it (a PostgreSQL
+default server allows 100; README "Tests": the suite's connection budget)."""
 
-    pg_ctl = _pg_ctl()
-    if pg_ctl is None:
-        pytest.exit("no PostgreSQL server on 127.0.0.1:5432 and no pg_ctl to start one", 3)
-    tmp = Path(request.config._tmp_path_factory.mktemp("pgdata"))  # type: ignore[attr-defined]
-    port = 25432 + os.getpid() % 1000
-    executor = PostgreSQLExecutor(
-        executable=pg_ctl,
-        host="127.0.0.1",
-        port=port,
-        user="postgres",
-        options="",
-        startparams="-w",
-        unixsocketdir=str(tmp),
-        dbname="postgres",
-        postgres_options="",
-        password="",
-        datadir=str(tmp / "data"),
-        logfile=str(tmp / "pg.log"),
-    )
-    with executor:
-        executor.wait_for_postgres()
-        yield f"postgresql://postgres@127.0.0.1:{port}"
+
+def _server_for_run(config: pytest.Config) -> str:
+    """The one server this run's databases live on, found (or started) once per run: in the
+    only process, or in the xdist controller, which hands it to every worker. A throwaway
+    cluster is the process's to stop, when pytest unconfigures (after the workers finished)."""
+    if _SERVER not in config.stash:
+        if _pg_server_reachable() and not os.environ.get(OWN_CLUSTER_ENV):
+            config.stash[_SERVER] = "postgresql://postgres@127.0.0.1:5432"
+        else:
+            stack = ExitStack()
+            config.add_cleanup(stack.close)
+            cluster = stack.enter_context(
+                throwaway_pg.throwaway_cluster(max_connections=OWN_CLUSTER_CONNECTIONS)
+            )
+            config.stash[_SERVER] = cluster.url.removesuffix("/postgres")
+    return config.stash[_SERVER]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, in the controller, before a worker starts: the worker will use this run's
+    server (so a throwaway cluster is started once, not once per worker)."""
+    node.workerinput[_WORKER_KEY] = _server_for_run(node.config)
+    node.config.stash[_RUN_UID] = node.workerinput["testrunuid"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The last word of this process (each xdist worker, or the only process): no server it
+    started outlives it. The xdist controller, after its workers ended, also kills what is left
+    of the run (a worker killed on Ctrl-C runs no teardown)."""
+    stop_leftovers()
+    if _RUN_UID in config.stash:
+        kill_run_processes(config.stash[_RUN_UID])
+        _drop_run_databases(config.stash[_SERVER], config.stash[_RUN_UID][:6])
+
+
+def _drop_run_databases(server: str, run: str) -> None:
+    """Drop the databases of the run ``run`` that its workers did not (``database_name``)."""
+    import psycopg
+
+    pattern = f"ukg\\_aid\\_test\\_%\\_{run}\\_%"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,))
+        for (name,) in rows.fetchall():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> str:
+    """A ``postgresql://`` URL of a server we may create databases on (admin db ``postgres``)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is not None:
+        return str(workerinput[_WORKER_KEY])
+    return _server_for_run(request.config)
 
 
 async def _migrate_and_seed(url: str) -> None:
@@ -106,10 +142,12 @@ async def pg_url(pg_server: str) -> AsyncIterator[str]:
     """A migrated, seeded PostgreSQL database for this run."""
     explicit = os.environ.get("UKG_AID_TEST_DATABASE_URL")
     if explicit:
+        if WORKER != "main":
+            pytest.exit("UKG_AID_TEST_DATABASE_URL is one database: run it with -n 0", 4)
         await _migrate_and_seed(explicit)
         yield explicit
         return
-    name = f"ukg_aid_test_{uuid.uuid4().hex[:8]}"
+    name = database_name("run")
     _admin_sql(f"{pg_server}/postgres", f'CREATE DATABASE "{name}"')
     try:
         await _migrate_and_seed(f"{pg_server}/{name}")
@@ -211,12 +249,26 @@ def tokens(db: Database) -> Tokens:
     return Tokens(db)
 
 
-@asynccontextmanager
-async def _committed_database(pg_server: str) -> AsyncIterator[Database]:
-    name = "ukg_aid_test_live_" + uuid.uuid4().hex[:8]
+@pytest.fixture(scope="session")
+async def live_template(pg_server: str) -> AsyncIterator[str]:
+    """A migrated, seeded database nobody connects to, that every committed database is copied
+    from (``CREATE DATABASE … TEMPLATE``: a file copy, where running the migrations and the seed
+    again took seconds for each test, half a minute on a loaded machine). The copy is what a
+    fresh migrate + seed gives: same rows, same sequences (the seed is dated ``SEEDED_AT``)."""
+    name = database_name("tmpl")
     _admin_sql(f"{pg_server}/postgres", f'CREATE DATABASE "{name}"')
+    try:
+        await _migrate_and_seed(f"{pg_server}/{name}")
+        yield name
+    finally:
+        _admin_sql(f"{pg_server}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@asynccontextmanager
+async def _committed_database(pg_server: str, template: str) -> AsyncIterator[Database]:
+    name = database_name("live")
+    _admin_sql(f"{pg_server}/postgres", f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     url = f"{pg_server}/{name}"
-    await _migrate_and_seed(url)
     database = Database(url, pool_size=20)
     try:
         yield database
@@ -226,16 +278,16 @@ async def _committed_database(pg_server: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def live_db(pg_server: str) -> AsyncIterator[Database]:
+async def live_db(pg_server: str, live_template: str) -> AsyncIterator[Database]:
     """A committed database for concurrency tests: a fresh one, migrated and seeded, per test."""
-    async with _committed_database(pg_server) as database:
+    async with _committed_database(pg_server, live_template) as database:
         yield database
 
 
 @pytest.fixture(scope="module")
-async def module_live_db(pg_server: str) -> AsyncIterator[Database]:
+async def module_live_db(pg_server: str, live_template: str) -> AsyncIterator[Database]:
     """Like ``live_db``, shared by one module's tests (each of them leaves it consistent)."""
-    async with _committed_database(pg_server) as database:
+    async with _committed_database(pg_server, live_template) as database:
         yield database
 
 

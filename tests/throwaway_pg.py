@@ -1,4 +1,5 @@
-"""A PostgreSQL cluster of our own, for tests that stop or freeze the database server.
+"""A PostgreSQL cluster of our own, for tests that stop or freeze the database server (and for
+the whole suite when no server is on 127.0.0.1:5432, tests/conftest.py).
 
 Never the shared server on 5432: ``initdb`` into a temporary directory and ``pg_ctl`` it on a free
 port, as the ``postgres`` user (PostgreSQL refuses to run as root; ``runuser -u postgres --``
@@ -34,7 +35,7 @@ def _bin_dir() -> Path | None:
 class Cluster:
     """One throwaway cluster: data directory, socket directory and log in ``root``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, max_connections: int = 60) -> None:
         bin_dir = _bin_dir()
         assert bin_dir is not None, "no PostgreSQL binaries"
         self.bin = bin_dir
@@ -42,6 +43,7 @@ class Cluster:
         self.data = root / "data"
         self.log = root / "pg.log"
         self.port = _free_port()
+        self.max_connections = max_connections
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:
@@ -67,7 +69,7 @@ class Cluster:
     def start(self) -> None:
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
-            "-c fsync=off -c max_connections=60 -c shared_buffers=16MB"
+            f"-c fsync=off -c max_connections={self.max_connections} -c shared_buffers=16MB"
         )
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
@@ -103,10 +105,10 @@ class Cluster:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[Cluster]:
+def throwaway_cluster(*, max_connections: int = 60) -> Iterator[Cluster]:
     """A started cluster, stopped and deleted afterwards (thawed first if a test froze it)."""
     root = Path(tempfile.mkdtemp(prefix="ukg-aid-pg-"))
-    cluster = Cluster(root)
+    cluster = Cluster(root, max_connections=max_connections)
     try:
         cluster.init()
         cluster.start()

@@ -4,13 +4,12 @@ it). The harness itself is the ``bench`` package, imported as ``bench.<module>``
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
 
-from tests.app_support import SEED_DIR
+from tests.app_support import SEED_DIR, database_name
 from ukg_aid import migrate
 from ukg_aid.db import Database
 from ukg_aid.seed import seed
@@ -25,7 +24,7 @@ def _admin(server: str, statement: str) -> None:
 async def bench_db(pg_server: str) -> AsyncIterator[Database]:
     """A migrated, seeded, committed database shared by one module's tests (each test leaves
     its writes behind, so tests compare deltas and use fresh token names)."""
-    name = "ukg_aid_test_bench_" + uuid.uuid4().hex[:8]
+    name = database_name("bench")
     _admin(pg_server, f'CREATE DATABASE "{name}"')
     url = f"{pg_server}/{name}"
     try:

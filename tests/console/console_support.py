@@ -4,6 +4,7 @@ records every request, screenshots, and text checks."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -23,7 +24,15 @@ import httpx
 import psycopg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
-from tests.app_support import REPO, SEED_DIR, _free_port, served
+from tests.app_support import (
+    REPO,
+    SEED_DIR,
+    START_TIMEOUT_S,
+    _free_port,
+    database_name,
+    served,
+    spawn,
+)
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
@@ -96,7 +105,7 @@ class Console:
 
 @contextmanager
 def console_server(pg_server: str) -> Iterator[Console]:
-    name = "ukg_aid_test_console_" + uuid.uuid4().hex[:8]
+    name = database_name("console")
     with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"{pg_server}/{name}"
@@ -125,23 +134,24 @@ class Server:
             "UKG_AID_LOG_LEVEL": "warning",
         }
         cli = Path(sys.executable).with_name("ukg-aid")
-        self.proc = subprocess.Popen(
-            [str(cli), "serve", "--port", str(self.port)], env=env, cwd=REPO, start_new_session=True
-        )
-        deadline = time.monotonic() + 60
+        self.proc = spawn([str(cli), "serve", "--port", str(self.port)], env)
+        # As long as app_support.serve_process waits: two test workers share the 2 cores.
+        deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("ukg-aid serve did not start within 60 s") from None
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError("ukg-aid serve exited or did not start in time") from None
                 time.sleep(0.2)
 
     def kill(self) -> None:
         """Die as a crashed server does: open streams break, nothing is said goodbye."""
         if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may have died on its own
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
             self.proc = None
 

@@ -3,7 +3,6 @@ adds it to rows already in the append-only audit log (PostgreSQL and SQLite)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from tests.app_support import database_name
 from tests.timeline.timeline_helpers import OSAKA_CITY_HALL, audit_events
 from ukg_aid import migrate
 from ukg_aid.principal import Role
@@ -139,7 +139,7 @@ def test_migration_keeps_old_rows_and_the_append_only_log_on_sqlite(tmp_path: Pa
 @pytest.fixture
 def empty_pg(pg_server: str) -> Iterator[str]:
     """A new, empty database of our own on the test server (dropped afterwards)."""
-    name = f"ukg_aid_test_mig_{uuid.uuid4().hex[:8]}"
+    name = database_name("mig")
     admin = sa.create_engine(
         f"{pg_server}/postgres".replace("postgresql://", "postgresql+psycopg://", 1),
         isolation_level="AUTOCOMMIT",
