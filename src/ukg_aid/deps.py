@@ -107,6 +107,7 @@ AuditReader = Annotated[Principal, Depends(require(Role.coordinator, Role.admin,
 DeskOrAdmin = Annotated[Principal, Depends(require(Role.desk, Role.admin))]
 Ems = Annotated[Principal, Depends(require(Role.ems, Role.admin))]
 EmsOrDesk = Annotated[Principal, Depends(require(Role.ems, Role.desk, Role.admin))]
+DeskOrCoordinator = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
 
 
 class Paging:

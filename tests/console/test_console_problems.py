@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.console.console_support import Console, go, log_in, shoot
+from tests.console.console_support import Console, go, log_in, ready, shoot
 
 
 def test_a_refused_request_is_explained_in_words_and_nothing_is_filed(
@@ -28,7 +28,7 @@ def test_a_refused_request_is_explained_in_words_and_nothing_is_filed(
     with console.api("observer") as api:
         assert api.get("/aid-requests", params={"member": "26100"}).json()["total"] == 0
     page.get_by_test_id("lang-toggle").click()
-    go(page, "#/requests")
+    ready(page, view="requests", lang="en")  # the form is drawn again in English: fill that one
     page.get_by_test_id("req-delivery-name").fill("Tokyo")
     page.get_by_test_id("req-lat").fill("35.6895")
     page.get_by_test_id("req-lon").fill("139.6917")

@@ -61,6 +61,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/allocations/{allocation_id}/decline"): {"reason": "road out"},
     ("POST", "/api/v1/shipments/{shipment_id}/dispatch"): {},
     ("POST", "/api/v1/shipments/{shipment_id}/deliver"): {},
+    ("POST", "/api/v1/trucks/queue/advance"): {},
     ("PATCH", "/api/v1/helicopters/{heli_id}"): {"status": "maintenance"},
     ("POST", "/api/v1/helicopters"): {
         "callsign": "CLOCK-VISITOR",

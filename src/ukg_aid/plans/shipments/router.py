@@ -6,8 +6,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 
 from ukg_aid.clock import Clock
-from ukg_aid.deps import ClockDep, DeskOrAdmin, PagingDep, Reader, Session, get_database
-from ukg_aid.errors import Forbidden, Unprocessable
+from ukg_aid.deps import (
+    ClockDep,
+    DeskOrAdmin,
+    DeskOrCoordinator,
+    PagingDep,
+    Reader,
+    Session,
+    get_database,
+)
+from ukg_aid.errors import Unprocessable
 from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.shipments import queue, reading, service
 from ukg_aid.plans.shipments.enums import ShipmentStatus
@@ -150,13 +158,11 @@ async def list_trucks(
 )
 async def advance_queue(
     session: Session,
-    principal: Reader,
+    principal: DeskOrCoordinator,
     clock: ClockDep,
     body: QueueAdvance | None = None,
 ) -> QueueAdvanced:
     body = body or QueueAdvance()
-    if principal.role not in (Role.admin, Role.coordinator, Role.desk):
-        raise Forbidden("only desks, coordinators and admins advance truck queues", code="role")
     member = body.member or (principal.member_code if principal.role is Role.desk else None)
     if member is not None:
         principal.require_member(member, action="advance truck queues")
