@@ -13,6 +13,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 # not work offline); the IPA Gothic font lets screenshots show Japanese.
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-ipafont-gothic
+# The PgBouncer-mode test (tests/reliability/test_pgbouncer.py) runs Debian's pgbouncer.
+PGBOUNCER ?= /usr/sbin/pgbouncer
 
 # `make test` runs the suite on TEST_WORKERS pytest-xdist workers (2 cores here; README "Tests"):
 # each worker makes its own databases, and a test file runs whole on one worker, so module
@@ -37,6 +39,9 @@ $(DEV_STAMP): $(RUN_STAMP)
 $(CHROMIUM):
 	apt-get install -y -q $(BROWSER_PACKAGES) || (apt-get update -q && apt-get install -y -q $(BROWSER_PACKAGES))
 
+$(PGBOUNCER):
+	apt-get install -y -q pgbouncer || (apt-get update -q && apt-get install -y -q pgbouncer)
+
 install: $(DEV_STAMP)  ## install the service and dev tools into .venv
 
 run: $(RUN_STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by default; no dev tools)
@@ -44,7 +49,7 @@ run: $(RUN_STAMP)  ## migrate, seed and serve on 127.0.0.1:$(PORT) (SQLite by de
 	$(BIN)/ukg-aid seed
 	$(BIN)/ukg-aid serve --host 127.0.0.1 --port $(PORT)
 
-test: $(DEV_STAMP) $(CHROMIUM)  ## the whole suite on PostgreSQL (+ SQLite smoke set, browser tests), then lint
+test: $(DEV_STAMP) $(CHROMIUM) $(PGBOUNCER)  ## the whole suite on PostgreSQL (+ SQLite smoke set, browser tests), then lint
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory lint
 
