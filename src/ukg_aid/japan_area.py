@@ -109,3 +109,15 @@ def _build_area(outline_buffer_km: float, island_radius_km: float) -> BaseGeomet
 def inside_japan(lat: float, lon: float) -> bool:
     """Is the position (WGS 84 degrees) inside Japan as defined in the module docstring?"""
     return bool(japan_area().contains(Point(lon, lat)))
+
+
+def vertices_outside_japan(rings: list[list[list[float]]]) -> list[tuple[int, int, float, float]]:
+    """The vertices of a GeoJSON polygon's rings (``[lon, lat]`` positions) outside Japan, as
+    (ring index, position index, lat, lon): an area a coordinator or EMS draws (a closure, a
+    weather hold) lies in Japan when this is empty."""
+    return [
+        (i, j, lat, lon)
+        for i, ring in enumerate(rings)
+        for j, (lon, lat) in enumerate(ring)
+        if not inside_japan(lat, lon)
+    ]

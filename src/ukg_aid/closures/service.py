@@ -51,10 +51,10 @@ def _area_problem(area: dict[str, Any]) -> str | None:
         routing.Closures.from_dict({"areas": [area]}).check(routing.land_model())
     except ValueError as exc:
         return str(exc)
-    for ring in area["coordinates"]:
-        for lon, lat in ring:
-            if not japan_area.inside_japan(lat, lon):
-                return f"vertex ({lat:g}, {lon:g}) is outside Japan; check latitude and longitude"
+    outside = japan_area.vertices_outside_japan(area["coordinates"])
+    if outside:
+        _, _, lat, lon = outside[0]
+        return f"vertex ({lat:g}, {lon:g}) is outside Japan; check latitude and longitude"
     return None
 
 

@@ -197,7 +197,7 @@ async def add_visiting(
         status=AircraftStatus.available,
         cruise_kmh=data.cruise_kmh,
         range_km=data.range_km,
-        daylight_start=data.daylight_start or DEFAULT_WINDOW_START,
+        daylight_start=start,
         daylight_fixed_end=data.daylight_fixed_end,
         updated_at=at,
     )

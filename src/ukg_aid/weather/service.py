@@ -48,11 +48,9 @@ def _area_errors(area: dict[str, Any]) -> list[dict[str, Any]]:
     polygon = shape(area)
     if not isinstance(polygon, Polygon) or polygon.is_empty or not polygon.is_valid:
         return [_error(["area"], "not a valid polygon (self-intersecting?)", "invalid_polygon")]
-    for i, ring in enumerate(area["coordinates"]):
-        for j, (lon, lat) in enumerate(ring):
-            if not japan_area.inside_japan(lat, lon):
-                msg = f"vertex ({lat:g}, {lon:g}) is outside Japan"
-                errors.append(_error(["area", "coordinates", i, j], msg, "outside_japan"))
+    for i, j, lat, lon in japan_area.vertices_outside_japan(area["coordinates"]):
+        msg = f"vertex ({lat:g}, {lon:g}) is outside Japan"
+        errors.append(_error(["area", "coordinates", i, j], msg, "outside_japan"))
     return errors
 
 

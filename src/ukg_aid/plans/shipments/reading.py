@@ -121,6 +121,17 @@ async def one(session: AsyncSession, shipment_id: int) -> ShipmentRead:
     return (await to_reads(session, [shipment]))[0]
 
 
+async def many(session: AsyncSession, ids: Sequence[int]) -> list[ShipmentRead]:
+    """These shipments read in the order given: one query for the rows, not one per shipment."""
+    if not ids:
+        return []
+    found = await session.scalars(
+        select(Shipment).where(Shipment.id.in_(ids)).execution_options(populate_existing=True)
+    )
+    by_id = {s.id: s for s in found}
+    return await to_reads(session, [by_id[i] for i in ids])
+
+
 async def page(
     session: AsyncSession,
     *,

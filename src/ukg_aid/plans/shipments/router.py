@@ -170,5 +170,5 @@ async def advance_queue(
     left = await queue.advance_all(
         session, members=None if member is None else [member], until=until, clock=clock
     )
-    shipments = [await reading.one(session, i) for i in left]
+    shipments = await reading.many(session, left)
     return QueueAdvanced(until=until, dispatched=shipments)

@@ -128,10 +128,10 @@ async function counterpartSection(ctx, incident) {
       .filter((b) => b.checked)
       .map((b) => ({ supporter_code: b.dataset.supporter, recipient_code: b.dataset.recipient }));
     await api("PUT", `/incidents/${incident.id}/counterparts`, { body });
-    for (const box of boxes) editsSaved(box.parentElement);
+    editsSaved(section);
     ctx.notify(t("counterparts.saved", { count: body.length }));
   };
-  return h(
+  const section = h(
     "section",
     { testid: "counterparts" },
     h("h2", {}, t("counterparts.heading")),
@@ -148,6 +148,7 @@ async function counterpartSection(ctx, incident) {
     ),
     actionButton(t("common.save"), save, { class: "primary", testid: "counterparts-save" }),
   );
+  return section;
 }
 
 function guestSection(ctx, refresh) {
