@@ -75,35 +75,60 @@ export function userText(text) {
 
 const FIELDS = "input[data-testid], select[data-testid], textarea[data-testid]";
 
+/** What the person changed on this screen and has not saved, by test id: kept as they type, so
+ * a re-render that was already under way when they typed does not lose it. */
+const unsaved = new Map();
+
+function valueOf(el) {
+  return el.type === "checkbox" || el.type === "radio" ? { checked: el.checked } : { value: el.value };
+}
+
 /** Marks a field the person changed, so a live refresh does not throw their edit away. */
 export function trackEdits(root) {
   const mark = (ev) => {
-    if (ev.target instanceof HTMLElement && ev.target.matches(FIELDS)) ev.target.dataset.edited = "1";
+    const el = ev.target;
+    if (!(el instanceof HTMLElement) || !el.matches(FIELDS)) return;
+    el.dataset.edited = "1";
+    unsaved.set(el.dataset.testid, valueOf(el));
   };
   root.addEventListener("input", mark, true);
   root.addEventListener("change", mark, true);
+  // a submitted form is the view's to redraw; its fields still on screen stay marked
+  root.addEventListener(
+    "submit",
+    (ev) => {
+      for (const el of ev.target.querySelectorAll(FIELDS)) unsaved.delete(el.dataset.testid);
+    },
+    true,
+  );
+}
+
+/** A new screen: nothing on it is the person's yet. */
+export function forgetEdits() {
+  unsaved.clear();
 }
 
 /** Forgets the edits under root once they are saved: the screen shows the books again. */
 export function editsSaved(root) {
-  for (const el of root.querySelectorAll("[data-edited]")) delete el.dataset.edited;
+  for (const el of root.querySelectorAll("[data-edited]")) {
+    unsaved.delete(el.dataset.testid);
+    delete el.dataset.edited;
+  }
 }
 
-/** Runs a re-render of root and puts back what the person had changed but not yet saved (a
- * ticked box, a half-typed field), matched by test id. Ids that repeat are left alone. */
+/** Runs a re-render of root and then puts back what the person had changed but not yet saved
+ * (a ticked box, a half-typed field) — also what they changed while the render was fetching —
+ * matched by test id. Ids that repeat on the new screen are left alone. */
 export async function keepingEdits(root, render) {
   const seen = new Map();
   for (const el of root.querySelectorAll(FIELDS)) {
     const id = el.dataset.testid;
     seen.set(id, seen.has(id) ? null : el);
   }
-  const edits = [];
-  for (const [id, el] of seen) {
-    if (!el?.dataset.edited) continue;
-    const checkable = el.type === "checkbox" || el.type === "radio";
-    edits.push([id, checkable ? { checked: el.checked } : { value: el.value }]);
-  }
+  const edits = new Map();
+  for (const [id, el] of seen) if (el?.dataset.edited) edits.set(id, valueOf(el));
   await render();
+  for (const [id, value] of unsaved) edits.set(id, value);
   for (const [id, value] of edits) {
     const matches = root.querySelectorAll(`[data-testid="${CSS.escape(id)}"]`);
     if (matches.length !== 1 || matches[0].disabled) continue;

@@ -2,7 +2,7 @@
 
 import { ApiError, get, listAll, onUnauthorized, problemText, token } from "./api.js";
 import { capabilities } from "./can.js";
-import { h, keepingEdits, replace, select, trackEdits } from "./dom.js";
+import { forgetEdits, h, keepingEdits, replace, select, trackEdits } from "./dom.js";
 import { chooseIncident, currentIncident } from "./incident.js";
 import { applyStatic, langFromUrl, lang, loadCatalog, nameOf, otherLang, t } from "./i18n.js";
 import { Live } from "./live.js";
@@ -210,6 +210,7 @@ async function route() {
   delete main.dataset.ready;
   state.handle?.destroy?.();
   state.handle = null;
+  forgetEdits();
   document.body.classList.toggle("printing", Boolean(view.print));
   for (const a of nav.querySelectorAll("a")) {
     if (a.dataset.view === view.id) a.setAttribute("aria-current", "page");
