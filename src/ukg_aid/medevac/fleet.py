@@ -40,9 +40,16 @@ async def update_status(
     clock: Clock,
 ) -> Helicopter:
     """PATCH by hand. ``on_mission`` belongs to missions: it cannot be set or left by hand
-    while a mission holds the aircraft, nor set without one (409)."""
+    while a mission holds the aircraft, nor set without one (409). A visiting aircraft that has
+    left the fleet is gone: it is not changed any more (409)."""
     at = clock.resolve(data.at)
     heli = await heli_service.get_helicopter(session, heli_id, lock=True)
+    if heli.left_at is not None:
+        raise Conflict(
+            f"helicopter {heli.id} left the fleet at {heli.left_at.isoformat()}; "
+            "it cannot be changed any more",
+            code="helicopter-left",
+        )
     mission = (await active_missions(session)).get(heli.id)
     if mission is not None and data.status is not heli.status:
         raise Conflict(

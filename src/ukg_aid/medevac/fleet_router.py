@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock as clocks
@@ -25,6 +26,7 @@ from ukg_aid.helicopters.schemas import (
     StatusChangeRead,
     VisitingCreate,
 )
+from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.medevac import fleet
 from ukg_aid.medevac import fleet_ops as operations
@@ -85,13 +87,18 @@ async def _reads(session: AsyncSession, rows: list[Helicopter]) -> list[Helicopt
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=HelicopterRead,
     summary="Add a visiting aircraft from outside the union to the fleet (ems, admin)",
 )
 async def add_visiting(
-    body: VisitingCreate, session: Session, principal: Ems, clock: ClockDep
-) -> HelicopterRead:
+    body: VisitingCreate, session: Session, principal: Ems, idem: IdempotencyDep, clock: ClockDep
+) -> HelicopterRead | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
     heli = await operations.add_visiting(session, principal=principal, data=body, clock=clock)
-    return (await _reads(session, [heli]))[0]
+    out = (await _reads(session, [heli]))[0]
+    await idem.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("/stagings", summary="Every staging not withdrawn (past, current and planned)")
@@ -190,15 +197,25 @@ async def leave(
 @router.post(
     "/{heli_id}/stagings",
     status_code=status.HTTP_201_CREATED,
+    response_model=StagingRead,
     summary="Stage an aircraft at a forward base for a period (ems, admin)",
 )
 async def stage(
-    heli_id: IdParam, body: StagingCreate, session: Session, principal: Ems, clock: ClockDep
-) -> StagingRead:
+    heli_id: IdParam,
+    body: StagingCreate,
+    session: Session,
+    principal: Ems,
+    idem: IdempotencyDep,
+    clock: ClockDep,
+) -> StagingRead | JSONResponse:
+    if (replay := await idem.replay(body)) is not None:
+        return replay
     row = await operations.stage(
         session, principal=principal, heli_id=heli_id, data=body, clock=clock
     )
-    return StagingRead.model_validate(row)
+    out = StagingRead.model_validate(row)
+    await idem.remember(status.HTTP_201_CREATED, out)
+    return out
 
 
 @router.get("/{heli_id}/stagings", summary="An aircraft's stagings not withdrawn, by start")

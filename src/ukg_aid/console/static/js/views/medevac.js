@@ -323,7 +323,8 @@ function fleetTable(ctx, helis, refresh) {
 }
 
 function fleetActions(ctx, heli, refresh) {
-  if (heli.status === "on_mission") return null;
+  // a visitor that has left the fleet is not changed any more (409 helicopter-left)
+  if (heli.status === "on_mission" || heli.left_at) return null;
   const targets = heli.status === "available" ? ["maintenance", "off_duty"] : ["available"];
   return targets.map((target) =>
     actionButton(

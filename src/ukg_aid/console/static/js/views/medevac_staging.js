@@ -1,6 +1,6 @@
 // Stagings at forward bases and visiting aircraft (SPEC §12) on the medevac board.
 
-import { api, get } from "../api.js";
+import { api, get, newKey } from "../api.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstInputValue, jstIso, t } from "../i18n.js";
 import { chosenIncidentId } from "../incident.js";
@@ -87,7 +87,7 @@ function visitorTable(ctx, visitors, onChange) {
                   ctx.notify(t("visiting.left", { callsign: x.callsign }));
                   await onChange();
                 },
-                { testid: `leave-${x.id}`, disabled: x.status === "on_mission" },
+                { testid: `leave-${x.id}`, disabled: x.status === "on_mission" || Boolean(x.left_at) },
               ),
             )
           : null,
@@ -121,6 +121,7 @@ function stagingForm(ctx, onDone) {
     field(t("holds.until"), until),
     h("button", { type: "submit", class: "primary", testid: "stage-submit" }, t("staging.stage")),
   );
+  let key = newKey(); // one key per staging being written: a retry after a lost answer stages once
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = {
@@ -132,7 +133,8 @@ function stagingForm(ctx, onDone) {
       incident_id: chosenIncidentId(),
     };
     try {
-      await api("POST", `/helicopters/${heli.value}/stagings`, { body });
+      await api("POST", `/helicopters/${heli.value}/stagings`, { body, key });
+      key = newKey();
       ctx.notify(t("staging.staged"));
       onDone();
     } catch (err) {
@@ -168,6 +170,7 @@ function visitingForm(ctx, onDone) {
     field(t("visiting.range"), range),
     h("button", { type: "submit", class: "primary", testid: "visit-submit" }, t("visiting.add")),
   );
+  let key = newKey(); // one key per visitor being written: a retry adds it once
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = {
@@ -180,7 +183,8 @@ function visitingForm(ctx, onDone) {
       incident_id: chosenIncidentId(),
     };
     try {
-      await api("POST", "/helicopters", { body });
+      await api("POST", "/helicopters", { body, key });
+      key = newKey();
       ctx.notify(t("visiting.added", { callsign: body.callsign }));
       onDone();
     } catch (err) {
