@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ukg_aid.schemas import InputModel, JsonNumber, OutputModel
+from ukg_aid.schemas import InputModel, JsonNumber, OutputModel, VisibleText
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 
@@ -19,18 +19,18 @@ class ItemRead(OutputModel):
 
 class ItemCreate(InputModel):
     code: str = Field(pattern=CODE_PATTERN)
-    name_en: str = Field(min_length=1, max_length=100)
-    name_ja: str = Field(min_length=1, max_length=100)
-    unit: str = Field(min_length=1, max_length=20)
+    name_en: VisibleText = Field(min_length=1, max_length=100)
+    name_ja: VisibleText = Field(min_length=1, max_length=100)
+    unit: VisibleText = Field(min_length=1, max_length=20)
     unit_weight_kg: JsonNumber = Field(ge=0, le=10_000)
     category: str | None = Field(default=None, max_length=40)
     per_person_per_day: JsonNumber | None = Field(default=None, ge=0, le=1000)
 
 
 class ItemUpdate(InputModel):
-    name_en: str | None = Field(default=None, min_length=1, max_length=100)
-    name_ja: str | None = Field(default=None, min_length=1, max_length=100)
-    unit: str | None = Field(default=None, min_length=1, max_length=20)
+    name_en: VisibleText | None = Field(default=None, min_length=1, max_length=100)
+    name_ja: VisibleText | None = Field(default=None, min_length=1, max_length=100)
+    unit: VisibleText | None = Field(default=None, min_length=1, max_length=20)
     unit_weight_kg: JsonNumber | None = Field(default=None, ge=0, le=10_000)
     category: str | None = Field(default=None, max_length=40)
     per_person_per_day: JsonNumber | None = Field(default=None, ge=0, le=1000)

@@ -148,7 +148,7 @@ class VisitingCreate(InputModel):
         min_length=1, max_length=200, description="e.g. 岡山県ドクターヘリ"
     )
     base: BasePoint = Field(description="where it is based while it helps (its forward base)")
-    aircraft_type: str = Field(min_length=1, max_length=40)
+    aircraft_type: VisibleText = Field(min_length=1, max_length=40)
     cruise_kmh: JsonNumber = Field(gt=0, le=400)
     range_km: JsonNumber = Field(gt=0, le=2000)
     daylight_start: LocalTime | None = Field(default=None, description="default 08:30")

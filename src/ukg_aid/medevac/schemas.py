@@ -26,7 +26,7 @@ class ScenePoint(InputModel):
 
 
 class HospitalPoint(InputModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: VisibleText = Field(min_length=1, max_length=200)
     lat: Latitude
     lon: Longitude
 
