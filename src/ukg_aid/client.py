@@ -12,6 +12,7 @@ that shares the connection pool but speaks for another token.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -243,8 +244,10 @@ class UkgClient(ApiTransport):
         *,
         priority: str = "normal",
         at: datetime | None = None,
+        key: str | None = None,
     ) -> list[AidRequestRead]:
-        """Push requests from an estimate (``lines``), filed by the coordinator."""
+        """Push requests from an estimate (``lines``), filed by the coordinator (``key``: the
+        Idempotency-Key; a new one when not given)."""
         body = {
             "member_code": member_code,
             "delivery": dict(delivery),
@@ -253,7 +256,9 @@ class UkgClient(ApiTransport):
             **_at(at),
             **self._incident(),
         }
-        data = await self.call("POST", "/aid-requests/push", json=body)
+        # the route requires a key: one per push, so a retry of this call replays it
+        headers = {"Idempotency-Key": key or uuid.uuid4().hex}
+        data = await self.call("POST", "/aid-requests/push", json=body, headers=headers)
         return [AidRequestRead.model_validate(r) for r in data["requests"]]
 
     async def close_push(self, member_code: str, at: datetime | None = None) -> dict[str, Any]:

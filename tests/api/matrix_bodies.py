@@ -10,8 +10,8 @@ from tests.api.authorization_rules import OTHER, OWN
 
 @dataclass
 class Call:
-    """How to call one route: path values, query, body; whose target it is; what an allowed
-    principal may get besides 2xx (with the reason in ``why``)."""
+    """How to call one route: path values, query, body, extra headers; whose target it is; what
+    an allowed principal may get besides 2xx (with the reason in ``why``)."""
 
     path: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
@@ -20,6 +20,7 @@ class Call:
     other: str = OTHER
     tolerate: frozenset[int] = frozenset()
     why: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. a route's required key
 
 
 Ctx = dict[str, Any]

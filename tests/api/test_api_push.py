@@ -1,6 +1,7 @@
 """Push-type support (プッシュ型支援, SPEC §10): the coordinator previews and files push requests
 on a member's behalf from shelter needs, they are matched like any request and shown as push;
-one call closes the push remainder without releasing anything allocated."""
+one call closes the push remainder without releasing anything allocated. Filing sends an
+Idempotency-Key, which the route requires (tests/hostile/test_hostile_push.py)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ async def test_preview_then_file_push_requests_from_shelter_needs(
         403,
     )
     filed = await client.post(
-        "/api/v1/aid-requests/push", json={"member_code": "27", "days": 2}, headers=coord
+        "/api/v1/aid-requests/push",
+        json={"member_code": "27", "days": 2},
+        headers=coord | {"Idempotency-Key": "push-shelters"},
     )
     assert filed.status_code == 201, filed.text
     (req,) = filed.json()["requests"]
@@ -59,7 +62,9 @@ async def test_push_from_a_drill_estimate_and_close_the_remainder(
     coord = await tokens.headers(Role.coordinator)
     lines = [{"item_code": "water", "quantity": 5000}, {"item_code": "blankets", "quantity": 50}]
     filed = await client.post(
-        "/api/v1/aid-requests/push", json={"member_code": "27", "lines": lines}, headers=coord
+        "/api/v1/aid-requests/push",
+        json={"member_code": "27", "lines": lines},
+        headers=coord | {"Idempotency-Key": "push-estimate"},
     )
     assert filed.status_code == 201, filed.text
     (req,) = filed.json()["requests"]
@@ -80,7 +85,7 @@ async def test_push_from_a_drill_estimate_and_close_the_remainder(
     other = await client.post(
         "/api/v1/aid-requests/push",
         json={"member_code": "27", "lines": [{"item_code": "tents", "quantity": 3}]},
-        headers=coord,
+        headers=coord | {"Idempotency-Key": "push-tents"},
     )
     other_id = other.json()["requests"][0]["id"]
     closed = await client.post(
@@ -106,5 +111,6 @@ async def test_push_from_a_drill_estimate_and_close_the_remainder(
 
 async def test_nothing_to_push_is_a_422(client: httpx.AsyncClient, tokens) -> None:
     coord = await tokens.headers(Role.coordinator)
-    resp = await client.post("/api/v1/aid-requests/push", json={"member_code": "29"}, headers=coord)
+    keyed = coord | {"Idempotency-Key": "push-nara"}
+    resp = await client.post("/api/v1/aid-requests/push", json={"member_code": "29"}, headers=keyed)
     assert assert_problem(resp, 422)["code"] == "nothing-to-push"

@@ -65,7 +65,9 @@ def _calls(ctx: Ctx) -> dict[tuple[str, str], Call]:
         ("POST", "/api/v1/shelters"): Call(json=SHELTER),
         ("PATCH", "/api/v1/shelters/{shelter_id}"): Call(json={"evacuees": 150}),
         ("POST", "/api/v1/aid-requests/push/preview"): Call(json={"member_code": OWN}),
-        ("POST", "/api/v1/aid-requests/push"): Call(json={"member_code": OWN}),
+        ("POST", "/api/v1/aid-requests/push"): Call(
+            json={"member_code": OWN}, headers={"Idempotency-Key": "matrix-push"}
+        ),
         ("POST", "/api/v1/aid-requests/push/close"): Call(json={"member_code": OWN}),
         ("PATCH", "/api/v1/incidents/{incident_id}"): Call(json={"note": "matrix"}),
         ("PUT", "/api/v1/incidents/{incident_id}/counterparts"): Call(
@@ -324,7 +326,7 @@ async def _call_in_savepoint(
     try:
         before = await _row_counts(db.conn, tables)
         resp = await client.request(
-            route.method, url, params=call.params, json=call.json, headers=headers
+            route.method, url, params=call.params, json=call.json, headers=headers | call.headers
         )
         return resp, before, await _row_counts(db.conn, tables)
     finally:

@@ -4,6 +4,14 @@ The first response is stored in the same transaction as the change it reports, s
 either remembered with its effect or not at all. A replay with the same body gets the stored
 response and creates nothing; the same key with a different body is refused (422). Two requests
 racing with one key meet on the unique index: the loser rolls back and is told to retry (409).
+
+Most creating POSTs accept a key (a retry without one is a second create, as a second filing is
+a second request). A route whose one call files many things computed on the server — push-type
+support, where one POST files a request per shelter from the shelters' needs — requires it
+(:meth:`Idempotency.require`): without a key, a retry after a lost answer would push every
+shelter's needs a second time and nothing in the body could tell the two apart. A missing key
+there is a 400 (``idempotency-key-required``), as draft-ietf-httpapi-idempotency-key-header-07
+§2.7 answers "missing for a documented idempotent operation requiring this header".
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.deps import CurrentPrincipal, Session, SettingsDep
-from ukg_aid.errors import Conflict, Unprocessable
+from ukg_aid.errors import BadRequest, Conflict, Unprocessable
 from ukg_aid.idempotency.models import IdempotencyRecord
 
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -44,6 +52,22 @@ class Idempotency:
     path: str
     ttl: timedelta = timedelta(hours=72)
     _hash: str | None = None
+
+    def require(self, *, what: str) -> None:
+        """400 unless the request carries a key (routes that require one; see the module)."""
+        if self.key is None:
+            raise BadRequest(
+                f"{what} needs an Idempotency-Key header (any new random string per action, "
+                "the same one when retrying it): without one a retry would file it all again",
+                code="idempotency-key-required",
+                errors=[
+                    {
+                        "loc": ["header", "Idempotency-Key"],
+                        "msg": "required on this route",
+                        "type": "missing",
+                    }
+                ],
+            )
 
     async def replay(self, body: BaseModel | None) -> JSONResponse | None:
         """The stored first response for this key, or None when the request is new."""

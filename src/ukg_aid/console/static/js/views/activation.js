@@ -210,6 +210,9 @@ function pushSection(ctx, incident) {
   const days = h("input", { type: "number", min: 1, max: 30, value: 3, testid: "push-days" });
   const out = h("div", { testid: "push-result" });
   const body = () => ({ member_code: member.value, days: Number(days.value), incident_id: incident.id });
+  // filing requires a key: one per push being written, kept until it is filed, so a retry after
+  // a lost answer replays the push instead of filing every shelter's needs again
+  let pushKey = newKey();
   const run = (path, done) => async () => {
     // closing takes no days: only the member and the incident
     const sent = path.endsWith("/close")
@@ -217,7 +220,9 @@ function pushSection(ctx, incident) {
       : body();
     replace(out, h("p", { class: "loading", testid: "push-working" }, t("common.loading")));
     try {
-      done(await api("POST", path, { body: sent, key: newKey() }));
+      const filing = path === "/aid-requests/push";
+      done(await api("POST", path, { body: sent, key: filing ? pushKey : newKey() }));
+      if (filing) pushKey = newKey();
     } catch (err) {
       const box = h("p", { class: "error", role: "alert", testid: "push-error", hidden: true });
       replace(out, box);
