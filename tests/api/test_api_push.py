@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.api.api_helpers import assert_problem, count
 from ukg_aid.principal import Role
 
+PUSH = "/api/v1/aid-requests/push"
 SHELTER: dict[str, Any] = {
     "member_code": "27",
     "name": "大阪市立中央小学校",
@@ -61,11 +62,8 @@ async def test_push_from_a_drill_estimate_and_close_the_remainder(
 ) -> None:
     coord = await tokens.headers(Role.coordinator)
     lines = [{"item_code": "water", "quantity": 5000}, {"item_code": "blankets", "quantity": 50}]
-    filed = await client.post(
-        "/api/v1/aid-requests/push",
-        json={"member_code": "27", "lines": lines},
-        headers=coord | {"Idempotency-Key": "push-estimate"},
-    )
+    keyed = coord | {"Idempotency-Key": "push-estimate"}
+    filed = await client.post(PUSH, json={"member_code": "27", "lines": lines}, headers=keyed)
     assert filed.status_code == 201, filed.text
     (req,) = filed.json()["requests"]
     plan = await client.post("/api/v1/plans", json={"request_ids": [req["id"]]}, headers=coord)

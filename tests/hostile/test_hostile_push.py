@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.hostile.hostile_support import refused_unchanged, snapshot
 from ukg_aid.principal import Role
 
+SHELTER = {"member_code": "27", "lat": 34.68, "lon": 135.51}
 SHELTERS = [
-    {"member_code": "27", "name": "大阪市立中央小学校", "lat": 34.68, "lon": 135.51, "evacuees": 300},
-    {"member_code": "27", "name": "避難所 第二（体育館）", "lat": 34.66, "lon": 135.50, "evacuees": 120},
+    SHELTER | {"name": "大阪市立中央小学校", "evacuees": 300},
+    SHELTER | {"name": "避難所 第二（体育館）", "lat": 34.66, "lon": 135.50, "evacuees": 120},
 ]
 PUSH = "/api/v1/aid-requests/push"
 
