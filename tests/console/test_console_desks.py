@@ -103,12 +103,13 @@ def test_the_report_follows_the_incident_chosen_in_the_header(
     expect(page.get_by_test_id("incident-switcher")).to_have_value(str(day["drill"]))
     expect(page.get_by_test_id("report-scope")).to_contain_text(DRILL)
     expect(page.get_by_test_id("report-scope")).to_contain_text(JA["incident.kind.drill"])
-    expect(page.get_by_test_id("report-member-27100")).to_contain_text("1,000")
+    water = page.get_by_test_id("report-member-item-27100-water")
+    expect(water).to_contain_text("1,000")
     shoot(page, "desk-report-drill")
     page.get_by_test_id("incident-switcher").select_option(str(day["default"]))
     expect(page.get_by_test_id("report-scope")).to_contain_text("既定の事案")
-    expect(page.get_by_test_id("report-member-27100")).to_contain_text("250")
-    expect(page.get_by_test_id("report-member-27100")).not_to_contain_text("1,000")
+    expect(water).to_contain_text("250")
+    expect(water).not_to_contain_text("1,000")
     assert asked[0] == str(day["drill"]) and asked[-1] == str(day["default"]), asked
     # the printed report is the same incident's
     go(page, "#/print-report")
@@ -116,7 +117,7 @@ def test_the_report_follows_the_incident_chosen_in_the_header(
         "既定の事案"
     )
     expect(
-        page.get_by_test_id("report-sheet").get_by_test_id("report-member-27100")
+        page.get_by_test_id("report-sheet").get_by_test_id("report-member-item-27100-water")
     ).to_contain_text("250")
 
 

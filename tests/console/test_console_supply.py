@@ -222,10 +222,12 @@ def test_the_situation_report_shows_the_day_and_prints(
     expect(row.locator("th")).to_have_text("大阪市")
     mine = next(m for m in report["members"] if m["member_code"] == REQUESTER)
     assert mine["delivered"] > 0
-    expect(row).to_contain_text(f"{mine['delivered']:,}")
-    expect(page.get_by_test_id("kpi-requested")).to_contain_text(
-        f"{report['totals']['requested']:,}"
-    )
+    expect(row).to_contain_text(f"{mine['lines']:,}")
+    for item in mine["items"]:  # units per item: one item's units add up
+        expect(
+            page.get_by_test_id(f"report-member-item-{REQUESTER}-{item['item_code']}")
+        ).to_contain_text(f"{item['delivered']:,}")
+    expect(page.get_by_test_id("kpi-lines")).to_contain_text(f"{report['totals']['lines']:,}")
     expect(page.get_by_test_id("report-plans")).to_contain_text("1")
     shoot(page, "situation-report", full_page=True)
     page.get_by_test_id("lang-toggle").click()

@@ -109,6 +109,23 @@ async def scenario(client: httpx.AsyncClient, tokens) -> dict[str, Any]:
     return {"coord": coord}
 
 
+def _row(code: str, name_ja: str, unit: str, *sums: int) -> dict[str, Any]:
+    """One item's row of the report: its names, unit, unit sums and fill rate."""
+    requested, allocated, dispatched, delivered, unmet = sums
+    return {
+        "item_code": code,
+        "name_ja": name_ja,
+        "name_en": code.replace("_", " "),
+        "unit": unit,
+        "requested": requested,
+        "allocated": allocated,
+        "dispatched": dispatched,
+        "delivered": delivered,
+        "unmet": unmet,
+        "fill_rate": round(delivered / requested, 4),
+    }
+
+
 @pytest.mark.sqlite
 async def test_every_number_of_the_situation(client: httpx.AsyncClient, scenario) -> None:
     resp = await client.get(URL, headers=scenario["coord"])
@@ -132,15 +149,26 @@ async def test_every_number_of_the_situation(client: httpx.AsyncClient, scenario
         "first_request_at": _at(0),
         "first_delivery_at": _at(5),
         "hours_to_first_delivery": 5.0,
+        # the 72 above adds kits to tents; per item, and as lines, it reads
+        "lines": 3,
+        "lines_delivered": 0,
+        "lines_unmet": 3,
+        "items": [
+            _row("test_kit", "テストキット", "set", 67, 45, 45, 45, 22),
+            _row("test_tent", "テストテント", "tent", 5, 0, 0, 0, 5),
+        ],
     }
     kobe = members["28100"]
     assert (kobe["requests_open"], kobe["requested"], kobe["allocated"]) == (2, 70, 45)
     assert (kobe["dispatched"], kobe["delivered"], kobe["unmet"]) == (45, 0, 25)
     assert (kobe["fill_rate"], kobe["first_request_at"]) == (0.0, _at(1))
     assert (kobe["first_delivery_at"], kobe["hours_to_first_delivery"]) == (None, None)
+    assert (kobe["lines"], kobe["lines_delivered"], kobe["lines_unmet"]) == (2, 0, 2)
+    assert [i["item_code"] for i in kobe["items"]] == ["test_cot", "test_kit"]
     sakai = members["27140"]  # filed, then cancelled before anything shipped
     assert (sakai["requests_open"], sakai["requested"], sakai["unmet"]) == (0, 0, 0)
     assert (sakai["fill_rate"], sakai["first_request_at"]) == (None, _at(0.5))
+    assert (sakai["lines"], sakai["items"]) == (0, [])  # withdrawn: nothing was asked after all
     assert report["totals"] == {
         "requested": 142,
         "allocated": 90,
@@ -148,7 +176,15 @@ async def test_every_number_of_the_situation(client: httpx.AsyncClient, scenario
         "delivered": 45,
         "unmet": 52,
         "fill_rate": round(45 / 142, 4),
+        "lines": 5,
+        "lines_delivered": 0,
+        "lines_unmet": 5,
     }
+    assert report["items"] == [
+        _row("test_cot", "テスト簡易ベッド", "cot", 10, 0, 0, 0, 10),
+        _row("test_kit", "テストキット", "set", 127, 90, 90, 45, 37),
+        _row("test_tent", "テストテント", "tent", 5, 0, 0, 0, 5),
+    ]
     assert [(u["item_code"], u["cause"], u["quantity"]) for u in report["unmet"]] == [
         ("test_kit", "shortage", 30),
         ("test_cot", "awaiting_approval", 10),

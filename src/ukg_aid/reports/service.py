@@ -8,6 +8,11 @@ Counting rules (units, per member that filed):
 - ``unmet``: the open remainder (quantity − allocated) of open requests' lines.
 - ``fill_rate``: delivered ÷ requested; ``hours_to_first_delivery``: from the member's first
   filing to its first confirmed delivery.
+- Units are only comparable within one item (litres of water, meals, blankets): ``items`` gives
+  them per item, for the union and for each member. Summed over items (``totals`` and each
+  member's own numbers) they are kept for scripts, but what a person reads across items is a
+  count of request lines: ``lines`` (lines asking for something, by the ``requested`` rule),
+  ``lines_delivered`` (delivered in full) and ``lines_unmet`` (open lines with a remainder).
 - Unmet needs by item carry the cause the latest plan covering the line gave it; a line that
   plan did not leave unmet is ``awaiting_approval`` while the plan is proposed, else
   ``not_planned`` (never planned, or what was planned was discarded, cancelled or released).
@@ -30,6 +35,7 @@ from ukg_aid.members.models import Member
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.reports.schemas import (
+    ItemSituation,
     MemberSituation,
     PlanCounts,
     SituationReport,
@@ -38,6 +44,7 @@ from ukg_aid.reports.schemas import (
 )
 
 SUMS = ("requested", "allocated", "dispatched", "delivered", "unmet")
+LINES = ("lines", "lines_delivered", "lines_unmet")
 NOT_PLANNED = "not_planned"
 AWAITING_APPROVAL = "awaiting_approval"
 
@@ -60,26 +67,72 @@ def _scoped(query: Q, column: Any, incident_id: int | None) -> Q:
     return query if incident_id is None else query.where(column == incident_id)
 
 
-async def _line_sums(session: AsyncSession, incident_id: int | None) -> dict[str, dict[str, int]]:
+async def _line_sums(session: AsyncSession, incident_id: int | None) -> list[Any]:
+    """Per (member, item): the item's names and unit, the unit sums (``SUMS``) and the line
+    counts (``LINES``) — one query."""
     cancelled = AidRequest.status == RequestStatus.cancelled
     is_open = AidRequest.status.in_(OPEN_STATUSES)
+    asked = case((cancelled, AidRequestLine.dispatched), else_=AidRequestLine.quantity)
+    counted = asked > 0
     query = (
         select(
             AidRequest.member_code,
-            func.sum(case((cancelled, AidRequestLine.dispatched), else_=AidRequestLine.quantity)),
+            Item.code,
+            Item.name_ja,
+            Item.name_en,
+            Item.unit,
+            func.sum(asked),
             func.sum(AidRequestLine.allocated),
             func.sum(AidRequestLine.dispatched),
             func.sum(AidRequestLine.delivered),
             func.sum(case((is_open, AidRequestLine.quantity - AidRequestLine.allocated), else_=0)),
+            func.count().filter(counted),
+            func.count().filter(counted, AidRequestLine.delivered >= asked),
+            func.count().filter(is_open, AidRequestLine.quantity > AidRequestLine.allocated),
         )
         .join(AidRequest, AidRequest.id == AidRequestLine.request_id)
-        .group_by(AidRequest.member_code)
+        .join(Item, Item.code == AidRequestLine.item_code)
+        .group_by(AidRequest.member_code, Item.code, Item.name_ja, Item.name_en, Item.unit)
+        .order_by(AidRequest.member_code, Item.code)
     )
-    query = _scoped(query, AidRequest.incident_id, incident_id)
-    return {
-        code: dict(zip(SUMS, map(int, sums), strict=True))
-        for code, *sums in await session.execute(query)
-    }
+    return list(await session.execute(_scoped(query, AidRequest.incident_id, incident_id)))
+
+
+def _item(code: str, name_ja: str, name_en: str, unit: str, sums: dict[str, int]) -> ItemSituation:
+    return ItemSituation(
+        item_code=code,
+        name_ja=name_ja,
+        name_en=name_en,
+        unit=unit,
+        **sums,
+        fill_rate=_fill(sums["delivered"], sums["requested"]),
+    )
+
+
+def _by_member(rows: list[Any]) -> dict[str, tuple[dict[str, int], list[ItemSituation]]]:
+    """Per member: its unit sums and line counts over items, and its items (those asked for,
+    or with anything allocated, shipped or open)."""
+    out: dict[str, tuple[dict[str, int], list[ItemSituation]]] = {}
+    for member, code, name_ja, name_en, unit, *numbers in rows:
+        sums = dict(zip(SUMS + LINES, map(int, numbers), strict=True))
+        total, items = out.setdefault(member, (dict.fromkeys(SUMS + LINES, 0), []))
+        for key, n in sums.items():
+            total[key] += n
+        if any(sums[k] for k in SUMS):
+            items.append(_item(code, name_ja, name_en, unit, {k: sums[k] for k in SUMS}))
+    return out
+
+
+def _union_items(members: list[MemberSituation]) -> list[ItemSituation]:
+    """The union's requests per item: the members' item rows added up, by item code."""
+    sums: dict[tuple[str, str, str, str], dict[str, int]] = {}
+    for m in members:
+        for i in m.items:
+            key = (i.item_code, i.name_ja, i.name_en, i.unit)
+            row = sums.setdefault(key, dict.fromkeys(SUMS, 0))
+            for k in SUMS:
+                row[k] += getattr(i, k)
+    return [_item(*key, row) for key, row in sorted(sums.items())]
 
 
 async def _request_facts(session: AsyncSession, incident_id: int | None) -> list[Any]:
@@ -111,12 +164,12 @@ async def _first_deliveries(session: AsyncSession, incident_id: int | None) -> d
 
 
 async def _members(session: AsyncSession, incident_id: int | None) -> list[MemberSituation]:
-    sums = await _line_sums(session, incident_id)
+    sums = _by_member(await _line_sums(session, incident_id))
     delivered_at = await _first_deliveries(session, incident_id)
     out = []
     facts = await _request_facts(session, incident_id)
     for code, name_ja, name_en, open_count, first_filed in facts:
-        s = sums.get(code) or dict.fromkeys(SUMS, 0)
+        s, items = sums.get(code) or (dict.fromkeys(SUMS + LINES, 0), [])
         out.append(
             MemberSituation(
                 member_code=code,
@@ -128,6 +181,7 @@ async def _members(session: AsyncSession, incident_id: int | None) -> list[Membe
                 first_request_at=first_filed,
                 first_delivery_at=delivered_at.get(code),
                 hours_to_first_delivery=_hours(first_filed, delivered_at.get(code)),
+                items=items,
             )
         )
     return out
@@ -214,11 +268,13 @@ async def situation(session: AsyncSession, incident_id: int | None = None) -> Si
         delivered=delivered,
         unmet=sum(m.unmet for m in members),
         fill_rate=_fill(delivered, requested),
+        **{k: sum(getattr(m, k) for m in members) for k in LINES},
     )
     return SituationReport(
         generated_at=clock.now(),
         incident_id=incident_id,
         totals=totals,
+        items=_union_items(members),
         members=members,
         unmet=await _unmet(session, incident_id),
         plans=await _plan_counts(session, incident_id),

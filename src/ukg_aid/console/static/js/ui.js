@@ -58,11 +58,19 @@ export function actionButton(label, action, props = {}) {
     } catch (err) {
       notifyError(err);
     } finally {
-      button.disabled = false;
+      // a button its screen blocked meanwhile (e.g. nothing left to act on) stays disabled
+      button.disabled = button.dataset.blocked === "true";
       button.removeAttribute("aria-busy");
     }
   });
   return button;
+}
+
+/** Enable or block an action button, with a title saying why it is blocked (or what it does). */
+export function blockButton(button, blocked, title) {
+  button.dataset.blocked = String(blocked);
+  if (!button.hasAttribute("aria-busy")) button.disabled = blocked;
+  button.title = title;
 }
 
 /**

@@ -7,7 +7,8 @@ import { heading } from "../ui.js";
 import { hospitalsCard } from "./medevac_ops.js";
 
 export default async function mount(main, ctx) {
-  const hospitals = hospitalsCard(ctx, { member: ctx.me.member_code });
+  // the screen's heading names it: the card under it does not say it again
+  const hospitals = hospitalsCard(ctx, { member: ctx.me.member_code, titled: false });
   replace(main, heading(t("hospitals.title")), hospitals.card);
   await hospitals.draw();
   return { entities: ["hospital"], refresh: () => hospitals.draw() };

@@ -5,7 +5,7 @@ import { ApiError, api, get, listAll } from "../api.js";
 import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, fmtNumber, jstInputValue, jstIso, nameOf, t, word } from "../i18n.js";
 import { chosenIncidentId } from "../incident.js";
-import { actionButton, askNote, badge, heading, table } from "../ui.js";
+import { actionButton, askNote, badge, blockButton, heading, table } from "../ui.js";
 import { memberName, missionReason } from "../words.js";
 import { missionForm } from "./medevac_form.js";
 import { holdsCard, hospitalsCard, stagingCard } from "./medevac_ops.js";
@@ -83,6 +83,15 @@ export default async function mount(main, ctx) {
     ctx.caps.assign ? missionForm(ctx, () => refresh()) : null,
   );
   let helis = [];
+  async function drawBatch() {
+    // the batch assigns every pending mission, of any incident: nothing waiting, nothing to do
+    const waiting = (await get("/medevac-missions", { status: "pending", limit: 1 })).total;
+    blockButton(
+      batch,
+      waiting === 0,
+      waiting === 0 ? t("medevac.assign_all_nothing") : t("medevac.assign_all_hint", { n: fmtNumber(waiting) }),
+    );
+  }
   async function drawCoverage() {
     const report = await get("/helicopters/coverage", {
       at: jstIso(at.value),
@@ -108,6 +117,7 @@ export default async function mount(main, ctx) {
             : 1,
       );
     replace(pending, missionTable(ctx, waiting, helis, refresh, "pending"));
+    if (batch) await drawBatch();
     replace(
       active,
       missionTable(

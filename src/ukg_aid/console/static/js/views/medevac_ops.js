@@ -12,7 +12,8 @@ const L = window.L;
 const HOSPITAL_STATUSES = ["operational", "damaged", "full"];
 
 /** Receiving hospitals with their status; EMS (or the hospital's own desk) changes it. */
-export function hospitalsCard(ctx, { member } = {}) {
+/** The hospitals card; `titled: false` where the screen's own heading already names it. */
+export function hospitalsCard(ctx, { member, titled = true } = {}) {
   const body = h("div", { testid: "hospitals" });
   const filter = select(
     [["", t("hospitals.all")], ...HOSPITAL_STATUSES.map((s) => [s, word("status.hospital.", s)])],
@@ -27,8 +28,8 @@ export function hospitalsCard(ctx, { member } = {}) {
   filter.addEventListener("change", () => draw());
   const card = h(
     "section",
-    { class: "card wide", "aria-labelledby": "hosp-h" },
-    h("h2", { id: "hosp-h" }, t("hospitals.title")),
+    titled ? { class: "card wide", "aria-labelledby": "hosp-h" } : { class: "card wide" },
+    titled ? h("h2", { id: "hosp-h" }, t("hospitals.title")) : null,
     field(t("hospitals.filter"), filter),
     body,
   );

@@ -69,28 +69,24 @@ export function situation(report, incident = null) {
       { class: "generated", testid: "report-generated" },
       t("report.generated", { at: fmtDateTime(report.generated_at) }),
     ),
+    // units only add up within one item (litres of water and blankets do not): across items
+    // the report counts request lines, and gives units per item
     h(
       "div",
       { class: "kpis", testid: "report-totals" },
-      kpi(t("report.requested"), fmtNumber(tot.requested), "kpi-requested"),
-      kpi(t("report.allocated"), fmtNumber(tot.allocated), "kpi-allocated"),
-      kpi(t("report.dispatched"), fmtNumber(tot.dispatched), "kpi-dispatched"),
-      kpi(t("report.delivered"), fmtNumber(tot.delivered), "kpi-delivered"),
-      kpi(t("report.fill_rate"), fmtPercent(tot.fill_rate), "kpi-fill"),
-      tot.unmet === undefined
-        ? null
-        : kpi(t("report.unmet_total"), fmtNumber(tot.unmet), "kpi-unmet"),
+      kpi(t("report.lines"), fmtNumber(tot.lines), "kpi-lines"),
+      kpi(t("report.lines_delivered"), fmtNumber(tot.lines_delivered), "kpi-lines-delivered"),
+      kpi(t("report.lines_unmet"), fmtNumber(tot.lines_unmet), "kpi-lines-unmet"),
     ),
+    itemTable(t("report.by_item"), "report-items", report.items.map((i) => [null, i])),
     table({
       caption: t("report.by_member"),
       head: [
         t("report.member"),
         t("report.open"),
-        t("report.requested"),
-        t("report.allocated"),
-        t("report.dispatched"),
-        t("report.delivered"),
-        t("report.fill_rate"),
+        t("report.lines"),
+        t("report.lines_delivered"),
+        t("report.lines_unmet"),
         t("report.first_request"),
         t("report.first_delivery"),
         t("report.hours"),
@@ -102,10 +98,9 @@ export function situation(report, incident = null) {
           "tr",
           { testid: `report-member-${m.member_code}` },
           h("th", { scope: "row" }, nameOf(m)),
-          ...[m.requests_open, m.requested, m.allocated, m.dispatched, m.delivered].map((n) =>
+          ...[m.requests_open, m.lines, m.lines_delivered, m.lines_unmet].map((n) =>
             h("td", { class: "num" }, fmtNumber(n)),
           ),
-          h("td", { class: "num" }, fmtPercent(m.fill_rate)),
           h("td", {}, fmtDateTime(m.first_request_at)),
           h("td", {}, m.first_delivery_at ? fmtDateTime(m.first_delivery_at) : t("report.not_yet")),
           h(
@@ -118,6 +113,11 @@ export function situation(report, incident = null) {
         ),
       ),
     }),
+    itemTable(
+      t("report.by_member_item"),
+      "report-member-items",
+      report.members.flatMap((m) => m.items.map((i) => [m, i])),
+    ),
     table({
       caption: t("report.unmet"),
       head: [t("stock.item"), t("alloc.quantity"), t("plans.cause")],
@@ -150,4 +150,36 @@ export function situation(report, incident = null) {
       ],
     }),
   ];
+}
+
+/** Units per item (one item's units add up): rows of [member or null, item row]. */
+function itemTable(caption, testid, rows) {
+  const byMember = rows.some(([m]) => m);
+  return table({
+    caption,
+    head: [
+      byMember ? t("report.member") : null,
+      t("stock.item"),
+      t("report.requested"),
+      t("report.allocated"),
+      t("report.dispatched"),
+      t("report.delivered"),
+      t("report.unmet_total"),
+      t("report.fill_rate"),
+    ].filter(Boolean),
+    testid,
+    empty: t("report.no_requests"),
+    rows: rows.map(([m, i]) =>
+      h(
+        "tr",
+        { testid: m ? `report-member-item-${m.member_code}-${i.item_code}` : `report-item-${i.item_code}` },
+        m ? h("th", { scope: "row" }, nameOf(m)) : null,
+        h(m ? "td" : "th", m ? {} : { scope: "row" }, t("item.with_unit", { name: nameOf(i), unit: unitName(i.unit) })),
+        ...[i.requested, i.allocated, i.dispatched, i.delivered, i.unmet].map((n) =>
+          h("td", { class: "num" }, fmtNumber(n)),
+        ),
+        h("td", { class: "num" }, fmtPercent(i.fill_rate)),
+      ),
+    ),
+  });
 }
