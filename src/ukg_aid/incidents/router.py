@@ -68,6 +68,10 @@ async def get_incident(incident_id: IdParam, session: Session, _: Reader) -> Inc
 @router.patch(
     "/{incident_id}",
     summary="Change an incident's note, close or reopen it (coordinator, admin)",
+    description="Closing ends the incident's stagings, sends its visiting aircraft home and "
+    "lifts its weather holds; while one of its visitors flies a mission the close is a 409 "
+    "`visiting-aircraft-on-mission` naming them, and nothing changes.",
+    responses={409: {"description": "a visitor still flies a mission"}},
 )
 async def update_incident(
     incident_id: IdParam,

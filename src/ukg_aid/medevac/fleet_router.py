@@ -88,6 +88,7 @@ async def _reads(session: AsyncSession, rows: list[Helicopter]) -> list[Helicopt
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=HelicopterRead,
+    responses={409: {"description": "the callsign is taken (`callsign-taken`)"}},
     summary="Add a visiting aircraft from outside the union to the fleet (ems, admin)",
 )
 async def add_visiting(
@@ -155,7 +156,12 @@ async def get_helicopter(heli_id: IdParam, session: Session, _: Reader) -> Helic
 
 @router.patch(
     "/{heli_id}",
-    responses={409: {"description": "a mission holds the aircraft, or on_mission set by hand"}},
+    responses={
+        409: {
+            "description": "a mission holds the aircraft (`helicopter-on-mission`), on_mission "
+            "set by hand (`helicopter-state`), or a visitor that has left (`helicopter-left`)"
+        }
+    },
     summary="Change an aircraft's status, e.g. ground it for maintenance (ems, admin)",
 )
 async def update_helicopter(
@@ -180,6 +186,12 @@ async def helicopter_history(
 @router.post(
     "/{heli_id}/leave",
     summary="A visiting aircraft leaves the fleet (ems, admin); not while on a mission",
+    responses={
+        409: {
+            "description": "on a mission (`helicopter-on-mission`), a union aircraft "
+            "(`not-visiting`) or already gone (`helicopter-left`)"
+        }
+    },
 )
 async def leave(
     heli_id: IdParam,
@@ -198,6 +210,13 @@ async def leave(
     "/{heli_id}/stagings",
     status_code=status.HTTP_201_CREATED,
     response_model=StagingRead,
+    responses={
+        409: {
+            "description": "staged elsewhere in an overlapping period (`staging-overlap`), a "
+            "visitor that has left (`helicopter-left`) or joined another incident's fleet "
+            "(`helicopter-other-incident`)"
+        }
+    },
     summary="Stage an aircraft at a forward base for a period (ems, admin)",
 )
 async def stage(
