@@ -227,3 +227,34 @@ async def test_an_empty_union_reports_zeros(client: httpx.AsyncClient, tokens) -
     assert report["members"] == [] and report["unmet"] == []
     assert report["totals"]["fill_rate"] is None and report["totals"]["requested"] == 0
     assert set(report["plans"].values()) == {0}
+
+
+async def test_a_line_delivered_in_full_is_counted_as_one(
+    client: httpx.AsyncClient, tokens
+) -> None:
+    """10 cots asked and all 10 delivered is a line delivered in full; 200 kits asked of the 90
+    available is a line with a remainder — 2 lines, whatever their units."""
+    api = Api(client, tokens)
+    admin, coord = await tokens.headers(Role.admin), await tokens.headers(Role.coordinator)
+    await _item(api, admin, "test_kit", "テストキット", "set")
+    await _item(api, admin, "test_cot", "テスト簡易ベッド", "cot")
+    nara, wakayama = await _depot(api, admin, "29"), await _depot(api, admin, "30")
+    await api.ok("PUT", f"/depots/{nara}/stock/test_kit", admin, on_hand=90, at=_at(-1))
+    await api.ok("PUT", f"/depots/{wakayama}/stock/test_cot", admin, on_hand=20, at=_at(-1))
+    await api.file("27100", OSAKA_CITY_HALL, {"test_cot": 10, "test_kit": 200}, 0)
+    plan = await api.ok("POST", "/plans", coord, at=_at(1))
+    await api.ok("POST", f"/plans/{plan['id']}/approve", coord, at=_at(1))
+    desk = await tokens.headers(Role.desk, "27100")
+    for x in plan["allocations"]:
+        supplier = await tokens.headers(Role.desk, x["supplier_code"])
+        await api.ok("POST", f"/allocations/{x['id']}/dispatch", supplier, at=_at(2))
+        await api.ok("POST", f"/allocations/{x['id']}/deliver", desk, at=_at(4))
+    report = (await client.get(URL, headers=coord)).json()
+    (osaka,) = report["members"]
+    assert (osaka["lines"], osaka["lines_delivered"], osaka["lines_unmet"]) == (2, 1, 1)
+    assert [(i["item_code"], i["delivered"], i["unmet"]) for i in osaka["items"]] == [
+        ("test_cot", 10, 0),
+        ("test_kit", 90, 110),
+    ]
+    totals = report["totals"]
+    assert (totals["lines"], totals["lines_delivered"], totals["lines_unmet"]) == (2, 1, 1)
