@@ -117,7 +117,6 @@ export default async function mount(main, ctx) {
             : 1,
       );
     replace(pending, missionTable(ctx, waiting, helis, refresh, "pending"));
-    if (batch) await drawBatch();
     replace(
       active,
       missionTable(
@@ -129,7 +128,13 @@ export default async function mount(main, ctx) {
       ),
     );
     replace(fleet, fleetTable(ctx, helis, refresh));
-    await Promise.all([drawCoverage(), holds.draw(helis), staging.draw(helis), hospitals.draw()]);
+    await Promise.all([
+      drawCoverage(),
+      holds.draw(helis),
+      staging.draw(helis),
+      hospitals.draw(),
+      batch ? drawBatch() : null,
+    ]);
   }
   await refresh();
   return { entities: ["helicopter", "medevac_mission", "hospital", "weather_hold"], refresh };

@@ -95,9 +95,14 @@ export function holdsCard(ctx) {
   const mapEl = h("div", { class: "picker", testid: "holds-map", role: "application", "aria-label": t("holds.map") });
   const state = { map: null, layer: null, helis: [] };
   const form = ctx.caps.fleet ? holdForm(ctx, state, () => draw()) : null;
+  let drawing = 0;
   async function draw(helis = state.helis) {
     state.helis = helis;
+    // lifts in quick succession and the live refresh each redraw: a list that answers after a
+    // newer one was asked for is stale (it may still hold a lifted hold), so it draws nothing
+    const mine = ++drawing;
     const holds = await listAll("/weather-holds", { incident: chosenIncidentId() });
+    if (mine !== drawing) return;
     replace(list, holdTable(ctx, holds, helis, () => draw()));
     if (form) form.refreshBases(helis);
     drawHolds(state, holds, helis);
