@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import offload
 from ukg_aid.aid_requests.enums import OPEN_STATUSES
 from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
@@ -85,7 +86,7 @@ async def approve(
     stock = await locks.lock_stock(session, {(a.depot_id, a.item_code) for a in plan.allocations})
     lines = await locks.lock_lines(session, {a.line_id for a in plan.allocations})
     open_ids = {i for i, r in requests.items() if r.status in OPEN_STATUSES}
-    stale = _stale(plan, stock, lines, open_ids)
+    stale = await offload.run(len(plan.allocations), _stale, plan, stock, lines, open_ids)
     if stale:
         raise StaleAllocations(
             f"{len(stale)} of the plan's {len(plan.allocations)} allocations no longer fit; "
