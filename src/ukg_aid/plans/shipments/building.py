@@ -88,9 +88,16 @@ def _build(
 
 
 def _links(
-    allocations: Sequence[PlanAllocation], built: _Built, ids: dict[tuple[object, ...], int]
+    allocations: Sequence[PlanAllocation],
+    built: _Built,
+    stored: Result[int, int, str, str, float, float],
 ) -> list[dict[str, int]]:
-    """Each allocation's shipment id, as rows for the one update (in the allocations' order)."""
+    """Each allocation's shipment id (``stored``: the plan's shipment rows just inserted), as
+    rows for the one update, in the allocations' order."""
+    ids = {
+        _key(r.depot_id, r.requester_code, r.delivery_name, r.delivery_lat, r.delivery_lon): r.id
+        for r in stored
+    }
     shipment_of = {
         allocation_id: ids[_key(*(row[k] for k in _KEY))]
         for s, row in zip(built.shipments, built.rows, strict=True)
@@ -113,22 +120,18 @@ async def create_for_plan(session: AsyncSession, plan: DispatchPlan, when: datet
     weights = {str(code): float(weight) for code, weight in found.all()}
     built = await asyncio.to_thread(_build, plan.allocations, points, weights, when)
     await bulk.insert_rows(session, Shipment, built.rows)  # one statement on PostgreSQL
-    ids = {
-        _key(r.depot_id, r.requester_code, r.delivery_name, r.delivery_lat, r.delivery_lon): r.id
-        for r in (
-            await session.execute(
-                select(
-                    Shipment.id,
-                    Shipment.depot_id,
-                    Shipment.requester_code,
-                    Shipment.delivery_name,
-                    Shipment.delivery_lat,
-                    Shipment.delivery_lon,
-                ).where(Shipment.plan_id == plan.id)
-            )
-        ).all()
-    }
-    links = await asyncio.to_thread(_links, plan.allocations, built, ids)
+    connection = await session.connection()  # rows processed in the worker, not here
+    stored = await connection.execute(
+        select(
+            Shipment.id,
+            Shipment.depot_id,
+            Shipment.requester_code,
+            Shipment.delivery_name,
+            Shipment.delivery_lat,
+            Shipment.delivery_lon,
+        ).where(Shipment.plan_id == plan.id)
+    )
+    links = await asyncio.to_thread(_links, plan.allocations, built, stored)
     await bulk.update_rows(session, PlanAllocation, "id", links)
     await bulk.keep_committed(plan.allocations, links)  # the loaded rows in step
     return len(built.rows)
