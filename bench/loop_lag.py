@@ -14,8 +14,11 @@ Interleaved, same instance, three ways:
   pickles the problem as rows of plain values, the result comes back as named tuples).
 
 A ``local``-scale solve of each kind warms up first (imports, the pool's process start) and is
-not measured. ``--scale national`` is the issue's case (about a minute a solve on a loaded
-machine); ``make bench`` runs it with one round.
+not measured. The baseline, in the same run: the probe alone for ``--idle-s`` seconds before
+the solves (``idle``: what the loop gives on this machine at this load with nothing to do).
+``--modes process`` measures only the way the service runs. ``--scale national`` is the
+issue's case (about a minute a solve on a loaded machine); ``make bench`` runs it with one
+round.
 """
 
 from __future__ import annotations
@@ -84,6 +87,26 @@ async def _solve(mode: str, problem: Any, settings: Settings) -> None:
     await asyncio.get_running_loop().run_in_executor(pool, run_plain, job)
 
 
+def _figures(lags: list[float]) -> dict[str, float]:
+    return {
+        "lag_p50_ms": round(_pct(lags, 50), 1),
+        "lag_p99_ms": round(_pct(lags, 99), 1),
+        "lag_max_ms": round(max(lags), 1),
+        "samples": len(lags),
+    }
+
+
+async def _idle(seconds: float) -> dict[str, float]:
+    """The probe alone: the baseline of the same run."""
+    lags: list[float] = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        start = time.perf_counter()
+        await asyncio.sleep(TICK_S)
+        lags.append((time.perf_counter() - start - TICK_S) * 1000)
+    return _figures(lags)
+
+
 async def _measured(mode: str, problem: Any, settings: Settings) -> dict[str, float]:
     lags: list[float] = []
     done = asyncio.Event()
@@ -100,41 +123,44 @@ async def _measured(mode: str, problem: Any, settings: Settings) -> dict[str, fl
     wall = time.perf_counter() - start
     done.set()
     await task
-    return {
-        "solve_s": round(wall, 3),
-        "lag_p50_ms": round(_pct(lags, 50), 1),
-        "lag_p99_ms": round(_pct(lags, 99), 1),
-        "lag_max_ms": round(max(lags), 1),
-        "samples": len(lags),
-    }
+    return {"solve_s": round(wall, 3), **_figures(lags)}
 
 
-async def run(scale: str, rounds: int) -> dict[str, Any]:
+MODES = ("thread", "process, dataclasses", "process")
+
+
+async def run(scale: str, rounds: int, chosen: tuple[str, ...], idle_s: float) -> dict[str, Any]:
     problem, warm = plan_instances.build(scale), plan_instances.build("local")
     process = Settings(solver_processes=1, solver_time_limit_s=600)
-    modes = {
+    every = {
         "thread": Settings(solver_processes=0, solver_time_limit_s=600),
         "process, dataclasses": process,
         "process": process,
     }
+    modes = {name: every[name] for name in chosen}
     for mode, settings in modes.items():  # warm-up: imports, pool start
         await _solve(mode, warm, settings)
+    idle = await _idle(idle_s)
+    print("idle", idle, flush=True)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in modes}
     for _ in range(rounds):
         for mode, settings in modes.items():
             runs[mode].append(await _measured(mode, problem, settings))
             print(mode, runs[mode][-1], flush=True)
     solver_pool.shutdown()
-    return {"scale": scale, "runs": runs}
+    return {"scale": scale, "idle": idle, "runs": runs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="national", choices=sorted(plan_instances.SCALES))
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--idle-s", type=float, default=10.0, help="seconds of idle baseline")
     args = parser.parse_args()
+    chosen = tuple(args.modes)
     started, load = time.time(), os.getloadavg()
-    result = asyncio.run(run(args.scale, args.rounds))
+    result = asyncio.run(run(args.scale, args.rounds, chosen, args.idle_s))
     result |= {"load_average": {"start": load, "end": os.getloadavg()}}
     result["wall_s"] = round(time.time() - started, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

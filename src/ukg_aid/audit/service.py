@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ukg_aid import clock
+from ukg_aid import clock, offload
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.db import bulk
 from ukg_aid.db.paging import fetch_page
@@ -79,7 +79,14 @@ async def record_many(
 ) -> None:
     """:func:`record` for many events of one action time: one insert and one wake-up,
     whatever their number (streams read what is new from the log, not from the notification)."""
-    rows = [
+    rows = await offload.run(len(entries), _rows, principal, entries, at)
+    await bulk.insert_rows(session, AuditEvent, rows)
+    if rows and session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_notify(EVENTS_CHANNEL, "")))
+
+
+def _rows(principal: Principal, entries: Sequence[Entry], at: datetime) -> list[dict[str, Any]]:
+    return [
         {
             "at": at,
             "actor": principal.name,
@@ -94,9 +101,6 @@ async def record_many(
         }
         for e in entries
     ]
-    await bulk.insert_rows(session, AuditEvent, rows)
-    if rows and session.get_bind().dialect.name == "postgresql":
-        await session.execute(select(func.pg_notify(EVENTS_CHANNEL, "")))
 
 
 async def events_after(session: AsyncSession, after_id: int, limit: int) -> list[AuditEvent]:

@@ -6,11 +6,13 @@ discarding one. Locks follow :mod:`ukg_aid.plans.locks`; the transitions are
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid import offload
 from ukg_aid.aid_requests.enums import OPEN_STATUSES
 from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
@@ -25,6 +27,24 @@ from ukg_aid.plans.shipments import building
 from ukg_aid.plans.transitions import enter
 from ukg_aid.principal import Principal
 from ukg_aid.stockpiles.models import Stock
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """What a plan's approval locks: its requests, stock rows and request lines."""
+
+    requests: set[int]
+    stock: set[StockKey]
+    lines: set[int]
+
+
+def _keys(plan: DispatchPlan) -> _Keys:
+    allocations = plan.allocations
+    return _Keys(
+        {a.request_id for a in allocations},
+        {(a.depot_id, a.item_code) for a in allocations},
+        {a.line_id for a in allocations},
+    )
 
 
 def _stale(
@@ -81,11 +101,12 @@ async def approve(
     when = clock.resolve(at)
     plan = await plan_service.get_plan(session, plan_id, lock=True)
     when = enter(plan, "approve", when, "approval")
-    requests = await locks.lock_requests(session, {a.request_id for a in plan.allocations})
-    stock = await locks.lock_stock(session, {(a.depot_id, a.item_code) for a in plan.allocations})
-    lines = await locks.lock_lines(session, {a.line_id for a in plan.allocations})
+    keys = await offload.run(len(plan.allocations), _keys, plan)
+    requests = await locks.lock_requests(session, keys.requests)
+    stock = await locks.lock_stock(session, keys.stock)
+    lines = await locks.lock_lines(session, keys.lines)
     open_ids = {i for i, r in requests.items() if r.status in OPEN_STATUSES}
-    stale = _stale(plan, stock, lines, open_ids)
+    stale = await offload.run(len(plan.allocations), _stale, plan, stock, lines, open_ids)
     if stale:
         raise StaleAllocations(
             f"{len(stale)} of the plan's {len(plan.allocations)} allocations no longer fit; "

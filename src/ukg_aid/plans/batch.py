@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
+from ukg_aid import offload
 from ukg_aid.aid_requests.models import AidRequestLine
 from ukg_aid.audit import service as audit
 from ukg_aid.db import bulk
@@ -41,10 +41,7 @@ async def reserve(
     when: datetime,
 ) -> None:
     """Reserve every allocation's units on its stock row and request line."""
-    changes = [
-        RowChange(_key(a), stock_service.Change(reserved=a.quantity), f"allocation:{a.id}")
-        for a in allocations
-    ]
+    changes = await offload.run(len(allocations), _changes, allocations, 1)
     await apply_changes(session, stock, changes, reason=reason, actor=actor, at=when)
     await _add_allocated(session, lines, allocations, sign=1)
 
@@ -61,15 +58,25 @@ async def release(
     note: str | None,
 ) -> None:
     """Give back every planned allocation's reservation and cancel it, one audit event each."""
-    changes = [
-        RowChange(_key(a), stock_service.Change(reserved=-a.quantity), f"allocation:{a.id}")
-        for a in planned
-    ]
+    changes = await offload.run(len(planned), _changes, planned, -1)
     reason = f"released: {why}"
     await apply_changes(session, stock, changes, reason=reason, actor=principal.name, at=when)
     await _add_allocated(session, lines, planned, sign=-1)
     await set_status(session, planned, AllocationStatus.cancelled)
-    entries = [
+    entries = await offload.run(len(planned), _cancelled, planned, why, note)
+    await audit.record_many(session, principal=principal, entries=entries, at=when)
+
+
+def _changes(allocations: Sequence[PlanAllocation], sign: int) -> list[RowChange]:
+    """Each allocation's units reserved (``sign`` 1) or given back (-1) on its stock row."""
+    return [
+        RowChange(_key(a), stock_service.Change(reserved=sign * a.quantity), f"allocation:{a.id}")
+        for a in allocations
+    ]
+
+
+def _cancelled(planned: Sequence[PlanAllocation], why: str, note: str | None) -> list[audit.Entry]:
+    return [
         audit.Entry(
             action="allocation.cancel",
             entity="allocation",
@@ -80,7 +87,6 @@ async def release(
         )
         for a in planned
     ]
-    await audit.record_many(session, principal=principal, entries=entries, at=when)
 
 
 async def set_status(
@@ -89,8 +95,7 @@ async def set_status(
     """Move every allocation to ``status``: one statement."""
     rows = [{"id": a.id, "status": status} for a in allocations]
     await bulk.update_rows(session, PlanAllocation, "id", rows)
-    for a in allocations:
-        set_committed_value(a, "status", status)
+    await bulk.keep_committed(allocations, [{"status": status}] * len(allocations))
 
 
 async def mark_dispatched(
@@ -193,5 +198,6 @@ async def _add_allocated(
     touched = sorted({a.line_id for a in allocations})
     rows = [{"id": i, "allocated": allocated[i]} for i in touched]
     await bulk.update_rows(session, AidRequestLine, "id", rows)
-    for i in touched:
-        set_committed_value(lines[i], "allocated", allocated[i])
+    await bulk.keep_committed(
+        [lines[i] for i in touched], [{"allocated": allocated[i]} for i in touched]
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Result, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import matching
@@ -67,7 +69,19 @@ async def open_lines(
         )
         query = query.where((AidRequestLine.lost > 0) | AidRequestLine.id.in_(declined))
     query = query.where(AidRequest.status.in_(OPEN_STATUSES)).order_by(AidRequestLine.id)
-    rows = await session.execute(query)
+    return await asyncio.to_thread(_lines, await _fetched(session, query), as_of)
+
+
+async def _fetched(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> Result[Any]:
+    """``query``'s rows fetched but not processed: on the session's connection (an ORM execution
+    processes every row on the event loop before it returns), to be turned into the core's
+    values in a worker thread (thousands of lines and stock rows)."""
+    connection = await session.connection()
+    result: Result[Any] = await connection.execute(query)
+    return result
+
+
+def _lines(rows: Result[Any], as_of: datetime) -> list[matching.RequestLine]:
     return [
         matching.RequestLine(
             line_id=row.id,
@@ -159,7 +173,7 @@ def _filed_after(later: dict[int, datetime], as_of: datetime) -> None:
 
 
 async def supplies(session: AsyncSession, item_codes: set[str]) -> list[matching.Supply]:
-    rows = await session.execute(
+    query = (
         select(  # plain columns: thousands of stock rows, no ORM objects
             Stock.depot_id,
             Stock.item_code,
@@ -175,6 +189,10 @@ async def supplies(session: AsyncSession, item_codes: set[str]) -> list[matching
         .where(Stock.item_code.in_(item_codes))
         .order_by(Stock.depot_id, Stock.item_code)
     )
+    return await asyncio.to_thread(_supplies, await _fetched(session, query))
+
+
+def _supplies(rows: Result[Any]) -> list[matching.Supply]:
     return [
         matching.Supply(
             depot_id=row.depot_id,

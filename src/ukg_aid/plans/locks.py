@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
-from ukg_aid.db.locking import for_change, lock_keys
+from ukg_aid.db.locking import lock_keys, locked
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.stockpiles.models import Stock
 
@@ -45,7 +45,7 @@ async def lock_plan_allocations(session: AsyncSession, plan_id: int) -> list[Pla
     """Every allocation of a plan, locked in id order (as :func:`lock_allocations` would lock
     them) in one query, without first reading their ids."""
     query = select(PlanAllocation).where(PlanAllocation.plan_id == plan_id)
-    return list(await session.scalars(for_change(query.order_by(PlanAllocation.id))))
+    return await locked(session, query.order_by(PlanAllocation.id), expected=None)
 
 
 async def lock_plans(session: AsyncSession, ids: set[int]) -> dict[int, DispatchPlan]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from ukg_aid.deps import (
     ClockDep,
@@ -17,7 +17,7 @@ from ukg_aid.deps import (
 from ukg_aid.errors import Unprocessable
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
-from ukg_aid.plans import allocation_actions, lifecycle, rows, shipping
+from ukg_aid.plans import allocation_actions, answer, lifecycle, rows, shipping
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.deliveries import Count
 from ukg_aid.plans.enums import AllocationStatus, PlanStatus
@@ -53,16 +53,16 @@ async def create_plan(
     settings: SettingsDep,
     clock: ClockDep,
     body: PlanCreate | None = None,
-) -> PlanRead | JSONResponse:
+) -> Response:
     body = body or PlanCreate()
     if (replay := await idem.replay(body)) is not None:
         return replay
     plan = await plan_service.create_plan(
         session, principal=principal, data=body, settings=settings, clock=clock
     )
-    out = await plan_service.read(session, plan)
+    out, sent = await answer.read(session, plan)
     await idem.remember(status.HTTP_201_CREATED, out)
-    return out
+    return answer.json_bytes(sent, status.HTTP_201_CREATED)
 
 
 @router.get("/plans", summary="Plans, newest first")
@@ -83,14 +83,20 @@ async def list_plans(
     return paging.page([plan_service.to_summary(p) for p in rows], total)
 
 
-@router.get("/plans/{plan_id}", summary="One plan with allocations, unmet needs and solver facts")
-async def get_plan(plan_id: IdParam, session: Session, _: Reader) -> PlanRead:
-    return await plan_service.read(session, await plan_service.get_plan(session, plan_id))
+@router.get(
+    "/plans/{plan_id}",
+    response_model=PlanRead,
+    summary="One plan with allocations, unmet needs and solver facts",
+)
+async def get_plan(plan_id: IdParam, session: Session, _: Reader) -> Response:
+    plan = await plan_service.get_plan(session, plan_id, allocations=False)
+    return await answer.response(session, plan)
 
 
 @router.get("/plans/{plan_id}/geojson", summary="A plan as depot → delivery lines (GeoJSON)")
 async def plan_geojson(plan_id: IdParam, session: Session, _: Reader) -> dict[str, Any]:
-    return await plan_service.geojson(session, await plan_service.get_plan(session, plan_id))
+    plan = await plan_service.get_plan(session, plan_id, allocations=False)
+    return await plan_service.geojson(session, plan)
 
 
 @router.get("/plans/{plan_id}/inputs", summary="The frozen inputs the solver saw")
@@ -100,6 +106,7 @@ async def plan_inputs(plan_id: IdParam, session: Session, _: Reader) -> PlanInpu
 
 @router.post(
     "/plans/{plan_id}/approve",
+    response_model=PlanRead,
     responses=CONFLICT,
     summary="Reserve the plan's stock, all or nothing (coordinator)",
 )
@@ -109,16 +116,19 @@ async def approve_plan(
     principal: Coordinator,
     clock: ClockDep,
     body: PlanAction | None = None,
-) -> PlanRead:
+) -> Response:
     body = body or PlanAction()
     plan = await lifecycle.approve(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, plan)
+    return await answer.response(session, plan)
 
 
 @router.post(
-    "/plans/{plan_id}/discard", responses=CONFLICT, summary="Drop a proposed plan (coordinator)"
+    "/plans/{plan_id}/discard",
+    response_model=PlanRead,
+    responses=CONFLICT,
+    summary="Drop a proposed plan (coordinator)",
 )
 async def discard_plan(
     plan_id: IdParam,
@@ -126,16 +136,17 @@ async def discard_plan(
     principal: Coordinator,
     clock: ClockDep,
     body: PlanAction | None = None,
-) -> PlanRead:
+) -> Response:
     body = body or PlanAction()
     plan = await lifecycle.discard(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, plan)
+    return await answer.response(session, plan)
 
 
 @router.post(
     "/plans/{plan_id}/cancel",
+    response_model=PlanRead,
     responses=CONFLICT,
     summary="Stop an approved plan; releases what is not yet dispatched (coordinator)",
 )
@@ -145,12 +156,12 @@ async def cancel_plan(
     principal: Coordinator,
     clock: ClockDep,
     body: PlanAction | None = None,
-) -> PlanRead:
+) -> Response:
     body = body or PlanAction()
     plan = await lifecycle.cancel(
         session, principal=principal, plan_id=plan_id, at=body.at, clock=clock, note=body.note
     )
-    return await plan_service.read(session, plan)
+    return await answer.response(session, plan)
 
 
 @router.get(

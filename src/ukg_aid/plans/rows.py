@@ -7,10 +7,11 @@ dispatch and deliver) reads them through :func:`load`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, func, select
+from sqlalchemy import Result, RowMapping, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -84,10 +85,25 @@ async def one(session: AsyncSession, allocation_id: int) -> AllocationRow:
 
 
 async def for_plan(session: AsyncSession, plan_id: int) -> list[AllocationRow]:
-    """A plan's allocations as named rows, in id order (one query)."""
-    result = await session.execute(
+    """A plan's allocations as named rows, in id order (one query; the rows are made in a
+    worker thread: thousands of them are a long stall of the event loop)."""
+    return await asyncio.to_thread(named, await for_plan_result(session, plan_id))
+
+
+async def for_plan_result(session: AsyncSession, plan_id: int) -> Result[Any]:
+    """The query of :func:`for_plan`, executed: its rows are fetched, not yet processed. On the
+    session's connection, not through the ORM: an ORM execution of an async session processes
+    every row (its enum and timestamp columns, in Python) before it returns, on the loop."""
+    connection = await session.connection()
+    result: Result[Any] = await connection.execute(
         _row_query().where(PlanAllocation.plan_id == plan_id).order_by(PlanAllocation.id)
     )
+    return result
+
+
+def named(result: Result[Any]) -> list[AllocationRow]:
+    """An executed row query's rows as named rows (a buffered result: no I/O, so a worker
+    thread may do it while the session's coroutine waits)."""
     return [_to_row(r) for r in result.mappings()]
 
 

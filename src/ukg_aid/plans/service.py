@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -9,28 +10,22 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ukg_aid import matching
+from ukg_aid import matching, offload
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
 from ukg_aid.db import bulk
-from ukg_aid.db.locking import for_change
+from ukg_aid.db.locking import for_change, in_chunks
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.logistics.driving import haul_eta_minutes
-from ukg_aid.plans import loading, rows, solver_pool
+from ukg_aid.plans import answer, loading, rows, solver_pool
 from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
-from ukg_aid.plans.schemas import (
-    AllocationRow,
-    PlanCreate,
-    PlanRead,
-    PlanSummary,
-    SolverRead,
-    UnmetRead,
-)
+from ukg_aid.plans.schemas import PlanCreate, PlanRead, PlanSummary
 from ukg_aid.principal import Principal
 from ukg_aid.stockpiles.models import Depot
 
@@ -38,33 +33,10 @@ log = logging.getLogger("ukg_aid.plans")
 
 
 async def read(session: AsyncSession, plan: DispatchPlan) -> PlanRead:
-    """The plan as the API answers it, its allocations as named rows (one more query)."""
-    return to_read(plan, await rows.for_plan(session, plan.id))
-
-
-def to_read(plan: DispatchPlan, allocations: list[AllocationRow]) -> PlanRead:
-    return PlanRead(
-        id=plan.id,
-        incident_id=plan.incident_id,
-        status=plan.status,
-        policy=plan.policy,
-        include_stricken_suppliers=plan.include_stricken_suppliers,
-        request_ids=list(plan.request_ids),
-        allocations=allocations,
-        unmet=[UnmetRead.model_validate(u) for u in plan.unmet],
-        solver=_solver(plan),
-        created_by=plan.created_by,
-        created_at=plan.created_at,
-        decided_by=plan.decided_by,
-        decided_at=plan.decided_at,
-        closed_at=plan.closed_at,
-    )
-
-
-def _solver(plan: DispatchPlan) -> SolverRead:
-    return SolverRead(
-        status=plan.solver_status, wall_ms=plan.solver_wall_ms, objective=plan.objective
-    )
+    """The plan as the API answers it, its allocations as named rows (one more query; built
+    off the event loop, :mod:`ukg_aid.plans.answer`)."""
+    out, _ = await answer.read(session, plan)
+    return out
 
 
 class _Counted(Protocol):
@@ -93,7 +65,7 @@ def _summary(plan: DispatchPlan, allocations: Sequence[_Counted]) -> PlanSummary
         unmet_units=sum(int(u["quantity"]) for u in plan.unmet),
         late_units=sum(a.quantity for a in allocations if a.late),
         late_allocations=sum(1 for a in allocations if a.late),
-        solver=_solver(plan),
+        solver=answer.solver(plan),
         created_at=plan.created_at,
     )
 
@@ -153,7 +125,7 @@ async def create_plan(
         solver_wall_ms=round(result.wall_ms, 3),
         objective=result.objective.to_dict(),
         unmet=[_unmet(u) for u in result.unmet],
-        inputs=problem.to_dict(),
+        inputs=await asyncio.to_thread(problem.to_dict),  # a Nankai problem's: 1 MB of JSON
         created_by=principal.name,
         created_at=at,
     )
@@ -180,7 +152,16 @@ async def _add_allocations(
     settings: Settings,
 ) -> None:
     """Every allocation in one statement (:mod:`ukg_aid.db.bulk`), no ORM object per row: a
-    Nankai plan has thousands."""
+    Nankai plan has thousands (their rows made off the event loop)."""
+    rows = await offload.run(
+        len(result.allocations), _allocation_rows, plan.id, problem, result, settings
+    )
+    await bulk.insert_rows(session, PlanAllocation, rows)
+
+
+def _allocation_rows(
+    plan_id: int, problem: matching.Problem, result: solver_pool.Solved, settings: Settings
+) -> list[dict[str, Any]]:
     requesters = {line.line_id: line.member_code for line in problem.lines}
 
     def eta(a: solver_pool.AllocationRow) -> float:
@@ -191,9 +172,9 @@ async def _add_allocations(
             return a.eta_minutes
         return haul_eta_minutes(a.distance_km, settings.truck_kmh, settings.loading_minutes)
 
-    rows = [
+    return [
         {
-            "plan_id": plan.id,
+            "plan_id": plan_id,
             "request_id": a.request_id,
             "line_id": a.line_id,
             "item_code": a.item_code,
@@ -209,7 +190,6 @@ async def _add_allocations(
         }
         for a in result.allocations
     ]
-    await bulk.insert_rows(session, PlanAllocation, rows)
 
 
 def _unmet(u: solver_pool.UnmetRow) -> dict[str, Any]:
@@ -233,14 +213,33 @@ async def get_plan(
         .options(defer(DispatchPlan.inputs, raiseload=True))
         .execution_options(populate_existing=True)
     )
-    if allocations:
+    if allocations and not lock:
         query = query.options(selectinload(DispatchPlan.allocations))
     if lock:
         query = for_change(query, of=DispatchPlan)
     plan = await session.scalar(query)
     if plan is None:
         raise NotFound(f"plan {plan_id} does not exist", code="unknown-plan")
+    if allocations and lock:
+        await _load_allocations(session, plan)
     return plan
+
+
+async def _load_allocations(session: AsyncSession, plan: DispatchPlan) -> None:
+    """A locked plan's allocations (a change is coming), read in chunks so that thousands of
+    them do not stall the event loop (:func:`ukg_aid.db.locking.in_chunks`); what
+    ``selectinload`` would load, refreshed as it would."""
+    query = (
+        select(PlanAllocation)
+        .where(PlanAllocation.plan_id == plan.id)
+        .order_by(PlanAllocation.id)
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        loaded = await in_chunks(session, query)
+    else:
+        loaded = list(await session.scalars(query))
+    set_committed_value(plan, "allocations", loaded)
 
 
 async def inputs(session: AsyncSession, plan_id: int) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
+from ukg_aid import offload
 from ukg_aid.db import bulk
 from ukg_aid.stockpiles import service
 from ukg_aid.stockpiles.models import Stock, StockLedger
@@ -38,6 +38,29 @@ async def apply_changes(
     order and with the same rules and ledger rows, each change checked against the counts the
     ones before it left; raises before anything is written. Two statements, whatever the number
     of changes (:mod:`ukg_aid.db.bulk`)."""
+    counts, times, ledger = await offload.run(
+        len(changes), _ledger, stock, changes, at, {"reason": reason, "actor": actor}
+    )
+    changed = list(dict.fromkeys(step.key for step in changes))
+    rows = [_row(stock[k], counts[k], times[k]) for k in changed]
+    await bulk.update_rows(session, Stock, "id", rows)
+    await bulk.insert_rows(session, StockLedger, ledger)
+    await bulk.keep_committed([stock[k] for k in changed], rows)
+
+
+Counted = tuple[
+    dict[tuple[int, str], service.Counts], dict[tuple[int, str], datetime], list[dict[str, Any]]
+]
+
+
+def _ledger(
+    stock: Mapping[tuple[int, str], Stock],
+    changes: Sequence[RowChange],
+    at: datetime,
+    why: dict[str, str],
+) -> Counted:
+    """Each change checked against the counts the ones before it left (raises at the first
+    that breaks a rule): the rows' new counts and times, and one ledger row per change."""
     counts = {k: service.Counts(s.on_hand, s.reserved, s.reserve_floor) for k, s in stock.items()}
     times = {k: s.updated_at for k, s in stock.items()}
     ledger = []
@@ -52,15 +75,8 @@ async def apply_changes(
         service.check_counts(row, before, after)
         counts[step.key] = after
         entry = service.ledger_row(row, step.change, after, times[step.key])
-        ledger.append(entry | {"reason": reason, "actor": actor, "ref": step.ref})
-    changed = list(dict.fromkeys(step.key for step in changes))
-    await bulk.update_rows(
-        session, Stock, "id", [_row(stock[k], counts[k], times[k]) for k in changed]
-    )
-    await bulk.insert_rows(session, StockLedger, ledger)
-    for key in changed:
-        for name, value in _row(stock[key], counts[key], times[key]).items():
-            set_committed_value(stock[key], name, value)
+        ledger.append(entry | why | {"ref": step.ref})
+    return counts, times, ledger
 
 
 def _row(stock: Stock, counts: service.Counts, at: datetime) -> dict[str, Any]:

@@ -3,12 +3,14 @@ weight from the items' unit weights and the trucks the load needs (``logistics``
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Result, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid import logistics
 from ukg_aid.aid_requests.models import AidRequest
@@ -21,11 +23,11 @@ from ukg_aid.plans.shipments.models import Shipment
 _RANK = {"critical": 0, "high": 1, "normal": 2}
 
 
-async def _lines(
-    session: AsyncSession, plan: DispatchPlan
-) -> tuple[list[logistics.AllocationLine], dict[int, int], dict[int, float]]:
-    """The plan's allocations as the core's lines; priority rank per request; km per allocation."""
-    rows = await session.execute(
+async def _points(session: AsyncSession, plan: DispatchPlan) -> Result[int, str, float, float, Any]:
+    """Each allocation's delivery point and priority: fetched here (on the connection: an ORM
+    execution would process every row on the loop), its rows processed in the worker thread."""
+    connection = await session.connection()
+    return await connection.execute(
         select(
             PlanAllocation.id,
             AidRequest.delivery_name,
@@ -36,9 +38,15 @@ async def _lines(
         .join(AidRequest, AidRequest.id == PlanAllocation.request_id)
         .where(PlanAllocation.plan_id == plan.id)  # all of them: one parameter, not thousands
     )
-    points, ranks = {}, {}
-    for allocation_id, name, lat, lon, priority in rows:
-        points[allocation_id] = logistics.DeliveryPoint(name, lat, lon)
+
+
+def _lines(
+    allocations: Sequence[PlanAllocation], points: Result[int, str, float, float, Any]
+) -> tuple[list[logistics.AllocationLine], dict[int, int], dict[int, float]]:
+    """The plan's allocations as the core's lines; priority rank per request; km per allocation."""
+    where, ranks = {}, {}
+    for allocation_id, name, lat, lon, priority in points:
+        where[allocation_id] = logistics.DeliveryPoint(name, lat, lon)
         ranks[allocation_id] = _RANK[priority.value]
     lines = [
         logistics.AllocationLine(
@@ -50,58 +58,83 @@ async def _lines(
             request_id=a.request_id,
             item_code=a.item_code,
             quantity=a.quantity,
-            delivery=points[a.id],
+            delivery=where[a.id],
         )
-        for a in plan.allocations
+        for a in allocations
     ]
-    return lines, ranks, {a.id: a.distance_km for a in plan.allocations}
+    return lines, ranks, {a.id: a.distance_km for a in allocations}
+
+
+@dataclass(frozen=True)
+class _Built:
+    shipments: Sequence[logistics.Shipment]
+    rows: list[dict[str, Any]]
+
+
+def _build(
+    allocations: Sequence[PlanAllocation],
+    points: Result[int, str, float, float, Any],
+    weights: dict[str, float],
+    when: datetime,
+) -> _Built:
+    """In a worker thread (seconds of Python for a Nankai plan: the truck mix of each of its
+    ~2,300 shipments): the core's shipments and their rows. The loaded allocations are only
+    read; their session waits for this thread."""
+    lines, ranks, km = _lines(allocations, points)
+    built = logistics.build_shipments(
+        lines, unit_weight_kg=weights, classes=logistics.default_truck_classes()
+    )
+    return _Built(built, [_row(s, ranks, km, when) for s in built])
+
+
+def _links(
+    allocations: Sequence[PlanAllocation],
+    built: _Built,
+    stored: Result[int, int, str, str, float, float],
+) -> list[dict[str, int]]:
+    """Each allocation's shipment id (``stored``: the plan's shipment rows just inserted), as
+    rows for the one update, in the allocations' order."""
+    ids = {
+        _key(r.depot_id, r.requester_code, r.delivery_name, r.delivery_lat, r.delivery_lon): r.id
+        for r in stored
+    }
+    shipment_of = {
+        allocation_id: ids[_key(*(row[k] for k in _KEY))]
+        for s, row in zip(built.shipments, built.rows, strict=True)
+        for allocation_id in s.allocation_ids
+    }
+    return [{"id": a.id, "shipment_id": shipment_of[a.id]} for a in allocations]
 
 
 async def create_for_plan(session: AsyncSession, plan: DispatchPlan, when: datetime) -> int:
     """Group a just-approved plan's allocations into shipments (three statements whatever the
-    plan's size: read, insert the shipments, point the allocations at them). Returns how many."""
+    plan's size: read, insert the shipments, point the allocations at them). Returns how many.
+    The grouping and the truck mix run off the event loop (:func:`_build`)."""
     if not plan.allocations:
         return 0
-    lines, ranks, km = await _lines(session, plan)
-    codes = {line.item_code for line in lines}
+    points = await _points(session, plan)
+    codes = {a.item_code for a in plan.allocations}
     found = await session.execute(
         select(Item.code, Item.unit_weight_kg).where(Item.code.in_(codes))
     )
     weights = {str(code): float(weight) for code, weight in found.all()}
-    built = logistics.build_shipments(
-        lines, unit_weight_kg=weights, classes=logistics.default_truck_classes()
+    built = await asyncio.to_thread(_build, plan.allocations, points, weights, when)
+    await bulk.insert_rows(session, Shipment, built.rows)  # one statement on PostgreSQL
+    connection = await session.connection()  # rows processed in the worker, not here
+    stored = await connection.execute(
+        select(
+            Shipment.id,
+            Shipment.depot_id,
+            Shipment.requester_code,
+            Shipment.delivery_name,
+            Shipment.delivery_lat,
+            Shipment.delivery_lon,
+        ).where(Shipment.plan_id == plan.id)
     )
-    rows = [_row(s, ranks, km, when) for s in built]
-    await bulk.insert_rows(session, Shipment, rows)  # one statement on PostgreSQL
-    ids = {
-        _key(r.depot_id, r.requester_code, r.delivery_name, r.delivery_lat, r.delivery_lon): r.id
-        for r in (
-            await session.execute(
-                select(
-                    Shipment.id,
-                    Shipment.depot_id,
-                    Shipment.requester_code,
-                    Shipment.delivery_name,
-                    Shipment.delivery_lat,
-                    Shipment.delivery_lon,
-                ).where(Shipment.plan_id == plan.id)
-            )
-        ).all()
-    }
-    shipment_of = {
-        allocation_id: ids[_key(*(row[k] for k in _KEY))]
-        for s, row in zip(built, rows, strict=True)
-        for allocation_id in s.allocation_ids
-    }
-    await bulk.update_rows(
-        session,
-        PlanAllocation,
-        "id",
-        [{"id": a.id, "shipment_id": shipment_of[a.id]} for a in plan.allocations],
-    )
-    for a in plan.allocations:  # the loaded rows in step, without a second write
-        set_committed_value(a, "shipment_id", shipment_of[a.id])
-    return len(rows)
+    links = await asyncio.to_thread(_links, plan.allocations, built, stored)
+    await bulk.update_rows(session, PlanAllocation, "id", links)
+    await bulk.keep_committed(plan.allocations, links)  # the loaded rows in step
+    return len(built.rows)
 
 
 _KEY = ("depot_id", "requester_code", "delivery_name", "delivery_lat", "delivery_lon")

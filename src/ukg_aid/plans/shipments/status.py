@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid import logistics
 from ukg_aid.catalog.models import Item
@@ -62,11 +61,9 @@ async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> 
         followed = follow(shipment.status, statuses[shipment_id])
         if followed is not shipment.status:
             changed[shipment_id] = followed
-    await bulk.update_rows(
-        session, Shipment, "id", [{"id": i, "status": s} for i, s in changed.items()]
+    await bulk.update_loaded(
+        session, Shipment, [{"id": i, "status": s} for i, s in changed.items()], shipments
     )
-    for shipment_id, followed in changed.items():
-        set_committed_value(shipments[shipment_id], "status", followed)
 
 
 async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
