@@ -16,7 +16,7 @@ from ukg_aid.deps import (
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam, Page
-from ukg_aid.stockpiles import csv_format, transfer
+from ukg_aid.stockpiles import adjustment, csv_format, transfer
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import reads as stock_reads
 from ukg_aid.stockpiles import service as stock_service
@@ -249,7 +249,7 @@ async def adjust_stock(
 ) -> StockRead | JSONResponse:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    row = await stock_service.adjust_stock(
+    row = await adjustment.adjust_stock(
         session,
         principal=principal,
         depot_id=depot_id,
