@@ -99,9 +99,9 @@ async def create_depot(
     return out
 
 
-@router.get("/depots/{depot_id}", summary="One depot")
-async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> DepotRead:
-    return await depot_service.read_depot(session, depot_id)
+@router.get("/depots/{depot_id}", summary="One depot", response_model=DepotRead)
+async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> Response:
+    return json_response(await depot_service.read_depot(session, depot_id))
 
 
 @router.patch(
@@ -246,7 +246,7 @@ async def adjust_stock(
     principal: DeskOrAdmin,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> StockRead | JSONResponse:
+) -> Response:
     if (replay := await idem.replay(body)) is not None:
         return replay
     row = await adjustment.adjust_stock(
@@ -258,7 +258,7 @@ async def adjust_stock(
         clock=clock,
     )
     await idem.remember(status.HTTP_200_OK, row)
-    return row
+    return json_response(row)
 
 
 @router.get("/depots/{depot_id}/ledger", summary="Every change to a depot's stock, newest first")
