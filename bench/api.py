@@ -151,8 +151,8 @@ class Rig:
 
     def measure(self, app: str, load: Load, conc: int, seconds: float) -> tuple[Any, float, int]:
         """One wrk run of ``app``: (measured, server CPU seconds, connections opened)."""
-        # Our peak is about 45 connections (the service's 40, or the bare app's 20 beside the
-        # service's 20 idle ones); wait for that plus room for other users' bursts.
+        # Our peak is about 60 connections (the service's pools keep what they opened, up to
+        # 2 × 20, beside the bare app's 20); wait for that room before each run.
         self.slot_waits_s += self.admin.wait_for_slots(self.dbs.values(), need=60, timeout=120)
         server, db = self.servers[app], self.dbs[app]
         opened, cpu = self.admin.sessions(db), tree_cpu_s(server.pid)

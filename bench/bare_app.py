@@ -11,7 +11,7 @@ by the service's own union-area check, so both apps do the same domain work.
     BENCH_BARE_DATABASE_URL=postgresql://... uvicorn bench.bare_app:app --workers 2
 
 Pool: up to ``BENCH_BARE_POOL_MAX`` (default 10) connections per process, half the service's
-default 20 (``UKG_AID_DB_POOL_SIZE`` 10 plus as many overflow): on 2 cores more would not serve
+default 20 (``UKG_AID_DB_POOL_SIZE`` 20, no overflow): on 2 cores more would not serve
 faster, and the shared server has 100 slots for everyone. Idle connections close after
 ``BENCH_BARE_POOL_IDLE_S`` (default 2 s), so the bare app holds almost none while the service
 is measured.

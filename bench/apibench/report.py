@@ -27,7 +27,7 @@ TARGET_P99_MS, TARGET_PLAN_S, TARGET_HEALTH_P99_MS = 100.0, 1.0, 50.0
 METHOD = """\
 Both apps run with 2 uvicorn workers on loopback against their own copy of one freshly seeded
 database on the shared PostgreSQL (the copy is made before either starts; both are dropped at the
-end). **Service**: `ukg-aid serve --workers 2`, default settings (pool 10 + 10 overflow per
+end). **Service**: `ukg-aid serve --workers 2`, default settings (pool 20, no overflow, per
 worker, solver in a process of its own). **Bare**: `bench/bare_app.py`, FastAPI + raw asyncpg
 running the same statements for
 the same requests (token lookup by SHA-256, the same row lock, ledger row, audit row and NOTIFY;
@@ -338,9 +338,10 @@ def section(result: dict[str, Any]) -> str:
         "",
         *connection_table(result),
         "",
-        "The service's pool allows 2 workers × (10 + 10 overflow) = 40, plus one LISTEN connection"
-        " per worker while event streams are open (docs/scaling.md); the bare pool closes its idle"
-        " connections after 2 s, so it reopens them between its runs.",
+        "The service's pool allows 2 workers × (20 + 0 overflow) = 40, plus one LISTEN connection"
+        " per worker while event streams are open (docs/scaling.md), and keeps what it opened;"
+        " the bare pool closes its idle connections after 2 s, so it reopens them between its"
+        " runs.",
         "",
         "### Reading it",
         "",

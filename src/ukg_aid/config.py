@@ -46,8 +46,10 @@ class Settings(BaseSettings):
     # Connection budget (docs/scaling.md): each API process holds at most
     # db_pool_size + db_max_overflow connections, so a deployment opens at most
     # processes × (pool + overflow); keep that under the server's (or PgBouncer's) limit.
-    db_pool_size: int = Field(default=10, ge=1, le=200)
-    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    # Default 20 + 0: the same 20 per process as 10 + 10 before, but kept open: an overflow
+    # connection is closed when returned and reopened under load (issue 11, bench/api_hot.py).
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_max_overflow: int = Field(default=0, ge=0, le=200)
     # Behind PgBouncer in transaction mode: no server-side prepared statements are cached or
     # named the same twice, so a statement never lands on a backend that does not know it.
     db_pgbouncer: bool = False

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, insert, select
+from sqlalchemy import Select, Text, bindparam, cast, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock, offload
 from ukg_aid.audit.models import AuditEvent
-from ukg_aid.db import bulk
+from ukg_aid.db import bulk, wire
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.principal import Principal
 
@@ -54,12 +54,24 @@ async def record(
         "after": dict(after) if after is not None else None,
         "note": note,
     }
-    inserted = insert(AuditEvent).values(values).returning(AuditEvent.id)
-    if session.get_bind().dialect.name != "postgresql":
-        return int((await session.execute(inserted)).scalar_one())
-    event = inserted.cte("event")
-    wake = func.pg_notify(EVENTS_CHANNEL, cast(event.c.id, Text))
-    return int((await session.execute(select(event.c.id, wake))).one().id)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    row = await wire.first(session, _INSERT_AND_WAKE if postgres else _INSERT, values)
+    assert row is not None  # an INSERT … RETURNING returns its row
+    return int(row["id"])
+
+
+_COLUMNS: tuple[str, ...] = ("at", "actor", "role", "member_code", "action", "entity")
+_COLUMNS += ("entity_id", "before", "after", "note")
+_INSERT = (
+    insert(AuditEvent)
+    .values({c: bindparam(c, type_=AuditEvent.__table__.c[c].type) for c in _COLUMNS})
+    .returning(AuditEvent.id)
+)
+_EVENT = _INSERT.cte("event")
+_INSERT_AND_WAKE = select(_EVENT.c.id, func.pg_notify(EVENTS_CHANNEL, cast(_EVENT.c.id, Text)))
+"""One statement (issue 11): the event, and the ``pg_notify`` that wakes every worker's event
+stream when (and only if) the transaction commits; both built once, sent by the driver
+(:mod:`ukg_aid.db.wire`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.auth.models import ApiToken
+from ukg_aid.db import wire
 from ukg_aid.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from ukg_aid.principal import Principal, Role
 
@@ -70,20 +71,32 @@ async def create_token(
     return IssuedToken(token=token, secret=secret)
 
 
+_TOKEN_BY_HASH = select(
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.role,
+    ApiToken.member_code,
+    ApiToken.revoked_at,
+    ApiToken.expires_at,
+).where(ApiToken.token_hash == bindparam("token_hash"))
+
+
 async def authenticate(session: AsyncSession, raw: str) -> Principal:
-    """The principal behind a bearer secret, or 401 (unknown, revoked or expired)."""
-    columns = (ApiToken.id, ApiToken.name, ApiToken.role, ApiToken.member_code)
-    lifetime = (ApiToken.revoked_at, ApiToken.expires_at)
-    query = select(*columns, *lifetime).where(ApiToken.token_hash == hash_token(raw))
-    token = (await session.execute(query)).first()  # plain columns: every request pays this
+    """The principal behind a bearer secret, or 401 (unknown, revoked or expired). Read from the
+    database on every request, never cached: a revoked token is refused at once, in every process.
+    Every request pays this, so it goes straight to the driver (:mod:`ukg_aid.db.wire`)."""
+    token = await wire.first(session, _TOKEN_BY_HASH, {"token_hash": hash_token(raw)})
     if token is None:
         raise Unauthorized("the bearer token is not valid", code="invalid-token")
-    if token.revoked_at is not None:
+    if token["revoked_at"] is not None:
         raise Unauthorized("the bearer token has been revoked", code="revoked-token")
-    if token.expires_at is not None and token.expires_at <= clock.now():
+    if token["expires_at"] is not None and token["expires_at"] <= clock.now():
         raise Unauthorized("the bearer token has expired", code="expired-token")
     return Principal(
-        token_id=token.id, name=token.name, role=token.role, member_code=token.member_code
+        token_id=token["id"],
+        name=token["name"],
+        role=Role(token["role"]),
+        member_code=token["member_code"],
     )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import placement
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward
+from ukg_aid.db import wire
 from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound, Unprocessable
@@ -36,13 +37,14 @@ async def get_depot(session: AsyncSession, depot_id: int, *, lock: bool = False)
 
 async def read_depot(session: AsyncSession, depot_id: int) -> DepotRead:
     """The depot as the API answers it, from plain columns (no ORM object)."""
-    row = (await session.execute(select(*_READ_COLUMNS).where(Depot.id == depot_id))).first()
+    row = await wire.first(session, _READ, {"depot_id": depot_id})
     if row is None:
         raise NotFound(f"depot {depot_id} does not exist", code="unknown-depot")
-    return DepotRead.model_validate(row._mapping)
+    return DepotRead.model_validate(dict(row))
 
 
 _READ_COLUMNS = tuple(Depot.__table__.c[name] for name in DepotRead.model_fields)
+_READ = select(*_READ_COLUMNS).where(Depot.id == bindparam("depot_id"))
 
 
 async def list_depots(

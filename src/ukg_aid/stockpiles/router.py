@@ -16,7 +16,7 @@ from ukg_aid.deps import (
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam, Page
-from ukg_aid.stockpiles import csv_format, transfer
+from ukg_aid.stockpiles import adjustment, csv_format, transfer
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles import reads as stock_reads
 from ukg_aid.stockpiles import service as stock_service
@@ -99,9 +99,9 @@ async def create_depot(
     return out
 
 
-@router.get("/depots/{depot_id}", summary="One depot")
-async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> DepotRead:
-    return await depot_service.read_depot(session, depot_id)
+@router.get("/depots/{depot_id}", summary="One depot", response_model=DepotRead)
+async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> Response:
+    return json_response(await depot_service.read_depot(session, depot_id))
 
 
 @router.patch(
@@ -246,10 +246,10 @@ async def adjust_stock(
     principal: DeskOrAdmin,
     idem: IdempotencyDep,
     clock: ClockDep,
-) -> StockRead | JSONResponse:
+) -> Response:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    row = await stock_service.adjust_stock(
+    row = await adjustment.adjust_stock(
         session,
         principal=principal,
         depot_id=depot_id,
@@ -258,7 +258,7 @@ async def adjust_stock(
         clock=clock,
     )
     await idem.remember(status.HTTP_200_OK, row)
-    return row
+    return json_response(row)
 
 
 @router.get("/depots/{depot_id}/ledger", summary="Every change to a depot's stock, newest first")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +16,11 @@ from ukg_aid.catalog import service as catalog_service
 from ukg_aid.clock import Clock, require_forward
 from ukg_aid.db.locking import lock_keys
 from ukg_aid.db.paging import fetch_page
-from ukg_aid.errors import Conflict, NotFound
+from ukg_aid.errors import Conflict
 from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import depots as depot_service
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
-from ukg_aid.stockpiles.schemas import StockAdjustment, StockRead, StockWrite
+from ukg_aid.stockpiles.schemas import StockRead, StockWrite
 
 
 def to_read(stock: Stock, member_code: str) -> StockRead:
@@ -43,6 +43,17 @@ def _snapshot(stock: Stock) -> dict[str, Any]:
         "reserve_floor": stock.reserve_floor,
         "available": stock.available,
     }
+
+
+class StockKey(Protocol):
+    """What the rules name a row by: an ORM ``Stock``, or a plain row (``adjustment.StockRow``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def depot_id(self) -> int: ...
+    @property
+    def item_code(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +129,7 @@ def _check(stock: Stock, on_hand: int, reserved: int, floor: int) -> None:
     check_counts(stock, before, Counts(on_hand, reserved, floor))
 
 
-def check_counts(stock: Stock, before: Counts, after: Counts) -> None:
+def check_counts(stock: StockKey, before: Counts, after: Counts) -> None:
     violation = invariant_violation(before, after)
     if violation is None:
         return
@@ -136,7 +147,7 @@ def check_counts(stock: Stock, before: Counts, after: Counts) -> None:
     )
 
 
-def timeline(stock: Stock, at: datetime, previous: datetime) -> datetime:
+def timeline(stock: StockKey, at: datetime, previous: datetime) -> datetime:
     return require_forward(
         at,
         previous,
@@ -175,7 +186,7 @@ async def apply_change(
     return entry
 
 
-def ledger_row(stock: Stock, change: Change, after: Counts, at: datetime) -> dict[str, Any]:
+def ledger_row(stock: StockKey, change: Change, after: Counts, at: datetime) -> dict[str, Any]:
     return {
         "stock_id": stock.id,
         "depot_id": stock.depot_id,
@@ -239,43 +250,6 @@ async def set_stock(
         note=reason,
     )
     return to_read(stock, depot.member_code), created
-
-
-async def adjust_stock(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    depot_id: int,
-    item_code: str,
-    data: StockAdjustment,
-    clock: Clock,
-) -> StockRead:
-    """Add or remove units relative to what is there (safe under concurrent desks)."""
-    at = clock.resolve(data.at)
-    depot = await _owned_depot(session, principal, depot_id)
-    stock = await lock_stock(session, depot_id, item_code)
-    if stock is None:
-        await catalog_service.get_item(session, item_code)
-        raise NotFound(
-            f"depot {depot_id} holds no '{item_code}' yet; set it with PUT first",
-            code="unknown-stock",
-        )
-    before = _snapshot(stock)
-    await apply_change(
-        session, stock, Change(on_hand=data.delta), reason=data.reason, actor=principal.name, at=at
-    )
-    await audit.record(
-        session,
-        principal=principal,
-        action="stock.adjust",
-        entity="stock",
-        entity_id=f"{depot_id}:{item_code}",
-        before=before,
-        after=_snapshot(stock),
-        at=at,
-        note=data.reason,
-    )
-    return to_read(stock, depot.member_code)
 
 
 async def ledger(

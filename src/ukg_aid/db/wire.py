@@ -1,0 +1,158 @@
+"""Hot statements straight on the session's asyncpg connection (issue 11).
+
+The busiest routes (the token lookup every request pays, the depot read, the stock list, stock
+adjustments, the audit row of every write) spent most of their CPU in SQLAlchemy's per-statement
+work and in asyncpg as SQLAlchemy's adapter drives it through a greenlet. Here a statement is
+still written in SQLAlchemy Core against the models, but compiled once per process to
+PostgreSQL's text (``$1, $2 …``) and sent by asyncpg itself, on the connection — and inside the
+transaction — of the request's session, so it shares the session's locks, commit and rollback
+with whatever the ORM does in the same request.
+
+* **Transaction**: SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement.
+  :func:`connection` starts it (same isolation, same read-only flag) before the first statement
+  sent here, so nothing runs outside the session's transaction; in autocommit (the API's reads)
+  there is none to start.
+* **Values**: parameters pass through their column type's bind processor, as SQLAlchemy would
+  send them (JSON as text for the codec SQLAlchemy installs on each connection, an enum as its
+  value); rows come back as asyncpg records (a mapping by column name; enum columns as their
+  text, JSON decoded, no result processing).
+* **Errors** are raised as SQLAlchemy raises them (``IntegrityError``, ``DataError``,
+  ``DBAPIError`` carrying the SQLSTATE), so the problem handlers, the retry of a lost race and the
+  503 of an outage treat them alike; a connection that broke or timed out is terminated and
+  invalidated at once, as ``db.session`` does for the ORM's statements.
+* **PgBouncer** (``db_pgbouncer``): asyncpg's statement cache is off on those connections
+  (``PoolOptions.connect_args``), so it prepares unnamed statements; reads keep their transaction
+  there (``Database.reading``), so a statement's parse and execution meet one backend.
+* **SQLite** (``make run``): the same Core statement runs through the session; rows come back as
+  mappings too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import asyncpg
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql import ClauseElement, Executable
+
+Row = Mapping[str, Any]
+_WIRE = "ukg_aid_wire"
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A statement as asyncpg sends it: its text, the names of its parameters in order, and each
+    one's bind processor (the column type's own: JSON to text, an enum to its value, the aware
+    timestamp check), as SQLAlchemy would apply them."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    fixed: Mapping[str, Any]  # values written into the statement (``func.f("literal")``)
+
+    def args(self, params: Mapping[str, Any]) -> list[Any]:
+        out = []
+        for name, proc in zip(self.names, self.processors, strict=True):
+            value = params[name] if name in params or name not in self.fixed else self.fixed[name]
+            out.append(value if proc is None else proc(value))
+        return out
+
+
+_COMPILED: dict[int, tuple[Executable, Compiled]] = {}
+_MAX_COMPILED = 256  # a guard: statements are constants, or cached per shape by their module
+
+
+def compiled(statement: Executable, dialect: Any) -> Compiled:
+    """``statement`` compiled once per process (statements are module-level constants)."""
+    hit = _COMPILED.get(id(statement))
+    if hit is not None and hit[0] is statement:
+        return hit[1]
+    done = cast(ClauseElement, statement).compile(dialect=dialect)
+    names = tuple(getattr(done, "positiontup", None) or ())
+    binds = getattr(done, "binds", {})
+    processors = tuple(binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+    fixed = {n: binds[n].effective_value for n in names if not binds[n].required}
+    out = Compiled(str(done), names, processors, fixed)
+    if len(_COMPILED) >= _MAX_COMPILED:
+        _COMPILED.clear()
+    _COMPILED[id(statement)] = (statement, out)
+    return out
+
+
+@dataclass(slots=True)
+class Wire:
+    """The session's asyncpg connection, its transaction started."""
+
+    raw: asyncpg.Connection
+    owner: AsyncConnection
+    adapter: Any  # SQLAlchemy's AsyncAdapt_asyncpg_connection around ``raw``
+
+    async def fetch(self, compiled_: Compiled, params: Mapping[str, Any]) -> list[Row]:
+        args = compiled_.args(params)
+        try:
+            rows: list[Row] = await self.raw.fetch(compiled_.sql, *args)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            raise await self._translated(error, compiled_.sql, args) from error
+        return rows
+
+    async def _translated(self, error: Exception, sql: str, args: Sequence[Any]) -> BaseException:
+        """The error as SQLAlchemy would have raised it; a broken connection is dropped."""
+        state = str(getattr(error, "sqlstate", "") or "")
+        broken = (
+            isinstance(error, OSError)
+            or (isinstance(error, asyncpg.InterfaceError) and not isinstance(error, ValueError))
+            or state.startswith(("08", "57P"))
+        )
+        if broken:
+            self.raw.terminate()  # not a graceful close against a server that does not answer
+            await self.owner.invalidate()
+        if isinstance(error, OSError):
+            return error  # the problem handlers answer the driver's OSError as an outage
+        if isinstance(error, asyncpg.DataError) or state.startswith("22"):
+            return sa_exc.DataError(sql, args, error)
+        if state.startswith("23"):
+            return sa_exc.IntegrityError(sql, args, error)
+        if isinstance(error, asyncpg.InterfaceError):
+            return sa_exc.InterfaceError(sql, args, error, connection_invalidated=broken)
+        return sa_exc.DBAPIError(sql, args, error, connection_invalidated=broken)
+
+
+async def connection(session: AsyncSession) -> Wire | None:
+    """The session's asyncpg connection with its transaction begun, or None off PostgreSQL."""
+    wire = session.info.get(_WIRE)
+    if not (isinstance(wire, Wire) and not wire.owner.closed and not wire.owner.invalidated):
+        owner = await session.connection()
+        fairy = owner.sync_connection.connection if owner.sync_connection else None
+        if owner.dialect.name != "postgresql" or fairy is None:
+            return None
+        wire = Wire(fairy.driver_connection, owner, fairy.dbapi_connection)
+        session.info[_WIRE] = wire
+    if wire.adapter._transaction is None:  # SQLAlchemy's adapter begins with its first
+        await wire.adapter._start_transaction()  # statement; a no-op in autocommit
+    return wire
+
+
+async def rows(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> list[Row]:
+    """Every row of ``statement`` with ``params`` (bound by name), as mappings."""
+    params = params or {}
+    wire = await connection(session)
+    if wire is None:
+        result = await session.execute(statement, dict(params))
+        try:
+            return [cast(Row, row) for row in result.mappings()]
+        except sa_exc.ResourceClosedError:  # a statement that returns no rows
+            return []
+    return await wire.fetch(compiled(statement, wire.owner.dialect), params)
+
+
+async def first(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Row | None:
+    """The first row of ``statement``, or None."""
+    found = await rows(session, statement, params)
+    return found[0] if found else None
