@@ -141,3 +141,11 @@ def test_rounds_are_capped() -> None:
     assert plan.late_by_round == (4000,) and plan.projected.objective.late_units == 4000
     late = [a for a in plan.projected.allocations if a.late]
     assert len(late) == 1 and late[0].reason.count("; late: ETA") == 1
+
+
+def test_without_deadlines_the_plan_is_not_projected() -> None:
+    """Nothing can be late: one solve with the waits at plan time, whatever the plan's load."""
+    plan = truckplan.plan_with_trucks(_problem(None), _solver, _fleet(), rounds=3)
+    assert plan.late_by_round == (0,) and plan.projected == plan.solved
+    assert {a.depot_id for a in plan.projected.allocations} == {1}
+    assert all(a.truck_wait_minutes == 0 for a in plan.projected.allocations)

@@ -42,9 +42,16 @@ def plan_with_trucks(
     3. At most ``rounds`` solves (≥ 1); it stops early when the projection adds no late unit to
        the solve's own count. Kept: the fewest projected late units, then the least haul, then the
        earliest round.
+
+    Without any deadline in the problem nothing can be late, so step 2 is skipped: the ETAs hold
+    the waits at plan time, not the plan's own queue (the projection costs several solves'
+    time at Nankai scale: ``bench/truckplan.py``).
     """
     members = {s.member_code for s in problem.supplies}
     current = replace(problem, truck_waits=waits_now(fleet, members))
+    if all(ln.needed_by_minutes is None for ln in problem.lines):
+        solved = solver(current)
+        return TruckPlan(current, solved, solved, (solved.objective.late_units,), 0)
     tried: list[tuple[matching.Problem, matching.PlanResult, Projection]] = []
     for _ in range(max(1, rounds)):
         solved = solver(current)

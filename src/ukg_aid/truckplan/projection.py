@@ -44,8 +44,8 @@ class Fleet:
 @dataclass(frozen=True, slots=True)
 class Projection:
     """The plan with projected ETAs (``result``: late flags and late counts follow them) and, per
-    member whose allocations the projection makes late, the waits a further load would meet
-    after the plan's own (by priority rank)."""
+    member whose allocations the projection makes late, about the waits a further load would
+    meet after the plan's own (by priority rank, ``_cleared``)."""
 
     result: matching.PlanResult
     overloaded: Mapping[str, tuple[float, float, float]]
@@ -106,23 +106,23 @@ def project(problem: matching.Problem, result: matching.PlanResult, fleet: Fleet
     """The plan's shipments on the pools (module docstring); suppliers without a pool in
     ``fleet`` keep their ETAs."""
     lines = {ln.line_id: ln for ln in problem.lines}
+    rank = {ln.line_id: ln.priority.rank for ln in problem.lines}
     etas: dict[int, float] = {}
     overloaded: dict[str, tuple[float, float, float]] = {}
     for code, shipments in sorted(_groups(problem, result).items()):
         pool = fleet.pools.get(code)
         if pool is None:
             continue
-        jobs = [_job(problem, result, fleet, -2 - n, ks) for n, ks in enumerate(shipments)]
+        jobs = [_job(rank, result, fleet, -2 - n, ks) for n, ks in enumerate(shipments)]
         run = logistics.simulate_pool(pool.trucks, [*pool.queued, *jobs])
+        outcomes = {o.shipment_id: o for o in run.outcomes}
         late = False
         for job, ks in zip(jobs, shipments, strict=True):
-            for k, eta in _arrivals(run.outcome(job.shipment_id), result, fleet, ks).items():
+            for k, eta in _arrivals(outcomes[job.shipment_id], result, fleet, ks).items():
                 etas[k] = eta
                 late |= eta > _deadline(lines[result.allocations[k].line_id])
         if late:
-            waits = next_load_waits(fleet, pool, [*pool.queued, *jobs])
-            if waits is not None:
-                overloaded[code] = waits
+            overloaded[code] = _cleared(fleet, run)
     allocations = [
         matching.restate_eta(a, lines[a.line_id], etas[k]) if k in etas else a
         for k, a in enumerate(result.allocations)
@@ -133,18 +133,32 @@ def project(problem: matching.Problem, result: matching.PlanResult, fleet: Fleet
     )
 
 
+def _cleared(fleet: Fleet, run: logistics.PoolRun) -> tuple[float, float, float]:
+    """Per priority rank, minutes until the pool has put every shipment of that rank or a more
+    urgent one on trucks (the queue and the plan's own): about when a further load of that rank
+    would get a truck (read off the run, not simulated again: three more simulations per member
+    cost more than the projection itself at Nankai scale)."""
+    waits = []
+    for rank in range(_RANKS):
+        done = [o.dispatched_at for o in run.outcomes if o.priority_rank <= rank]
+        known = [at for at in done if at is not None]
+        waits.append(max(0.0, _minutes(fleet, max(known))) if known else 0.0)
+    return waits[0], waits[1], waits[2]
+
+
 def _deadline(line: matching.RequestLine) -> float:
     return float("inf") if line.needed_by_minutes is None else line.needed_by_minutes
 
 
 def _job(
-    problem: matching.Problem,
+    rank: Mapping[int, int],
     result: matching.PlanResult,
     fleet: Fleet,
     job_id: int,
     members: list[int],
 ) -> logistics.Job:
-    rank = {ln.line_id: ln.priority.rank for ln in problem.lines}
+    """One shipment as a pool job: ready at the plan's time, its most urgent line's priority
+    (``rank``: by line id)."""
     kg = sum(
         result.allocations[k].quantity
         * fleet.unit_weight_kg.get(result.allocations[k].item_code, 0.0)
