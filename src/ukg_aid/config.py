@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # Plans are solved in this many worker processes per API process (0 = a thread of the API
     # process, which stalls its other requests while the GIL is held; ukg_aid.plans.solver_pool).
     solver_processes: int = Field(default=1, ge=0, le=32)
+    # Truck-aware planning (issue 13, ukg_aid.truckplan): at most this many solves per plan, each
+    # projected onto the suppliers' truck pools; 0 = plan without trucks (ETA = loading + drive).
+    truck_plan_rounds: int = Field(default=3, ge=0, le=10)
     medevac_time_limit_s: float = Field(default=10.0, gt=0, le=600)
     counterpart_factor: float = Field(default=0.8, gt=0, le=1.0)
 

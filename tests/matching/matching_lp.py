@@ -60,11 +60,17 @@ def weighted_km(problem: Problem, d: Supply, ln: RequestLine) -> float:
     return km(d, ln) * factor
 
 
-def is_late(d: Supply, ln: RequestLine) -> bool:
-    """Loading, then the drive at truck speed, past the line's deadline (SPEC §3 rule 4)."""
+RANK_INDEX = {"critical": 0, "high": 1, "normal": 2}
+
+
+def is_late(problem: Problem, d: Supply, ln: RequestLine) -> bool:
+    """The supplier's truck wait for the line's priority, loading, then the drive at truck
+    speed, past the line's deadline (SPEC §3 rule 4 with trucks, issue 13)."""
     if ln.needed_by_minutes is None:
         return False
-    eta = TRAVEL.loading_minutes + km(d, ln) / TRAVEL.truck_kmh * 60.0
+    waits = problem.truck_waits.minutes.get(d.member_code, (0.0, 0.0, 0.0))
+    wait = waits[RANK_INDEX[ln.priority.value]]
+    eta = wait + TRAVEL.loading_minutes + km(d, ln) / TRAVEL.truck_kmh * 60.0
     return eta > ln.needed_by_minutes
 
 
@@ -113,7 +119,7 @@ def min_late(problem: Problem, item: str, fills: dict[int, int]) -> float:
     ds, ls, pairs, rows = _transport(problem, item, fills)
     if not pairs:
         return 0.0
-    late = [float(is_late(ds[i], ls[j])) for i, j in pairs]
+    late = [float(is_late(problem, ds[i], ls[j])) for i, j in pairs]
     return float(np.dot(late, _solve(late, rows, len(pairs))))
 
 
@@ -126,7 +132,7 @@ def min_haul(
     if not pairs:
         return 0.0
     if late_units is not None:
-        late = {k: 1.0 for k, (i, j) in enumerate(pairs) if is_late(ds[i], ls[j])}
+        late = {k: 1.0 for k, (i, j) in enumerate(pairs) if is_late(problem, ds[i], ls[j])}
         rows.append((late, "<=", round(late_units) + 1e-6))  # an integral optimum (TU rows)
     cost = [weighted_km(problem, ds[i], ls[j]) for i, j in pairs]
     x = _solve(cost, rows, len(pairs))

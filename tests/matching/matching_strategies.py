@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ukg_aid.matching import Closures, Options, Priority, Problem, RequestLine, Supply
+from ukg_aid.matching import (
+    Closures,
+    Options,
+    Priority,
+    Problem,
+    RequestLine,
+    Supply,
+    TruckWaits,
+)
 
 MEMBERS = ["25", "27", "27100", "28"]
 ITEMS = ["water", "blanket"]
@@ -27,8 +35,23 @@ def closures(draw: st.DrawFn) -> Closures:
 
 
 @st.composite
-def problems(draw: st.DrawFn, *, due: bool = False, closed: bool = False) -> Problem:
-    """Random small instances; `due`: lines may carry deadlines; `closed`: random closures."""
+def truck_waits(draw: st.DrawFn) -> TruckWaits:
+    """Some members' trucks busy for a while (0-200 min per priority, more for lower ones
+    mostly, as a queue gives; zeros included), the others free."""
+    waits = {}
+    for member in draw(st.sets(st.sampled_from(MEMBERS))):
+        first = draw(st.floats(0.0, 150.0))
+        more = draw(st.lists(st.floats(0.0, 50.0), min_size=2, max_size=2))
+        waits[member] = (first, first + more[0], first + more[0] + more[1])
+    return TruckWaits(waits)
+
+
+@st.composite
+def problems(
+    draw: st.DrawFn, *, due: bool = False, closed: bool = False, waited: bool = False
+) -> Problem:
+    """Random small instances; `due`: lines may carry deadlines; `closed`: random closures;
+    `waited`: suppliers' trucks may be busy (`truck_waits`)."""
     supplies = []
     for depot_id in range(draw(st.integers(1, 8 if due else 6))):
         member, (lat, lon) = draw(st.sampled_from(MEMBERS)), draw(coords)
@@ -66,11 +89,12 @@ def problems(draw: st.DrawFn, *, due: bool = False, closed: bool = False) -> Pro
     options = Options(include_stricken_suppliers=lifted, counterparts=pairs)
     stricken = frozenset(ln.member_code for ln in lines)
     shut = draw(closures()) if closed else Closures()
-    return Problem(tuple(supplies), tuple(lines), stricken, options, shut)
+    waits = draw(truck_waits()) if waited else TruckWaits()
+    return Problem(tuple(supplies), tuple(lines), stricken, options, shut, truck_waits=waits)
 
 
 @st.composite
-def timed_problems(draw: st.DrawFn) -> Problem:
+def timed_problems(draw: st.DrawFn, *, waited: bool = False) -> Problem:
     """Tight instances for rule 4: depots and lines within about 70 km around Osaka Bay's east
     shore (ETAs of 30-190 min), deadlines among those ETAs, stock short of demand nearby: the
     shortest haul is often late where an on-time plan exists."""
@@ -98,4 +122,7 @@ def timed_problems(draw: st.DrawFn) -> Problem:
         )
     stricken = frozenset(ln.member_code for ln in lines)
     options = Options(include_stricken_suppliers=True)
-    return Problem(tuple(supplies), tuple(lines), stricken, options, draw(closures()))
+    waits = draw(truck_waits()) if waited else TruckWaits()
+    return Problem(
+        tuple(supplies), tuple(lines), stricken, options, draw(closures()), truck_waits=waits
+    )

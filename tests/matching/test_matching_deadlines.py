@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from ukg_aid.matching import (
     RequestLine,
     SolveStatus,
     Supply,
+    TruckWaits,
     solve,
     solve_greedy,
     validate,
@@ -105,14 +107,77 @@ def _fills(result: PlanResult) -> dict[int, int]:
     return filled
 
 
+def test_a_busy_supplier_is_late_so_the_plan_takes_another_way() -> None:
+    """The shortest haul (D2, member 27, serves the urgent line U) arrives within 130 min while
+    27's trucks are free; with them out for 60 min only D1 arrives in time: the plan swaps, and
+    the wait is in the ETA and in the reason."""
+    far = dataclasses.replace(_depot(2, 35.60), member_code="27")
+    base = dataclasses.replace(_two_lines(130.0), supplies=(_depot(1, 35.05), far))
+    free = solve(base)
+    assert _pairs(free) == {(1, 2), (2, 1)} and free.objective.late_units == 0
+    busy = dataclasses.replace(base, truck_waits=TruckWaits({"27": (0.0, 60.0, 60.0)}))
+    result = solve(busy)
+    assert validate(busy, result) == [] and result.objective.late_units == 0
+    assert _pairs(result) == {(1, 1), (2, 2)}
+    waited = next(a for a in result.allocations if a.depot_id == 2)
+    assert waited.truck_wait_minutes == 60.0
+    assert waited.eta_minutes == pytest.approx(60.0 + 30.0 + waited.distance_km / 40.0 * 60.0)
+    assert waited.reason.endswith("; truck wait 60 min in the ETA")
+    other = next(a for a in result.allocations if a.depot_id == 1)
+    assert other.truck_wait_minutes == 0.0 and "truck wait" not in other.reason
+    critical_only = TruckWaits({"27": (60.0, 0.0, 0.0)})  # a wait for critical loads only
+    assert _pairs(solve(dataclasses.replace(base, truck_waits=critical_only))) == _pairs(free)
+
+
+def test_validate_checks_the_eta_holds_the_truck_wait() -> None:
+    busy = dataclasses.replace(_two_lines(50.0), truck_waits=TruckWaits({"25": (30.0,) * 3}))
+    result = solve(busy)
+    assert validate(busy, result) == []
+    assert any("ETA is off" in v for v in validate(_two_lines(50.0), result))
+
+
+def test_truck_waits_survive_the_json_round_trip_and_old_inputs_load() -> None:
+    waits = TruckWaits({"25": (0.0, 12.5, 40.0), "27": (0.0, 0.0, 0.0)})
+    problem = dataclasses.replace(_two_lines(50.0), truck_waits=waits)
+    stored = problem.to_dict()
+    assert stored["truck_waits"] == {"25": [0.0, 12.5, 40.0]}
+    assert Problem.from_dict(stored).truck_waits.minutes == {"25": (0.0, 12.5, 40.0)}
+    del stored["truck_waits"]
+    assert Problem.from_dict(stored).truck_waits.is_empty
+    with pytest.raises(ValueError):
+        TruckWaits({"25": (-1.0, 0.0, 0.0)})
+
+
 MANY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # About one in ten of these has a shortest haul that is later than it needs to be.
 TIMED = st.one_of(problems(due=True, closed=True), timed_problems())
+WAITED = st.one_of(problems(due=True, closed=True, waited=True), timed_problems(waited=True))
 
 
 @settings(MANY, max_examples=150)
 @given(TIMED)
 def test_fewest_late_units_then_shortest_haul_match_the_lp(problem: Problem) -> None:
+    _matches_the_lp(problem)
+
+
+@settings(MANY, max_examples=120)
+@given(WAITED)
+def test_with_truck_waits_fewest_late_then_shortest_haul_match_the_lp(problem: Problem) -> None:
+    """The LP counts a unit late when wait + loading + drive is past the deadline."""
+    _matches_the_lp(problem)
+
+
+@MANY
+@given(problems(due=True, closed=True))
+def test_no_truck_busy_changes_nothing(problem: Problem) -> None:
+    """SPEC rule 4 stays as it was: waits of 0 for every member give the same plan."""
+    zero = TruckWaits(dict.fromkeys(("25", "27", "27100", "28"), (0.0, 0.0, 0.0)))
+    assert zero.is_empty
+    before, after = solve(problem), solve(dataclasses.replace(problem, truck_waits=zero))
+    assert after.allocations == before.allocations and after.objective == before.objective
+
+
+def _matches_the_lp(problem: Problem) -> None:
     result = solve(problem)
     assert result.status is SolveStatus.OPTIMAL
     assert validate(problem, result) == []

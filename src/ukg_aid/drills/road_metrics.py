@@ -66,7 +66,7 @@ def summary(
         "shipment_dispatch_actions": road.dispatch_actions,
         "allocation_dispatch_actions_without_shipments": road.allocations_shipped,
         "shipments_dispatched": len(waits),
-        "late_units": road.late_units,  # the plans' ETAs (the solver's haul, no truck queue)
+        "late_units": road.late_units,  # the plans' ETAs, projected on the truck pools (truckplan)
         "queue_wait_min_median": round(statistics.median(waits), 1) if waits else None,
         "queue_wait_min_p90": _quantile(waits, 0.9),
         "queue_wait_min_max": round(max(waits), 1) if waits else None,

@@ -5,6 +5,7 @@ Public surface::
     solve(problem, settings=None) -> PlanResult        # priority, fair shares, on time, haul
     solve_greedy(problem, travel=None) -> PlanResult   # nearest-first baseline (phone practice)
     validate(problem, result, travel=None, ...) -> list[str]   # empty list = valid plan
+    restate_eta(allocation, line, eta) -> Allocation    # the same allocation arriving at `eta`
 
 `Problem` is what a plan must respect (stored as a plan's frozen inputs: stock, lines with their
 deadlines, stricken members, options and `Closures`); `SolverSettings` is how to solve it (travel
@@ -13,6 +14,7 @@ drives over the bridges, never across the sea (`ukg_aid.routing`).
 Errors: ``ValueError`` (malformed problem) and ``TravelError`` (road router failed).
 """
 
+from ukg_aid.matching._result import objective_of, restate_eta
 from ukg_aid.matching.greedy import solve_greedy
 from ukg_aid.matching.problem import (
     UNMET_CAUSES,
@@ -24,6 +26,7 @@ from ukg_aid.matching.problem import (
     Problem,
     RequestLine,
     Supply,
+    TruckWaits,
     Unmet,
 )
 from ukg_aid.matching.settings import HaulEngine, SolverSettings
@@ -51,7 +54,10 @@ __all__ = [
     "Supply",
     "TravelError",
     "TravelModel",
+    "TruckWaits",
     "Unmet",
+    "objective_of",
+    "restate_eta",
     "solve",
     "solve_greedy",
     "validate",

@@ -106,7 +106,7 @@ def item_data(
         distance,
         cost,
         rules.pairs(),
-        late=_late(travel, distance, lines),
+        late=_late(travel, distance, truck_waits(problem, rules.donors, lines), lines),
         donor_side=land.sides_of([d.lat for d in rules.donors], [d.lon for d in rules.donors]),
         line_side=land.sides_of([ln.lat for ln in lines], [ln.lon for ln in lines]),
     )
@@ -117,12 +117,26 @@ def deadline(line: RequestLine) -> float:
     return math.inf if line.needed_by_minutes is None else line.needed_by_minutes
 
 
-def _late(travel: TravelModel, distance: Any, lines: Sequence[RequestLine]) -> Any:
-    """donors × lines: is the ETA past the line's deadline? None if no line has a deadline."""
+def truck_waits(problem: Problem, donors: Sequence[Supply], lines: Sequence[RequestLine]) -> Any:
+    """donors × lines: minutes until the donor's trucks take a load of the line's priority
+    (`Problem.truck_waits`); None when no supplier waits."""
+    waits = problem.truck_waits
+    if waits.is_empty or not donors or not lines:
+        return None
+    by_rank = np.array([waits.minutes.get(d.member_code, (0.0,) * 3) for d in donors], float)
+    return by_rank[:, [ln.priority.rank for ln in lines]]
+
+
+def _late(travel: TravelModel, distance: Any, waits: Any, lines: Sequence[RequestLine]) -> Any:
+    """donors × lines: is the ETA (truck wait + loading + drive) past the line's deadline? None
+    if no line has a deadline."""
     due = np.array([deadline(ln) for ln in lines], dtype=float)
     if not np.isfinite(due).any() or not distance.size:
         return None
-    return np.asarray(travel.eta_minutes(distance)) > due[None, :]
+    eta = np.asarray(travel.eta_minutes(distance))
+    if waits is not None:
+        eta = eta + waits
+    return eta > due[None, :]
 
 
 def _distance_matrix(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,8 @@ def _allocations(
     for j, i, qty in sorted(flows):
         line, donor = item.lines[j], item.donors[i]
         km = float(item.distance[i, j])
-        eta = travel.eta_minutes(km)
+        wait = problem.truck_waits.wait(donor.member_code, line.priority)
+        eta = wait + travel.eta_minutes(km)
         late = eta > deadline(line)
         if is_counterpart(problem.options, donor.member_code, line.member_code):
             why = f"counterpart of {line.member_code}"
@@ -66,9 +68,7 @@ def _allocations(
             why = "nearest operational depot with available stock"
         else:
             why = "nearer depots committed to other lines"
-        reason = f"{why}: {km:.0f} km{_via(item, i, j)}"
-        if late:
-            reason += f"; late: ETA {eta:.0f} min, needed within {line.needed_by_minutes:.0f} min"
+        reason = f"{why}: {km:.0f} km{_via(item, i, j)}" + eta_note(wait, eta, line)
         result.append(
             Allocation(
                 line_id=line.line_id,
@@ -81,9 +81,37 @@ def _allocations(
                 eta_minutes=eta,
                 reason=reason,
                 late=late,
+                truck_wait_minutes=wait,
             )
         )
     return result
+
+
+def eta_note(wait: float, eta: float, line: RequestLine) -> str:
+    """The reason's words after the distance: a truck wait inside the ETA, and lateness (the
+    console translates both)."""
+    note = f"; truck wait {wait:.0f} min in the ETA" if wait > 0 else ""
+    if eta > deadline(line):
+        note += f"; late: ETA {eta:.0f} min, needed within {line.needed_by_minutes:.0f} min"
+    return note
+
+
+def restate_eta(allocation: Allocation, line: RequestLine, eta: float) -> Allocation:
+    """`allocation` arriving at `eta` (minutes after the plan's time, e.g. projected on the
+    supplier's trucks): its truck wait is what the ETA holds beyond loading and the drive (the
+    allocation's ETA less its own wait), and `late` and the reason follow. Within 0.001 min
+    (timestamps count microseconds) it is the same ETA and the allocation is returned as it is."""
+    if abs(eta - allocation.eta_minutes) < 1e-3:
+        return allocation
+    wait = max(0.0, eta - allocation.eta_minutes + allocation.truck_wait_minutes)
+    head = allocation.reason.split("; ", 1)[0]
+    return replace(
+        allocation,
+        eta_minutes=eta,
+        truck_wait_minutes=wait,
+        late=eta > deadline(line),
+        reason=head + eta_note(wait, eta, line),
+    )
 
 
 def _via(item: ItemData, i: int, j: int) -> str:

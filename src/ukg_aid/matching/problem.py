@@ -21,6 +21,7 @@ Unmet causes (`Unmet.cause`), most actionable first:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
@@ -127,10 +128,48 @@ class Options:
 
 
 @dataclass(frozen=True, slots=True)
+class TruckWaits:
+    """Minutes until a supplier's trucks can take a new load, per member and priority rank
+    (index 0 critical, 1 high, 2 normal): its trucks out until they return and the shipments
+    already queued ahead of a load of that priority (issue 13). A member not named waits 0.
+
+    The ETA of an allocation is this wait + loading + the drive (SPEC §3 rule 4 with trucks);
+    with no trucks busy every wait is 0 and the ETA is the plain estimate."""
+
+    minutes: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for code, waits in self.minutes.items():
+            if len(waits) != len(_RANK) or not all(math.isfinite(w) and w >= 0 for w in waits):
+                raise ValueError(f"truck waits of {code} must be 3 finite minutes ≥ 0")
+
+    def wait(self, member_code: str, priority: Priority) -> float:
+        found = self.minutes.get(member_code)
+        return 0.0 if found is None else found[priority.rank]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(any(w > 0 for w in waits) for waits in self.minutes.values())
+
+    def to_dict(self) -> dict[str, list[float]]:
+        return {code: list(waits) for code, waits in sorted(self.minutes.items()) if any(waits)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TruckWaits:
+        return cls({str(code): _three(waits) for code, waits in data.items()})
+
+
+def _three(waits: Any) -> tuple[float, float, float]:
+    critical, high, normal = (float(w) for w in waits)
+    return critical, high, normal
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Open lines to match against depot stock. `stricken`: members with an open request;
     `guests`: recipients from outside the union, who never supply (SPEC §10); `closures`: closed
-    crossings and areas (no depot–line pair whose way they cut is an arc)."""
+    crossings and areas (no depot–line pair whose way they cut is an arc); `truck_waits`: how long
+    each supplier's trucks are busy before they can load (inputs stored before it wait 0)."""
 
     supplies: tuple[Supply, ...]
     lines: tuple[RequestLine, ...]
@@ -138,6 +177,7 @@ class Problem:
     options: Options = field(default_factory=Options)
     closures: Closures = field(default_factory=Closures)
     guests: frozenset[str] = frozenset()
+    truck_waits: TruckWaits = field(default_factory=TruckWaits)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +187,7 @@ class Problem:
             "options": self.options.to_dict(),
             "closures": self.closures.to_dict(),
             "guests": sorted(self.guests),
+            "truck_waits": self.truck_waits.to_dict(),
         }
 
     @classmethod
@@ -161,6 +202,7 @@ class Problem:
             options=Options.from_dict(data.get("options", {})),
             closures=Closures.from_dict(data.get("closures", {})),
             guests=frozenset(str(code) for code in data.get("guests", [])),
+            truck_waits=TruckWaits.from_dict(data.get("truck_waits", {})),
         )
 
 
@@ -168,7 +210,8 @@ class Problem:
 class Allocation:
     """Ship `quantity` of `item_code` from `depot_id` (member `supplier_code`) to a request line.
 
-    `late`: the ETA is past the line's `needed_by_minutes` (never for a line without one)."""
+    `late`: the ETA is past the line's `needed_by_minutes` (never for a line without one);
+    `truck_wait_minutes`: the part of the ETA spent waiting for the supplier's trucks."""
 
     line_id: int
     request_id: int
@@ -180,6 +223,7 @@ class Allocation:
     eta_minutes: float
     reason: str
     late: bool = False
+    truck_wait_minutes: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from ortools.graph.python import max_flow
@@ -153,11 +153,12 @@ def _accounting(problem: Problem, result: PlanResult, travel: TravelModel) -> li
     for ln in problem.lines:
         if filled[ln.line_id] + missing[ln.line_id] != ln.quantity:
             issues.append(f"accounting: line {ln.line_id} allocated + unmet != requested")
+    wait = _waits(problem)
     issues += [
         f"accounting: line {a.line_id} depot {a.depot_id} km or ETA is off"
         for a, km in _recomputed_km(problem, result, travel)
         if not _close(a.distance_km, km, 1e-3)
-        or not _close(a.eta_minutes, travel.eta_minutes(km), 1e-2)
+        or not _close(a.eta_minutes, wait(a) + travel.eta_minutes(km), 1e-2)
     ]
     lines = {ln.line_id: ln for ln in problem.lines}
     issues += [
@@ -168,6 +169,17 @@ def _accounting(problem: Problem, result: PlanResult, travel: TravelModel) -> li
         if a.late != (a.eta_minutes > deadline(lines[a.line_id]))
     ]
     return issues
+
+
+def _waits(problem: Problem) -> Callable[[Allocation], float]:
+    """The truck wait an allocation's ETA must hold (`Problem.truck_waits`, by its line's
+    priority)."""
+    priority = {ln.line_id: ln.priority for ln in problem.lines}
+
+    def wait(a: Allocation) -> float:
+        return problem.truck_waits.wait(a.supplier_code, priority[a.line_id])
+
+    return wait
 
 
 def _recomputed_km(

@@ -69,6 +69,8 @@ class PlanAllocation(Base):
     expected_at: Mapped[datetime | None] = mapped_column(default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     late: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Minutes of the ETA spent waiting for the supplier's trucks (issue 13, ukg_aid.truckplan).
+    truck_wait_minutes: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     shipment_id: Mapped[int | None] = mapped_column(
         ForeignKey("shipments.id"), index=True, default=None
     )

@@ -78,6 +78,11 @@ class AllocationRead(OutputModel):
     expected_at: datetime | None
     delivered_at: datetime | None
     late: bool = Field(description="the ETA is past the request's needed_by (SPEC §3 rule 4)")
+    truck_wait_minutes: float = Field(
+        default=0.0,
+        description="minutes of the ETA spent waiting for the supplier's trucks (out, or busy "
+        "with shipments ahead in its queue, this plan's own included)",
+    )
     shipment_id: int | None
     received: int | None = Field(description="units the receiving desk counted (on delivery)")
     loss_reason: LossReason | None

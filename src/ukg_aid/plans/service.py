@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ukg_aid import matching, offload
+from ukg_aid import matching, offload, truckplan
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock
 from ukg_aid.config import Settings
@@ -22,7 +23,7 @@ from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import AppError, NotFound, ServiceUnavailable
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.logistics.driving import haul_eta_minutes
-from ukg_aid.plans import answer, loading, rows, solver_pool
+from ukg_aid.plans import answer, loading, rows, solver_pool, truck_state
 from ukg_aid.plans.enums import AllocationStatus, PlanPolicy, PlanStatus
 from ukg_aid.plans.models import DispatchPlan, PlanAllocation
 from ukg_aid.plans.schemas import PlanCreate, PlanRead, PlanSummary
@@ -71,15 +72,24 @@ def _summary(plan: DispatchPlan, allocations: Sequence[_Counted]) -> PlanSummary
 
 
 async def solve(
-    problem: matching.Problem, settings: Settings, policy: PlanPolicy
+    problem: matching.Problem,
+    settings: Settings,
+    policy: PlanPolicy,
+    fleet: truckplan.Fleet | None = None,
 ) -> solver_pool.Solved:
     """Solve and validate off the event loop (a solver process, :mod:`solver_pool`); refuses to
-    hand back a plan that breaks a rule."""
+    hand back a plan that breaks a rule. With ``fleet`` the plan knows the trucks
+    (``truckplan.plan_with_trucks``, ``settings.truck_plan_rounds`` solves at most)."""
     travel = solver_pool.Travel(
         settings.osrm_url, settings.road_circuity, settings.truck_kmh, settings.loading_minutes
     )
     job = solver_pool.Job(
-        problem, travel, settings.solver_time_limit_s, policy is PlanPolicy.optimized
+        problem,
+        travel,
+        settings.solver_time_limit_s,
+        policy is PlanPolicy.optimized,
+        fleet=fleet,
+        rounds=settings.truck_plan_rounds,
     )
     try:
         result, violations = await solver_pool.solve(job, settings.solver_processes)
@@ -114,7 +124,10 @@ async def create_plan(
         incident_id=incident.id,
         reopened=data.reopened,
     )
-    result = await solve(problem, settings, data.policy)
+    fleet = None
+    if settings.truck_plan_rounds > 0 and problem.lines:
+        fleet = await truck_state.fleet_at(session, problem, at)
+    result = await solve(problem, settings, data.policy, fleet)
     plan = DispatchPlan(
         status=PlanStatus.proposed,
         incident_id=incident.id,
@@ -125,7 +138,7 @@ async def create_plan(
         solver_wall_ms=round(result.wall_ms, 3),
         objective=result.objective.to_dict(),
         unmet=[_unmet(u) for u in result.unmet],
-        inputs=await asyncio.to_thread(problem.to_dict),  # a Nankai problem's: 1 MB of JSON
+        inputs=await asyncio.to_thread(_inputs, problem, result),  # Nankai's: 1 MB of JSON
         created_by=principal.name,
         created_at=at,
     )
@@ -142,6 +155,15 @@ async def create_plan(
         at=at,
     )
     return plan
+
+
+def _inputs(problem: matching.Problem, result: solver_pool.Solved) -> dict[str, Any]:
+    """The frozen inputs: the problem with the truck waits its kept solve used (rule 4 holds
+    exactly against them), and how the truck-aware rounds went (projected late units each)."""
+    stored = replace(problem, truck_waits=result.truck_waits).to_dict()
+    if result.late_by_round:
+        stored["truck_plan"] = {"projected_late_units_by_round": list(result.late_by_round)}
+    return stored
 
 
 async def _add_allocations(
@@ -168,7 +190,7 @@ def _allocation_rows(
         """A guest's long haul (300–600 km out of Kansai) counts the driver's breaks and rests
         (改善基準告示, ``logistics.driving.haul_eta_minutes``); in-union hauls keep the plain
         estimate the solver judged deadlines by."""
-        if requesters[a.line_id] not in problem.guests:
+        if requesters[a.line_id] not in problem.guests or a.truck_wait_minutes > 0:
             return a.eta_minutes
         return haul_eta_minutes(a.distance_km, settings.truck_kmh, settings.loading_minutes)
 
@@ -186,6 +208,7 @@ def _allocation_rows(
             "eta_minutes": round(eta(a), 1),
             "reason": a.reason[:300],
             "late": a.late,
+            "truck_wait_minutes": round(a.truck_wait_minutes, 1),
             "status": AllocationStatus.planned,
         }
         for a in result.allocations

@@ -15,16 +15,17 @@ import asyncio
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any, NamedTuple
 
 import anyio
 
-from ukg_aid import matching
+from ukg_aid import matching, truckplan
 from ukg_aid.errors import ServiceUnavailable
 
 log = logging.getLogger("ukg_aid.plans")
@@ -58,10 +59,16 @@ def _rows(items: Iterable[Any], names: tuple[str, ...]) -> list[tuple[Any, ...]]
 
 @dataclass(frozen=True, slots=True)
 class Job:
+    """``fleet``: the suppliers' truck pools at the plan's time (``None``: plan without them, as
+    before issue 13's truck-aware planning); ``rounds``: at most that many solves of
+    ``truckplan.plan_with_trucks`` (the baseline is solved once, then projected)."""
+
     problem: matching.Problem
     travel: Travel
     time_limit_s: float
     optimized: bool
+    fleet: truckplan.Fleet | None = None
+    rounds: int = 1
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as rows of plain values: a frozen dataclass pickles field by field in
@@ -69,8 +76,9 @@ class Job:
         process's GIL that way (``bench/loop_lag.py``)."""
         p = self.problem
         rows = (_rows(p.supplies, _SUPPLY), _rows(p.lines, _LINE))
-        rest = (p.stricken, p.options, p.closures, p.guests)
-        return (_job, (*rows, *rest, self.travel, self.time_limit_s, self.optimized))
+        rest = (p.stricken, p.options, p.closures, p.guests, p.truck_waits)
+        how = (self.travel, self.time_limit_s, self.optimized, self.fleet, self.rounds)
+        return (_job, (*rows, *rest, *how))
 
 
 def _job(
@@ -80,6 +88,7 @@ def _job(
     options: matching.Options,
     closures: matching.Closures,
     guests: frozenset[str],
+    truck_waits: matching.TruckWaits,
     *settings: Any,
 ) -> Job:
     problem = matching.Problem(
@@ -89,6 +98,7 @@ def _job(
         options=options,
         closures=closures,
         guests=guests,
+        truck_waits=truck_waits,
     )
     return Job(problem, *settings)
 
@@ -106,6 +116,7 @@ class AllocationRow(NamedTuple):
     eta_minutes: float
     reason: str
     late: bool
+    truck_wait_minutes: float
 
 
 class UnmetRow(NamedTuple):
@@ -128,15 +139,24 @@ class Solved:
     unmet: tuple[UnmetRow, ...]
     objective: matching.Objective
     wall_ms: float
+    truck_waits: matching.TruckWaits = field(default_factory=matching.TruckWaits)
+    late_by_round: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, result: matching.PlanResult) -> Solved:
+    def of(
+        cls,
+        result: matching.PlanResult,
+        truck_waits: matching.TruckWaits | None = None,
+        late_by_round: tuple[int, ...] = (),
+    ) -> Solved:
         return cls(
             status=result.status,
             allocations=tuple(map(AllocationRow._make, _rows(result.allocations, _ALLOCATION))),
             unmet=tuple(map(UnmetRow._make, _rows(result.unmet, _UNMET))),
             objective=result.objective,
             wall_ms=result.wall_ms,
+            truck_waits=truck_waits or matching.TruckWaits(),
+            late_by_round=late_by_round,
         )
 
 
@@ -144,21 +164,37 @@ _ALLOCATION, _UNMET = AllocationRow._fields, UnmetRow._fields
 
 
 def run(job: Job) -> tuple[Solved, list[Any]]:
-    """Solve and validate (in the worker): the result and the rules it breaks (none, normally)."""
+    """Solve and validate (in the worker): the result and the rules it breaks (none, normally).
+    With a fleet, the plan is ``truckplan.plan_with_trucks``'s: the kept solve is validated
+    against the problem it was solved for (its truck waits), and its projected ETAs come back."""
+    started = time.perf_counter()
     travel = job.travel.model()
     how = matching.SolverSettings(travel=travel, time_limit_s=job.time_limit_s)
-    try:
+
+    def solver(problem: matching.Problem) -> matching.PlanResult:
         if job.optimized:
-            result = matching.solve(job.problem, how)
+            return matching.solve(problem, how)
+        return matching.solve_greedy(problem, travel)
+
+    rounds: tuple[int, ...] = ()
+    try:
+        if job.fleet is None:
+            problem, result = job.problem, solver(job.problem)
+            projected = result
         else:
-            result = matching.solve_greedy(job.problem, travel)
+            rounds_cap = job.rounds if job.optimized else 1
+            plan = truckplan.plan_with_trucks(job.problem, solver, job.fleet, rounds_cap)
+            problem, result, projected = plan.problem, plan.solved, plan.projected
+            rounds = plan.late_by_round
         violations = matching.validate(
-            job.problem, result, travel, check_priority=job.optimized, check_fairness=job.optimized
+            problem, result, travel, check_priority=job.optimized, check_fairness=job.optimized
         )
     finally:
         if isinstance(travel, matching.OsrmTravel):
             travel.close()  # one client per plan: never leave its sockets open
-    return Solved.of(result), list(violations)
+    wall_ms = (time.perf_counter() - started) * 1000.0
+    solved = Solved.of(replace(projected, wall_ms=wall_ms), problem.truck_waits, rounds)
+    return solved, list(violations)
 
 
 _lock = threading.Lock()

@@ -9,16 +9,40 @@ const ALLOCATION_REASONS = [
   [/^nearer depots committed to other lines: (\d+) km$/, "reason.nearer_committed", ["km"]],
 ];
 
-/** Why the solver chose this depot (the server's sentence, in the user's language). */
+const REASON_NOTES = [
+  [/^truck wait (\d+) min in the ETA$/, "reason.truck_wait", ["n"]],
+  [/^late: ETA (\d+) min, needed within (-?\d+) min$/, "reason.late", ["eta", "due"]],
+];
+
+/** Why the solver chose this depot (the server's sentence, in the user's language): the choice,
+ * the crossings on the way, then its notes (a truck wait inside the ETA, lateness). */
 export function allocationReason(reason, store) {
-  for (const [pattern, key, names] of ALLOCATION_REASONS) {
-    const found = pattern.exec(reason ?? "");
+  const [head, ...notes] = (reason ?? "").split("; ");
+  const via = / via (.+)$/.exec(head);
+  const choice = via ? head.slice(0, via.index) : head;
+  const parts = [translated(ALLOCATION_REASONS, choice, store)];
+  if (via) parts[0] += t("reason.via", { bridges: via[1].split(" and ").join(t("reason.bridges_join")) });
+  for (const note of notes) parts.push(translated(REASON_NOTES, note, store));
+  return parts.join(t("reason.separator"));
+}
+
+function translated(patterns, text, store) {
+  for (const [pattern, key, names] of patterns) {
+    const found = pattern.exec(text);
     if (!found) continue;
     const params = Object.fromEntries(names.map((n, i) => [n, found[i + 1]]));
     if (params.member) params.member = nameOf(store.member(params.member)) || params.member;
     return t(key, params);
   }
-  return reason ?? "";
+  return text;
+}
+
+/** An allocation's ETA, with the part of it spent waiting for the supplier's trucks (issue 13). */
+export function etaText(a) {
+  const wait = Math.round(a.truck_wait_minutes ?? 0);
+  const n = fmtNumber(a.eta_minutes);
+  if (wait <= 0) return t("alloc.eta_minutes", { n });
+  return t("alloc.eta_with_wait", { n, wait: fmtNumber(wait) });
 }
 
 const MISSION_REASONS = [

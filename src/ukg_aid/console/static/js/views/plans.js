@@ -7,7 +7,7 @@ import { describe } from "../allocations.js";
 import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
-import { allocationReason, cause, itemLabel, memberName } from "../words.js";
+import { allocationReason, cause, etaText, itemLabel, memberName } from "../words.js";
 import { lateFlag } from "./shipment_board.js";
 
 export default async function mount(main, ctx, args) {
@@ -133,7 +133,7 @@ function planReview(ctx, plan, requests, refresh) {
           h("td", { class: "num" }, r.qty),
           h("td", { class: "num" }, fmtKg(r.weightKg)),
           h("td", { class: "num" }, t("unit.km", { n: fmtNumber(r.distance_km) })),
-          h("td", { class: "num" }, t("alloc.eta_minutes", { n: fmtNumber(r.eta_minutes) })),
+          h("td", { class: "num", testid: `plan-eta-${r.id}` }, etaText(r)),
           h("td", { class: "reason" }, allocationReason(r.reason, ctx.store)),
           h("td", {}, badge("allocation", r.status), r.late ? lateFlag() : null),
         ),

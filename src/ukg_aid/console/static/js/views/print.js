@@ -6,7 +6,7 @@ import { byRoute, describe } from "../allocations.js";
 import { h, replace, userText } from "../dom.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { badge, table } from "../ui.js";
-import { allocationReason, cause, itemLabel, memberName } from "../words.js";
+import { allocationReason, cause, etaText, itemLabel, memberName } from "../words.js";
 import { loadSituation, situation } from "./report.js";
 
 function toolbar(back) {
@@ -76,7 +76,7 @@ export async function printPlan(main, ctx, [id]) {
             h("td", { class: "num" }, r.qty),
             h("td", { class: "num" }, fmtKg(r.weightKg)),
             h("td", { class: "num" }, t("unit.km", { n: fmtNumber(r.distance_km) })),
-            h("td", { class: "num" }, t("alloc.eta_minutes", { n: fmtNumber(r.eta_minutes) })),
+            h("td", { class: "num" }, etaText(r)),
             h("td", {}, allocationReason(r.reason, ctx.store)),
           ),
         ),

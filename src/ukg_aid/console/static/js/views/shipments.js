@@ -6,7 +6,7 @@ import { h, replace, userText } from "../dom.js";
 import { chosenIncidentId } from "../incident.js";
 import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
-import { memberName } from "../words.js";
+import { etaText, memberName } from "../words.js";
 import { declineButton, lateFlag, shipmentBoard } from "./shipment_board.js";
 
 const RECENT = 10;
@@ -110,7 +110,7 @@ function allocTable(ctx, rows, side, refresh) {
           {},
           a.expected_at
             ? fmtDateTime(a.expected_at)
-            : t("alloc.eta_minutes", { n: fmtNumber(a.eta_minutes) }),
+            : etaText(a),
         ),
         h("td", {}, badge("allocation", a.status), a.late ? lateFlag() : null),
         h("td", {}, action(ctx, a, refresh)),
