@@ -104,3 +104,51 @@ async def test_the_plans_own_load_on_one_pool_is_projected_and_counted_late(
     assert (summary["late_units"], summary["late_allocations"]) == (50, 1)
     inputs = await _inputs(client, coord, plan["id"])
     assert inputs["truck_plan"]["projected_late_units_by_round"][0] == 50
+
+
+async def test_an_allocation_dispatched_after_its_wait_is_expected_after_the_drive_alone(
+    client: httpx.AsyncClient, tokens
+) -> None:
+    """The plan's ETA counts from the plan's time, the truck wait inside it; a truck that loads
+    now has waited already, so the dispatch expects it after loading and the drive only."""
+    admin, coord = await tokens.headers(Role.admin), await tokens.headers(Role.coordinator)
+    desk, nara = await tokens.headers(Role.desk, "27100"), await tokens.headers(Role.desk, "29")
+    await stocked(client, admin, "tw_later", 1000.0, 100)
+    big = await file_request(client, desk, "27100", [("tw_later", 36)])
+    first = await approved_plan(client, coord, [big["id"]], at=_at())
+    (s,) = await shipments(client, coord, plan_id=first["id"])
+    out = await client.post(
+        f"/api/v1/shipments/{s['id']}/dispatch", headers=nara, json={"at": _at()}
+    )
+    assert out.json()["status"] == "dispatched", out.text
+    small = await file_request(client, desk, "27100", [("tw_later", 2)], priority="critical")
+    plan = await approved_plan(client, coord, [small["id"]], at=_at(10))
+    (b,) = plan["allocations"]
+    assert b["truck_wait_minutes"] > 60
+    when = T0 + timedelta(minutes=10 + b["truck_wait_minutes"])
+    resp = await client.post(
+        f"/api/v1/allocations/{b['id']}/dispatch", headers=nara, json={"at": when.isoformat()}
+    )
+    assert resp.status_code == 200, resp.text
+    expected = datetime.fromisoformat(resp.json()["expected_at"])
+    drive = b["eta_minutes"] - b["truck_wait_minutes"]
+    assert (expected - when).total_seconds() / 60 == pytest.approx(drive, abs=0.2)
+
+
+async def test_a_plan_created_with_a_key_replays_the_answer_it_sent(
+    client: httpx.AsyncClient, tokens
+) -> None:
+    """The stored first answer is the JSON bytes sent (decoded off the event loop)."""
+    admin, coord = await tokens.headers(Role.admin), await tokens.headers(Role.coordinator)
+    desk = await tokens.headers(Role.desk, "27100")
+    await stocked(client, admin, "tw_replay", 10.0, 100)
+    req = await file_request(client, desk, "27100", [("tw_replay", 5)])
+    keyed = coord | {"Idempotency-Key": "plan-replay-1"}
+    body = {"request_ids": [req["id"]], "at": _at()}
+    before = (await client.get("/api/v1/plans", headers=coord)).json()["total"]
+    first = await client.post("/api/v1/plans", json=body, headers=keyed)
+    assert first.status_code == 201, first.text
+    again = await client.post("/api/v1/plans", json=body, headers=keyed)
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
+    assert (await client.get("/api/v1/plans", headers=coord)).json()["total"] == before + 1

@@ -4,13 +4,14 @@ their errors reach the problem handlers as SQLAlchemy's would (issue 11)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, literal, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from ukg_aid.audit import service as audit
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.catalog.models import Item
-from ukg_aid.db import Database, wire
+from ukg_aid.db import Database, failures, wire
+from ukg_aid.db.session import ReadOnlySession
 from ukg_aid.principal import Principal, Role
 
 ACTOR = Principal(token_id=1, name="wire-test", role=Role.admin, member_code=None)
@@ -76,3 +77,28 @@ async def test_the_same_statement_runs_on_every_backend(db: Database) -> None:
         assert row is not None
         assert (row["id"], row["before"], row["after"]) == (event_id, None, {"on_hand": 4})
         assert await wire.first(session, statement, {"event_id": event_id + 1000}) is None
+
+
+async def test_a_read_session_refuses_a_wire_write(live_db: Database) -> None:
+    rename = update(Item).where(Item.code == bindparam("code")).values(name_ja="書き換え")
+    async with live_db.reading() as session:
+        code = await session.scalar(select(Item.code).order_by(Item.code).limit(1))
+        with pytest.raises(ReadOnlySession):
+            await wire.rows(session, rename, {"code": code})
+    async with live_db.transaction() as session:
+        assert await session.scalar(select(Item.name_ja).where(Item.code == code)) != "書き換え"
+
+
+async def test_a_backend_gone_before_begin_is_an_outage(live_db: Database) -> None:
+    """The first wire statement of a request sends BEGIN; a server that went away since the
+    checkout answers as an outage (503 upstream), not as SQLAlchemy's adapter error (a 500)."""
+    async with live_db.sessionmaker() as session:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        pid = raw.driver_connection.get_server_pid()  # type: ignore[union-attr]
+        async with live_db.transaction() as other:
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(Exception) as raised:  # which one: is_outage below
+            await wire.rows(session, select(literal(1)))
+        assert failures.is_outage(raised.value), repr(raised.value)
+        assert connection.invalidated

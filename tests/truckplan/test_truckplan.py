@@ -149,3 +149,12 @@ def test_without_deadlines_the_plan_is_not_projected() -> None:
     assert plan.late_by_round == (0,) and plan.projected == plan.solved
     assert {a.depot_id for a in plan.projected.allocations} == {1}
     assert all(a.truck_wait_minutes == 0 for a in plan.projected.allocations)
+
+
+def test_a_round_that_would_not_fit_the_time_limit_is_not_started() -> None:
+    """Rounds together stay within the plan's solver time limit: with no time left after the
+    first, the plan is the first round's (projected late), though a second would move the line."""
+    plan = truckplan.plan_with_trucks(_problem(150.0), _solver, _fleet(), rounds=3, budget_s=0.0)
+    assert plan.late_by_round == (4000,) and plan.kept == 0
+    roomy = truckplan.plan_with_trucks(_problem(150.0), _solver, _fleet(), rounds=3, budget_s=60)
+    assert roomy.late_by_round[-1] == 0

@@ -138,10 +138,9 @@ async def preview_push(
     response_model=PushFiled,
     summary="File push-type requests (プッシュ型支援) on a member's behalf (coordinator)",
     description="Files one push request per shelter of the member in the incident (or one of "
-    "the given `lines`). **Requires an `Idempotency-Key` header** (400 "
-    "`idempotency-key-required` without one): one call files many requests computed from the "
-    "shelters' needs, so a retry must replay the first answer, never push again.",
-    responses={400: {"description": "no Idempotency-Key (`idempotency-key-required`)"}},
+    "the given `lines`). Send an `Idempotency-Key` header: one call files many requests "
+    "computed from the shelters' needs, so only the key lets a retry replay the first answer "
+    "instead of pushing again (the key is optional, as on every creating POST: SPEC §7).",
 )
 async def file_push(
     body: PushCreate,
@@ -151,7 +150,6 @@ async def file_push(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> PushFiled | JSONResponse:
-    idem.require(what="push-type support")
     if (replay := await idem.replay(body)) is not None:
         return replay
     out = await push.file_push(

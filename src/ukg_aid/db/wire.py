@@ -37,6 +37,9 @@ import asyncpg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.dml import UpdateBase
+
+from ukg_aid.db.session import READ_ONLY, ReadOnlySession
 
 Row = Mapping[str, Any]
 _WIRE = "ukg_aid_wire"
@@ -102,10 +105,10 @@ class Wire:
         """The error as SQLAlchemy would have raised it; a broken connection is dropped."""
         state = str(getattr(error, "sqlstate", "") or "")
         broken = (
-            isinstance(error, OSError)
-            or (isinstance(error, asyncpg.InterfaceError) and not isinstance(error, ValueError))
+            isinstance(error, (OSError, asyncpg.ConnectionDoesNotExistError))
+            or (isinstance(error, asyncpg.InterfaceError) and self.raw.is_closed())
             or state.startswith(("08", "57P"))
-        )
+        )  # not: a misuse the driver refused on a live connection ("another operation …")
         if broken:
             self.raw.terminate()  # not a graceful close against a server that does not answer
             await self.owner.invalidate()
@@ -131,8 +134,24 @@ async def connection(session: AsyncSession) -> Wire | None:
         wire = Wire(fairy.driver_connection, owner, fairy.dbapi_connection)
         session.info[_WIRE] = wire
     if wire.adapter._transaction is None:  # SQLAlchemy's adapter begins with its first
-        await wire.adapter._start_transaction()  # statement; a no-op in autocommit
+        await _begin(wire)  # statement; a no-op in autocommit
     return wire
+
+
+_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+
+
+async def _begin(wire: Wire) -> None:
+    """BEGIN through SQLAlchemy's adapter, its failure raised as :meth:`Wire.fetch` raises one
+    (the adapter would raise its own DB-API emulation, which the outage handlers do not know):
+    a server going away at the first statement of a request is a 503, its connection dropped."""
+    try:
+        await wire.adapter._start_transaction()
+    except Exception as error:
+        cause = error if isinstance(error, _DRIVER_ERRORS) else error.__cause__
+        if isinstance(cause, _DRIVER_ERRORS):
+            raise await wire._translated(cause, "BEGIN", ()) from error
+        raise
 
 
 async def rows(
@@ -140,6 +159,8 @@ async def rows(
 ) -> list[Row]:
     """Every row of ``statement`` with ``params`` (bound by name), as mappings."""
     params = params or {}
+    if session.info.get(READ_ONLY) and isinstance(statement, UpdateBase):
+        raise ReadOnlySession(f"a read-only session may not run {type(statement).__name__}")
     wire = await connection(session)
     if wire is None:
         result = await session.execute(statement, dict(params))

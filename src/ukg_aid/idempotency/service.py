@@ -5,22 +5,20 @@ either remembered with its effect or not at all. A replay with the same body get
 response and creates nothing; the same key with a different body is refused (422). Two requests
 racing with one key meet on the unique index: the loser rolls back and is told to retry (409).
 
-Most creating POSTs accept a key (a retry without one is a second create, as a second filing is
-a second request). A route whose one call files many things computed on the server — push-type
-support, where one POST files a request per shelter from the shelters' needs — requires it
-(:meth:`Idempotency.require`): without a key, a retry after a lost answer would push every
-shelter's needs a second time and nothing in the body could tell the two apart. A missing key
-there is a 400 (``idempotency-key-required``), as draft-ietf-httpapi-idempotency-key-header-07
-§2.7 answers "missing for a documented idempotent operation requiring this header".
+Creating POSTs accept a key and do not require one (SPEC §7): a retry without one is a second
+create, as a second filing is a second request. Push-type support files a request per shelter
+from the shelters' needs, so nothing in a retried body tells it from a new push: the console and
+``client.file_push`` always send a key there.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
@@ -31,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock
 from ukg_aid.deps import CurrentPrincipal, Session, SettingsDep
-from ukg_aid.errors import BadRequest, Conflict, Unprocessable
+from ukg_aid.errors import Conflict, Unprocessable
 from ukg_aid.idempotency.models import IdempotencyRecord
 
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -52,22 +50,6 @@ class Idempotency:
     path: str
     ttl: timedelta = timedelta(hours=72)
     _hash: str | None = None
-
-    def require(self, *, what: str) -> None:
-        """400 unless the request carries a key (routes that require one; see the module)."""
-        if self.key is None:
-            raise BadRequest(
-                f"{what} needs an Idempotency-Key header (any new random string per action, "
-                "the same one when retrying it): without one a retry would file it all again",
-                code="idempotency-key-required",
-                errors=[
-                    {
-                        "loc": ["header", "Idempotency-Key"],
-                        "msg": "required on this route",
-                        "type": "missing",
-                    }
-                ],
-            )
 
     async def replay(self, body: BaseModel | None) -> JSONResponse | None:
         """The stored first response for this key, or None when the request is new."""
@@ -100,6 +82,16 @@ class Idempotency:
         """Store the first response (same transaction as the change)."""
         if self.key is None or self._hash is None:
             return
+        await self._store(status_code, response.model_dump(mode="json", by_alias=True))
+
+    async def remember_sent(self, status_code: int, sent: bytes) -> None:
+        """Store the first response from the JSON bytes sent (a large answer, e.g. a Nankai
+        plan's 3 MB: decoded in a worker thread, not on the event loop)."""
+        if self.key is None or self._hash is None:
+            return
+        await self._store(status_code, await asyncio.to_thread(json.loads, sent))
+
+    async def _store(self, status_code: int, response: Any) -> None:
         record = IdempotencyRecord(
             token_id=self.token_id,
             key=self.key,
@@ -107,7 +99,7 @@ class Idempotency:
             path=self.path,
             body_hash=self._hash,
             status_code=status_code,
-            response=response.model_dump(mode="json", by_alias=True),  # as FastAPI sends it
+            response=response,  # as FastAPI sends it
             created_at=clock.now(),
         )
         self.session.add(record)

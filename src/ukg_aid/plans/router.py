@@ -60,8 +60,8 @@ async def create_plan(
     plan = await plan_service.create_plan(
         session, principal=principal, data=body, settings=settings, clock=clock
     )
-    out, sent = await answer.read(session, plan)
-    await idem.remember(status.HTTP_201_CREATED, out)
+    _, sent = await answer.read(session, plan)
+    await idem.remember_sent(status.HTTP_201_CREATED, sent)
     return answer.json_bytes(sent, status.HTTP_201_CREATED)
 
 

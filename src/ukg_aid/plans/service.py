@@ -188,11 +188,13 @@ def _allocation_rows(
 
     def eta(a: solver_pool.AllocationRow) -> float:
         """A guest's long haul (300–600 km out of Kansai) counts the driver's breaks and rests
-        (改善基準告示, ``logistics.driving.haul_eta_minutes``); in-union hauls keep the plain
+        (改善基準告示, ``logistics.driving.haul_eta_minutes``) after any truck wait; a projected
+        ETA (``truckplan``) has them already, from the pool's own trips. In-union hauls keep the
         estimate the solver judged deadlines by."""
-        if requesters[a.line_id] not in problem.guests or a.truck_wait_minutes > 0:
+        if requesters[a.line_id] not in problem.guests:
             return a.eta_minutes
-        return haul_eta_minutes(a.distance_km, settings.truck_kmh, settings.loading_minutes)
+        haul = haul_eta_minutes(a.distance_km, settings.truck_kmh, settings.loading_minutes)
+        return max(a.eta_minutes, a.truck_wait_minutes + haul)
 
     return [
         {

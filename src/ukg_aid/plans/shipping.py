@@ -90,7 +90,7 @@ async def dispatch(
     )
     lines[a.line_id].dispatched += a.quantity
     a.status, a.dispatched_at = AllocationStatus.dispatched, when
-    a.expected_at = when + timedelta(minutes=a.eta_minutes)
+    a.expected_at = when + timedelta(minutes=drive_minutes(a))
     await session.flush()
     await shipment_status.refresh(session, [a.shipment_id])
     await audit.record(
@@ -134,3 +134,9 @@ async def complete_if_done(
             after={"status": "completed"},
             at=when,
         )
+
+
+def drive_minutes(a: PlanAllocation) -> float:
+    """Loading and the drive from the moment of dispatch: the plan's ETA counted from the plan's
+    time less the truck wait inside it (a truck loading now has waited already)."""
+    return max(0.0, a.eta_minutes - a.truck_wait_minutes)

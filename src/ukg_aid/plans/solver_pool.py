@@ -183,7 +183,9 @@ def run(job: Job) -> tuple[Solved, list[Any]]:
             projected = result
         else:
             rounds_cap = job.rounds if job.optimized else 1
-            plan = truckplan.plan_with_trucks(job.problem, solver, job.fleet, rounds_cap)
+            plan = truckplan.plan_with_trucks(
+                job.problem, solver, job.fleet, rounds_cap, budget_s=job.time_limit_s
+            )
             problem, result, projected = plan.problem, plan.solved, plan.projected
             rounds = plan.late_by_round
         violations = matching.validate(

@@ -4,7 +4,7 @@ truck pools, and re-solved where the trucks make it late.
 A sibling of ``matching`` and ``logistics`` (they must not import each other): pure, plain data in
 and out, run in the solver process. Public surface::
 
-    plan_with_trucks(problem, settings, fleet, rounds=3) -> TruckPlan
+    plan_with_trucks(problem, solver, fleet, rounds=3, budget_s=inf) -> TruckPlan
     project(problem, result, fleet) -> Projection      # ETAs on the pools, no re-solve
     waits_now(fleet, members) -> TruckWaits            # the pools at the plan's time
     Fleet, MemberPool                                  # the pools (trucks, queued shipments)

@@ -3,6 +3,8 @@ waits the projection gives, keep the best."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -28,7 +30,11 @@ Solver = Callable[[matching.Problem], matching.PlanResult]
 
 
 def plan_with_trucks(
-    problem: matching.Problem, solver: Solver, fleet: Fleet, rounds: int = 3
+    problem: matching.Problem,
+    solver: Solver,
+    fleet: Fleet,
+    rounds: int = 3,
+    budget_s: float = math.inf,
 ) -> TruckPlan:
     """Rule 4 with the trucks as they will be.
 
@@ -41,7 +47,9 @@ def plan_with_trucks(
        members whose trucks are idle where one can serve them on time.
     3. At most ``rounds`` solves (≥ 1); it stops early when the projection adds no late unit to
        the solve's own count. Kept: the fewest projected late units, then the least haul, then the
-       earliest round.
+       earliest round. A further round starts only if it fits, by the last round's time, in
+       ``budget_s`` seconds counted from the call (the plan's solver time limit): the rounds
+       together stay within the limit one solve has, the first round excepted.
 
     Without any deadline in the problem nothing can be late, so step 2 is skipped: the ETAs hold
     the waits at plan time, not the plan's own queue (the projection costs several solves'
@@ -52,14 +60,7 @@ def plan_with_trucks(
     if all(ln.needed_by_minutes is None for ln in problem.lines):
         solved = solver(current)
         return TruckPlan(current, solved, solved, (solved.objective.late_units,), 0)
-    tried: list[tuple[matching.Problem, matching.PlanResult, Projection]] = []
-    for _ in range(max(1, rounds)):
-        solved = solver(current)
-        projection = project(current, solved, fleet)
-        tried.append((current, solved, projection))
-        if projection.late_units <= solved.objective.late_units or not projection.overloaded:
-            break
-        current = replace(current, truck_waits=_raised(current.truck_waits, projection.overloaded))
+    tried = _rounds(current, solver, fleet, rounds, budget_s)
     kept = min(
         range(len(tried)),
         key=lambda k: (tried[k][2].late_units, tried[k][1].objective.weighted_haul_km_units, k),
@@ -72,6 +73,29 @@ def plan_with_trucks(
         late_by_round=tuple(t[2].late_units for t in tried),
         kept=kept,
     )
+
+
+_Tried = tuple[matching.Problem, matching.PlanResult, Projection]
+
+
+def _rounds(
+    current: matching.Problem, solver: Solver, fleet: Fleet, rounds: int, budget_s: float
+) -> list[_Tried]:
+    """Each round's problem, solve and projection (steps 1-3 of ``plan_with_trucks``)."""
+    tried: list[_Tried] = []
+    started = time.perf_counter()
+    for _ in range(max(1, rounds)):
+        began = time.perf_counter()
+        solved = solver(current)
+        projection = project(current, solved, fleet)
+        tried.append((current, solved, projection))
+        if projection.late_units <= solved.objective.late_units or not projection.overloaded:
+            break
+        now = time.perf_counter()
+        if now - started + (now - began) > budget_s:
+            break  # another round would not fit in the plan's time limit
+        current = replace(current, truck_waits=_raised(current.truck_waits, projection.overloaded))
+    return tried
 
 
 def _raised(
