@@ -4,6 +4,7 @@ pools, and the late flags and the summary are the projected ones."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,7 +62,7 @@ async def test_trucks_out_at_plan_time_are_a_wait_in_the_eta_and_in_the_inputs(
     wait = b["truck_wait_minutes"]
     assert wait > (back - T0).total_seconds() / 60 - 10, "it waits until a truck is back"
     assert b["eta_minutes"] == pytest.approx(wait + 30 + b["distance_km"] / 40 * 60, abs=0.2)
-    assert f"; truck wait {wait:.0f} min in the ETA" in b["reason"]
+    assert f"; truck wait {math.floor(wait + 0.5)} min in the ETA" in b["reason"]
     # The inputs hold the wait for the first truck back; the projected ETA also holds the
     # break its driver owes before a second trip (4 h of driving, 改善基準告示).
     inputs = await _inputs(client, coord, plan["id"])

@@ -10,6 +10,7 @@ so 4,000 L fill one 4 t truck.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_the_second_shipment_on_one_truck_waits_for_its_return() -> None:
     back = 30 + 2 * _drive(35.05, 35.30) + 30
     assert second.truck_wait_minutes == pytest.approx(back, abs=0.01)
     assert second.eta_minutes == pytest.approx(back + 30 + _drive(35.05, 35.25), abs=0.01)
-    assert second.reason.endswith(f"; truck wait {back:.0f} min in the ETA")
+    assert second.reason.endswith(f"; truck wait {math.floor(round(back, 1) + 0.5)} min in the ETA")
     assert not any(a.late for a in projected.allocations)
 
 

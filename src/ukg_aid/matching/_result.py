@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -90,10 +91,17 @@ def _allocations(
 def eta_note(wait: float, eta: float, line: RequestLine) -> str:
     """The reason's words after the distance: a truck wait inside the ETA, and lateness (the
     console translates both)."""
-    note = f"; truck wait {wait:.0f} min in the ETA" if wait > 0 else ""
+    note = f"; truck wait {whole_minutes(wait)} min in the ETA" if wait > 0 else ""
     if eta > deadline(line):
         note += f"; late: ETA {eta:.0f} min, needed within {line.needed_by_minutes:.0f} min"
     return note
+
+
+def whole_minutes(minutes: float) -> int:
+    """Minutes as the reason and the console both show them: the stored value (0.1 min) rounded
+    half up, as the console's ``Math.round`` does (Python's ``round`` and ``:.0f`` round half
+    to even, so 246.5 would read 246 in the reason and 247 beside it)."""
+    return math.floor(round(minutes, 1) + 0.5)
 
 
 def restate_eta(allocation: Allocation, line: RequestLine, eta: float) -> Allocation:
