@@ -85,6 +85,16 @@ def compiled(statement: Executable, dialect: Any) -> Compiled:
     return out
 
 
+# What the driver raises: server errors, client-side refusals, a protocol in a state it cannot
+# leave (InternalClientError: e.g. the server closed the connection mid-exchange), socket errors.
+_DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
+
+
 @dataclass(slots=True)
 class Wire:
     """The session's asyncpg connection, its transaction started."""
@@ -97,7 +107,7 @@ class Wire:
         args = compiled_.args(params)
         try:
             rows: list[Row] = await self.raw.fetch(compiled_.sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+        except _DRIVER_ERRORS as error:
             raise await self._translated(error, compiled_.sql, args) from error
         return rows
 
@@ -105,7 +115,9 @@ class Wire:
         """The error as SQLAlchemy would have raised it; a broken connection is dropped."""
         state = str(getattr(error, "sqlstate", "") or "")
         broken = (
-            isinstance(error, (OSError, asyncpg.ConnectionDoesNotExistError))
+            isinstance(
+                error, (OSError, asyncpg.ConnectionDoesNotExistError, asyncpg.InternalClientError)
+            )
             or (isinstance(error, asyncpg.InterfaceError) and self.raw.is_closed())
             or state.startswith(("08", "57P"))
         )  # not: a misuse the driver refused on a live connection ("another operation …")
@@ -118,7 +130,7 @@ class Wire:
             return sa_exc.DataError(sql, args, error)
         if state.startswith("23"):
             return sa_exc.IntegrityError(sql, args, error)
-        if isinstance(error, asyncpg.InterfaceError):
+        if isinstance(error, (asyncpg.InterfaceError, asyncpg.InternalClientError)):
             return sa_exc.InterfaceError(sql, args, error, connection_invalidated=broken)
         return sa_exc.DBAPIError(sql, args, error, connection_invalidated=broken)
 
@@ -136,9 +148,6 @@ async def connection(session: AsyncSession) -> Wire | None:
     if wire.adapter._transaction is None:  # SQLAlchemy's adapter begins with its first
         await _begin(wire)  # statement; a no-op in autocommit
     return wire
-
-
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 
 
 async def _begin(wire: Wire) -> None:
