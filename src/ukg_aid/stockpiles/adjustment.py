@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,15 +99,6 @@ async def apply_row_change(
     return stored
 
 
-def _snapshot(stock: StockRow) -> dict[str, Any]:
-    return {
-        "on_hand": stock.on_hand,
-        "reserved": stock.reserved,
-        "reserve_floor": stock.reserve_floor,
-        "available": stock.available,
-    }
-
-
 async def adjust_stock(
     session: AsyncSession,
     *,
@@ -143,8 +133,8 @@ async def adjust_stock(
         action="stock.adjust",
         entity="stock",
         entity_id=f"{depot_id}:{item_code}",
-        before=_snapshot(stock),
-        after=_snapshot(stored),
+        before=service.snapshot(stock),
+        after=service.snapshot(stored),
         at=at,
         note=data.reason,
     )

@@ -36,7 +36,21 @@ def to_read(stock: Stock, member_code: str) -> StockRead:
     )
 
 
-def _snapshot(stock: Stock) -> dict[str, Any]:
+class Quantities(Protocol):
+    """A stock row's quantities: an ORM ``Stock`` or the adjustment's plain row."""
+
+    @property
+    def on_hand(self) -> int: ...
+    @property
+    def reserved(self) -> int: ...
+    @property
+    def reserve_floor(self) -> int: ...
+    @property
+    def available(self) -> int: ...
+
+
+def snapshot(stock: Quantities) -> dict[str, Any]:
+    """The quantities an audit event's before/after holds."""
     return {
         "on_hand": stock.on_hand,
         "reserved": stock.reserved,
@@ -233,7 +247,7 @@ async def set_stock(
         )
         session.add(stock)
         await session.flush()
-    before = None if created else _snapshot(stock)
+    before = None if created else snapshot(stock)
     floor = stock.reserve_floor if data.reserve_floor is None else data.reserve_floor
     change = Change(on_hand=data.on_hand - stock.on_hand, reserve_floor=floor - stock.reserve_floor)
     reason = data.reason or "stocktake"
@@ -245,7 +259,7 @@ async def set_stock(
         entity="stock",
         entity_id=f"{depot_id}:{item_code}",
         before=before,
-        after=_snapshot(stock),
+        after=snapshot(stock),
         at=at,
         note=reason,
     )
