@@ -15,14 +15,16 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
 
 from ukg_aid.air_kinds import Severity
 from ukg_aid.dispatch_air.assignment import min_cost_partial_assignment
 from ukg_aid.dispatch_air.model import Aircraft, Mission
 from ukg_aid.dispatch_air.objective import band_cost, exact_cost
 from ukg_aid.dispatch_air.sortie import Sortie
+
+if TYPE_CHECKING:  # imported where a model is built: CP-SAT's module loads pandas (~1.7 s of
+    from ortools.sat.python import cp_model  # start-up for every process that never plans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ def _add_coverage(
 
     An office is covered if some aircraft in its cover set flies nothing in this batch.
     """
+    from ortools.sat.python import cp_model
     always_uncovered = 0
     covered: list[cp_model.IntVar] = []
     for code, ids in cover.items():
@@ -139,6 +142,8 @@ def _solve_stages(
     Returns the chosen options and whether every stage was proven optimal. The hint (a valid
     plan) guarantees a solution; on a time limit the stage's best value becomes a bound.
     """
+    from ortools.sat.python import cp_model
+
     deadline = time.perf_counter() + time_limit_s
     all_optimal = True
     chosen = [False] * len(x)
@@ -222,6 +227,8 @@ def _cp_sat_plan(
     hint: list[int] | None,
 ) -> tuple[list[Option], bool]:
     """The three-stage CP-SAT plan (module doc), hinted with a valid plan."""
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(len(options))]
     by_plane = _add_one_mission_per_aircraft(model, x, options)

@@ -6,6 +6,7 @@ Public surface::
     solve_greedy(problem, travel=None) -> PlanResult   # nearest-first baseline (phone practice)
     validate(problem, result, travel=None, ...) -> list[str]   # empty list = valid plan
     restate_eta(allocation, line, eta) -> Allocation    # the same allocation arriving at `eta`
+    load_engine()                                       # import the haul's solver library now
 
 `Problem` is what a plan must respect (stored as a plan's frozen inputs: stock, lines with their
 deadlines, stricken members, options and `Closures`); `SolverSettings` is how to solve it (travel
@@ -14,6 +15,7 @@ drives over the bridges, never across the sea (`ukg_aid.routing`).
 Errors: ``ValueError`` (malformed problem) and ``TravelError`` (road router failed).
 """
 
+from ukg_aid.matching._haul import load_engine
 from ukg_aid.matching._result import objective_of, restate_eta
 from ukg_aid.matching.greedy import solve_greedy
 from ukg_aid.matching.problem import (
@@ -56,6 +58,7 @@ __all__ = [
     "TravelModel",
     "TruckWaits",
     "Unmet",
+    "load_engine",
     "objective_of",
     "restate_eta",
     "solve",

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import ot
 from ortools.graph.python import min_cost_flow
 
 from ukg_aid.matching._fills import Fills
@@ -183,9 +182,20 @@ def _transport_costs(
     return np.ascontiguousarray(matrix), forbidden
 
 
+def load_engine() -> None:
+    """Import POT, whose network simplex the haul stage runs. Not at the module's top: POT loads
+    scipy.stats and more, about 2.5 s of start-up for every process that imports the matching
+    core (the API, the CLI, the console's server), most of which never solve. ``solve`` calls
+    this before its clock starts, so the first solve's time limit does not pay for the import;
+    the solver processes call it when they start."""
+    import ot  # noqa: F401
+
+
 def _emd(rows: Any, cols: Any, matrix: Any) -> tuple[Any, Any, Any, Any, Any] | None:
     """POT's exact network simplex: the nonzero cells (row, column, units) and the dual
     potentials (u, v), or None unless it reports an optimum in whole units."""
+    import ot  # loaded by load_engine(); imported here, not at the top (see there)
+
     limit = max(1_000_000, 50 * matrix.size)
     # Warnings are not silenced here: `warnings.catch_warnings` is not thread-safe, and plans are
     # solved in worker threads; POT only warns when it stops short, which falls back anyway.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 
 from ukg_aid.matching._fills import fair_fills
-from ukg_aid.matching._haul import shortest_haul
+from ukg_aid.matching._haul import load_engine, shortest_haul
 from ukg_aid.matching._plan import Flow, ItemData, check_problem, items
 from ukg_aid.matching._result import Assembly
 from ukg_aid.matching.greedy import greedy_item
@@ -33,6 +33,7 @@ def solve(problem: Problem, settings: SolverSettings | None = None) -> PlanResul
     status is `timeout`: the plan is still feasible, only not proven fair or shortest.
     Raises `ValueError` for malformed input and `TravelError` if a road router fails.
     """
+    load_engine()  # the first solve of a process imports POT (seconds) outside its time limit
     started = time.perf_counter()
     settings = settings or SolverSettings()
     check_problem(problem)

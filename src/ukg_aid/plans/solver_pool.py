@@ -214,7 +214,8 @@ def _pool(processes: int) -> ProcessPoolExecutor:
 
 
 def _ready() -> None:
-    """Nothing: running it makes a worker import the matching core (seconds) before a plan."""
+    """Make a worker import the matching core and its solver library (seconds) before a plan."""
+    matching.load_engine()
 
 
 def start(processes: int) -> None:
