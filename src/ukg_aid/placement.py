@@ -6,11 +6,14 @@ list every problem of a body."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, fields
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import japan_area, union_area
+from ukg_aid.db import wire
 from ukg_aid.geo import haversine_km
 from ukg_aid.members.enums import MemberKind
 from ukg_aid.members.models import Member
@@ -70,8 +73,24 @@ async def point_errors(
     return [{"loc": ["body", *loc], "msg": msg, "type": where}]
 
 
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """What placing a point reads of its member: its kind and, for a guest, its office."""
+
+    code: str
+    name_en: str
+    kind: MemberKind
+    office_lat: float
+    office_lon: float
+
+
+_PLACING = select(*(Member.__table__.c[f.name] for f in fields(Placing))).where(
+    Member.code == bindparam("member_code")
+)
+
+
 def guest_point_errors(
-    guest: Member, *, lat: float, lon: float, loc: list[str | int], what: str, radius_km: float
+    guest: Placing, *, lat: float, lon: float, loc: list[str | int], what: str, radius_km: float
 ) -> list[dict[str, Any]]:
     """A guest recipient's points lie within ``radius_km`` of its office (SPEC §10)."""
     km = haversine_km(guest.office_lat, guest.office_lon, lat, lon)
@@ -97,9 +116,12 @@ async def member_and_point_errors(
     guest_radius_km: float = GUEST_RADIUS_KM,
 ) -> list[dict[str, Any]]:
     """Unknown member, point outside Japan, and then: for a union member outside the union's
-    area, for a guest farther than the guest radius from its office."""
+    area, for a guest farther than the guest radius from its office. The member is read as
+    plain data, one Core statement on the driver (``db.wire``; filing an aid request is a hot
+    write, issue 11)."""
     errors: list[dict[str, Any]] = []
-    member = await session.get(Member, member_code)
+    row = await wire.first(session, _PLACING, {"member_code": member_code})
+    member = None if row is None else Placing(**{**row, "kind": MemberKind(row["kind"])})
     if member is None:
         errors.append(
             {"loc": ["body", "member_code"], "msg": "unknown member", "type": "unknown_member"}

@@ -139,10 +139,17 @@ class OutputModel(BaseModel):
     def _japan_time(self) -> Self:
         values = self.__dict__
         for name in self.japan_time_fields:
-            value = values[name]
-            if isinstance(value, datetime) and value.tzinfo is not None:
-                values[name] = value.astimezone(JST)
+            values[name] = japan_time(values[name])
         return self
+
+
+def japan_time(value: T) -> T:
+    """An aware datetime as Japan time (SPEC §5), what every answer shows; anything else as it
+    is. :class:`OutputModel` applies it to its fields; an answer built as plain data (issue 11)
+    applies it itself."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(JST)
+    return value
 
 
 def _may_hold_datetime(annotation: object) -> bool:

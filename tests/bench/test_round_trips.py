@@ -64,3 +64,36 @@ async def test_a_stock_page_is_two_round_trips(wire: Any) -> None:
     cost = await _cost(wire, "/api/v1/stock?member=26")
     assert (cost["statements"], cost["round_trips"]) == (2, 2), cost
     assert not any(str(q).split()[0].upper() in {"BEGIN", "COMMIT"} for q in cost["sql"]), cost
+
+
+async def test_filing_a_request_is_its_statements_and_no_more(
+    wire: Any, bench_db: Database
+) -> None:
+    """BEGIN, the token, the incident, the member, the items, the request, its lines (one
+    statement for any number of lines), the audit event, COMMIT: the bare app's statements
+    (docs/benchmarks.md, "SQL per request"), as one round trip each."""
+    proxy, client, _ = wire
+    async with bench_db.transaction() as session:
+        issued = await auth_service.create_token(
+            session, name=f"wire-desk-{uuid.uuid4().hex[:6]}", role=Role.desk,
+            member_code="27", expires_in_days=1,
+        )  # fmt: skip
+    desk = {"Authorization": f"Bearer {issued.secret}"}
+    items = ["water", "meals", "blankets"]
+    body = {
+        "member_code": "27",
+        "delivery": {"name": "Osaka Castle Park", "lat": 34.6873, "lon": 135.5262},
+        "lines": [{"item_code": code, "quantity": 10} for code in items],
+    }
+    for _ in range(2):  # warm: statements prepared
+        assert (await client.post("/api/v1/aid-requests", json=body, headers=desk)).is_success
+    before = proxy.counts()
+    resp = await client.post("/api/v1/aid-requests", json=body, headers=desk)
+    after = proxy.counts()
+    assert resp.status_code == 201, resp.text
+    assert [line["item_code"] for line in resp.json()["lines"]] == items
+    sql = proxy.sql[before["sql_mark"] : after["sql_mark"]]
+    cost = {k: after[k] - before[k] for k in ("statements", "round_trips")}
+    assert (cost["statements"], cost["round_trips"]) == (9, 9), (cost, sql)
+    tables = [" ".join(str(q).split()[:4]) for q in sql]
+    assert sum("aid_request_lines" in t for t in tables) == 1, tables

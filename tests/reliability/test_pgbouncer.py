@@ -106,3 +106,21 @@ async def test_reads_and_writes_through_transaction_pooling(app_client: httpx.As
     after = (await app_client.get("/api/v1/stock", params={"depot_id": row["depot_id"]})).json()
     on_hand = {r["item_code"]: r["on_hand"] for r in after["items"]}
     assert on_hand[row["item_code"]] == row["on_hand"] + 24  # 8 adjustments × 3 rounds
+
+
+async def test_filing_requests_through_transaction_pooling(app_client: httpx.AsyncClient) -> None:
+    """Filing's statements on the driver (the items ``= ANY`` array, the lines from ``unnest``)
+    work on unnamed statements, many clients on two backends."""
+    body = {
+        "member_code": "27",
+        "delivery": {"name": "Osaka Castle Park", "lat": 34.6873, "lon": 135.5262},
+        "lines": [{"item_code": "water", "quantity": 5}, {"item_code": "meals", "quantity": 2}],
+    }
+    for _ in range(2):
+        answers = await asyncio.gather(
+            *(app_client.post("/api/v1/aid-requests", json=body) for _ in range(12))
+        )
+        assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+        for a in answers[:3]:
+            fetched = await app_client.get(f"/api/v1/aid-requests/{a.json()['id']}")
+            assert fetched.json() == a.json()

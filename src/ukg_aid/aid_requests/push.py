@@ -28,6 +28,7 @@ from ukg_aid.aid_requests.push_schemas import (
 )
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
+    AidRequestRead,
     DeliveryPoint,
     DeliveryRead,
     RequestLineCreate,
@@ -121,7 +122,7 @@ async def file_push(
             kind=RequestKind.push,
             guest_radius_km=settings.guest_radius_km,
         )
-        filed.append(request_service.to_read(req))
+        filed.append(AidRequestRead.model_validate(req.body))
     return PushFiled(member_code=data.member_code, incident_id=incident.id, requests=filed)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from ukg_aid.aid_requests import push
@@ -24,6 +24,7 @@ from ukg_aid.deps import (
     Reader,
     Session,
     SettingsDep,
+    json_response,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
@@ -45,10 +46,10 @@ async def file_request(
     idem: IdempotencyDep,
     settings: SettingsDep,
     clock: ClockDep,
-) -> AidRequestRead | JSONResponse:
+) -> Response:
     if (replay := await idem.replay(body)) is not None:
         return replay
-    req = await request_service.file_request(
+    filed = await request_service.file_request(
         session,
         principal=principal,
         data=body,
@@ -56,9 +57,8 @@ async def file_request(
         clock=clock,
         guest_radius_km=settings.guest_radius_km,
     )
-    out = request_service.to_read(req)
-    await idem.remember(status.HTTP_201_CREATED, out)
-    return out
+    await idem.remember(status.HTTP_201_CREATED, filed.body)
+    return json_response(filed.body, status.HTTP_201_CREATED)  # built once (issue 11)
 
 
 @router.get("", summary="Aid requests, filtered by member, status and priority")

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from ukg_aid import placement
+from ukg_aid.aid_requests import filing
 from ukg_aid.aid_requests.enums import Priority, RequestKind, RequestStatus
-from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
+from ukg_aid.aid_requests.models import AidRequest
 from ukg_aid.aid_requests.schemas import (
     AidRequestCreate,
     AidRequestRead,
@@ -19,7 +20,6 @@ from ukg_aid.aid_requests.schemas import (
     RequestLineRead,
 )
 from ukg_aid.audit import service as audit
-from ukg_aid.catalog.models import Item
 from ukg_aid.clock import Clock, sane
 from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
@@ -69,7 +69,7 @@ async def _validate(
         guest_radius_km=guest_radius_km,
     )
     codes = [line.item_code for line in data.lines]
-    known = set(await session.scalars(select(Item.code).where(Item.code.in_(codes))))
+    known = await filing.known_items(session, codes)
     for i, code in enumerate(codes):
         if code not in known:
             errors.append(
@@ -113,40 +113,35 @@ async def file_request(
     clock: Clock,
     kind: RequestKind = RequestKind.pull,
     guest_radius_km: float = placement.GUEST_RADIUS_KM,
-) -> AidRequest:
+) -> filing.Filed:
+    """File an open request of ``data``'s lines for the principal's own member (an admin: any)
+    in the named or only active incident, validated and audited; returns its id and its answer
+    (``AidRequestRead`` as JSON data, the audit event's ``after``). Every statement goes
+    straight to the driver (:mod:`ukg_aid.aid_requests.filing`, issue 11): no ORM objects."""
     at = clock.resolve(data.at)
     needed_by = _needed_by(data, at)
     principal.require_member(data.member_code, action="file aid requests")
-    incident = await incident_service.resolve(session, data.incident_id, what="aid request")
+    incident = await incident_service.resolve_brief(session, data.incident_id, what="aid request")
     await _validate(session, data, buffer_km, guest_radius_km)
-    req = AidRequest(
-        member_code=data.member_code,
+    filed = await filing.write(
+        session,
+        data,
         incident_id=incident.id,
         kind=kind,
-        delivery_name=data.delivery.name,
-        delivery_lat=data.delivery.lat,
-        delivery_lon=data.delivery.lon,
-        priority=data.priority,
         needed_by=needed_by,
-        status=RequestStatus.open,
-        note=data.note,
         filed_by=principal.name,
-        filed_at=at,
-        updated_at=at,
-        lines=[AidRequestLine(item_code=ln.item_code, quantity=ln.quantity) for ln in data.lines],
+        at=at,
     )
-    session.add(req)
-    await session.flush()  # the request, then its lines in one insert; no read back (issue 11)
     await audit.record(
         session,
         principal=principal,
         action="aid_request.file",
         entity="aid_request",
-        entity_id=req.id,
-        after=snapshot(req),
+        entity_id=filed.id,
+        after=filed.body,
         at=at,
     )
-    return req
+    return filed
 
 
 async def get_request(session: AsyncSession, request_id: int, *, lock: bool = False) -> AidRequest:

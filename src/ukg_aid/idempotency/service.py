@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
@@ -78,11 +79,14 @@ class Idempotency:
             record.response, status_code=record.status_code, headers={REPLAY_HEADER: "true"}
         )
 
-    async def remember(self, status_code: int, response: BaseModel) -> None:
-        """Store the first response (same transaction as the change)."""
+    async def remember(self, status_code: int, response: BaseModel | Mapping[str, Any]) -> None:
+        """Store the first response (same transaction as the change): a model, or an answer
+        already built as JSON data (``deps.json_response``'s body)."""
         if self.key is None or self._hash is None:
             return
-        await self._store(status_code, response.model_dump(mode="json", by_alias=True))
+        if isinstance(response, BaseModel):
+            response = response.model_dump(mode="json", by_alias=True)
+        await self._store(status_code, response)
 
     async def remember_sent(self, status_code: int, sent: bytes) -> None:
         """Store the first response from the JSON bytes sent (a large answer, e.g. a Nankai

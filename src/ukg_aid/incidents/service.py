@@ -11,15 +11,17 @@ transaction, so a hook's problem (e.g. a 409) leaves the incident open and nothi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.audit import service as audit
 from ukg_aid.clock import Clock, require_forward, sane
+from ukg_aid.db import wire
 from ukg_aid.db.locking import for_change
 from ukg_aid.db.paging import fetch_page
 from ukg_aid.errors import NotFound, Unprocessable
@@ -158,27 +160,54 @@ def _problem(detail: str, code: str, msg: str, **extra: Any) -> Unprocessable:
     )
 
 
-async def resolve(session: AsyncSession, incident_id: int | None, *, what: str) -> Incident:
-    """The incident a new ``what`` (an aid request, a plan, …) joins: the one named, which must
-    be active, or else the only active one (SPEC §10). 422 otherwise, changing nothing."""
-    if incident_id is not None:
-        incident = await session.get(Incident, incident_id)
-        if incident is None:
-            raise _problem(
-                f"incident {incident_id} does not exist", "unknown-incident", "no such incident"
-            )
-        if incident.status is not IncidentStatus.active:
-            raise _problem(
-                f"incident {incident_id} ({incident.name}) is closed: a new {what} cannot join it",
-                "incident-closed",
-                "closed",
-            )
-        return incident
-    active = list(
-        await session.scalars(
-            select(Incident).where(Incident.status == IncidentStatus.active).order_by(Incident.id)
+class Candidate(Protocol):
+    """What the "which incident" rule reads of an incident: an ORM row or a :class:`Brief`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> IncidentKind: ...
+    @property
+    def status(self) -> IncidentStatus: ...
+
+
+C = TypeVar("C", bound=Candidate)
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """An incident's id, name, kind and status as plain data (read on the driver)."""
+
+    id: int
+    name: str
+    kind: IncidentKind
+    status: IncidentStatus
+
+    @classmethod
+    def of(cls, row: wire.Row) -> Brief:
+        kind, status = IncidentKind(row["kind"]), IncidentStatus(row["status"])
+        return cls(row["id"], row["name"], kind, status)
+
+
+def _named(incident_id: int, incident: C | None, what: str) -> C:
+    """The incident a caller named: it exists and is active (SPEC §10), else 422."""
+    if incident is None:
+        raise _problem(
+            f"incident {incident_id} does not exist", "unknown-incident", "no such incident"
         )
-    )
+    if incident.status is not IncidentStatus.active:
+        raise _problem(
+            f"incident {incident_id} ({incident.name}) is closed: a new {what} cannot join it",
+            "incident-closed",
+            "closed",
+        )
+    return incident
+
+
+def _only_active(active: Sequence[C], what: str) -> C:
+    """The only active incident, when the caller named none (SPEC §10), else 422."""
     if len(active) == 1:
         return active[0]
     if not active:
@@ -196,6 +225,31 @@ async def resolve(session: AsyncSession, incident_id: int | None, *, what: str) 
         f"one of {[i.id for i in active]}",
         active_incidents=[{"id": i.id, "name": i.name, "kind": i.kind.value} for i in active],
     )
+
+
+async def resolve(session: AsyncSession, incident_id: int | None, *, what: str) -> Incident:
+    """The incident a new ``what`` (an aid request, a plan, …) joins: the one named, which must
+    be active, or else the only active one (SPEC §10). 422 otherwise, changing nothing."""
+    if incident_id is not None:
+        return _named(incident_id, await session.get(Incident, incident_id), what)
+    active = await session.scalars(
+        select(Incident).where(Incident.status == IncidentStatus.active).order_by(Incident.id)
+    )
+    return _only_active(list(active), what)
+
+
+async def resolve_brief(session: AsyncSession, incident_id: int | None, *, what: str) -> Brief:
+    """:func:`resolve` read as plain data, one Core statement on the driver (``db.wire``): for
+    the hot writes (filing an aid request) that need only the incident's id."""
+    if incident_id is not None:
+        row = await wire.first(session, _NAMED, {"incident_id": incident_id})
+        return _named(incident_id, None if row is None else Brief.of(row), what)
+    return _only_active([Brief.of(row) for row in await wire.rows(session, _ACTIVE)], what)
+
+
+_BRIEF = select(Incident.id, Incident.name, Incident.kind, Incident.status)
+_NAMED = _BRIEF.where(Incident.id == bindparam("incident_id"))
+_ACTIVE = _BRIEF.where(Incident.status == IncidentStatus.active).order_by(Incident.id)
 
 
 async def existing(session: AsyncSession, incident_id: int | None) -> int | None:
