@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from ukg_aid import __version__, console, docs, health, placement, problems
-from ukg_aid.api import api_router
+from ukg_aid import __version__, api, console, docs, health, placement, problems
 from ukg_aid.clock import Clock, ClockMode
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
@@ -100,7 +99,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if database is not None:
         app.state.db = database
     problems.install(app)
-    app.include_router(api_router)
+    api.include(app)
     app.include_router(health.router)
     docs.install(app)
     app.add_middleware(RetryTransactions, retries=settings.db_retries, skip_paths=NO_RETRY_PATHS)

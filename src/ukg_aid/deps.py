@@ -23,7 +23,9 @@ T = TypeVar("T")
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    """Dependencies are ``async def`` even when they do not await: FastAPI runs a plain ``def``
+    dependency (or a class) in a worker thread, a thread hop per request for a field read."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -49,7 +51,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_clock(settings: SettingsDep) -> Clock:
+async def get_clock(settings: SettingsDep) -> Clock:
     """The deployment's clock (``UKG_AID_CLOCK``, ``UKG_AID_MAX_BACKDATE_HOURS``)."""
     return Clock(settings.clock, timedelta(hours=settings.max_backdate_hours))
 
@@ -113,13 +115,8 @@ DeskOrCoordinator = Annotated[Principal, Depends(require(Role.desk, Role.coordin
 class Paging:
     """``?limit=&offset=`` with the configured default and cap."""
 
-    def __init__(
-        self,
-        settings: SettingsDep,
-        limit: Annotated[LimitParam | None, Query(description="page size")] = None,
-        offset: Annotated[OffsetParam, Query(description="rows to skip")] = 0,
-    ) -> None:
-        self.limit = min(limit or settings.default_page_limit, settings.max_page_limit)
+    def __init__(self, limit: int, offset: int) -> None:
+        self.limit = limit
         self.offset = offset
 
     def page(self, items: Sequence[T], total: int) -> Page[T]:
@@ -131,7 +128,17 @@ class Paging:
         return {"items": items, "total": total, "limit": self.limit, "offset": self.offset}
 
 
-PagingDep = Annotated[Paging, Depends()]
+async def get_paging(
+    settings: SettingsDep,
+    limit: Annotated[LimitParam | None, Query(description="page size")] = None,
+    offset: Annotated[OffsetParam, Query(description="rows to skip")] = 0,
+) -> Paging:
+    """The page asked for, the size capped (a function, not the class itself as dependency: FastAPI
+    would build the class in a worker thread)."""
+    return Paging(min(limit or settings.default_page_limit, settings.max_page_limit), offset)
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]
 
 
 def json_response(body: Any, status_code: int = 200) -> Response:

@@ -247,9 +247,8 @@ class Database:
             return
         async with self.engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            async with AsyncSession(
-                bind=conn, expire_on_commit=False, info={READ_ONLY: True}
-            ) as session:
+            info = {READ_ONLY: True, READ_CONNECTION: conn}
+            async with AsyncSession(bind=conn, expire_on_commit=False, info=info) as session:
                 yield session
 
     async def dispose(self) -> None:
@@ -258,6 +257,12 @@ class Database:
 
 READ_ONLY = "ukg_aid_read_only"
 """``Session.info`` key of a session that may only read (:meth:`Database.reading`)."""
+
+
+READ_CONNECTION = "ukg_aid_read_connection"
+"""``Session.info`` key: the autocommit connection a :meth:`Database.reading` session is bound to.
+The wire sends its statements there directly, without the session's own connection machinery
+(a greenlet and a session transaction per request, for a connection it already has)."""
 
 
 class ReadOnlySession(RuntimeError):

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.dml import UpdateBase
 
-from ukg_aid.db.session import READ_ONLY, ReadOnlySession
+from ukg_aid.db.session import READ_CONNECTION, READ_ONLY, ReadOnlySession
 
 Row = Mapping[str, Any]
 _WIRE = "ukg_aid_wire"
@@ -139,7 +139,7 @@ async def connection(session: AsyncSession) -> Wire | None:
     """The session's asyncpg connection with its transaction begun, or None off PostgreSQL."""
     wire = session.info.get(_WIRE)
     if not (isinstance(wire, Wire) and not wire.owner.closed and not wire.owner.invalidated):
-        owner = await session.connection()
+        owner = session.info.get(READ_CONNECTION) or await session.connection()
         fairy = owner.sync_connection.connection if owner.sync_connection else None
         if owner.dialect.name != "postgresql" or fairy is None:
             return None
