@@ -117,7 +117,7 @@ class Idempotency:
             ) from exc
 
 
-def get_idempotency(
+async def get_idempotency(
     request: Request,
     session: Session,
     settings: SettingsDep,
@@ -132,6 +132,8 @@ def get_idempotency(
         ),
     ] = None,
 ) -> Idempotency:
+    """``async`` although it awaits nothing: FastAPI runs a plain ``def`` dependency in a worker
+    thread, a thread hop on every keyed write for building one object."""
     return Idempotency(
         session=session,
         token_id=principal.token_id,
