@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -40,20 +40,22 @@ def follow(now: ShipmentStatus, statuses: set[AllocationStatus]) -> ShipmentStat
     return now
 
 
-async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> None:
+async def refresh(
+    session: AsyncSession,
+    shipment_ids: Iterable[int | None],
+    every: Sequence[PlanAllocation] | None = None,
+) -> None:
     """Re-derive these shipments' status from their allocations (the caller holds the plan):
-    the changed ones in one statement (a cancelled Nankai plan changes thousands)."""
+    the changed ones in one statement (a cancelled Nankai plan changes thousands). ``every``:
+    all the allocations of these shipments, loaded and current (a whole plan's, as a plan's
+    cancellation holds them; a shipment carries only its plan's allocations), read instead of
+    querying their statuses again."""
     ids = {i for i in shipment_ids if i is not None}
     if not ids:
         return
     shipments = await lock_shipments(session, ids)
-    rows = await session.execute(
-        select(PlanAllocation.shipment_id, PlanAllocation.status).where(
-            PlanAllocation.shipment_id.in_(sorted(ids))
-        )
-    )
     statuses: dict[int, set[AllocationStatus]] = defaultdict(set)
-    for shipment_id, status in rows:
+    for shipment_id, status in await _statuses(session, ids, every):
         if shipment_id is not None:
             statuses[shipment_id].add(status)
     changed = {}
@@ -64,6 +66,19 @@ async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> 
     await bulk.update_loaded(
         session, Shipment, [{"id": i, "status": s} for i, s in changed.items()], shipments
     )
+
+
+async def _statuses(
+    session: AsyncSession, ids: set[int], every: Sequence[PlanAllocation] | None
+) -> Iterable[tuple[int | None, AllocationStatus]]:
+    if every is not None:
+        return [(a.shipment_id, a.status) for a in every if a.shipment_id in ids]
+    rows = await session.execute(
+        select(PlanAllocation.shipment_id, PlanAllocation.status).where(
+            PlanAllocation.shipment_id.in_(sorted(ids))
+        )
+    )
+    return [(shipment_id, status) for shipment_id, status in rows]
 
 
 async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
