@@ -56,12 +56,15 @@ async def lock_keys(
     ordered = sorted(set(keys))
     if not ordered:
         return []
-    query = select(model).where(_among(session, columns, ordered)).order_by(*columns)
+    query = select(model).where(among(session, columns, ordered)).order_by(*columns)
     return await locked(session, query, expected=len(ordered))
 
 
-STREAM_ROWS = 300
-"""Rows per chunk of :func:`locked`: about 10 ms of ORM work each on this machine."""
+STREAM_ROWS = 1000
+"""Rows per chunk of :func:`locked`: about 30 ms of ORM work each on a quiet 2-core machine.
+A fetch is a round trip that, under load, waits for the loop and the connection in turn: 300 a
+chunk made a Nankai approve 94 round trips (36 before the chunks), 1,000 makes it 4 fetches per
+3,664 rows instead of 13."""
 
 
 async def locked(session: AsyncSession, query: Select[Any], *, expected: int | None) -> list[Any]:
@@ -85,7 +88,7 @@ async def in_chunks(session: AsyncSession, query: Select[Any]) -> list[Any]:
     return found
 
 
-def _among(
+def among(
     session: AsyncSession, columns: Sequence[InstrumentedAttribute[Any]], ordered: list[Any]
 ) -> ColumnElement[bool]:
     """``key IN (…)``. On PostgreSQL the keys travel as one array per column (``= ANY(:keys)``,
