@@ -109,9 +109,12 @@ def run_wrk(base_url: str, load: Load, *, connections: int, seconds: float) -> M
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             timeout=seconds + 60,
         )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:  # say why (wrk writes its reason to stderr, or a Lua error to stdout)
+        why = f"{done.stderr.strip()} {done.stdout[-500:]}"
+        raise RuntimeError(f"wrk exited {done.returncode}: {why}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measured(parse_wrk(done.stdout), cpu)
