@@ -90,7 +90,8 @@ class Measured:
 
 
 def run_wrk(base_url: str, load: Load, *, connections: int, seconds: float) -> Measured:
-    """One closed-loop wrk run of ``seconds`` at ``connections`` (one wrk thread)."""
+    """One closed-loop wrk run of ``seconds`` (whole seconds) at ``connections`` (one wrk
+    thread)."""
     with tempfile.TemporaryDirectory(prefix="bench-api-wrk-") as tmp:
         script = Path(tmp) / "load.lua"
         script.write_text(lua_script(load))
@@ -100,7 +101,7 @@ def run_wrk(base_url: str, load: Load, *, connections: int, seconds: float) -> M
                 wrk_binary(),
                 "-t1",
                 f"-c{connections}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",  # whole seconds: wrk refuses "5.0s"
                 "--timeout",
                 "30s",
                 "-s",
