@@ -275,7 +275,12 @@ def run(plan: Plan, seeded: nankai.Seeded, dbs: dict[str, str]) -> dict[str, Any
         conns.phase = "plans"
         _say("plans: create, approve, cancel")
         result["plans"] = plans.timed_cycles(
-            svc, seeded.tokens["coordinator"], plan.plan_cycles, plan.idle_s, plan.plan_budget_s
+            svc,
+            seeded.tokens["coordinator"],
+            plan.plan_cycles,
+            plan.idle_s,
+            plan.plan_budget_s,
+            dbs["service"],
         )
         conns.phase = "counting"
         _say("statements: through the counting proxy")
