@@ -72,7 +72,7 @@ APPS = ("service", "bare")
 class Plan:
     """How long each part runs."""
 
-    rounds: int = 3  # wrk runs per app, route and concurrency
+    rounds: int = 2  # wrk runs per app, route and concurrency (3 took make bench past 15 min)
     seconds: int = 5  # per wrk run
     warmup_s: int = 1  # one unrecorded wrk run per app before the rounds
     plan_cycles: int = 2
