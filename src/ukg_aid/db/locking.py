@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ARRAY, ColumnElement, Select, any_, bindparam, func, select, tuple_
+from sqlalchemy import ARRAY, ColumnElement, Row, Select, any_, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -56,8 +56,25 @@ async def lock_keys(
     ordered = sorted(set(keys))
     if not ordered:
         return []
-    query = select(model).where(among(session, columns, ordered)).order_by(*columns)
+    query = select(model).where(_among(session, columns, ordered)).order_by(*columns)
     return await locked(session, query, expected=len(ordered))
+
+
+async def lock_rows(
+    session: AsyncSession,
+    columns: Sequence[InstrumentedAttribute[Any]],
+    key: InstrumentedAttribute[Any],
+    keys: Iterable[K],
+) -> list[Row[Any]]:
+    """``columns`` of the rows whose ``key`` is one of ``keys``, as plain rows (no ORM object
+    each), locked as :func:`lock_keys` locks them (``FOR NO KEY UPDATE``, key order). For a
+    caller that only reads a few columns of thousands of rows it then changes set-wise; the
+    session's loaded objects of those rows are not refreshed (the caller keeps them in step)."""
+    ordered = sorted(set(keys))
+    if not ordered:
+        return []
+    query = select(*columns).where(_among(session, [key], ordered)).order_by(key)
+    return list(await session.execute(query.with_for_update(key_share=True)))
 
 
 STREAM_ROWS = 1000
@@ -88,7 +105,7 @@ async def in_chunks(session: AsyncSession, query: Select[Any]) -> list[Any]:
     return found
 
 
-def among(
+def _among(
     session: AsyncSession, columns: Sequence[InstrumentedAttribute[Any]], ordered: list[Any]
 ) -> ColumnElement[bool]:
     """``key IN (…)``. On PostgreSQL the keys travel as one array per column (``= ANY(:keys)``,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import logistics
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import bulk
-from ukg_aid.db.locking import among, lock_keys
+from ukg_aid.db.locking import lock_keys, lock_rows
 from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.shipments.enums import ShipmentStatus
@@ -77,12 +77,10 @@ def _any_loaded(session: AsyncSession) -> bool:
 
 async def _lock_statuses(session: AsyncSession, ids: set[int]) -> dict[int, ShipmentStatus]:
     """The shipments' statuses, their rows locked in id order as :func:`lock_shipments` locks
-    them (``FOR NO KEY UPDATE``, ``db.locking``), without an ORM object each (a cancelled
-    Nankai plan has 2,335 shipments)."""
-    ordered = sorted(ids)
-    query = select(Shipment.id, Shipment.status).where(among(session, [Shipment.id], ordered))
-    found = await session.execute(query.order_by(Shipment.id).with_for_update(key_share=True))
-    return {row.id: row.status for row in found}
+    them (``db.locking.lock_rows``), without an ORM object each (a cancelled Nankai plan has
+    2,335 shipments)."""
+    rows = await lock_rows(session, [Shipment.id, Shipment.status], Shipment.id, ids)
+    return {row.id: row.status for row in rows}
 
 
 def _changed(
