@@ -80,8 +80,8 @@ async def lock_rows(
 STREAM_ROWS = 1000
 """Rows per chunk of :func:`locked`: about 30 ms of ORM work each on a quiet 2-core machine.
 A fetch is a round trip that, under load, waits for the loop and the connection in turn: 300 a
-chunk made a Nankai approve 94 round trips (36 before the chunks), 1,000 makes it 4 fetches per
-3,664 rows instead of 13."""
+chunk made a Nankai approve 93 round trips, 1,000 makes it 56 (4 fetches per 3,664 rows instead
+of 13), with the loop's lag p99 under 30 ms at load 5 (docs/benchmarks.md, bench.loop_stalls)."""
 
 
 async def locked(session: AsyncSession, query: Select[Any], *, expected: int | None) -> list[Any]:
