@@ -72,7 +72,7 @@ APPS = ("service", "bare")
 class Plan:
     """How long each part runs."""
 
-    rounds: int = 3  # wrk runs per app, route and concurrency
+    rounds: int = 2  # wrk runs per app, route and concurrency (3 took make bench past 15 min)
     seconds: int = 5  # per wrk run
     warmup_s: int = 1  # one unrecorded wrk run per app before the rounds
     plan_cycles: int = 2
@@ -275,7 +275,12 @@ def run(plan: Plan, seeded: nankai.Seeded, dbs: dict[str, str]) -> dict[str, Any
         conns.phase = "plans"
         _say("plans: create, approve, cancel")
         result["plans"] = plans.timed_cycles(
-            svc, seeded.tokens["coordinator"], plan.plan_cycles, plan.idle_s, plan.plan_budget_s
+            svc,
+            seeded.tokens["coordinator"],
+            plan.plan_cycles,
+            plan.idle_s,
+            plan.plan_budget_s,
+            dbs["service"],
         )
         conns.phase = "counting"
         _say("statements: through the counting proxy")

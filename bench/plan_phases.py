@@ -38,21 +38,28 @@ from bench.apibench.procs import admin_sql, db_url
 from ukg_aid import app as app_module
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
-from ukg_aid.plans import batch, loading, rows, solver_pool
+from ukg_aid.plans import answer, batch, loading, locks, solver_pool, truck_state
 from ukg_aid.plans import service as plan_service
 from ukg_aid.plans.shipments import building
+from ukg_aid.plans.shipments import status as shipment_status
 
 RESULTS = Path(__file__).parent / "results" / "plan_phases.json"
 STEPS: dict[str, tuple[Any, str]] = {
     "build_problem": (loading, "build_problem"),
+    "truck state": (truck_state, "fleet_at"),
     "solve (process)": (plan_service, "solve"),
+    "inputs JSON": (plan_service, "_inputs"),
     "store allocations": (plan_service, "_add_allocations"),
-    "named rows": (rows, "for_plan"),
-    "to_read": (plan_service, "to_read"),
+    "answer": (answer, "read"),
     "get_plan (ORM)": (plan_service, "get_plan"),
+    "lock stock": (locks, "lock_stock"),
+    "lock lines": (locks, "lock_lines"),
+    "lock requests": (locks, "lock_requests"),
+    "lock allocations": (locks, "lock_plan_allocations"),
     "reserve": (batch, "reserve"),
     "release": (batch, "release"),
     "shipments": (building, "create_for_plan"),
+    "shipment status": (shipment_status, "refresh"),
 }
 _spent: dict[str, float] = defaultdict(float)
 

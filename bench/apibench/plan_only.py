@@ -74,7 +74,7 @@ def measure(
                 src = stack.enter_context(_tree_at(against))
                 old = stack.enter_context(_service_from(src, db_url(names[1]), against))
             conns.phase = "plans"
-            rounds = _alternate(svc, old, token, cycles, idle_s, budget_s)
+            rounds = _alternate(svc, old, token, cycles, idle_s, budget_s, names)
         host, port = pg_host_port()
         proxy = CountingProxy(host, port)
         with proxy, service(f"postgresql://postgres@127.0.0.1:{proxy.port}/{name}", 1) as one:
@@ -86,17 +86,25 @@ def measure(
 
 
 def _alternate(
-    svc: Server, old: Server | None, token: str, cycles: int, idle_s: float, budget_s: float
+    svc: Server,
+    old: Server | None,
+    token: str,
+    cycles: int,
+    idle_s: float,
+    budget_s: float,
+    names: list[str],
 ) -> dict[str, list[dict[str, Any]]]:
-    """One cycle at a time, alternating; no new round after ``budget_s`` (the first runs)."""
+    """One cycle at a time, alternating; no new round after ``budget_s`` (the first runs).
+    ``names``: this service's database, then the revision's."""
     rounds: dict[str, list[dict[str, Any]]] = {"service": [], "base": []}
     started = time.monotonic()
     for k in range(cycles):
         if k and time.monotonic() - started > budget_s:
             break
-        rounds["service"].append(plans.timed_cycles(svc, token, 1, idle_s, budget_s))
+        rounds["service"].append(plans.timed_cycles(svc, token, 1, idle_s, budget_s, names[0]))
         if old is not None:
-            rounds["base"].append(plans.timed_cycles(old, token, 1, idle_s, budget_s))
+            base = plans.timed_cycles(old, token, 1, idle_s, budget_s, names[1])
+            rounds["base"].append(base)
     return rounds
 
 
@@ -163,26 +171,38 @@ def section(result: dict[str, Any]) -> str:
 
 def _against_table(result: dict[str, Any]) -> list[str]:
     """Each call's seconds in every round, this service beside the revision it is measured
-    against (same run, alternating), with /healthz p99 on all workers meanwhile."""
+    against (same run, alternating), with the CPU seconds the call cost (service processes +
+    its database's PostgreSQL backends) and /healthz p99 on all workers meanwhile."""
     if not result.get("against"):
         return []
-    rounds = result["rounds"]
+    rounds, rev = result["rounds"], result["against"]
     lines = [
-        f"Against `{result['against']}` in the same run (cycles alternating, this service"
-        " first; /healthz p99 over both workers during the call):",
+        f"Against `{rev}` in the same run (cycles alternating, this service first; CPU s:"
+        " the service's processes + its database's PostgreSQL backends during the call, the"
+        " health requests answered meanwhile included; /healthz p99 over both workers during"
+        " the call):",
         "",
-        "| call | seconds now | seconds at " + result["against"] + " | health p99 ms now"
-        " | health p99 ms then |",
-        "|---|---:|---:|---:|---:|",
+        f"| call | seconds now | seconds at {rev} | CPU s now | CPU s at {rev}"
+        " | health p99 ms now | health p99 ms then |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for phase, label in (("create", "POST /plans"), ("approve", "approve"), ("cancel", "cancel")):
         cells = []
         for who in ("service", "base"):
             cells.append(", ".join(f"{r[f'{phase}_s'][0]:.2f}" for r in rounds[who]))
         for who in ("service", "base"):
+            cells.append(", ".join(_cpu(r, phase) for r in rounds[who]))
+        for who in ("service", "base"):
             cells.append(", ".join(_p99(r["health"][phase]) for r in rounds[who]))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _cpu(r: dict[str, Any], phase: str) -> str:
+    spent = r.get(f"{phase}_cpu_s", [{}])[0]
+    if not spent:
+        return "—"
+    return f"{spent.get('service', 0):.2f} + {spent.get('database', 0):.2f}"
 
 
 def _p99(h: dict[str, Any]) -> str:

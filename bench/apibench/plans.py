@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench.apibench.procs import Server, workers_by_client_port
+from bench.apibench.procs import Server, backends_cpu_s, tree_cpu_s, workers_by_client_port
 from bench.apibench.stats import sample_percentile
 
 HEALTH_CONNECTIONS = 8
@@ -120,6 +120,19 @@ class PlanCycle:
     workers: dict[str, int] = field(default_factory=dict)  # phase -> worker pid (0: unknown)
     ports: dict[int, int] = field(default_factory=dict)  # client port -> worker pid, seen
     facts: dict[str, Any] = field(default_factory=dict)
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # phase -> who -> seconds
+
+
+def _cpu(server: Server | None, database: str | None) -> dict[str, float]:
+    """CPU seconds so far of the service's processes (workers, solver processes) and of the
+    PostgreSQL backends of its database: a call's CPU is the difference, a figure the machine's
+    load does not stretch the way it stretches the call's seconds."""
+    out = {}
+    if server is not None:
+        out["service"] = tree_cpu_s(server.pid)
+    if database is not None:
+        out["database"] = backends_cpu_s(database)
+    return out
 
 
 def _call(
@@ -129,11 +142,15 @@ def _call(
     path: str,
     want: int,
     server: Server | None,
+    database: str | None = None,
 ) -> dict[str, Any]:
+    before = _cpu(server, database)
     started, t0 = time.time(), time.perf_counter()
     resp = client.post(path, json={})
     cycle.seconds[phase] = time.perf_counter() - t0
     cycle.windows[phase] = (started, time.time())
+    after = _cpu(server, database)
+    cycle.cpu[phase] = {k: after[k] - before[k] for k in before}
     if server is not None:  # the connection is still open (keep-alive): see who holds it
         cycle.ports |= workers_by_client_port(server)
         cycle.workers[phase] = cycle.ports.get(_client_port(resp), 0)
@@ -149,21 +166,22 @@ def plan_cycle(
     token: str,
     between: Callable[[str], None] = lambda _phase: None,
     server: Server | None = None,
+    database: str | None = None,
 ) -> PlanCycle:
     """Create a plan of every open request, approve it, cancel it (which gives back every
     reservation, so the next cycle plans the same instance). ``between(phase)`` runs before
     each call (the statement counter snapshots there); with ``server``, each call's worker is
-    recorded."""
+    recorded, and with ``database`` (its name) the CPU of its PostgreSQL backends too."""
     cycle = PlanCycle()
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=600) as client:
         between("create")
-        plan = _call(client, cycle, "create", "/api/v1/plans", 201, server)
+        plan = _call(client, cycle, "create", "/api/v1/plans", 201, server, database)
         between("approve")
         path = f"/api/v1/plans/{plan['id']}"
-        approved = _call(client, cycle, "approve", f"{path}/approve", 200, server)
+        approved = _call(client, cycle, "approve", f"{path}/approve", 200, server, database)
         between("cancel")
-        cancelled = _call(client, cycle, "cancel", f"{path}/cancel", 200, server)
+        cancelled = _call(client, cycle, "cancel", f"{path}/cancel", 200, server, database)
         between("end")
     if (approved["status"], cancelled["status"]) != ("approved", "cancelled"):
         raise RuntimeError(f"plan ended {approved['status']} / {cancelled['status']}")
@@ -178,22 +196,33 @@ def plan_cycle(
 
 
 def timed_cycles(
-    server: Server, token: str, cycles: int, idle_s: float, budget_s: float
+    server: Server,
+    token: str,
+    cycles: int,
+    idle_s: float,
+    budget_s: float,
+    database: str | None = None,
 ) -> dict[str, Any]:
     """Up to ``cycles`` plan cycles, health sampled throughout (``idle_s`` of idle baseline);
     no new cycle starts after ``budget_s`` (the first always runs), so a loaded machine or a
-    slow service cannot stretch the run unboundedly."""
+    slow service cannot stretch the run unboundedly. Each call's CPU seconds too (``_cpu``;
+    the health requests the service answers meanwhile included: ``idle_cpu_per_s`` is that
+    rate while idle)."""
     runs: list[PlanCycle] = []
     with HealthSampler(server.url) as health:
         idle = (time.time(), time.time() + idle_s)
+        cpu0 = tree_cpu_s(server.pid)
         time.sleep(idle_s)
+        idle_cpu = (tree_cpu_s(server.pid) - cpu0) / idle_s
         started = time.monotonic()
         while len(runs) < cycles and (not runs or time.monotonic() - started < budget_s):
-            runs.append(plan_cycle(server.url, token, server=server))
+            runs.append(plan_cycle(server.url, token, server=server, database=database))
     out: dict[str, Any] = {"cycles": len(runs), "facts": runs[-1].facts}
     for phase in PHASES:
         out[f"{phase}_s"] = [c.seconds[phase] for c in runs]
         out[f"{phase}_s_median"] = statistics.median(out[f"{phase}_s"])
+        out[f"{phase}_cpu_s"] = [c.cpu[phase] for c in runs]
+    out["idle_cpu_per_s"] = idle_cpu
     out["solver_s"] = [c.facts["solver_s"] for c in runs]
     out["health"] = _health(health, runs, idle)
     return out

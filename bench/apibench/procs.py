@@ -88,6 +88,15 @@ def tree_cpu_s(root: int) -> float:
     return sum(st[1] for pid in (root, *_descendants(root)) if (st := _stat(pid)) is not None)
 
 
+def backends_cpu_s(name: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends now connected to database ``name``
+    (the server runs on this machine; a backend that has closed is no longer counted)."""
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))
+        pids = [int(row[0]) for row in rows.fetchall()]
+    return sum(st[1] for pid in pids if (st := _stat(pid)) is not None)
+
+
 def use_server(url: str) -> None:
     """Point every helper here at ``url`` (the shared server or a cluster of our own)."""
     global PG_SERVER  # noqa: PLW0603 - one run, one server

@@ -90,7 +90,8 @@ class Measured:
 
 
 def run_wrk(base_url: str, load: Load, *, connections: int, seconds: float) -> Measured:
-    """One closed-loop wrk run of ``seconds`` at ``connections`` (one wrk thread)."""
+    """One closed-loop wrk run of ``seconds`` (whole seconds) at ``connections`` (one wrk
+    thread)."""
     with tempfile.TemporaryDirectory(prefix="bench-api-wrk-") as tmp:
         script = Path(tmp) / "load.lua"
         script.write_text(lua_script(load))
@@ -100,7 +101,7 @@ def run_wrk(base_url: str, load: Load, *, connections: int, seconds: float) -> M
                 wrk_binary(),
                 "-t1",
                 f"-c{connections}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",  # whole seconds: wrk refuses "5.0s"
                 "--timeout",
                 "30s",
                 "-s",
@@ -109,9 +110,12 @@ def run_wrk(base_url: str, load: Load, *, connections: int, seconds: float) -> M
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             timeout=seconds + 60,
         )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:  # say why (wrk writes its reason to stderr, or a Lua error to stdout)
+        why = f"{done.stderr.strip()} {done.stdout[-500:]}"
+        raise RuntimeError(f"wrk exited {done.returncode}: {why}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measured(parse_wrk(done.stdout), cpu)

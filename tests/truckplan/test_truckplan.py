@@ -29,6 +29,7 @@ from ukg_aid.matching import (
     solve,
     validate,
 )
+from ukg_aid.truckplan import projection
 
 LON = 135.8
 AT = dt.datetime(1995, 1, 17, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
@@ -159,3 +160,40 @@ def test_a_round_that_would_not_fit_the_time_limit_is_not_started() -> None:
     assert plan.late_by_round == (4000,) and plan.kept == 0
     roomy = truckplan.plan_with_trucks(_problem(150.0), _solver, _fleet(), rounds=3, budget_s=60)
     assert roomy.late_by_round[-1] == 0
+
+
+def _simulated(fleet: truckplan.Fleet, members: set[str]) -> dict[str, tuple[float, float, float]]:
+    """``waits_now`` the long way: every pool simulated, as before its shortcut for idle pools."""
+    found = {}
+    for code in sorted(members & set(fleet.pools)):
+        pool = fleet.pools[code]
+        waits = projection.next_load_waits(fleet, pool, pool.queued)
+        if waits is not None and any(waits):
+            found[code] = waits
+    return found
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        truckplan.MemberPool(_trucks("25", 2)),  # all free from the start
+        truckplan.MemberPool(_trucks("25", 1, AT)),  # free at the plan's time exactly
+        truckplan.MemberPool(_trucks("25", 1, AT - dt.timedelta(minutes=5))),  # back before it
+        truckplan.MemberPool(_trucks("25", 1, AT + dt.timedelta(minutes=40))),  # out
+        truckplan.MemberPool(_trucks("25", 1) + _trucks("26", 1, AT + dt.timedelta(hours=2))),
+        truckplan.MemberPool(
+            _trucks("25", 1),
+            (logistics.Job(7, AT, logistics.Load(4_000_000), 10.0, 0),),  # a queue
+        ),
+        truckplan.MemberPool(()),  # no trucks
+    ],
+)
+def test_an_idle_pool_has_the_waits_its_simulation_gives(pool: truckplan.MemberPool) -> None:
+    fleet = _fleet(pools={"25": pool})
+    assert truckplan.waits_now(fleet, {"25"}).minutes == _simulated(fleet, {"25"})
+
+
+def test_a_pool_the_simulation_refuses_is_still_refused() -> None:
+    bad = truckplan.MemberPool((logistics.Truck("25-x-1", "2t"),))
+    with pytest.raises(ValueError, match="unknown truck class"):
+        truckplan.waits_now(_fleet(pools={"25": bad}), {"25"})

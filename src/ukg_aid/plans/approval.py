@@ -118,7 +118,7 @@ async def approve(
     plan.status = PlanStatus.completed if not plan.allocations else PlanStatus.approved
     plan.decided_by, plan.decided_at = principal.name, when
     await session.flush()
-    shipments = await building.create_for_plan(session, plan, when)
+    shipments = await building.create_for_plan(session, plan, requests, when)
     await audit.record(
         session,
         principal=principal,

@@ -64,7 +64,8 @@ async def cancel(
     allocations = await locks.lock_plan_allocations(session, plan.id)
     why = f"plan {plan.id} cancelled"
     freed = await _release(session, allocations, principal=principal, when=when, why=why, note=note)
-    await shipment_status.refresh(session, {a.shipment_id for a in allocations})
+    shipments = {a.shipment_id for a in allocations}
+    await shipment_status.refresh(session, shipments, every=allocations)  # the whole plan's
     plan.status, plan.closed_at = PlanStatus.cancelled, when
     await session.flush()
     await audit.record(

@@ -79,14 +79,37 @@ def next_load_waits(
 
 def waits_now(fleet: Fleet, members: set[str]) -> matching.TruckWaits:
     """Each supplier's waits at the plan's time: trucks out until their return, shipments already
-    queued ahead (``logistics.earliest_departure``)."""
+    queued ahead (``logistics.earliest_departure``). A pool with a truck free at the plan's time
+    and nothing queued has no wait (:func:`_idle`), without simulating it."""
     found = {}
     for code in sorted(members & set(fleet.pools)):
         pool = fleet.pools[code]
+        if _idle(fleet, pool):
+            continue
         waits = next_load_waits(fleet, pool, pool.queued)
         if waits is not None and any(waits):
             found[code] = waits
     return matching.TruckWaits(found)
+
+
+_CLASSES = frozenset(c.code for c in logistics.default_truck_classes())
+
+
+def _idle(fleet: Fleet, pool: MemberPool) -> bool:
+    """What ``next_load_waits`` would find to be no wait at all, read off the pool: nothing
+    queued, a truck free at the plan's time (``free_at`` ``None`` or that time) and none back
+    before it, so the simulation's clock starts at the plan's time and the probe load of every
+    priority gets a truck then (0.0 minutes exactly). Only for pools the simulation accepts
+    (known classes, distinct ids), so a bad pool still fails there. A Nankai plan's dozen default
+    pools took 36 simulations, a tenth of its solve."""
+    trucks = pool.trucks
+    if pool.queued or not trucks or len({t.truck_id for t in trucks}) != len(trucks):
+        return False
+    if not {t.class_code for t in trucks} <= _CLASSES:
+        return False
+    if any(t.free_at is not None and t.free_at < fleet.at for t in trucks):
+        return False
+    return any(t.free_at is None or t.free_at == fleet.at for t in trucks)
 
 
 def _groups(problem: matching.Problem, result: matching.PlanResult) -> dict[str, list[list[int]]]:

@@ -4,7 +4,7 @@ weight from the items' unit weights and the trucks the load needs (``logistics``
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,31 +23,26 @@ from ukg_aid.plans.shipments.models import Shipment
 _RANK = {"critical": 0, "high": 1, "normal": 2}
 
 
-async def _points(session: AsyncSession, plan: DispatchPlan) -> Result[int, str, float, float, Any]:
-    """Each allocation's delivery point and priority: fetched here (on the connection: an ORM
-    execution would process every row on the loop), its rows processed in the worker thread."""
-    connection = await session.connection()
-    return await connection.execute(
-        select(
-            PlanAllocation.id,
-            AidRequest.delivery_name,
-            AidRequest.delivery_lat,
-            AidRequest.delivery_lon,
-            AidRequest.priority,
+Points = Mapping[int, tuple[logistics.DeliveryPoint, int]]
+"""Each request's delivery point and priority rank, by request id."""
+
+
+def _points(requests: Mapping[int, AidRequest]) -> Points:
+    """From the approval's locked request rows (read under its lock: the plan's requests, a
+    few hundred), so the allocations need no second query joining them to their requests."""
+    return {
+        i: (
+            logistics.DeliveryPoint(r.delivery_name, r.delivery_lat, r.delivery_lon),
+            _RANK[r.priority.value],
         )
-        .join(AidRequest, AidRequest.id == PlanAllocation.request_id)
-        .where(PlanAllocation.plan_id == plan.id)  # all of them: one parameter, not thousands
-    )
+        for i, r in requests.items()
+    }
 
 
 def _lines(
-    allocations: Sequence[PlanAllocation], points: Result[int, str, float, float, Any]
+    allocations: Sequence[PlanAllocation], points: Points
 ) -> tuple[list[logistics.AllocationLine], dict[int, int], dict[int, float]]:
-    """The plan's allocations as the core's lines; priority rank per request; km per allocation."""
-    where, ranks = {}, {}
-    for allocation_id, name, lat, lon, priority in points:
-        where[allocation_id] = logistics.DeliveryPoint(name, lat, lon)
-        ranks[allocation_id] = _RANK[priority.value]
+    """The plan's allocations as the core's lines; priority rank and km per allocation."""
     lines = [
         logistics.AllocationLine(
             allocation_id=a.id,
@@ -58,10 +53,11 @@ def _lines(
             request_id=a.request_id,
             item_code=a.item_code,
             quantity=a.quantity,
-            delivery=where[a.id],
+            delivery=points[a.request_id][0],
         )
         for a in allocations
     ]
+    ranks = {a.id: points[a.request_id][1] for a in allocations}
     return lines, ranks, {a.id: a.distance_km for a in allocations}
 
 
@@ -73,7 +69,7 @@ class _Built:
 
 def _build(
     allocations: Sequence[PlanAllocation],
-    points: Result[int, str, float, float, Any],
+    points: Points,
     weights: dict[str, float],
     when: datetime,
 ) -> _Built:
@@ -106,13 +102,19 @@ def _links(
     return [{"id": a.id, "shipment_id": shipment_of[a.id]} for a in allocations]
 
 
-async def create_for_plan(session: AsyncSession, plan: DispatchPlan, when: datetime) -> int:
-    """Group a just-approved plan's allocations into shipments (three statements whatever the
-    plan's size: read, insert the shipments, point the allocations at them). Returns how many.
-    The grouping and the truck mix run off the event loop (:func:`_build`)."""
+async def create_for_plan(
+    session: AsyncSession,
+    plan: DispatchPlan,
+    requests: Mapping[int, AidRequest],
+    when: datetime,
+) -> int:
+    """Group a just-approved plan's allocations into shipments (``requests``: the plan's
+    request rows, locked by the approval). Four statements whatever the plan's size: the items'
+    weights, insert the shipments, read their ids, point the allocations at them. Returns how
+    many. The grouping and the truck mix run off the event loop (:func:`_build`)."""
     if not plan.allocations:
         return 0
-    points = await _points(session, plan)
+    points = _points(requests)
     codes = {a.item_code for a in plan.allocations}
     found = await session.execute(
         select(Item.code, Item.unit_weight_kg).where(Item.code.in_(codes))

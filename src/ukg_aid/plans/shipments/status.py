@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ukg_aid import logistics
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import bulk
-from ukg_aid.db.locking import lock_keys
+from ukg_aid.db.locking import lock_keys, lock_rows
 from ukg_aid.plans.enums import AllocationStatus
 from ukg_aid.plans.models import PlanAllocation
 from ukg_aid.plans.shipments.enums import ShipmentStatus
@@ -40,30 +40,71 @@ def follow(now: ShipmentStatus, statuses: set[AllocationStatus]) -> ShipmentStat
     return now
 
 
-async def refresh(session: AsyncSession, shipment_ids: Iterable[int | None]) -> None:
+async def refresh(
+    session: AsyncSession,
+    shipment_ids: Iterable[int | None],
+    every: Sequence[PlanAllocation] | None = None,
+) -> None:
     """Re-derive these shipments' status from their allocations (the caller holds the plan):
-    the changed ones in one statement (a cancelled Nankai plan changes thousands)."""
+    the changed ones in one statement (a cancelled Nankai plan changes thousands). ``every``:
+    all the allocations of these shipments, loaded and current (a whole plan's, as a plan's
+    cancellation holds them; a shipment carries only its plan's allocations), read instead of
+    querying their statuses again."""
     ids = {i for i in shipment_ids if i is not None}
     if not ids:
         return
-    shipments = await lock_shipments(session, ids)
+    shipments = None
+    if every is not None and not _any_loaded(session):
+        now = await _lock_statuses(session, ids)
+    else:
+        shipments = await lock_shipments(session, ids)
+        now = {i: s.status for i, s in shipments.items()}
+    statuses: dict[int, set[AllocationStatus]] = defaultdict(set)
+    for shipment_id, status in await _statuses(session, ids, every):
+        if shipment_id is not None:
+            statuses[shipment_id].add(status)
+    changed = [{"id": i, "status": s} for i, s in _changed(now, statuses).items()]
+    if shipments is None:
+        await bulk.update_rows(session, Shipment, "id", changed)
+    else:
+        await bulk.update_loaded(session, Shipment, changed, shipments)
+
+
+def _any_loaded(session: AsyncSession) -> bool:
+    """Whether the session holds any shipment object (which a plain update would leave stale)."""
+    return any(isinstance(o, Shipment) for o in session.identity_map.values())
+
+
+async def _lock_statuses(session: AsyncSession, ids: set[int]) -> dict[int, ShipmentStatus]:
+    """The shipments' statuses, their rows locked in id order as :func:`lock_shipments` locks
+    them (``db.locking.lock_rows``), without an ORM object each (a cancelled Nankai plan has
+    2,335 shipments)."""
+    rows = await lock_rows(session, [Shipment.id, Shipment.status], Shipment.id, ids)
+    return {row.id: row.status for row in rows}
+
+
+def _changed(
+    now: dict[int, ShipmentStatus], statuses: dict[int, set[AllocationStatus]]
+) -> dict[int, ShipmentStatus]:
+    changed = {}
+    for shipment_id, status in now.items():
+        followed = follow(status, statuses[shipment_id])
+        if followed is not status:
+            changed[shipment_id] = followed
+    return changed
+
+
+async def _statuses(
+    session: AsyncSession, ids: set[int], every: Sequence[PlanAllocation] | None
+) -> Iterable[tuple[int | None, AllocationStatus]]:
+    if every is not None:
+        return [(a.shipment_id, a.status) for a in every if a.shipment_id in ids]
     rows = await session.execute(
         select(PlanAllocation.shipment_id, PlanAllocation.status).where(
             PlanAllocation.shipment_id.in_(sorted(ids))
         )
     )
-    statuses: dict[int, set[AllocationStatus]] = defaultdict(set)
-    for shipment_id, status in rows:
-        if shipment_id is not None:
-            statuses[shipment_id].add(status)
-    changed = {}
-    for shipment_id, shipment in shipments.items():
-        followed = follow(shipment.status, statuses[shipment_id])
-        if followed is not shipment.status:
-            changed[shipment_id] = followed
-    await bulk.update_loaded(
-        session, Shipment, [{"id": i, "status": s} for i, s in changed.items()], shipments
-    )
+    return [(shipment_id, status) for shipment_id, status in rows]
 
 
 async def reweigh(session: AsyncSession, shipment_id: int | None) -> None:
