@@ -26,7 +26,6 @@ def test_solving_loads_them_where_it_needs_them() -> None:
     solve = "from ukg_aid import matching\nmatching.load_engine()"
     assert "ot" in _loaded_after(solve)
     plan = (
-        "from ukg_aid.dispatch_air.batch_plan import _cp_sat_plan\n"
-        "_cp_sat_plan([], {}, 1.0, None)"
+        "from ukg_aid.dispatch_air.batch_plan import _cp_sat_plan\n_cp_sat_plan([], {}, 1.0, None)"
     )
     assert "ortools.sat.python.cp_model" in _loaded_after(plan)

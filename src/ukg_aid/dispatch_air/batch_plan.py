@@ -113,6 +113,7 @@ def _add_coverage(
     An office is covered if some aircraft in its cover set flies nothing in this batch.
     """
     from ortools.sat.python import cp_model
+
     always_uncovered = 0
     covered: list[cp_model.IntVar] = []
     for code, ids in cover.items():
