@@ -13,7 +13,17 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from ukg_aid import __version__, api, console, docs, health, placement, problems
+from ukg_aid import (
+    __version__,
+    api,
+    console,
+    dispatch_air,
+    docs,
+    health,
+    matching,
+    placement,
+    problems,
+)
 from ukg_aid.clock import Clock, ClockMode
 from ukg_aid.config import Settings, get_settings
 from ukg_aid.db import Database
@@ -40,6 +50,17 @@ def settle_heap() -> None:
     Nothing frozen is freed later; what start-up made lives as long as the process anyway."""
     gc.collect()
     gc.freeze()
+
+
+def _warm(settings: Settings) -> None:
+    """Once the app serves, in a thread: build the outlines (a request that needs them waits
+    for this build) and import the solver libraries the API process runs itself — CP-SAT for
+    medevac batches, and POT when plans are solved in this process (``solver_processes`` 0) —
+    so that the first such request after a start does not pay seconds of imports."""
+    placement.warm(settings.union_buffer_km)
+    dispatch_air.load_engine()
+    if settings.solver_processes == 0:
+        matching.load_engine()
 
 
 NO_RETRY_PATHS = frozenset({"/api/v1/events"})
@@ -73,9 +94,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         solver_pool.start(settings.solver_processes)
         ticker = _queue_ticker(settings, app.state.db)
         settle_heap()
-        warming = threading.Thread(
-            target=placement.warm, args=(settings.union_buffer_km,), name="outlines", daemon=True
-        )
+        warming = threading.Thread(target=_warm, args=(settings,), name="warm-up", daemon=True)
         warming.start()  # a request that needs the outlines first waits for this build
         try:
             yield

@@ -21,6 +21,7 @@ from ukg_aid.air_kinds import (
     Severity,
 )
 from ukg_aid.dispatch_air.batch import BatchResult, assign_batch
+from ukg_aid.dispatch_air.batch_plan import load_engine
 from ukg_aid.dispatch_air.coverage import (
     COVERED_WITHIN_MIN,
     CoverageRow,
@@ -101,6 +102,7 @@ __all__ = [
     "flies_for",
     "in_window",
     "landable",
+    "load_engine",
     "named_hospital_refusal",
     "office_reach",
     "plan_sortie",

@@ -27,6 +27,13 @@ if TYPE_CHECKING:  # imported where a model is built: CP-SAT's module loads pand
     from ortools.sat.python import cp_model  # start-up for every process that never plans)
 
 
+def load_engine() -> None:
+    """Import CP-SAT, whose module loads pandas (seconds): not at the top, so processes that never
+    plan a batch do not pay for it at start-up; the API warms it in a thread once it serves
+    (``app``), so the first batch of an incident does not wait for it either."""
+    from ortools.sat.python import cp_model  # noqa: F401
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One feasible (aircraft, mission) pair: its sortie and whether it honours own-first."""

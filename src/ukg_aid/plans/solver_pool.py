@@ -167,6 +167,7 @@ def run(job: Job) -> tuple[Solved, list[Any]]:
     """Solve and validate (in the worker): the result and the rules it breaks (none, normally).
     With a fleet, the plan is ``truckplan.plan_with_trucks``'s: the kept solve is validated
     against the problem it was solved for (its truck waits), and its projected ETAs come back."""
+    matching.load_engine()  # a worker's (or thread's) first plan imports POT outside its budget
     started = time.perf_counter()
     travel = job.travel.model()
     how = matching.SolverSettings(travel=travel, time_limit_s=job.time_limit_s)
