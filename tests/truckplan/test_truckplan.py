@@ -197,3 +197,13 @@ def test_a_pool_the_simulation_refuses_is_still_refused() -> None:
     bad = truckplan.MemberPool((logistics.Truck("25-x-1", "2t"),))
     with pytest.raises(ValueError, match="unknown truck class"):
         truckplan.waits_now(_fleet(pools={"25": bad}), {"25"})
+
+
+def test_naive_times_are_refused_as_the_simulation_refuses_them() -> None:
+    naive = AT.replace(tzinfo=None)
+    free = truckplan.MemberPool(_trucks("25", 1))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        truckplan.waits_now(truckplan.Fleet(naive, {"25": free}, {"water": 1.0}), {"25"})
+    back_naive = truckplan.MemberPool(_trucks("25", 1, naive))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        truckplan.waits_now(_fleet(pools={"25": back_naive}), {"25"})

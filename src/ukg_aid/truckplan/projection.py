@@ -100,11 +100,15 @@ def _idle(fleet: Fleet, pool: MemberPool) -> bool:
     queued, a truck free at the plan's time (``free_at`` ``None`` or that time) and none back
     before it, so the simulation's clock starts at the plan's time and the probe load of every
     priority gets a truck then (0.0 minutes exactly). Only for pools the simulation accepts
-    (known classes, distinct ids), so a bad pool still fails there. A Nankai plan's dozen default
-    pools took 36 simulations, a tenth of its solve."""
+    (known classes, distinct ids, aware times), so a bad pool still fails there. A Nankai plan's
+    dozen default pools took 36 simulations, a tenth of its solve."""
     trucks = pool.trucks
     if pool.queued or not trucks or len({t.truck_id for t in trucks}) != len(trucks):
         return False
+    if fleet.at.tzinfo is None or any(
+        t.free_at is not None and t.free_at.tzinfo is None for t in trucks
+    ):
+        return False  # naive times: the simulation refuses them (ValueError), as before
     if not {t.class_code for t in trucks} <= _CLASSES:
         return False
     if any(t.free_at is not None and t.free_at < fleet.at for t in trucks):
