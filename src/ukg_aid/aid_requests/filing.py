@@ -7,9 +7,9 @@ the request row, and its lines as one ``INSERT … SELECT FROM unnest(…)`` (as
 has, one statement). The answer is built once as plain data — the JSON of
 :class:`~ukg_aid.aid_requests.schemas.AidRequestRead`, Japan-time timestamps included — and is
 what the API answers, what the audit event stores and what an ``Idempotency-Key`` replays (no ORM
-objects, no model built and dumped again; ``tests/api/test_api_aid_requests.py`` holds it equal
-to the model's). On SQLite (``make run``) the same statements run through the session, the lines
-as one ``executemany``.
+objects, no model built and dumped again; ``tests/api/test_api_aid_request_answer.py`` holds
+it equal to the model's). On SQLite (``make run``) the same statements run through the session,
+the lines as one ``executemany``.
 """
 
 from __future__ import annotations

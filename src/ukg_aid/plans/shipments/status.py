@@ -23,7 +23,8 @@ _GONE = {AllocationStatus.cancelled, AllocationStatus.declined}
 
 
 async def lock_shipments(session: AsyncSession, ids: set[int]) -> dict[int, Shipment]:
-    """Shipment rows locked in id order (after their plan's lock, before allocations')."""
+    """Shipment rows locked in id order, after their plan's lock (every path takes that first;
+    cancel locks shipments after the allocations, stock and lines)."""
     rows = await lock_keys(session, Shipment, [Shipment.id], ids)
     return {s.id: s for s in rows}
 
