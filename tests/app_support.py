@@ -82,6 +82,10 @@ def served(
 
 
 START_TIMEOUT_S = 180
+POLL_TIMEOUT_S = 10
+"""How long one start-up poll of ``/healthz`` waits for its answer. A server that is not
+listening refuses at once; one that accepted is waited for, not abandoned: an abandoned poll is
+still answered, and counted in ``/metrics``, after the test has moved on (seen: 61 of 60)."""
 
 STARTED: list[subprocess.Popen[bytes]] = []
 """The server processes this process started (each in a session of its own); the ones still
@@ -149,7 +153,7 @@ def serve_process(
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/healthz", timeout=POLL_TIMEOUT_S).status_code == 200:
                     break
             except httpx.TransportError:
                 if proc.poll() is not None:

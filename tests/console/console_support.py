@@ -25,6 +25,7 @@ import psycopg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
 from tests.app_support import (
+    POLL_TIMEOUT_S,
     REPO,
     SEED_DIR,
     START_TIMEOUT_S,
@@ -139,7 +140,7 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=POLL_TIMEOUT_S).status_code == 200:
                     return
             except httpx.TransportError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
