@@ -23,7 +23,7 @@ from ukg_aid.db.locking import for_change
 from ukg_aid.errors import NotFound
 from ukg_aid.principal import Principal
 from ukg_aid.stockpiles import service
-from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
+from ukg_aid.stockpiles.models import Depot, Stock, StockLedger, available_units
 from ukg_aid.stockpiles.schemas import StockAdjustment, StockRead
 
 
@@ -41,7 +41,7 @@ class StockRow:
 
     @property
     def available(self) -> int:
-        return max(0, self.on_hand - self.reserved - self.reserve_floor)
+        return available_units(self.on_hand, self.reserved, self.reserve_floor)
 
 
 _OWNER = select(Depot.member_code).where(Depot.id == bindparam("depot_id"))
@@ -138,13 +138,4 @@ async def adjust_stock(
         at=at,
         note=data.reason,
     )
-    return StockRead(
-        depot_id=depot_id,
-        member_code=owner["member_code"],
-        item_code=item_code,
-        on_hand=stored.on_hand,
-        reserved=stored.reserved,
-        reserve_floor=stored.reserve_floor,
-        available=stored.available,
-        updated_at=stored.updated_at,
-    )
+    return service.to_read(stored, owner["member_code"])

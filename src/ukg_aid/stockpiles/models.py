@@ -40,6 +40,12 @@ class Depot(Base):
     updated_at: Mapped[datetime]
 
 
+def available_units(on_hand: int, reserved: int, reserve_floor: int) -> int:
+    """What mutual aid may take from a stock row: on hand minus promised minus the own-needs
+    floor, never below zero (the ORM row and the adjustment's plain row both answer this)."""
+    return max(0, on_hand - reserved - reserve_floor)
+
+
 class Stock(Base):
     """What one depot holds of one item. ``available`` is derived, never stored."""
 
@@ -62,7 +68,7 @@ class Stock(Base):
 
     @property
     def available(self) -> int:
-        return max(0, self.on_hand - self.reserved - self.reserve_floor)
+        return available_units(self.on_hand, self.reserved, self.reserve_floor)
 
 
 class StockLedger(Base):

@@ -23,7 +23,7 @@ from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 from ukg_aid.stockpiles.schemas import StockRead, StockWrite
 
 
-def to_read(stock: Stock, member_code: str) -> StockRead:
+def to_read(stock: Readable, member_code: str) -> StockRead:
     return StockRead(
         depot_id=stock.depot_id,
         member_code=member_code,
@@ -47,6 +47,17 @@ class Quantities(Protocol):
     def reserve_floor(self) -> int: ...
     @property
     def available(self) -> int: ...
+
+
+class Readable(Quantities, Protocol):
+    """What a stock answer shows of a row: an ORM ``Stock`` or the adjustment's plain row."""
+
+    @property
+    def depot_id(self) -> int: ...
+    @property
+    def item_code(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 def snapshot(stock: Quantities) -> dict[str, Any]:
