@@ -28,6 +28,7 @@ from ukg_aid.aid_requests.models import AidRequest, AidRequestLine
 from ukg_aid.aid_requests.schemas import AidRequestCreate, RequestLineCreate
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import wire
+from ukg_aid.db.session import on_postgres
 from ukg_aid.schemas import japan_time
 
 
@@ -44,17 +45,14 @@ class Filed:
         return lines
 
 
-def _postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 _KNOWN_PG = select(Item.code).where(Item.code == any_(bindparam("codes", type_=ARRAY(String))))
 _KNOWN = select(Item.code).where(Item.code.in_(bindparam("codes", expanding=True)))
 
 
 async def known_items(session: AsyncSession, codes: Sequence[str]) -> set[str]:
     """Which of ``codes`` the catalog holds: one statement."""
-    found = await wire.rows(session, _KNOWN_PG if _postgres(session) else _KNOWN, {"codes": codes})
+    statement = _KNOWN_PG if on_postgres(session) else _KNOWN
+    found = await wire.rows(session, statement, {"codes": codes})
     return {row["code"] for row in found}
 
 
@@ -137,7 +135,7 @@ async def _insert_lines(
     session: AsyncSession, request_id: int, lines: Sequence[RequestLineCreate]
 ) -> list[wire.Row]:
     """The request's lines, one statement: their ids, items and quantities, ids ascending."""
-    if _postgres(session):
+    if on_postgres(session):
         codes = [line.item_code for line in lines]
         params = {"request_id": request_id, "codes": codes}
         params["quantities"] = [line.quantity for line in lines]

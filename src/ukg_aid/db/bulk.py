@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ukg_aid import offload
 from ukg_aid.db.base import Base
+from ukg_aid.db.session import on_postgres
 
 Row = Mapping[str, Any]
 
@@ -85,10 +86,6 @@ def _column(table: Table, derived: Any, name: str) -> Any:
     return cast(value, JSONB) if _is_json(table, name) else value
 
 
-def _postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 async def update_rows(
     session: AsyncSession, model: type[Base], key: str, rows: Sequence[Row]
 ) -> None:
@@ -97,7 +94,7 @@ async def update_rows(
     if not rows:
         return
     table, names = _table(model), list(rows[0])
-    if not _postgres(session):
+    if not on_postgres(session):
         stmt = (
             update(table)
             .where(table.c[key] == bindparam(f"b_{key}"))
@@ -120,7 +117,7 @@ async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[R
     if not rows:
         return
     table, names = _table(model), list(rows[0])
-    if not _postgres(session):
+    if not on_postgres(session):
         await session.execute(insert(table), [dict(row) for row in rows])
         return
     dialect = session.get_bind().dialect

@@ -255,6 +255,13 @@ class Database:
         await self.engine.dispose()
 
 
+def on_postgres(session: AsyncSession) -> bool:
+    """Whether ``session`` talks to PostgreSQL (else SQLite, ``make run``): for the statements
+    written once per dialect (arrays and ``unnest`` there, expanding lists and ``executemany``
+    here)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 READ_ONLY = "ukg_aid_read_only"
 """``Session.info`` key of a session that may only read (:meth:`Database.reading`)."""
 
