@@ -74,7 +74,7 @@ async def lock_rows(
     if not ordered:
         return []
     query = select(*columns).where(_among(session, [key], ordered)).order_by(key)
-    return list(await session.execute(query.with_for_update(key_share=True)))
+    return list(await session.execute(for_change(query)))
 
 
 STREAM_ROWS = 1000
