@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ukg_aid.clock import JST, now
 from ukg_aid.stockpiles.models import Depot, Stock
 
 PROBLEM_JSON = "application/problem+json"
 
 # A delivery point in central Osaka (well inside the union).
 OSAKA_POINT = {"name": "Osaka Castle Park", "lat": 34.6873, "lon": 135.5262}
+
+
+def hours_ago(hours: float) -> str:
+    """Japan time ``hours`` before now, in whole seconds, as the API writes it: for tests on the
+    live clock, whose ``at`` must lie inside the backdating window (a fixed date there fails
+    once the real date has moved on)."""
+    moment = (now() - timedelta(hours=hours)).astimezone(JST).replace(microsecond=0)
+    return moment.isoformat()
 
 
 def assert_problem(resp: httpx.Response, status: int) -> dict[str, Any]:

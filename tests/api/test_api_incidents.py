@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.api.api_helpers import assert_problem, count, error_locs, filing
+from tests.api.api_helpers import assert_problem, count, error_locs, filing, hours_ago
 from ukg_aid.principal import Role
 
 URL = "/api/v1/incidents"
-DRILL = {"name": "Drill: uemachi-fault", "kind": "drill", "started_at": "2026-12-01T09:00:00+09:00"}
+STARTED = hours_ago(10)
+DRILL = {"name": "Drill: uemachi-fault", "kind": "drill", "started_at": STARTED}
 
 
 @pytest.fixture
@@ -59,18 +60,19 @@ async def test_open_read_and_close_an_incident_audited(
 ) -> None:
     created = await _open(client, coord)
     assert created["kind"] == "drill" and created["status"] == "active"
-    assert created["started_at"] == "2026-12-01T09:00:00+09:00"
+    assert created["started_at"] == STARTED
     got = (await client.get(f"{URL}/{created['id']}", headers=coord)).json()
     assert got == created
+    closing = hours_ago(1)
     resp = await client.patch(
         f"{URL}/{created['id']}",
-        json={"status": "closed", "note": "drill over", "at": "2026-12-01T18:00:00+09:00"},
+        json={"status": "closed", "note": "drill over", "at": closing},
         headers=coord,
     )
     assert resp.status_code == 200, resp.text
     closed = resp.json()
     assert closed["status"] == "closed" and closed["note"] == "drill over"
-    assert closed["closed_at"] == "2026-12-01T18:00:00+09:00"
+    assert closed["closed_at"] == closing
     await session.commit()
     actions = list(
         await session.scalars(
@@ -89,7 +91,7 @@ async def test_closing_before_it_started_is_refused(
     created = await _open(client, coord)
     resp = await client.patch(
         f"{URL}/{created['id']}",
-        json={"status": "closed", "at": "2026-12-01T08:00:00+09:00"},
+        json={"status": "closed", "at": hours_ago(11)},
         headers=coord,
     )
     assert_problem(resp, 422)

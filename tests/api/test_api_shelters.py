@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.api_helpers import assert_problem, count
+from tests.api.api_helpers import assert_problem, count, hours_ago
 from ukg_aid import needs
 from ukg_aid.principal import Role
 
@@ -36,7 +36,7 @@ async def test_a_desk_keeps_its_shelter_and_every_change_is_history(
     client: httpx.AsyncClient, tokens
 ) -> None:
     desk = await tokens.headers(Role.desk, "27")
-    shelter = await _open(client, desk, at="2026-12-01T10:00:00+09:00")
+    shelter = await _open(client, desk, at=hours_ago(3))
     assert shelter["incident_id"] is not None and shelter["evacuees"] == 400
     resp = await client.patch(
         f"{URL}/{shelter['id']}",
@@ -44,7 +44,7 @@ async def test_a_desk_keeps_its_shelter_and_every_change_is_history(
             "evacuees": 520,
             "infants": 6,
             "note": "night count",
-            "at": "2026-12-01T11:00:00+09:00",
+            "at": hours_ago(2),
         },
         headers=desk,
     )
@@ -72,10 +72,10 @@ async def test_shelter_rules(client: httpx.AsyncClient, tokens, session) -> None
     ):
         assert_problem(await client.post(URL, json=bad, headers=coord), 422)
     assert await count(session, "shelters") == before
-    shelter = await _open(client, coord, at="2026-12-01T10:00:00+09:00")
+    shelter = await _open(client, coord, at=hours_ago(3))
     back = await client.patch(
         f"{URL}/{shelter['id']}",
-        json={"evacuees": 1, "at": "2026-12-01T09:00:00+09:00"},
+        json={"evacuees": 1, "at": hours_ago(4)},
         headers=coord,
     )
     assert assert_problem(back, 422)["code"] == "timeline-backwards"
