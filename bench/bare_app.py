@@ -51,15 +51,14 @@ DEPOT_SQL = (
     "SELECT id, key, member_code, name, name_ja, kind, lat, lon, status, note, created_at,"
     " updated_at FROM depots WHERE id = $1"
 )
-STOCK_COUNT_SQL = (
-    "SELECT count(*) FROM (SELECT stock.id, depots.member_code FROM stock"
-    " JOIN depots ON depots.id = stock.depot_id) AS rows"
-)
 STOCK_PAGE_SQL = (
     "SELECT stock.depot_id, depots.member_code, stock.item_code, stock.on_hand, stock.reserved,"
-    " stock.reserve_floor, stock.updated_at FROM stock JOIN depots ON depots.id = stock.depot_id"
+    " stock.reserve_floor, stock.updated_at, (SELECT count(*) FROM stock) AS total"
+    " FROM stock JOIN depots ON depots.id = stock.depot_id"
     " ORDER BY stock.depot_id, stock.item_code LIMIT $1 OFFSET $2"
 )
+"""``stockpiles.reads``: the page and, beside it, the total in one statement (an InitPlan)."""
+STOCK_COUNT_SQL = "SELECT count(*) FROM stock"  # a page past the end
 LOCK_STOCK_SQL = (
     "SELECT id, depot_id, item_code, on_hand, reserved, reserve_floor, updated_at FROM stock"
     " WHERE depot_id = $1 AND item_code = $2 FOR UPDATE"
@@ -234,8 +233,8 @@ def _reads(app: FastAPI) -> None:
         size = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
         async with request.app.state.pool.acquire() as conn:
             await authenticate(conn, request)
-            total = await conn.fetchval(STOCK_COUNT_SQL)
             rows = await conn.fetch(STOCK_PAGE_SQL, size, offset)
+            total = rows[0]["total"] if rows else await conn.fetchval(STOCK_COUNT_SQL)
         items = [stock_json(r, r["member_code"]) for r in rows]
         return JSONResponse({"items": items, "total": total, "limit": size, "offset": offset})
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.api.api_helpers import assert_problem, error_locs, new_depot, stock_row
@@ -276,6 +277,48 @@ async def test_stock_list_filters(client: httpx.AsyncClient, tokens) -> None:
     for row in page["items"]:
         expected = max(0, row["on_hand"] - row["reserved"] - row["reserve_floor"])
         assert row["available"] == expected
+
+
+@pytest.mark.sqlite
+async def test_stock_total_counts_every_matching_row(
+    client: httpx.AsyncClient, tokens, session: AsyncSession
+) -> None:
+    """The total comes with the page (a count beside it, issue 11), or alone for a page past the
+    end: either way it is the number of rows the filters match, counted here from the table."""
+    headers = await tokens.headers(Role.observer)
+    rows = (
+        await session.execute(
+            text(
+                "SELECT stock.item_code, stock.depot_id, depots.member_code FROM stock"
+                " JOIN depots ON depots.id = stock.depot_id"
+            )
+        )
+    ).all()
+    some = rows[0]
+    shapes: list[dict[str, Any]] = [
+        {},
+        {"member": "28"},
+        {"item": "meals"},
+        {"member": some.member_code, "item": some.item_code},
+        {"depot_id": some.depot_id},
+        {"member": some.member_code, "depot_id": some.depot_id, "item": some.item_code},
+    ]
+    for params in shapes:
+        expected = sum(
+            1
+            for r in rows
+            if params.get("member", r.member_code) == r.member_code
+            and params.get("item", r.item_code) == r.item_code
+            and params.get("depot_id", r.depot_id) == r.depot_id
+        )
+        for offset in (0, expected + 5):
+            resp = await client.get(
+                "/api/v1/stock", params={**params, "limit": 2, "offset": offset}, headers=headers
+            )
+            assert resp.status_code == 200, resp.text
+            page = resp.json()
+            assert page["total"] == expected, (params, offset)
+            assert len(page["items"]) == (min(2, expected) if offset == 0 else 0)
 
 
 async def test_stock_page_is_what_the_model_answers(client: httpx.AsyncClient, tokens) -> None:

@@ -23,12 +23,8 @@ _STOCK_COLUMNS = (
 )
 
 
-@cache
-def _stock_query(*, member: bool, item: bool, depot: bool) -> Any:
-    """The list's query for one combination of filters (eight at most, each built and compiled
-    once: :mod:`ukg_aid.db.wire`), the filters' values bound by name."""
-    query: Any = select(*_STOCK_COLUMNS, func.count().over().label("total"))
-    query = query.join(Depot, Depot.id == Stock.depot_id)
+def _filtered(query: Any, *, member: bool, item: bool, depot: bool) -> Any:
+    """``query`` narrowed by the filters asked for, their values bound by name."""
     if member:
         query = query.where(Depot.member_code == bindparam("member_code"))
     if item:
@@ -39,9 +35,26 @@ def _stock_query(*, member: bool, item: bool, depot: bool) -> Any:
 
 
 @cache
+def _count_query(*, member: bool, item: bool, depot: bool) -> Any:
+    """How many stock rows the filters match. The depots are joined only to filter by member:
+    every stock row has its depot (a foreign key), so the join would change no count."""
+    query: Any = select(func.count().label("total")).select_from(Stock)
+    if member:
+        query = query.join(Depot, Depot.id == Stock.depot_id)
+    return _filtered(query, member=member, item=item, depot=depot)
+
+
+@cache
 def _page_query(*, member: bool, item: bool, depot: bool) -> Any:
-    query: Any = _stock_query(member=member, item=item, depot=depot)
-    ordered = query.order_by(Stock.depot_id, Stock.item_code)
+    """One page and the total in one statement, one snapshot: the count as a scalar subquery,
+    which PostgreSQL runs once (an InitPlan) beside a page read in index order that stops at the
+    limit. A window count (``count(*) OVER ()``) would join and number every matching row first:
+    3.9 ms of server time per page against 0.7 ms at the Nankai scale (issue 11), and the stock
+    list is the busiest read. Each shape is built and compiled once (:mod:`ukg_aid.db.wire`)."""
+    shape = {"member": member, "item": item, "depot": depot}
+    total = _count_query(**shape).correlate(None).scalar_subquery().label("total")
+    query: Any = select(*_STOCK_COLUMNS, total).join(Depot, Depot.id == Stock.depot_id)
+    ordered = _filtered(query, **shape).order_by(Stock.depot_id, Stock.item_code)
     return ordered.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
@@ -71,7 +84,7 @@ async def list_stock(
     offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page (rows as ``StockRead`` would answer them, plain data) and the total in one
-    statement (a window count); only a page past the end asks for the total separately."""
+    statement; only a page past the end asks for the total separately."""
     filters = {"member_code": member_code or None, "item_code": item_code or None}
     params = {k: v for k, v in (filters | {"depot_id": depot_id}).items() if v is not None}
     shape = {"member": "member_code" in params, "item": "item_code" in params}
@@ -81,6 +94,6 @@ async def list_stock(
     if page:
         total = int(page[0]["total"])
     else:
-        counted = select(func.count()).select_from(_stock_query(**shape).subquery())
-        total = int(await session.scalar(counted, params) or 0)
+        counted = await wire.first(session, _count_query(**shape), params)
+        total = int(counted["total"] if counted else 0)
     return [_row_json(row) for row in page], total
