@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ukg_aid.config import async_database_url
+from ukg_aid.db.lease import READ_LEASE, ReadLease
 
 if TYPE_CHECKING:
     from ukg_aid.config import Settings
@@ -217,6 +218,7 @@ class Database:
         self.engine = make_engine(url, pool_size=pool_size, echo=echo, limits=limits, pool=pool)
         self.autocommit_reads = self.dialect == "postgresql" and not (pool and pool.pgbouncer)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @property
     def dialect(self) -> str:
@@ -239,17 +241,25 @@ class Database:
         autocommit: no BEGIN/COMMIT round trips, each statement in its own snapshot — what READ
         COMMITTED gives every statement of a transaction anyway. Writes are refused. Behind
         PgBouncer (transaction pooling) a statement outside a transaction may be prepared on one
-        backend and run on another, so there reads keep their transaction."""
+        backend and run on another, so there reads keep their transaction.
+
+        Wire statements run on a :class:`~ukg_aid.db.lease.ReadLease` (the driver's connection,
+        taken from the pool at the first one), the ORM's on a connection the session takes from
+        the same pool in autocommit; never both at once."""
         if not self.autocommit_reads:
             async with self.transaction() as session:
                 session.info[READ_ONLY] = True
                 yield session
             return
-        async with self.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            info = {READ_ONLY: True, READ_CONNECTION: conn}
-            async with AsyncSession(bind=conn, expire_on_commit=False, info=info) as session:
+        lease = ReadLease(self.engine)
+        info = {READ_ONLY: True, READ_LEASE: lease}
+        try:
+            async with AsyncSession(
+                bind=self._autocommit, expire_on_commit=False, info=info
+            ) as session:
                 yield session
+        finally:
+            await lease.close()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -264,12 +274,6 @@ def on_postgres(session: AsyncSession) -> bool:
 
 READ_ONLY = "ukg_aid_read_only"
 """``Session.info`` key of a session that may only read (:meth:`Database.reading`)."""
-
-
-READ_CONNECTION = "ukg_aid_read_connection"
-"""``Session.info`` key: the autocommit connection a :meth:`Database.reading` session is bound to.
-The wire sends its statements there directly, without the session's own connection machinery
-(a greenlet and a session transaction per request, for a connection it already has)."""
 
 
 class ReadOnlySession(RuntimeError):

@@ -39,7 +39,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.dml import UpdateBase
 
-from ukg_aid.db.session import READ_CONNECTION, READ_ONLY, ReadOnlySession
+from ukg_aid.db.lease import READ_LEASE, ReadLease
+from ukg_aid.db.session import READ_ONLY, ReadOnlySession
 
 Row = Mapping[str, Any]
 _WIRE = "ukg_aid_wire"
@@ -97,10 +98,11 @@ _DRIVER_ERRORS = (
 
 @dataclass(slots=True)
 class Wire:
-    """The session's asyncpg connection, its transaction started."""
+    """A driver connection to send statements on: the session's own (its transaction started),
+    or a reading session's lease (no transaction: the server runs each statement alone)."""
 
     raw: asyncpg.Connection
-    owner: AsyncConnection
+    owner: AsyncConnection | ReadLease
     adapter: Any  # SQLAlchemy's AsyncAdapt_asyncpg_connection around ``raw``
 
     async def fetch(self, compiled_: Compiled, params: Mapping[str, Any]) -> list[Row]:
@@ -123,7 +125,7 @@ class Wire:
         )  # not: a misuse the driver refused on a live connection ("another operation …")
         if broken:
             self.raw.terminate()  # not a graceful close against a server that does not answer
-            await self.owner.invalidate()
+            await self.owner.invalidate()  # the session's connection, or the lease's
         if isinstance(error, OSError):
             return error  # the problem handlers answer the driver's OSError as an outage
         if isinstance(error, asyncpg.DataError) or state.startswith("22"):
@@ -136,10 +138,18 @@ class Wire:
 
 
 async def connection(session: AsyncSession) -> Wire | None:
-    """The session's asyncpg connection with its transaction begun, or None off PostgreSQL."""
+    """The connection to send on, or None off PostgreSQL: a reading session's lease while the
+    session has no connection of its own (:mod:`ukg_aid.db.lease`), else the session's
+    connection with its transaction begun."""
+    lease = session.info.get(READ_LEASE)
+    if isinstance(lease, ReadLease) and not session.in_transaction():
+        leased = await lease.connection()
+        return Wire(leased.driver_connection, lease, leased.dbapi_connection)
     wire = session.info.get(_WIRE)
-    if not (isinstance(wire, Wire) and not wire.owner.closed and not wire.owner.invalidated):
-        owner = session.info.get(READ_CONNECTION) or await session.connection()
+    if not (
+        isinstance(wire, Wire) and isinstance(wire.owner, AsyncConnection) and _usable(wire.owner)
+    ):
+        owner = await session.connection()
         fairy = owner.sync_connection.connection if owner.sync_connection else None
         if owner.dialect.name != "postgresql" or fairy is None:
             return None
@@ -148,6 +158,10 @@ async def connection(session: AsyncSession) -> Wire | None:
     if wire.adapter._transaction is None:  # SQLAlchemy's adapter begins with its first
         await _begin(wire)  # statement; a no-op in autocommit
     return wire
+
+
+def _usable(owner: AsyncConnection) -> bool:
+    return not owner.closed and not owner.invalidated
 
 
 async def _begin(wire: Wire) -> None:

@@ -1,0 +1,78 @@
+"""A reading session's wire statements run on a leased driver connection (``ukg_aid.db.lease``,
+issue 11): one connection at a time, no transaction left open, a broken one replaced."""
+
+from __future__ import annotations
+
+import asyncio
+
+import psycopg
+import pytest
+from sqlalchemy import func, select, text
+
+from ukg_aid.catalog.models import Item
+from ukg_aid.db import Database, failures, wire
+
+BACKEND = select(func.pg_backend_pid().label("pid"))
+STARTED = select(func.transaction_timestamp().label("at"))
+
+
+class Boom(Exception):
+    pass
+
+
+def _held(db: Database) -> int:
+    return int(db.engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
+async def test_a_read_holds_one_connection_at_a_time(live_db: Database) -> None:
+    async with live_db.transaction() as session:
+        codes = list(await session.scalars(select(Item.code).order_by(Item.code)))
+    first_code = select(Item.code).order_by(Item.code).limit(1)
+    async with live_db.reading() as session:
+        assert _held(live_db) == 0  # nothing taken before the first statement
+        assert dict(await wire.first(session, first_code) or {}) == {"code": codes[0]}
+        assert _held(live_db) == 1
+        assert list(await session.scalars(select(Item.code).order_by(Item.code))) == codes
+        assert _held(live_db) == 1  # the lease went back before the ORM took its own
+        assert dict(await wire.first(session, first_code) or {}) == {"code": codes[0]}
+        assert _held(live_db) == 1  # and later wire statements use the session's
+    assert _held(live_db) == 0
+
+
+async def test_wire_reads_run_each_in_its_own_transaction(
+    live_db: Database, pg_server: str
+) -> None:
+    async with live_db.reading() as session:
+        pid = (await wire.first(session, BACKEND) or {})["pid"]
+        first = (await wire.first(session, STARTED) or {})["at"]
+        await asyncio.sleep(0.02)
+        second = (await wire.first(session, STARTED) or {})["at"]
+        assert second > first  # autocommit: no transaction spans the two statements
+    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as other:  # not from the pool
+        found = other.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", (pid,))
+        assert found.fetchone() == ("idle",)  # returned to the pool with nothing open on it
+
+
+async def test_a_failing_read_returns_its_connection(live_db: Database) -> None:
+    with pytest.raises(Boom):
+        async with live_db.reading() as session:
+            await wire.first(session, BACKEND)
+            assert _held(live_db) == 1
+            raise Boom
+    assert _held(live_db) == 0
+
+
+async def test_a_broken_leased_connection_is_an_outage_and_replaced(live_db: Database) -> None:
+    async with live_db.reading() as session:
+        pid = (await wire.first(session, BACKEND) or {})["pid"]
+        async with live_db.transaction() as other:
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(Exception) as raised:  # which one: is_outage below
+            for _ in range(50):  # the backend's exit reaches the socket within moments
+                await wire.first(session, BACKEND)
+                await asyncio.sleep(0.02)
+        assert failures.is_outage(raised.value), repr(raised.value)
+    assert _held(live_db) == 0
+    async with live_db.reading() as session:
+        again = (await wire.first(session, BACKEND) or {})["pid"]
+    assert again != pid
