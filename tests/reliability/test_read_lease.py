@@ -8,6 +8,7 @@ import asyncio
 import psycopg
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Database, failures, wire
@@ -54,12 +55,21 @@ async def test_wire_reads_run_each_in_its_own_transaction(
 
 
 async def test_a_failing_read_returns_its_connection(live_db: Database) -> None:
-    with pytest.raises(Boom):
+    async def read_then_fail() -> None:
         async with live_db.reading() as session:
             await wire.first(session, BACKEND)
             assert _held(live_db) == 1
             raise Boom
+
+    with pytest.raises(Boom):
+        await read_then_fail()
     assert _held(live_db) == 0
+
+
+async def _read_until_it_fails(session: AsyncSession) -> None:
+    for _ in range(50):  # the backend's exit reaches the socket within moments
+        await wire.first(session, BACKEND)
+        await asyncio.sleep(0.02)
 
 
 async def test_a_broken_leased_connection_is_an_outage_and_replaced(live_db: Database) -> None:
@@ -68,9 +78,7 @@ async def test_a_broken_leased_connection_is_an_outage_and_replaced(live_db: Dat
         async with live_db.transaction() as other:
             await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         with pytest.raises(Exception) as raised:  # which one: is_outage below
-            for _ in range(50):  # the backend's exit reaches the socket within moments
-                await wire.first(session, BACKEND)
-                await asyncio.sleep(0.02)
+            await _read_until_it_fails(session)
         assert failures.is_outage(raised.value), repr(raised.value)
     assert _held(live_db) == 0
     async with live_db.reading() as session:
