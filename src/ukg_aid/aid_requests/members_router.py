@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from fastapi.responses import JSONResponse
 
 from ukg_aid import union_area
 from ukg_aid.aid_requests.stricken import stricken_members
-from ukg_aid.deps import Coordinator, PagingDep, Reader, Session
+from ukg_aid.deps import Coordinator, PagingDep, Reader, Session, api_router
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.members import service as member_service
 from ukg_aid.members.enums import MemberKind
@@ -19,7 +19,7 @@ from ukg_aid.members.models import Member
 from ukg_aid.members.schemas import GuestCreate, MemberRead
 from ukg_aid.schemas import LatLonRead, Page
 
-router = APIRouter(prefix="/members", tags=["members"])
+router = api_router(prefix="/members", tags=["members"])
 
 
 def to_read(member: Member, stricken: set[str]) -> MemberRead:

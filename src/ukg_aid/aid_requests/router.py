@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 from fastapi.responses import JSONResponse
 
 from ukg_aid.aid_requests import push
@@ -24,13 +24,14 @@ from ukg_aid.deps import (
     Reader,
     Session,
     SettingsDep,
+    api_router,
     json_response,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.schemas import IdParam, Page
 
-router = APIRouter(prefix="/aid-requests", tags=["aid requests"])
+router = api_router(prefix="/aid-requests", tags=["aid requests"])
 
 
 @router.post(

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from annotated_types import Interval
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import Header, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BeforeValidator
 
@@ -12,10 +12,10 @@ from ukg_aid import clock
 from ukg_aid.audit import service as audit_service
 from ukg_aid.audit.schemas import AuditEventRead
 from ukg_aid.audit.stream import EventHub, stream
-from ukg_aid.deps import AuditReader, PagingDep, Reader, Session
+from ukg_aid.deps import AuditReader, PagingDep, Reader, Session, api_router
 from ukg_aid.schemas import IdParam, Page, canonical_digits
 
-router = APIRouter(prefix="/audit-events", tags=["audit"])
+router = api_router(prefix="/audit-events", tags=["audit"])
 
 
 @router.get("", summary="The append-only audit log, newest first (coordinator, admin, observer)")
@@ -46,7 +46,7 @@ async def list_audit_events(
     return paging.page([AuditEventRead.model_validate(r) for r in rows], total)
 
 
-events_router = APIRouter(tags=["events"])
+events_router = api_router(tags=["events"])
 
 EventLimit = Annotated[int, Interval(ge=1, le=10_000), BeforeValidator(canonical_digits)]
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from ukg_aid.catalog import service as catalog_service
 from ukg_aid.catalog.schemas import ItemCreate, ItemRead, ItemUpdate
-from ukg_aid.deps import Admin, PagingDep, Reader, Session
+from ukg_aid.deps import Admin, PagingDep, Reader, Session, api_router
 from ukg_aid.schemas import Page
 
-router = APIRouter(prefix="/items", tags=["catalog"])
+router = api_router(prefix="/items", tags=["catalog"])
 
 
 @router.get(

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 from fastapi.responses import JSONResponse
 
 from ukg_aid.closures import service
 from ukg_aid.closures.schemas import ClosureCreate, ClosureRead
-from ukg_aid.deps import ClockDep, Coordinator, Reader, Session
+from ukg_aid.deps import ClockDep, Coordinator, Reader, Session, api_router
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam
 
-router = APIRouter(tags=["closures"])
+router = api_router(tags=["closures"])
 
 
 @router.post(

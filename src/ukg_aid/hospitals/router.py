@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from ukg_aid.deps import ClockDep, EmsOrDesk, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, EmsOrDesk, PagingDep, Reader, Session, api_router
 from ukg_aid.dispatch_air import HospitalStatus
 from ukg_aid.hospitals import service
 from ukg_aid.hospitals.schemas import HospitalChangeRead, HospitalRead, HospitalUpdate
 from ukg_aid.schemas import IdParam, Page
 
-router = APIRouter(prefix="/hospitals", tags=["hospitals"])
+router = api_router(prefix="/hospitals", tags=["hospitals"])
 
 
 @router.get("", summary="Receiving hospitals (disaster base hospitals), by member and status")

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import Body, Query, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import ClockDep, Coordinator, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, Coordinator, PagingDep, Reader, Session, api_router
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import counterparts
 from ukg_aid.incidents import service as incident_service
@@ -20,7 +20,7 @@ from ukg_aid.incidents.schemas import (
 )
 from ukg_aid.schemas import IdParam, Page
 
-router = APIRouter(prefix="/incidents", tags=["incidents"])
+router = api_router(prefix="/incidents", tags=["incidents"])
 
 
 @router.post(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid import clock as clocks
 from ukg_aid.clock import sane
-from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session, api_router
 from ukg_aid.dispatch_air import AircraftStatus
 from ukg_aid.helicopters import service as heli_service
 from ukg_aid.helicopters.models import Helicopter
@@ -34,7 +34,7 @@ from ukg_aid.medevac.models import MedevacMission
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.weather.service import core_holds
 
-router = APIRouter(prefix="/helicopters", tags=["helicopters"])
+router = api_router(prefix="/helicopters", tags=["helicopters"])
 
 StatusFilter = Annotated[AircraftStatus | None, Query(alias="status")]
 MemberFilter = Annotated[str | None, Query(description="operating member code")]

@@ -3,10 +3,19 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import ClockDep, Ems, EmsOrDesk, PagingDep, Reader, Session, SettingsDep
+from ukg_aid.deps import (
+    ClockDep,
+    Ems,
+    EmsOrDesk,
+    PagingDep,
+    Reader,
+    Session,
+    SettingsDep,
+    api_router,
+)
 from ukg_aid.dispatch_air import Severity
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
@@ -24,7 +33,7 @@ from ukg_aid.medevac.schemas import (
 from ukg_aid.problems import problem_response
 from ukg_aid.schemas import IdParam, Page
 
-router = APIRouter(prefix="/medevac-missions", tags=["medevac missions"])
+router = api_router(prefix="/medevac-missions", tags=["medevac missions"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "no aircraft can fly it (body names the reason), or wrong mission state"}

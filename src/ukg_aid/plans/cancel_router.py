@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestRead
-from ukg_aid.deps import ClockDep, Session, require
+from ukg_aid.deps import ClockDep, Session, api_router, require
 from ukg_aid.plans import lifecycle
 from ukg_aid.principal import Principal, Role
 from ukg_aid.schemas import IdParam
 
-router = APIRouter(prefix="/aid-requests", tags=["aid requests"])
+router = api_router(prefix="/aid-requests", tags=["aid requests"])
 
 CancellerDep = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from fastapi.responses import Response
 
 from ukg_aid.deps import (
@@ -13,6 +13,7 @@ from ukg_aid.deps import (
     Reader,
     Session,
     SettingsDep,
+    api_router,
 )
 from ukg_aid.errors import Unprocessable
 from ukg_aid.idempotency.service import IdempotencyDep
@@ -33,7 +34,7 @@ from ukg_aid.plans.schemas import (
 )
 from ukg_aid.schemas import IdParam, Page
 
-router = APIRouter(tags=["plans"])
+router = api_router(tags=["plans"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "the plan or allocation is not in a state that allows this"}

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from ukg_aid.deps import Reader, Session
+from ukg_aid.deps import Reader, Session, api_router
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.reports import service as report_service
 from ukg_aid.reports.schemas import SituationReport
 from ukg_aid.schemas import IdParam
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = api_router(prefix="/reports", tags=["reports"])
 
 
 @router.get(

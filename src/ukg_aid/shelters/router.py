@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from annotated_types import Interval
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator
 
-from ukg_aid.deps import ClockDep, PagingDep, Reader, Session, SettingsDep, require
+from ukg_aid.deps import ClockDep, PagingDep, Reader, Session, SettingsDep, api_router, require
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.principal import Principal, Role
@@ -21,7 +21,7 @@ from ukg_aid.shelters.schemas import (
     ShelterUpdate,
 )
 
-router = APIRouter(prefix="/shelters", tags=["shelters"])
+router = api_router(prefix="/shelters", tags=["shelters"])
 
 Keeper = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
 MemberFilter = Annotated[str | None, Query(description="member or guest code")]

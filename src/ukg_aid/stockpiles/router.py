@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 from fastapi.responses import JSONResponse
 
 from ukg_aid.deps import (
@@ -12,6 +12,7 @@ from ukg_aid.deps import (
     Reader,
     Session,
     SettingsDep,
+    api_router,
     json_response,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
@@ -33,7 +34,7 @@ from ukg_aid.stockpiles.schemas import (
     StockWrite,
 )
 
-router = APIRouter(tags=["depots and stock"])
+router = api_router(tags=["depots and stock"])
 
 MemberFilter = Annotated[str | None, Query(alias="member", description="member code")]
 

@@ -3,15 +3,15 @@ because they record audit events and use the request dependencies, which themsel
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from ukg_aid.audit import service as audit
 from ukg_aid.auth import service as auth_service
 from ukg_aid.auth.schemas import Me, TokenCreate, TokenIssued, TokenRead
-from ukg_aid.deps import Admin, CurrentPrincipal, Session
+from ukg_aid.deps import Admin, CurrentPrincipal, Session, api_router
 
-router = APIRouter(prefix="/tokens", tags=["tokens"])
-me_router = APIRouter(tags=["tokens"])
+router = api_router(prefix="/tokens", tags=["tokens"])
+me_router = api_router(tags=["tokens"])
 
 
 @me_router.get("/me", summary="Who this token is: its name, role, member and expiry (any token)")

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from fastapi.responses import JSONResponse
 
-from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session
+from ukg_aid.deps import ClockDep, Ems, PagingDep, Reader, Session, api_router
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.schemas import IdParam, Page
 from ukg_aid.weather import service
 from ukg_aid.weather.schemas import WeatherHoldCreate, WeatherHoldRead
 
-router = APIRouter(prefix="/weather-holds", tags=["weather holds"])
+router = api_router(prefix="/weather-holds", tags=["weather holds"])
 
 
 @router.post(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import BackgroundTasks, Query, Request
 
 from ukg_aid.clock import Clock
 from ukg_aid.deps import (
@@ -13,6 +13,7 @@ from ukg_aid.deps import (
     PagingDep,
     Reader,
     Session,
+    api_router,
     get_database,
 )
 from ukg_aid.errors import Unprocessable
@@ -30,7 +31,7 @@ from ukg_aid.plans.shipments.schemas import (
 from ukg_aid.principal import Role
 from ukg_aid.schemas import IdParam, Page
 
-router = APIRouter(tags=["shipments"])
+router = api_router(tags=["shipments"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "the shipment or its plan is not in a state that allows this"}
