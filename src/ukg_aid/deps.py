@@ -13,6 +13,8 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import Match
+from starlette.types import Scope
 
 from ukg_aid.auth import service as auth_service
 from ukg_aid.clock import Clock
@@ -98,9 +100,53 @@ class SessionRoute(APIRoute):
         return with_session
 
 
-def api_router(**options: Any) -> APIRouter:
-    """An ``APIRouter`` whose routes own their session (:class:`SessionRoute`)."""
-    return APIRouter(route_class=SessionRoute, **options)
+class IndexedRouter(APIRouter):
+    """An ``APIRouter`` that tells at a glance whether a path can be one of its routes.
+
+    FastAPI (0.137 and later) matches an included router by walking every one of its routes,
+    each with its own regular expression and bookkeeping, and routers are tried in order: a depot
+    read tested some thirty routes of the routers before its own, ``/healthz`` every API route
+    (issue 11). Once included under ``prefix`` (:func:`ukg_aid.api.include`), this router first
+    compares the path's first segment under the prefix with its routes' first segments and
+    answers "no match" at once when none can match; otherwise FastAPI matches as always."""
+
+    _prefix: str | None = None
+    _heads: frozenset[str] | None = None  # None: some route cannot be told by its first segment
+    _indexed: int = -1  # how many routes the index was built from
+
+    def index_under(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._indexed = -1
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if self._prefix is not None and not self._could_match(scope):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+    def _could_match(self, scope: Scope) -> bool:
+        if self._indexed != len(self.routes):
+            heads = frozenset(_first_segment(getattr(r, "path", "")) for r in self.routes)
+            unindexable = "" in heads or any(head.startswith("{") for head in heads)
+            self._heads = None if unindexable else heads
+            self._indexed = len(self.routes)
+        if self._heads is None:
+            return True
+        path, root = scope["path"], scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]  # as Starlette's routing reads it
+        prefix = self._prefix or ""
+        return path.startswith(prefix) and _first_segment(path[len(prefix) :]) in self._heads
+
+
+def _first_segment(path: str) -> str:
+    """``/depots/{depot_id}`` → ``depots``."""
+    return path.lstrip("/").split("/", 1)[0]
+
+
+def api_router(**options: Any) -> IndexedRouter:
+    """An API router: indexed (:class:`IndexedRouter`), its routes owning their session
+    (:class:`SessionRoute`)."""
+    return IndexedRouter(route_class=SessionRoute, **options)
 
 
 async def get_session(request: Request) -> AsyncSession:
