@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette._utils import get_route_path  # what FastAPI matches on, imported as it does
 from starlette.routing import Match
 from starlette.types import Scope
 
@@ -128,16 +129,14 @@ class IndexedRouter(APIRouter):
         return super().matches(scope)
 
     def _could_match(self, scope: Scope) -> bool:
-        if self._indexed != len(self.routes):
+        if self._indexed != len(self.routes):  # routes are added at import, before include
             heads = frozenset(_first_segment(getattr(r, "path", "")) for r in self.routes)
-            unindexable = "" in heads or any(head.startswith("{") for head in heads)
+            unindexable = "" in heads or any("{" in head for head in heads)
             self._heads = None if unindexable else heads
             self._indexed = len(self.routes)
         if self._heads is None:
             return True
-        path, root = scope["path"], scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :]  # as Starlette's routing reads it
+        path = get_route_path(scope)  # the path as Starlette's and FastAPI's matching read it
         prefix = self._prefix or ""
         return path.startswith(prefix) and _first_segment(path[len(prefix) :]) in self._heads
 

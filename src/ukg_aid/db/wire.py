@@ -1,17 +1,18 @@
-"""Hot statements straight on the session's asyncpg connection (issue 11).
+"""Hot statements straight on the driver's connection (issue 11).
 
 The busiest routes (the token lookup every request pays, the depot read, the stock list, stock
 adjustments, the audit row of every write) spent most of their CPU in SQLAlchemy's per-statement
 work and in asyncpg as SQLAlchemy's adapter drives it through a greenlet. Here a statement is
 still written in SQLAlchemy Core against the models, but compiled once per process to
-PostgreSQL's text (``$1, $2 …``) and sent by asyncpg itself, on the connection — and inside the
-transaction — of the request's session, so it shares the session's locks, commit and rollback
-with whatever the ORM does in the same request.
+PostgreSQL's text (``$1, $2 …``) and sent by asyncpg itself.
 
-* **Transaction**: SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement.
+* **Which connection**: in a session that writes, the session's own — inside its transaction,
+  so a statement shares the session's locks, commit and rollback with whatever the ORM does in
+  the same request. SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement:
   :func:`connection` starts it (same isolation, same read-only flag) before the first statement
-  sent here, so nothing runs outside the session's transaction; in autocommit (the API's reads)
-  there is none to start.
+  sent here, so nothing runs outside the session's transaction. A reading session (the API's
+  GETs, autocommit) sends on its lease (:mod:`ukg_aid.db.lease`) until the ORM has taken a
+  connection, then on that one; there is no transaction to start.
 * **Values**: parameters pass through their column type's bind processor, as SQLAlchemy would
   send them (JSON as text for the codec SQLAlchemy installs on each connection, an enum as its
   value); rows come back as asyncpg records (a mapping by column name; enum columns as their
