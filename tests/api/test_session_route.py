@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy import event, select, text
+from starlette.types import Message, Send
 
 from ukg_aid import api, health
 from ukg_aid.app import create_app
@@ -143,7 +144,7 @@ async def test_a_write_is_committed_before_its_answer_starts(live: Live, pg_serv
     name = live.database.engine.url.database
     seen: list[int] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         if message["type"] == "http.response.start":
             with psycopg.connect(f"{pg_server}/{name}", autocommit=True) as other:
                 row = other.execute(
@@ -189,7 +190,7 @@ async def _asgi(
     path: str,
     headers: dict[str, str],
     body: dict[str, Any],
-    send: Callable[[dict[str, Any]], Awaitable[None]],
+    send: Send,
 ) -> None:
     raw = json.dumps(body).encode()
     scope = {
