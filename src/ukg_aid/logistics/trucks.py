@@ -132,9 +132,14 @@ def cover(
     if not classes:
         return None
     shares = [share(load, c) for c in classes]
+    need = max(Fraction(need), Fraction(0))
+    # The same exact comparisons in whole numbers: every share and the need over one common
+    # denominator (Fraction arithmetic in the enumeration cost an approval ~0.1 s, issue 11).
+    scale = math.lcm(need.denominator, *(s.denominator for s in shares))
+    units = [s.numerator * (scale // s.denominator) for s in shares]
     bounds = [None if available is None else max(0, available.get(c.code, 0)) for c in classes]
     best: tuple[tuple[int, int, tuple[int, ...]], tuple[int, ...]] | None = None
-    for counts in _candidates(max(need, Fraction(0)), shares, bounds):
+    for counts in _candidates(need.numerator * (scale // need.denominator), units, bounds):
         if sum(counts) == 0:
             continue
         capacity = sum(n * c.capacity_g for n, c in zip(counts, classes, strict=True))
@@ -152,12 +157,13 @@ def _largest_first(counts: tuple[int, ...], classes: Sequence[TruckClass]) -> tu
 
 
 def _candidates(
-    need: Fraction, shares: Sequence[Fraction], bounds: Sequence[int | None]
+    need: int, shares: Sequence[int], bounds: Sequence[int | None]
 ) -> Iterator[tuple[int, ...]]:
-    """Count vectors whose shares add up to ``need``: each class but the last ranges over
-    0..enough-on-its-own (more is never better), the last takes the fewest that close the gap."""
+    """Count vectors whose shares add up to ``need`` (all over one denominator, so whole
+    numbers): each class but the last ranges over 0..enough-on-its-own (more is never better),
+    the last takes the fewest that close the gap."""
     first, bound = shares[0], bounds[0]
-    enough = math.ceil(need / first) if need > 0 else 0
+    enough = -(-need // first) if need > 0 else 0
     if len(shares) == 1:
         if bound is None or enough <= bound:
             yield (enough,)
