@@ -7,11 +7,12 @@ import asyncio
 
 import psycopg
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Database, failures, wire
+from ukg_aid.db.session import ReadOnlySession
 
 BACKEND = select(func.pg_backend_pid().label("pid"))
 STARTED = select(func.transaction_timestamp().label("at"))
@@ -84,3 +85,25 @@ async def test_a_broken_leased_connection_is_an_outage_and_replaced(live_db: Dat
     async with live_db.reading() as session:
         again = (await wire.first(session, BACKEND) or {})["pid"]
     assert again != pid
+
+
+async def test_a_write_hidden_in_a_cte_is_refused_on_a_read(live_db: Database) -> None:
+    """A read runs in autocommit, so a write inside it would be committed at once: a select over
+    an ``UPDATE … RETURNING`` CTE is refused like the update itself, by the wire and the ORM."""
+    async with live_db.transaction() as session:
+        code = await session.scalar(select(Item.code).order_by(Item.code).limit(1))
+    moved = (
+        update(Item)
+        .where(Item.code == bindparam("code"))
+        .values(name_ja="書き換え")
+        .returning(Item.code)
+        .cte("moved")
+    )
+    hidden = select(moved.c.code)
+    async with live_db.reading() as session:
+        with pytest.raises(ReadOnlySession):
+            await wire.rows(session, hidden, {"code": code})
+        with pytest.raises(ReadOnlySession):
+            await session.execute(hidden, {"code": code})
+    async with live_db.transaction() as session:
+        assert await session.scalar(select(Item.name_ja).where(Item.code == code)) != "書き換え"

@@ -38,10 +38,9 @@ import asyncpg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable
-from sqlalchemy.sql.dml import UpdateBase
 
 from ukg_aid.db.lease import READ_LEASE, ReadLease
-from ukg_aid.db.session import READ_ONLY, ReadOnlySession
+from ukg_aid.db.session import READ_ONLY, ReadOnlySession, any_write
 
 Row = Mapping[str, Any]
 _WIRE = "ukg_aid_wire"
@@ -178,12 +177,27 @@ async def _begin(wire: Wire) -> None:
         raise
 
 
+_WRITES: dict[int, tuple[Executable, bool]] = {}
+
+
+def _writes(statement: Executable) -> bool:
+    """:func:`any_write`, remembered per statement object like :func:`compiled`."""
+    hit = _WRITES.get(id(statement))
+    if hit is not None and hit[0] is statement:
+        return hit[1]
+    found = any_write(statement)
+    if len(_WRITES) >= _MAX_COMPILED:
+        _WRITES.clear()
+    _WRITES[id(statement)] = (statement, found)
+    return found
+
+
 async def rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
 ) -> list[Row]:
     """Every row of ``statement`` with ``params`` (bound by name), as mappings."""
     params = params or {}
-    if session.info.get(READ_ONLY) and isinstance(statement, UpdateBase):
+    if session.info.get(READ_ONLY) and _writes(statement):
         raise ReadOnlySession(f"a read-only session may not run {type(statement).__name__}")
     wire = await connection(session)
     if wire is None:
