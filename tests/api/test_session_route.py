@@ -3,6 +3,7 @@ session is opened on demand and closed — committed or rolled back — before t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -24,6 +25,7 @@ from ukg_aid.auth import service as auth_service
 from ukg_aid.config import Settings
 from ukg_aid.console.router import router as console_router
 from ukg_aid.db import Database
+from ukg_aid.db.session import Limits, PoolOptions
 from ukg_aid.deps import SessionRoute, get_principal, get_session
 from ukg_aid.principal import Role
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
@@ -238,3 +240,30 @@ async def test_the_route_index_finds_every_api_route(client: httpx.AsyncClient) 
     assert seen > 90
     assert (await client.get(f"{api.PREFIX}/no-such-thing")).status_code == 404
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_reads_that_change_connection_do_not_starve_a_small_pool(live_db: Database) -> None:
+    """Forty concurrent reads on a pool of two (no overflow, 1.5 s to find a connection): each
+    looks its token up on a lease, and half then read through the ORM on a connection of the
+    session's own. Were the lease kept meanwhile, two requests holding leases and waiting for a
+    second connection would starve the pool (503 busy); handed back first, all are answered."""
+    settings = Settings(database_url=live_db.url, db_pool_size=2, db_max_overflow=0)
+    database = Database(
+        settings.database_url,
+        limits=Limits.from_settings(settings),
+        pool=PoolOptions.from_settings(settings),
+    )
+    async with database.transaction() as s:
+        issued = await auth_service.create_token(
+            s, name="observer-route", role=Role.observer, member_code=None, expires_in_days=1
+        )
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    transport = httpx.ASGITransport(app=create_app(settings, database=database))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://route") as client:
+            paths = ["/api/v1/me", "/api/v1/stock?limit=5"] * 20
+            answers = await asyncio.gather(*(client.get(p, headers=headers) for p in paths))
+        assert [r.status_code for r in answers] == [200] * len(paths)
+        assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        await database.dispose()
