@@ -26,15 +26,18 @@ export async function loadStore() {
       this.index();
     },
     async reload() {
+      if (this.stale.size === 0) return; // nothing changed: the same names, the same generation
       if (this.stale.has("depot")) this.depots = await listAll("/depots");
       if (this.stale.has("item")) this.items = await listAll("/items");
       this.stale.clear();
       this.index();
     },
+    generation: 0, // counts re-indexings: a screen showing names redraws when it moves
     index() {
       this.byMember = new Map(this.members.map((m) => [m.code, m]));
       this.byItem = new Map(this.items.map((i) => [i.code, i]));
       this.byDepot = new Map(this.depots.map((d) => [d.id, d]));
+      this.generation += 1;
     },
   };
   [store.members, store.items, store.depots] = await Promise.all([

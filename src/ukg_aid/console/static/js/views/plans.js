@@ -31,12 +31,22 @@ export default async function mount(main, ctx, args) {
       history,
     ),
   );
+  // What the review shows: a live refresh that changes nothing it shows (an event about another
+  // plan or request; the names it uses are the store's generation) leaves it in place, so a button under the coordinator's pointer is not swapped for
+  // a copy between press and release (the click would be lost).
+  let shown = null;
   async function refresh() {
     const plans = await listAll("/plans", { incident: chosenIncidentId() });
     const id = selected ?? plans.find((p) => p.status === "proposed")?.id ?? plans[0]?.id;
     replace(history, historyTable(plans, id));
-    if (id === undefined) return replace(review, h("p", { class: "empty" }, t("plans.none")));
+    if (id === undefined) {
+      shown = null;
+      return replace(review, h("p", { class: "empty" }, t("plans.none")));
+    }
     const [plan, requests] = await Promise.all([get(`/plans/${id}`), listAll("/aid-requests")]);
+    const showing = JSON.stringify([ctx.store.generation, plan, requests]);
+    if (showing === shown) return;
+    shown = showing;
     replace(review, planReview(ctx, plan, new Map(requests.map((r) => [r.id, r])), refresh));
   }
   await refresh();
