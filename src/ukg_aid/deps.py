@@ -184,9 +184,7 @@ a lock on every route that needs a token); we answer a missing token ourselves (
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-async def authenticated(
-    request: Request, credentials: HTTPAuthorizationCredentials | None
-) -> Principal:
+async def get_principal(request: Request, credentials: Credentials) -> Principal:
     """The request's principal: its token looked up once per request, however many dependencies
     ask (a role guard and the idempotency record, say), on the request's session."""
     known = request.scope.get(_PRINCIPAL)
@@ -203,10 +201,6 @@ async def authenticated(
     return principal
 
 
-async def get_principal(request: Request, credentials: Credentials) -> Principal:
-    return await authenticated(request, credentials)
-
-
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
@@ -217,7 +211,7 @@ def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
     allowed = frozenset(roles)
 
     async def guard(request: Request, credentials: Credentials) -> Principal:
-        principal = await authenticated(request, credentials)
+        principal = await get_principal(request, credentials)
         if principal.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise Forbidden(

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 import asyncpg
 from sqlalchemy import exc as sa_exc
@@ -65,25 +65,43 @@ class Compiled:
         return out
 
 
-_COMPILED: dict[int, tuple[Executable, Compiled]] = {}
-_MAX_COMPILED = 256  # a guard: statements are constants, or cached per shape by their module
+V = TypeVar("V")
+
+
+class _PerStatement(Generic[V]):
+    """Something worked out once per statement object: statements are module-level constants,
+    or cached per shape by their module (a guard clears the memory past 256)."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[Executable, V]] = {}
+
+    def get(self, statement: Executable, work_out: Callable[[], V]) -> V:
+        hit = self._found.get(id(statement))
+        if hit is not None and hit[0] is statement:
+            return hit[1]
+        value = work_out()
+        if len(self._found) >= 256:
+            self._found.clear()
+        self._found[id(statement)] = (statement, value)
+        return value
+
+
+_COMPILED: _PerStatement[Compiled] = _PerStatement()
+_WRITES: _PerStatement[bool] = _PerStatement()
 
 
 def compiled(statement: Executable, dialect: Any) -> Compiled:
-    """``statement`` compiled once per process (statements are module-level constants)."""
-    hit = _COMPILED.get(id(statement))
-    if hit is not None and hit[0] is statement:
-        return hit[1]
+    """``statement`` compiled once per process."""
+    return _COMPILED.get(statement, lambda: _compile(statement, dialect))
+
+
+def _compile(statement: Executable, dialect: Any) -> Compiled:
     done = cast(ClauseElement, statement).compile(dialect=dialect)
     names = tuple(getattr(done, "positiontup", None) or ())
     binds = getattr(done, "binds", {})
     processors = tuple(binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
     fixed = {n: binds[n].effective_value for n in names if not binds[n].required}
-    out = Compiled(str(done), names, processors, fixed)
-    if len(_COMPILED) >= _MAX_COMPILED:
-        _COMPILED.clear()
-    _COMPILED[id(statement)] = (statement, out)
-    return out
+    return Compiled(str(done), names, processors, fixed)
 
 
 # What the driver raises: server errors, client-side refusals, a protocol in a state it cannot
@@ -177,27 +195,12 @@ async def _begin(wire: Wire) -> None:
         raise
 
 
-_WRITES: dict[int, tuple[Executable, bool]] = {}
-
-
-def _writes(statement: Executable) -> bool:
-    """:func:`any_write`, remembered per statement object like :func:`compiled`."""
-    hit = _WRITES.get(id(statement))
-    if hit is not None and hit[0] is statement:
-        return hit[1]
-    found = any_write(statement)
-    if len(_WRITES) >= _MAX_COMPILED:
-        _WRITES.clear()
-    _WRITES[id(statement)] = (statement, found)
-    return found
-
-
 async def rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any] | None = None
 ) -> list[Row]:
     """Every row of ``statement`` with ``params`` (bound by name), as mappings."""
     params = params or {}
-    if session.info.get(READ_ONLY) and _writes(statement):
+    if session.info.get(READ_ONLY) and _WRITES.get(statement, lambda: any_write(statement)):
         raise ReadOnlySession(f"a read-only session may not run {type(statement).__name__}")
     wire = await connection(session)
     if wire is None:

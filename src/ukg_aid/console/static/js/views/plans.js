@@ -32,8 +32,9 @@ export default async function mount(main, ctx, args) {
     ),
   );
   // What the review shows: a live refresh that changes nothing it shows (an event about another
-  // plan or request; the names it uses are the store's generation) leaves it in place, so a button under the coordinator's pointer is not swapped for
-  // a copy between press and release (the click would be lost).
+  // plan or request; the names it uses are the store's generation) leaves it in place, so a
+  // button under the coordinator's pointer is not swapped for a copy between press and release
+  // (the click would be lost).
   let shown = null;
   async function refresh() {
     const plans = await listAll("/plans", { incident: chosenIncidentId() });
