@@ -39,11 +39,6 @@ class Filed:
     id: int
     body: dict[str, Any]
 
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        lines: list[dict[str, Any]] = self.body["lines"]
-        return lines
-
 
 _KNOWN_PG = select(Item.code).where(Item.code == any_(bindparam("codes", type_=ARRAY(String))))
 _KNOWN = select(Item.code).where(Item.code.in_(bindparam("codes", expanding=True)))

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ukg_aid.clock import JST
 from ukg_aid.db import wire
-from ukg_aid.stockpiles.models import Depot, Stock
+from ukg_aid.stockpiles.models import Depot, Stock, available_units
 
 _STOCK_COLUMNS = (
     Stock.depot_id,
@@ -69,7 +69,7 @@ def _row_json(row: wire.Row) -> dict[str, Any]:
         "on_hand": row["on_hand"],
         "reserved": row["reserved"],
         "reserve_floor": row["reserve_floor"],
-        "available": max(0, row["on_hand"] - row["reserved"] - row["reserve_floor"]),
+        "available": available_units(row["on_hand"], row["reserved"], row["reserve_floor"]),
         "updated_at": row["updated_at"].astimezone(JST),
     }
 
