@@ -95,6 +95,9 @@ def test_weather_holds_by_base_and_by_a_clicked_polygon(page: Page, console: Con
     assert area["reason"] == "snow" and len(area["area"]["coordinates"][0]) == 4
     for hold in holds:
         page.get_by_test_id(f"lift-hold-{hold['id']}").click()
+        # as a dispatcher would: see it gone before the next (the table redraws after a lift,
+        # and a click landing during a redraw is lost)
+        expect(page.get_by_test_id(f"hold-{hold['id']}")).to_have_count(0)
     expect(page.get_by_test_id("holds")).to_contain_text("No weather holds")
 
 
