@@ -185,7 +185,7 @@ async def seed_database(url: str, inst: Instance) -> Seeded:
                     clock=clock.Clock(),  # live, as `ukg-aid serve` runs by default
                 )
                 out.request_ids.append(req.id)
-                out.lines += len(req.lines)
+                out.lines += len(spec.lines)  # one stored line per line given
     finally:
         await db.dispose()
     return out
