@@ -118,8 +118,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if database is not None:
         app.state.db = database
     problems.install(app)
-    api.include(app)
+    health.router.index_under("")  # first, told by its first segment: probes poll it most
     app.include_router(health.router)
+    api.include(app)  # after the app's own few routes, not after twenty API routers
     docs.install(app)
     app.add_middleware(RetryTransactions, retries=settings.db_retries, skip_paths=NO_RETRY_PATHS)
     console.install(app)

@@ -9,8 +9,10 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.routing import APIRoute
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.base import SecurityBase
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette._utils import get_route_path  # what FastAPI matches on, imported as it does
@@ -172,65 +174,72 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 Session = Annotated[AsyncSession, Depends(get_session)]
 
 
-bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearer",
+BEARER = HTTPBearerModel(
     description="An API token: `ukg-aid token create --role ROLE --name NAME` prints it "
-    "(admins also `POST /api/v1/tokens`). Paste the secret without the `Bearer ` prefix.",
+    "(admins also `POST /api/v1/tokens`). Paste the secret without the `Bearer ` prefix."
 )
-"""Declares the bearer scheme in the OpenAPI document (the docs page's Authorize button, and
-a lock on every route that needs a token); we answer a missing token ourselves (problem+json)."""
-
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+"""The bearer scheme as the OpenAPI document declares it (the docs page's Authorize button, and a
+lock on every route that needs a token)."""
 
 
-async def get_principal(request: Request, credentials: Credentials) -> Principal:
+def bearer_secret(request: Request) -> str | None:
+    """The secret of ``Authorization: Bearer <secret>``; None when absent, empty or another
+    scheme (as FastAPI's ``HTTPBearer`` reads the header)."""
+    scheme, secret = get_authorization_scheme_param(request.headers.get("authorization"))
+    return secret if scheme.lower() == "bearer" and secret else None
+
+
+async def get_principal(request: Request) -> Principal:
     """The request's principal: its token looked up once per request, however many dependencies
-    ask (a role guard and the idempotency record, say), on the request's session."""
+    ask (a role guard and the idempotency record, say), on the request's session. No token is our
+    own 401 problem, not FastAPI's."""
     known = request.scope.get(_PRINCIPAL)
     if isinstance(known, Principal):
         return known
-    if credentials is None or not credentials.credentials.strip():
+    secret = bearer_secret(request)
+    if secret is None:
         raise Unauthorized(
             "send 'Authorization: Bearer <token>'; create one with 'ukg-aid token create'",
             code="missing-token",
         )
     session = await get_session(request)
-    principal = await auth_service.authenticate(session, credentials.credentials.strip())
+    principal = await auth_service.authenticate(session, secret)
     request.scope[_PRINCIPAL] = principal
     return principal
 
 
-CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+class Guard(SecurityBase):
+    """A dependency admitting only ``roles`` (403 problem otherwise), after authenticating the
+    request (:func:`get_principal`). It is a security scheme itself, so FastAPI declares the bearer
+    scheme on every route it guards; one dependency instead of a guard over ``HTTPBearer``: each
+    dependency costs FastAPI some 30–50 µs per request, a tenth of a depot read (issue 11)."""
 
+    def __init__(self, *roles: Role) -> None:
+        self.model = BEARER
+        self.scheme_name = "bearer"
+        self.allowed = frozenset(roles)
 
-def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
-    """A dependency admitting only the given roles (403 problem otherwise). It authenticates
-    itself rather than through :data:`CurrentPrincipal`: each level of dependencies costs FastAPI
-    work on every request (issue 11)."""
-    allowed = frozenset(roles)
-
-    async def guard(request: Request, credentials: Credentials) -> Principal:
-        principal = await get_principal(request, credentials)
-        if principal.role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
+    async def __call__(self, request: Request) -> Principal:
+        principal = await get_principal(request)
+        if principal.role not in self.allowed:
+            names = ", ".join(sorted(r.value for r in self.allowed))
             raise Forbidden(
                 f"role '{principal.role.value}' may not do this; allowed: {names}",
                 code="wrong-role",
             )
         return principal
 
-    return guard
 
-
-Reader = Annotated[Principal, Depends(require(*Role))]
-Admin = Annotated[Principal, Depends(require(Role.admin))]
-Coordinator = Annotated[Principal, Depends(require(Role.coordinator, Role.admin))]
-AuditReader = Annotated[Principal, Depends(require(Role.coordinator, Role.admin, Role.observer))]
-DeskOrAdmin = Annotated[Principal, Depends(require(Role.desk, Role.admin))]
-Ems = Annotated[Principal, Depends(require(Role.ems, Role.admin))]
-EmsOrDesk = Annotated[Principal, Depends(require(Role.ems, Role.desk, Role.admin))]
-DeskOrCoordinator = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
+Reader = Annotated[Principal, Depends(Guard(*Role))]
+CurrentPrincipal = Reader
+"""The request's principal, whatever its role (the same dependency as :data:`Reader`)."""
+Admin = Annotated[Principal, Depends(Guard(Role.admin))]
+Coordinator = Annotated[Principal, Depends(Guard(Role.coordinator, Role.admin))]
+AuditReader = Annotated[Principal, Depends(Guard(Role.coordinator, Role.admin, Role.observer))]
+DeskOrAdmin = Annotated[Principal, Depends(Guard(Role.desk, Role.admin))]
+Ems = Annotated[Principal, Depends(Guard(Role.ems, Role.admin))]
+EmsOrDesk = Annotated[Principal, Depends(Guard(Role.ems, Role.desk, Role.admin))]
+DeskOrCoordinator = Annotated[Principal, Depends(Guard(Role.desk, Role.coordinator, Role.admin))]
 
 
 class Paging:

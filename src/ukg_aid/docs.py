@@ -3,7 +3,8 @@
 The Swagger UI assets are vendored (``static/swagger-ui``, swagger-ui-dist 5.35.0, Apache-2.0;
 see its SOURCE.md), so the page works on a desk with no internet access, and nothing is loaded
 from elsewhere (no CDN, no online validator). The OpenAPI document declares the bearer scheme
-(:data:`ukg_aid.deps.bearer`), so **Authorize** takes a token and Try-it-out sends it.
+(:data:`ukg_aid.deps.BEARER`, on every guard), so **Authorize** takes a token and
+Try-it-out sends it.
 """
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ import asyncio
 import hmac
 import logging
 import os
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.security.base import SecurityBase
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -35,13 +35,13 @@ from ukg_aid import __version__, migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
-from ukg_aid.deps import bearer
+from ukg_aid.deps import BEARER, IndexedRouter, bearer_secret
 from ukg_aid.errors import PROBLEM_JSON, Forbidden, Unauthorized
 from ukg_aid.principal import Role
 from ukg_aid.problems import RETRY_AFTER_S
 
 log = logging.getLogger("ukg_aid")
-router = APIRouter(tags=["health"])
+router = IndexedRouter(tags=["health"])
 
 METRICS_ROLES = frozenset({Role.admin, Role.observer})
 
@@ -93,30 +93,34 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-async def metrics_reader(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> None:
-    """The scrape secret, or an admin/observer API token (401/403 otherwise)."""
-    if credentials is None or not credentials.credentials.strip():
-        raise Unauthorized(
-            "send 'Authorization: Bearer <token>': the scrape token (UKG_AID_METRICS_TOKEN) "
-            "or an admin/observer API token",
-            code="missing-token",
-        )
-    secret = credentials.credentials.strip()
-    settings: Settings = request.app.state.settings
-    scrape = settings.metrics_token.get_secret_value() if settings.metrics_token else None
-    if scrape and hmac.compare_digest(secret.encode(), scrape.encode()):
-        return
-    db: Database = request.app.state.db
-    async with db.transaction() as session:
-        principal = await auth_service.authenticate(session, secret)
-    if principal.role not in METRICS_ROLES:
-        raise Forbidden(
-            f"role '{principal.role.value}' may not read metrics; allowed: admin, observer",
-            code="wrong-role",
-        )
+class MetricsReader(SecurityBase):
+    """The scrape secret, or an admin/observer API token (401/403 otherwise); declared as the
+    bearer scheme, like the API's guards (:class:`ukg_aid.deps.Guard`)."""
+
+    def __init__(self) -> None:
+        self.model = BEARER
+        self.scheme_name = "bearer"
+
+    async def __call__(self, request: Request) -> None:
+        secret = bearer_secret(request)
+        if secret is None:
+            raise Unauthorized(
+                "send 'Authorization: Bearer <token>': the scrape token (UKG_AID_METRICS_TOKEN) "
+                "or an admin/observer API token",
+                code="missing-token",
+            )
+        settings: Settings = request.app.state.settings
+        scrape = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        if scrape and hmac.compare_digest(secret.encode(), scrape.encode()):
+            return
+        db: Database = request.app.state.db
+        async with db.transaction() as session:
+            principal = await auth_service.authenticate(session, secret)
+        if principal.role not in METRICS_ROLES:
+            raise Forbidden(
+                f"role '{principal.role.value}' may not read metrics; allowed: admin, observer",
+                code="wrong-role",
+            )
 
 
 def registry() -> CollectorRegistry:
@@ -132,7 +136,7 @@ def registry() -> CollectorRegistry:
     "/metrics",
     summary="Prometheus metrics, all workers (scrape token, or an admin/observer token)",
     response_class=Response,
-    dependencies=[Depends(metrics_reader)],
+    dependencies=[Depends(MetricsReader())],
     responses={401: {"description": "no valid token"}, 403: {"description": "wrong role"}},
 )
 async def metrics() -> Response:

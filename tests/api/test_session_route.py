@@ -26,7 +26,7 @@ from ukg_aid.config import Settings
 from ukg_aid.console.router import router as console_router
 from ukg_aid.db import Database
 from ukg_aid.db.session import Limits, PoolOptions
-from ukg_aid.deps import SessionRoute, get_principal, get_session
+from ukg_aid.deps import Guard, SessionRoute, get_principal, get_session
 from ukg_aid.principal import Role
 from ukg_aid.stockpiles.models import Depot, Stock, StockLedger
 
@@ -44,9 +44,7 @@ def _routes() -> Iterator[APIRoute]:
 
 def _uses_session(call: object) -> bool:
     """The session itself, or what authenticates on it (the principal, a role guard)."""
-    return call in (get_session, get_principal) or getattr(call, "__qualname__", "").startswith(
-        "require."
-    )
+    return call in (get_session, get_principal) or isinstance(call, Guard)
 
 
 def test_every_route_using_the_session_owns_it() -> None:

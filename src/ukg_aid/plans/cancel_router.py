@@ -9,14 +9,14 @@ from fastapi import Depends
 
 from ukg_aid.aid_requests import service as request_service
 from ukg_aid.aid_requests.schemas import AidRequestCancel, AidRequestRead
-from ukg_aid.deps import ClockDep, Session, api_router, require
+from ukg_aid.deps import ClockDep, Guard, Session, api_router
 from ukg_aid.plans import lifecycle
 from ukg_aid.principal import Principal, Role
 from ukg_aid.schemas import IdParam
 
 router = api_router(prefix="/aid-requests", tags=["aid requests"])
 
-CancellerDep = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
+CancellerDep = Annotated[Principal, Depends(Guard(Role.desk, Role.coordinator, Role.admin))]
 
 
 @router.post("/{request_id}/cancel", summary="Cancel a request (its desk, a coordinator, admin)")

@@ -7,7 +7,7 @@ from fastapi import Depends, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator
 
-from ukg_aid.deps import ClockDep, PagingDep, Reader, Session, SettingsDep, api_router, require
+from ukg_aid.deps import ClockDep, Guard, PagingDep, Reader, Session, SettingsDep, api_router
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.principal import Principal, Role
@@ -23,7 +23,7 @@ from ukg_aid.shelters.schemas import (
 
 router = api_router(prefix="/shelters", tags=["shelters"])
 
-Keeper = Annotated[Principal, Depends(require(Role.desk, Role.coordinator, Role.admin))]
+Keeper = Annotated[Principal, Depends(Guard(Role.desk, Role.coordinator, Role.admin))]
 MemberFilter = Annotated[str | None, Query(description="member or guest code")]
 IncidentFilter = Annotated[IdParam | None, Query(description="incident id")]
 DaysParam = Annotated[int, Interval(ge=1, le=30), BeforeValidator(canonical_digits)]
