@@ -22,7 +22,7 @@ from tests.app_support import make_settings
 from ukg_aid.app import NO_RETRY_PATHS, create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
-from ukg_aid.db.retry import RetryTransactions, TransactionRetry
+from ukg_aid.db.retry import RetryTransactions, TransactionRetry, retries_left
 from ukg_aid.principal import Role
 
 REQUEST = {
@@ -128,6 +128,10 @@ async def _receive() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
 
 
+async def _send(_message: Message) -> None:
+    return None
+
+
 async def test_the_event_stream_and_started_responses_are_never_re_run() -> None:
     """Re-running is only safe before anything was sent; the SSE route is excluded outright."""
     calls: list[str] = []
@@ -143,8 +147,29 @@ async def test_the_event_stream_and_started_responses_are_never_re_run() -> None
         sent.append(message)
 
     middleware = RetryTransactions(endpoint, retries=3, skip_paths=NO_RETRY_PATHS)
-    for path in ("/api/v1/events", "/started"):
+    for method, path in (
+        ("GET", "/api/v1/events"),
+        ("POST", "/api/v1/events"),
+        ("POST", "/started"),
+    ):
         with pytest.raises((TransactionRetry, DBAPIError)):
-            await middleware({"type": "http", "path": path}, _receive, send)
-    assert calls == ["/api/v1/events", "/started"]  # each ran once
+            await middleware({"type": "http", "method": method, "path": path}, _receive, send)
+    assert calls == ["/api/v1/events", "/api/v1/events", "/started"]  # each ran once
+
+
+async def test_reads_pass_straight_through() -> None:
+    """A GET or HEAD takes no row locks and runs at READ COMMITTED: the database never rolls it
+    back for a lost race, so the middleware does not record or replay it (issue 11)."""
+    calls: list[str] = []
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        calls.append(scope["method"])
+        assert retries_left(scope) == 0  # nothing left to re-run with: the handler answers
+        raise TransactionRetry(_lost_race())
+
+    middleware = RetryTransactions(endpoint, retries=3)
+    for method in ("GET", "HEAD"):
+        with pytest.raises(TransactionRetry):
+            await middleware({"type": "http", "method": method, "path": "/x"}, _receive, _send)
+    assert calls == ["GET", "HEAD"]
     assert set(create_app().openapi()["paths"]) >= NO_RETRY_PATHS  # the excluded route exists

@@ -43,6 +43,12 @@ class TransactionRetry(Exception):
         self.sqlstate = sqlstate(cause) or "unknown"
 
 
+READS = frozenset({"GET", "HEAD"})
+"""Never re-run: a read takes no row locks and runs at READ COMMITTED (in autocommit, or a
+read-only transaction behind PgBouncer), so the database never ends it for a lost race; passing
+it straight through spares every GET the replay bookkeeping."""
+
+
 def retries_left(scope: Scope) -> int:
     return int(scope.get(SCOPE_KEY, 0))
 
@@ -64,7 +70,12 @@ class RetryTransactions:
         self.backoff_s = backoff_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.retries == 0 or scope["path"] in self.skip_paths:
+        if (
+            scope["type"] != "http"
+            or self.retries == 0
+            or scope["method"] in READS
+            or scope["path"] in self.skip_paths
+        ):
             await self.app(scope, receive, send)
             return
         recorded: list[Message] = []
