@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,6 +16,13 @@ REQUESTS = Counter("ukg_aid_http_requests_total", "HTTP requests", ["method", "r
 LATENCY = Histogram("ukg_aid_http_request_seconds", "HTTP request latency", ["method", "route"])
 
 
+@lru_cache(maxsize=4096)
+def _series(method: str, template: str, status: int) -> tuple[Any, Any]:
+    """The request counter's and the latency histogram's series for one label set, looked up
+    once (``labels()`` checks and locks on every call: 6 µs of a request)."""
+    return REQUESTS.labels(method, template, str(status)), LATENCY.labels(method, template)
+
+
 class BodyLimit:
     """Refuse bodies larger than ``max_bytes`` with 413, by header or while streaming."""
 
@@ -21,14 +30,16 @@ class BodyLimit:
         self.app = app
         self.max_bytes = max_bytes
 
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"request body exceeds {self.max_bytes} bytes")
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = PayloadTooLarge(f"request body exceeds {self.max_bytes} bytes")
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await problem_response(too_large)(scope, receive, send)
+                await problem_response(self._too_large())(scope, receive, send)
                 return
         received = 0
 
@@ -38,7 +49,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise CarriedProblem(too_large)  # answered as our own 413 problem
+                    raise CarriedProblem(self._too_large())  # answered as our own 413 problem
             return message
 
         await self.app(scope, limited, send)
@@ -72,9 +83,9 @@ class Metrics:
         def count() -> None:
             nonlocal counted
             counted = True
-            template = route_template(scope)
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
-            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - start)
+            requests, latency = _series(scope["method"], route_template(scope), status)
+            requests.inc()
+            latency.observe(time.perf_counter() - start)
 
         async def record_status(message: Message) -> None:
             nonlocal status
