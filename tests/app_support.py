@@ -3,6 +3,7 @@ several test folders have one)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -168,6 +169,21 @@ def serve_process(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+async def wait_ready(client: httpx.AsyncClient) -> dict[str, Any]:
+    """``/readyz`` asked until it answers 200 (database reachable, migrations current, the
+    process warmed up), its body; a test timing the served process's answers waits for this,
+    or it times the start-up's imports too."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        resp = await client.get("/readyz", timeout=POLL_TIMEOUT_S)
+        if resp.status_code == 200:
+            body: dict[str, Any] = resp.json()
+            return body
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not ready within {START_TIMEOUT_S} s: {resp.text}")
+        await asyncio.sleep(0.2)
 
 
 class StatementCounter:

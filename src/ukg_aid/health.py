@@ -17,6 +17,7 @@ import asyncio
 import hmac
 import logging
 import os
+import threading
 from typing import Any
 
 from fastapi import Depends, Request
@@ -65,9 +66,17 @@ async def _check_database(db: Database, body: dict[str, Any]) -> None:
     body["migrations"] = "current" if current == head else "pending"
 
 
+def warmed_up(request: Request) -> bool:
+    """Whether the process has finished warming up (``app._warm``); an app served without its
+    lifespan (tests through ASGI) has nothing to warm."""
+    warmed: threading.Event | None = getattr(request.app.state, "warmed", None)
+    return warmed is None or warmed.is_set()
+
+
 @router.get(
     "/readyz",
-    summary="Database reachable and migrations current (503 otherwise, within its deadline)",
+    summary="Database reachable, migrations current and the process warmed up (503 otherwise, "
+    "within its deadline)",
     responses={503: {"description": "not ready"}},
 )
 async def readyz(request: Request) -> JSONResponse:
@@ -81,7 +90,8 @@ async def readyz(request: Request) -> JSONResponse:
         log.warning("readiness check: no answer within %.1f s", settings.readyz_timeout_s)
     except Exception:
         log.warning("readiness check failed", exc_info=True)
-    ready = body["database"] == "ok" and body["migrations"] == "current"
+    warm_up = body["warm_up"] = "done" if warmed_up(request) else "running"
+    ready = body["database"] == "ok" and body["migrations"] == "current" and warm_up == "done"
     body["status"] = "ready" if ready else "not ready"
     if ready:
         return JSONResponse(body)

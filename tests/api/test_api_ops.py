@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.api.api_helpers import PROBLEM_JSON, count, new_depot
+from tests.app_support import make_settings
 from ukg_aid import migrate
 from ukg_aid.app import create_app
 from ukg_aid.config import Settings
@@ -67,6 +69,23 @@ async def test_metrics_count_requests_per_route_template(client: httpx.AsyncClie
     template = "/api/v1/depots/{depot_id}"
     assert _requests_total(after, template, "404") - _requests_total(before, template, "404") == 1
     assert "/api/v1/depots/424242" not in after
+
+
+async def test_readyz_is_503_while_the_process_warms_up(db: Database) -> None:
+    """The lifespan's warm-up (outlines, solver imports) holds the interpreter for seconds: a
+    load balancer should not route to the process before it is done (``app._warm``)."""
+    app = create_app(make_settings(db.url), database=db)
+    app.state.warmed = warmed = threading.Event()  # what the lifespan sets up
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        warming = await c.get("/readyz")
+        assert warming.status_code == 503, warming.text
+        assert warming.headers["content-type"].startswith(PROBLEM_JSON)
+        assert warming.json()["warm_up"] == "running"
+        assert warming.json()["database"] == "ok"  # only the warm-up is missing
+        warmed.set()
+        ready = await c.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["warm_up"] == "done", ready.text
 
 
 async def test_readyz_is_503_before_migrations(tmp_path: Path) -> None:
