@@ -16,6 +16,11 @@ REQUESTS = Counter("ukg_aid_http_requests_total", "HTTP requests", ["method", "r
 LATENCY = Histogram("ukg_aid_http_request_seconds", "HTTP request latency", ["method", "route"])
 
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods counted by name; any other a client sends counts as ``OTHER`` (no label per
+invented method)."""
+
+
 @lru_cache(maxsize=4096)
 def _series(method: str, template: str, status: int) -> tuple[Any, Any]:
     """The request counter's and the latency histogram's series for one label set, looked up
@@ -83,7 +88,8 @@ class Metrics:
         def count() -> None:
             nonlocal counted
             counted = True
-            requests, latency = _series(scope["method"], route_template(scope), status)
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            requests, latency = _series(method, route_template(scope), status)
             requests.inc()
             latency.observe(time.perf_counter() - start)
 

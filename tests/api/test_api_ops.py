@@ -71,6 +71,21 @@ async def test_metrics_count_requests_per_route_template(client: httpx.AsyncClie
     assert "/api/v1/depots/424242" not in after
 
 
+async def test_metrics_count_an_invented_method_as_other(client: httpx.AsyncClient, tokens) -> None:
+    headers = await tokens.headers(Role.observer)
+    for method in ("BREW", "WHEN", "BREW"):
+        await client.request(method, "/healthz")
+    families = text_string_to_metric_families((await client.get("/metrics", headers=headers)).text)
+    methods = {
+        s.labels["method"]
+        for f in families
+        if f.name == "ukg_aid_http_requests"
+        for s in f.samples
+        if s.labels.get("route") == "/healthz"
+    }
+    assert "OTHER" in methods and not methods & {"BREW", "WHEN"}
+
+
 async def test_readyz_is_503_while_the_process_warms_up(db: Database) -> None:
     """The lifespan's warm-up (outlines, solver imports) holds the interpreter for seconds: a
     load balancer should not route to the process before it is done (``app._warm``)."""

@@ -67,6 +67,34 @@ async def test_a_failing_read_returns_its_connection(live_db: Database) -> None:
     assert _held(live_db) == 0
 
 
+async def test_a_read_the_orm_used_returns_its_connection_when_it_fails_or_is_cancelled(
+    live_db: Database,
+) -> None:
+    """The session is closed only when the ORM used it (``db.session._touched``): then also on
+    an error, and to the end when the request is cancelled."""
+    started = asyncio.Event()
+
+    async def orm_read(then: str) -> None:
+        async with live_db.reading() as session:
+            await wire.first(session, BACKEND)
+            await session.scalars(select(Item.code).limit(1))
+            assert _held(live_db) == 1  # the session's own, the lease's gone back
+            if then == "fail":
+                raise Boom
+            started.set()
+            await asyncio.sleep(30)
+
+    with pytest.raises(Boom):
+        await orm_read("fail")
+    assert _held(live_db) == 0
+    task = asyncio.create_task(orm_read("wait"))
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert _held(live_db) == 0
+
+
 async def _read_until_it_fails(session: AsyncSession) -> None:
     for _ in range(50):  # the backend's exit reaches the socket within moments
         await wire.first(session, BACKEND)

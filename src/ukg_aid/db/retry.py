@@ -44,9 +44,11 @@ class TransactionRetry(Exception):
 
 
 READS = frozenset({"GET", "HEAD"})
-"""Never re-run: a read takes no row locks and runs at READ COMMITTED (in autocommit, or a
-read-only transaction behind PgBouncer), so the database never ends it for a lost race; passing
-it straight through spares every GET the replay bookkeeping."""
+"""Never re-run: a read takes no row locks (no GET route locks rows; the locking helpers are
+the writes') and runs at READ COMMITTED, in autocommit or a read-only transaction behind
+PgBouncer, so no race between requests can end it; only a rare clash with a migration's table
+lock could, and that read answers 409 ``retry`` at once. Passing reads straight through spares
+every GET the replay bookkeeping."""
 
 
 def retries_left(scope: Scope) -> int:
