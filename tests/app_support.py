@@ -3,7 +3,6 @@ several test folders have one)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -150,12 +149,16 @@ def serve_process(
     url = f"http://127.0.0.1:{port}"
     try:
         # Starting takes seconds alone but over a minute on a loaded 2-core machine (importing
-        # the app alone took 25 s there); a server that died is reported at once.
+        # the app alone took 25 s there); a server that died is reported at once. Ready, not
+        # only up: until its warm-up is done a process answers late (``app._warm``).
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                if httpx.get(f"{url}/healthz", timeout=POLL_TIMEOUT_S).status_code == 200:
+                if httpx.get(f"{url}/readyz", timeout=POLL_TIMEOUT_S).status_code == 200:
                     break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"ukg-aid serve was not ready within {START_TIMEOUT_S} s")
+                time.sleep(0.2)
             except httpx.TransportError:
                 if proc.poll() is not None:
                     raise RuntimeError(f"ukg-aid serve exited with {proc.returncode}") from None
@@ -169,21 +172,6 @@ def serve_process(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
-
-
-async def wait_ready(client: httpx.AsyncClient) -> dict[str, Any]:
-    """``/readyz`` asked until it answers 200 (database reachable, migrations current, the
-    process warmed up), its body; a test timing the served process's answers waits for this,
-    or it times the start-up's imports too."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        resp = await client.get("/readyz", timeout=POLL_TIMEOUT_S)
-        if resp.status_code == 200:
-            body: dict[str, Any] = resp.json()
-            return body
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"not ready within {START_TIMEOUT_S} s: {resp.text}")
-        await asyncio.sleep(0.2)
 
 
 class StatementCounter:

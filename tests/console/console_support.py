@@ -133,15 +133,20 @@ class Server:
         env = os.environ | {
             "UKG_AID_DATABASE_URL": self.database_url,
             "UKG_AID_LOG_LEVEL": "warning",
+            **self.env,
         }
         cli = Path(sys.executable).with_name("ukg-aid")
         self.proc = spawn([str(cli), "serve", "--port", str(self.port)], env)
-        # As long as app_support.serve_process waits: two test workers share the 2 cores.
+        # As long as app_support.serve_process waits, and for readiness as it does (warmed up).
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=POLL_TIMEOUT_S).status_code == 200:
+                if httpx.get(f"{self.url}/readyz", timeout=POLL_TIMEOUT_S).status_code == 200:
                     return
+                if time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError("ukg-aid serve was not ready in time")
+                time.sleep(0.2)
             except httpx.TransportError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.kill()

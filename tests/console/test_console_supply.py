@@ -252,7 +252,9 @@ def test_a_lost_connection_is_shown_and_the_stream_resumes_from_the_last_event(
     try:
         page = log_in(watched.new_page(), console, "coordinator", at=second.url)
         expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "open")
-        expect(page.get_by_test_id("training-banner")).to_have_text("訓練モード・模擬時計")
+        banner = page.get_by_test_id("training-banner")  # the second server's simulated clock
+        expect(banner).to_be_visible()
+        expect(banner).to_have_text("訓練モード・模擬時計")
         page.evaluate("window.__sameDocument = true")
         second.kill()
         lost = page.get_by_test_id("connection-lost")
