@@ -90,7 +90,7 @@ def service(url: str, workers: int) -> Iterator[Server]:
     cli = str(Path(sys.executable).with_name("ukg-aid"))
     env = {"UKG_AID_DATABASE_URL": url, "UKG_AID_LOG_LEVEL": "warning"}
     argv = [cli, "serve", "--port", str(port), "--workers", str(workers)]
-    with serving("service", argv, env, port) as server:
+    with serving("service", argv, env, port, ready="/readyz") as server:
         yield server
 
 

@@ -36,7 +36,7 @@ def service(url: str, env: dict[str, str]) -> Iterator[Server]:
     cli = str(Path(sys.executable).with_name("ukg-aid"))
     argv = [cli, "serve", "--port", str(port), "--workers", "2"]
     extra = {"UKG_AID_DATABASE_URL": url, "UKG_AID_LOG_LEVEL": "warning"} | env
-    with serving("service", argv, extra, port) as server:
+    with serving("service", argv, extra, port, ready="/readyz") as server:
         yield server
 
 

@@ -40,8 +40,12 @@ class Server:
 
 
 @contextmanager
-def serving(name: str, argv: Sequence[str], env: dict[str, str], port: int) -> Iterator[Server]:
-    """Start ``argv`` in its own process group, wait for ``/healthz``, stop it (SIGTERM) after."""
+def serving(
+    name: str, argv: Sequence[str], env: dict[str, str], port: int, *, ready: str = "/healthz"
+) -> Iterator[Server]:
+    """Start ``argv`` in its own process group, wait until ``ready`` answers 200, stop it
+    (SIGTERM) after. The service is measured once ``/readyz`` says it has warmed up (its solver
+    imports would otherwise run inside the first measurements); the bare app has ``/healthz``."""
     proc = subprocess.Popen(
         list(argv),
         env=os.environ | env,
@@ -56,8 +60,11 @@ def serving(name: str, argv: Sequence[str], env: dict[str, str], port: int) -> I
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.returncode} before serving")
             try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{url}{ready}", timeout=2).status_code == 200:
                     break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} was not ready within {START_S} s")
+                time.sleep(0.2)
             except httpx.TransportError:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{name} did not start within {START_S} s") from None
