@@ -69,6 +69,14 @@ def _warm(settings: Settings, done: threading.Event) -> None:
         done.set()
 
 
+def _start_warm_up(settings: Settings) -> threading.Event:
+    """:func:`_warm` in a thread of its own; the event it sets when done."""
+    warmed = threading.Event()
+    warming = threading.Thread(target=_warm, args=(settings, warmed), name="warm-up", daemon=True)
+    warming.start()  # a request that needs the outlines first waits for this build
+    return warmed
+
+
 NO_RETRY_PATHS = frozenset({"/api/v1/events"})
 """Never re-run: a server-sent event stream has started answering before it reads anything."""
 
@@ -100,11 +108,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         solver_pool.start(settings.solver_processes)
         ticker = _queue_ticker(settings, app.state.db)
         settle_heap()
-        app.state.warmed = warmed = threading.Event()
-        warming = threading.Thread(
-            target=_warm, args=(settings, warmed), name="warm-up", daemon=True
-        )
-        warming.start()  # a request that needs the outlines first waits for this build
+        app.state.warmed = _start_warm_up(settings)  # /readyz: 503 until it is set
         try:
             yield
         finally:
