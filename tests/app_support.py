@@ -132,6 +132,28 @@ def stop_leftovers() -> None:
     STARTED.clear()
 
 
+def wait_until_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
+    """Until ``ukg-aid serve`` at ``url`` answers ``/readyz`` with 200. Starting takes seconds
+    alone but over a minute on a loaded 2-core machine (importing the app alone took 25 s
+    there); a server that died is reported at once. Ready, not only up: until its warm-up is
+    done a process answers late (``app._warm``)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=POLL_TIMEOUT_S).status_code == 200:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"ukg-aid serve was not ready within {START_TIMEOUT_S} s")
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"ukg-aid serve exited with {proc.returncode}") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"ukg-aid serve did not start within {START_TIMEOUT_S} s"
+                ) from None
+        time.sleep(0.2)
+
+
 @contextmanager
 def serve_process(
     database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
@@ -148,25 +170,7 @@ def serve_process(
     proc = spawn([str(cli), "serve", "--port", str(port), "--workers", str(workers)], env)
     url = f"http://127.0.0.1:{port}"
     try:
-        # Starting takes seconds alone but over a minute on a loaded 2-core machine (importing
-        # the app alone took 25 s there); a server that died is reported at once. Ready, not
-        # only up: until its warm-up is done a process answers late (``app._warm``).
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=POLL_TIMEOUT_S).status_code == 200:
-                    break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"ukg-aid serve was not ready within {START_TIMEOUT_S} s")
-                time.sleep(0.2)
-            except httpx.TransportError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"ukg-aid serve exited with {proc.returncode}") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"ukg-aid serve did not start within {START_TIMEOUT_S} s"
-                    ) from None
-                time.sleep(0.2)
+        wait_until_ready(url, proc)
         yield url, proc
     finally:
         with contextlib.suppress(ProcessLookupError):

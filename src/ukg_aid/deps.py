@@ -208,15 +208,23 @@ async def get_principal(request: Request) -> Principal:
     return principal
 
 
-class Guard(SecurityBase):
-    """A dependency admitting only ``roles`` (403 problem otherwise), after authenticating the
-    request (:func:`get_principal`). It is a security scheme itself, so FastAPI declares the bearer
-    scheme on every route it guards; one dependency instead of a guard over ``HTTPBearer``: each
-    dependency costs FastAPI some 30–50 µs per request, a tenth of a depot read (issue 11)."""
+class BearerScheme(SecurityBase):
+    """A dependency that is the bearer security scheme itself, so FastAPI declares the scheme
+    (:data:`BEARER`) on every route that depends on it, without a separate ``HTTPBearer``
+    dependency: each dependency costs FastAPI some 30–50 µs per request, a tenth of a depot read
+    (issue 11). Subclasses read the header with :func:`bearer_secret`."""
 
-    def __init__(self, *roles: Role) -> None:
+    def __init__(self) -> None:
         self.model = BEARER
         self.scheme_name = "bearer"
+
+
+class Guard(BearerScheme):
+    """A dependency admitting only ``roles`` (403 problem otherwise), after authenticating the
+    request (:func:`get_principal`)."""
+
+    def __init__(self, *roles: Role) -> None:
+        super().__init__()
         self.allowed = frozenset(roles)
 
     async def __call__(self, request: Request) -> Principal:

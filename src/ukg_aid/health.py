@@ -22,7 +22,6 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.security.base import SecurityBase
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -36,7 +35,7 @@ from ukg_aid import __version__, migrate
 from ukg_aid.auth import service as auth_service
 from ukg_aid.config import Settings
 from ukg_aid.db import Database
-from ukg_aid.deps import BEARER, IndexedRouter, bearer_secret
+from ukg_aid.deps import BearerScheme, IndexedRouter, bearer_secret
 from ukg_aid.errors import PROBLEM_JSON, Forbidden, Unauthorized
 from ukg_aid.principal import Role
 from ukg_aid.problems import RETRY_AFTER_S
@@ -103,13 +102,8 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-class MetricsReader(SecurityBase):
-    """The scrape secret, or an admin/observer API token (401/403 otherwise); declared as the
-    bearer scheme, like the API's guards (:class:`ukg_aid.deps.Guard`)."""
-
-    def __init__(self) -> None:
-        self.model = BEARER
-        self.scheme_name = "bearer"
+class MetricsReader(BearerScheme):
+    """The scrape secret, or an admin/observer API token (401/403 otherwise)."""
 
     async def __call__(self, request: Request) -> None:
         secret = bearer_secret(request)

@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,14 +24,13 @@ import psycopg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
 from tests.app_support import (
-    POLL_TIMEOUT_S,
     REPO,
     SEED_DIR,
-    START_TIMEOUT_S,
     _free_port,
     database_name,
     served,
     spawn,
+    wait_until_ready,
 )
 from ukg_aid import migrate
 from ukg_aid.auth import service as auth_service
@@ -137,21 +135,11 @@ class Server:
         }
         cli = Path(sys.executable).with_name("ukg-aid")
         self.proc = spawn([str(cli), "serve", "--port", str(self.port)], env)
-        # As long as app_support.serve_process waits, and for readiness as it does (warmed up).
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=POLL_TIMEOUT_S).status_code == 200:
-                    return
-                if time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError("ukg-aid serve was not ready in time")
-                time.sleep(0.2)
-            except httpx.TransportError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError("ukg-aid serve exited or did not start in time") from None
-                time.sleep(0.2)
+        try:
+            wait_until_ready(self.url, self.proc)  # as app_support.serve_process waits
+        except RuntimeError:
+            self.kill()
+            raise
 
     def kill(self) -> None:
         """Die as a crashed server does: open streams break, nothing is said goodbye."""
