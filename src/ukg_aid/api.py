@@ -14,6 +14,7 @@ from ukg_aid.deps import IndexedRouter
 from ukg_aid.hospitals.router import router as hospitals_router
 from ukg_aid.incidents import service as incident_service
 from ukg_aid.incidents.router import router as incidents_router
+from ukg_aid.lean import is_lean, lean_route
 from ukg_aid.medevac.fleet_router import router as helicopters_router
 from ukg_aid.medevac.incident_end import end_with_incident
 from ukg_aid.medevac.router import router as medevac_router
@@ -64,6 +65,8 @@ def include(app: FastAPI) -> None:
     included router lazily, walking each level twice per request (to match, then to handle) and
     re-checking every nested router's version on the way; one level less saved a depot read a
     fifth of its CPU (issue 11, docs/benchmarks.md)."""
+    for router in ROUTERS:  # first the lean routes (ukg_aid.lean), tried before any router
+        app.router.routes.extend(lean_route(PREFIX, r) for r in router.routes if is_lean(r))
     for router in ROUTERS:
         router.index_under(PREFIX)
         app.include_router(router, prefix=PREFIX, responses=ERRORS)

@@ -14,6 +14,7 @@ from ukg_aid.deps import (
     SettingsDep,
     api_router,
     json_response,
+    lean,
 )
 from ukg_aid.idempotency.service import IdempotencyDep
 from ukg_aid.schemas import IdParam, Page
@@ -101,6 +102,7 @@ async def create_depot(
 
 
 @router.get("/depots/{depot_id}", summary="One depot", response_model=DepotRead)
+@lean
 async def get_depot(depot_id: IdParam, session: Session, _: Reader) -> Response:
     return json_response(await depot_service.read_depot(session, depot_id))
 
