@@ -65,8 +65,10 @@ def include(app: FastAPI) -> None:
     included router lazily, walking each level twice per request (to match, then to handle) and
     re-checking every nested router's version on the way; one level less saved a depot read a
     fifth of its CPU (issue 11, docs/benchmarks.md)."""
+    if app.router.dependencies:  # a lean route resolves only its own route's dependencies
+        raise ValueError("app-wide dependencies would bypass the lean routes (ukg_aid.lean)")
     for router in ROUTERS:  # first the lean routes (ukg_aid.lean), tried before any router
         app.router.routes.extend(lean_route(PREFIX, r) for r in router.routes if is_lean(r))
     for router in ROUTERS:
         router.index_under(PREFIX)
-        app.include_router(router, prefix=PREFIX, responses=ERRORS)
+        app.include_router(router, prefix=PREFIX, responses=ERRORS)  # no dependencies: see above

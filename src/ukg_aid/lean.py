@@ -17,18 +17,22 @@ besides its FastAPI route, a :class:`LeanRoute` that:
   as a :class:`~ukg_aid.deps.SessionRoute` owns it (:func:`ukg_aid.deps.serve_with_session`);
 * **raises as the route raises**: it sits inside the app's exception middleware, so a missing
   token is the same 401 problem and an outage the same 503;
-* **is counted under the same template** by the metrics middleware.
+* **is counted under the same template** by the metrics middleware;
+* **declines while any dependency is overridden** (``app.dependency_overrides``, as tests do):
+  FastAPI resolves overrides, the lean route would not.
 
-Only endpoints that need nothing else qualify — path parameters, the session, guards, and a
-``Response`` returned — and :func:`lean_route` refuses any other at start-up, naming what it
-found. The FastAPI route stays declared as it is, so the OpenAPI document does not change.
+Only endpoints that need nothing else qualify — a :class:`~ukg_aid.deps.SessionRoute`'s
+``async def`` taking path parameters, the session and ``async`` guards, and returning a
+``Response`` — and :func:`lean_route` refuses any other at start-up, naming what it found, as
+:func:`ukg_aid.api.include` refuses app-wide dependencies (routers are included without any).
+The FastAPI route stays declared as it is, so the OpenAPI document does not change.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, get_type_hints
 
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import request_params_to_args
@@ -38,7 +42,7 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from ukg_aid.deps import LEAN, Guard, get_session, serve_with_session
+from ukg_aid.deps import LEAN, Guard, SessionRoute, get_session, serve_with_session
 
 Resolver = tuple[str | None, Callable[[Request], Awaitable[Any]]]
 _VALUES = "ukg_aid.lean_values"
@@ -62,6 +66,8 @@ class LeanRoute(Route):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http" or scope["method"] != "GET":
             return Match.NONE, {}
+        if getattr(scope.get("app"), "dependency_overrides", None):
+            return Match.NONE, {}  # overridden dependencies (a test's): FastAPI resolves them
         match, child = super().matches(scope)
         if match is not Match.FULL:
             return Match.NONE, {}
@@ -90,8 +96,13 @@ def lean_route(prefix: str, route: APIRoute) -> LeanRoute:
     more than a lean route gives (query, header, cookie or body parameters, other dependencies)."""
     if route.methods != {"GET"}:
         raise ValueError(f"{route.path}: only a GET route can be lean, not {route.methods}")
+    if not isinstance(route, SessionRoute):
+        raise ValueError(f"{route.path}: a lean route owns the session as a SessionRoute does")
     if not inspect.iscoroutinefunction(route.endpoint):
         raise ValueError(f"{route.path}: a lean endpoint must be 'async def'")
+    answer = get_type_hints(route.endpoint).get("return")
+    if not (isinstance(answer, type) and issubclass(answer, Response)):
+        raise ValueError(f"{route.path}: a lean endpoint must return a Response, not {answer}")
     found = _extras(route.dependant) + (
         ["the request"] if route.dependant.request_param_name else []
     )
@@ -127,4 +138,7 @@ def _resolver(path: str, dependency: Dependant) -> Resolver:
     taken = _extras(dependency) + (["path parameters"] if dependency.path_params else [])
     if taken or dependency.dependencies or dependency.request_param_name is None:
         raise ValueError(f"{path}: {call!r} must take the request alone")
+    coroutine = call if call is get_session else type(call).__call__
+    if not inspect.iscoroutinefunction(coroutine) or dependency.concurrency is not None:
+        raise ValueError(f"{path}: {call!r} must be awaited on the loop ('async def', no limit)")
     return dependency.name, call

@@ -5,23 +5,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from tests.api.api_helpers import assert_problem
 from tests.app_support import make_settings
+from ukg_aid import api, clock
 from ukg_aid.app import create_app
 from ukg_aid.auth import service as auth_service
 from ukg_aid.db import Database
-from ukg_aid.deps import Reader, Session, api_router, json_response, lean
+from ukg_aid.deps import Guard, Reader, Session, api_router, get_session, json_response, lean
 from ukg_aid.lean import LeanRoute, lean_route
-from ukg_aid.principal import Role
+from ukg_aid.principal import Principal, Role
 from ukg_aid.schemas import DB_INT_MAX, IdParam
 
 TEMPLATE = "/api/v1/depots/{depot_id}"
@@ -41,6 +43,9 @@ class Served:
 
     def last_was_lean(self) -> bool:
         return isinstance(self.routes[-1], LeanRoute)
+
+    def last_was_fastapis(self) -> bool:
+        return isinstance(self.routes[-1], APIRoute)
 
 
 @pytest.fixture
@@ -116,21 +121,29 @@ async def test_refusals_are_the_routes_own_problems(
     recorder, client = served
     headers = await tokens.headers(Role.observer)
     async with db.transaction() as s:
-        issued = await auth_service.create_token(
+        revoked = await auth_service.create_token(
             s, name="lean-revoked", role=Role.observer, member_code=None, expires_in_days=1
         )
         await auth_service.revoke_token(s, name="lean-revoked")
+        expired = await auth_service.create_token(
+            s,
+            name="lean-expired",
+            role=Role.observer,
+            member_code=None,
+            expires_in_days=1,
+            at=clock.now() - timedelta(days=2),
+        )
     cases = [
         ({}, 401, "missing-token"),
-        ({"Authorization": "Bearer not-a-token"}, 401, None),
-        ({"Authorization": f"Bearer {issued.secret}"}, 401, "revoked-token"),
+        ({"Authorization": "Bearer not-a-token"}, 401, "invalid-token"),
+        ({"Authorization": f"Bearer {revoked.secret}"}, 401, "revoked-token"),
+        ({"Authorization": f"Bearer {expired.secret}"}, 401, "expired-token"),
         (headers, 404, "unknown-depot"),
     ]
     for sent, status, code in cases:
         body = assert_problem(await client.get("/api/v1/depots/424242", headers=sent), status)
         assert recorder.last_was_lean()
-        if code is not None:
-            assert body["code"] == code
+        assert body["code"] == code
 
 
 @pytest.mark.parametrize("raw", ["007", str(DB_INT_MAX + 1), "-1", "1.0", "%EF%BC%91"])
@@ -140,7 +153,7 @@ async def test_an_id_the_lean_route_declines_gets_fastapis_422(
     recorder, client = served
     headers = await tokens.headers(Role.observer)
     assert_problem(await client.get(f"/api/v1/depots/{raw}", headers=headers), 422)
-    assert not recorder.last_was_lean()
+    assert recorder.last_was_fastapis()
 
 
 async def test_head_goes_to_fastapi_as_before(
@@ -150,7 +163,7 @@ async def test_head_goes_to_fastapi_as_before(
     headers = await tokens.headers(Role.observer)
     resp = await client.head("/api/v1/depots/1", headers=headers)
     assert resp.status_code == 405
-    assert not recorder.last_was_lean()
+    assert recorder.last_was_fastapis()
 
 
 # Routes a lean route cannot serve exactly: refused when the app is built, naming why.
@@ -186,6 +199,31 @@ def _sync(x: IdParam) -> Response:
     return json_response(x)
 
 
+@_probe.get("/a-model/{x}")
+async def _a_model(x: IdParam, _: Reader) -> dict[str, int]:
+    return {"x": x}
+
+
+class _ThreadedGuard(Guard):
+    def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        raise AssertionError("never called: refused when the app is built")
+
+
+@_probe.get("/threaded-guard/{x}")
+async def _threaded(
+    x: IdParam, _: Annotated[Principal, Depends(_ThreadedGuard(Role.admin))]
+) -> Response:
+    return json_response(x)
+
+
+_plain = APIRouter()
+
+
+@_plain.get("/plain/{x}")
+async def _plain_route(x: IdParam, _: Reader) -> Response:
+    return json_response(x)
+
+
 @pytest.mark.parametrize(
     ("path", "why"),
     [
@@ -194,10 +232,14 @@ def _sync(x: IdParam) -> Response:
         ("/other-dependency/{x}", "session and role guards"),
         ("/posted/{x}", "only a GET route"),
         ("/sync/{x}", "async def"),
+        ("/a-model/{x}", "must return a Response"),
+        ("/threaded-guard/{x}", "awaited on the loop"),
+        ("/plain/{x}", "SessionRoute"),
     ],
 )
 def test_a_route_a_lean_route_cannot_serve_is_refused(path: str, why: str) -> None:
-    route = next(r for r in _probe.routes if isinstance(r, APIRoute) and r.path == path)
+    routes = (*_probe.routes, *_plain.routes)
+    route = next(r for r in routes if isinstance(r, APIRoute) and r.path == path)
     lean(route.endpoint)
     with pytest.raises(ValueError, match=why):
         lean_route("/api/v1", route)
@@ -217,3 +259,33 @@ async def test_a_database_that_is_down_is_the_same_503() -> None:
         await database.dispose()
     assert_problem(resp, 503)
     assert recorder.last_was_lean()
+
+
+async def test_overridden_dependencies_are_left_to_fastapi(
+    served: tuple[Served, httpx.AsyncClient], tokens
+) -> None:
+    """A test that overrides a dependency (``app.dependency_overrides``) gets it: the lean route
+    declines while any override is set, and FastAPI resolves them."""
+    recorder, client = served
+    headers = await tokens.headers(Role.observer)
+    seen: list[str] = []
+
+    async def session_spy(request: Request) -> Any:
+        seen.append(request.url.path)
+        return await get_session(request)
+
+    recorder.app.dependency_overrides[get_session] = session_spy
+    resp = await client.get("/api/v1/depots/424242", headers=headers)
+    assert_problem(resp, 404)
+    assert recorder.last_was_fastapis()
+    assert seen == ["/api/v1/depots/424242"]
+    recorder.app.dependency_overrides.clear()
+    assert_problem(await client.get("/api/v1/depots/424242", headers=headers), 404)
+    assert recorder.last_was_lean()
+
+
+def test_app_wide_dependencies_are_refused() -> None:
+    """Dependencies set for the whole app would apply to FastAPI's routes but not the lean one."""
+    app = FastAPI(dependencies=[Depends(get_session)])
+    with pytest.raises(ValueError, match="app-wide dependencies"):
+        api.include(app)
