@@ -135,3 +135,24 @@ async def test_a_write_hidden_in_a_cte_is_refused_on_a_read(live_db: Database) -
             await session.execute(hidden, {"code": code})
     async with live_db.transaction() as session:
         assert await session.scalar(select(Item.name_ja).where(Item.code == code)) != "書き換え"
+
+
+async def test_text_and_writing_functions_are_refused_on_a_read(live_db: Database) -> None:
+    """SQL written as text cannot be looked into, and a select may call a function that changes
+    something (a notification, a sequence): on a read, which runs in autocommit, each is refused
+    before it is sent, by the wire and the ORM; the same statements run in a transaction."""
+    rename = text("UPDATE items SET name_ja = '書き換え' WHERE code = :code")
+    as_select = text("SELECT code FROM items WHERE code = :code").columns(Item.code)
+    notify = select(func.pg_notify("ukg_aid_test", "from a read"))
+    advance = select(func.nextval("audit_events_id_seq"))
+    async with live_db.reading() as session:
+        code = await session.scalar(select(Item.code).order_by(Item.code).limit(1))
+        for statement in (rename, as_select, notify, advance):
+            with pytest.raises(ReadOnlySession):
+                await wire.rows(session, statement, {"code": code})
+            with pytest.raises(ReadOnlySession):
+                await session.execute(statement, {"code": code})
+        assert await wire.first(session, select(func.count()).select_from(Item)) is not None
+    async with live_db.transaction() as session:
+        assert await session.scalar(select(Item.name_ja).where(Item.code == code)) != "書き換え"
+        assert (await session.execute(as_select, {"code": code})).scalar_one() == code

@@ -31,6 +31,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Executable, visitors
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import TextualSelect
 
 from ukg_aid.config import async_database_url
 from ukg_aid.db.lease import READ_LEASE, ReadLease
@@ -306,14 +309,30 @@ def _refuse_write_statements(state: ORMExecuteState) -> None:
         raise ReadOnlySession(f"a read-only session may not run {state.statement}")
 
 
+WRITING_FUNCTIONS = frozenset({"pg_notify", "nextval", "setval", "lo_unlink", "set_config"})
+"""PostgreSQL functions a ``SELECT`` may call that change something beyond the statement:
+notify listeners, move a sequence, drop a large object, change a setting for the session."""
+
+
 def any_write(statement: Executable) -> bool:
-    """Whether ``statement`` changes rows anywhere in it: itself, or a CTE or subquery of it
-    (``WITH moved AS (UPDATE … RETURNING …) SELECT …`` is a select on top). A read's statements
-    run in autocommit, so such a write would be committed at once. Textual SQL is not looked
-    into. About 30 µs for an ORM select: only read sessions ask, and the wire remembers its
+    """Whether ``statement`` may change something, anywhere in it: it is a write, or has one in a
+    CTE or subquery (``WITH moved AS (UPDATE … RETURNING …) SELECT …`` is a select on top), or
+    calls one of :data:`WRITING_FUNCTIONS`. A statement written as text cannot be looked into, so
+    it counts as a write: a read's statements run in autocommit, and a write would be committed
+    at once. About 30 µs for an ORM select: only read sessions ask, and the wire remembers its
     (constant) statements' answers."""
+    if isinstance(statement, (TextClause, TextualSelect)):
+        return True
     parts = visitors.iterate(cast(visitors.ExternallyTraversible, statement))
-    return any(isinstance(part, UpdateBase) for part in parts)
+    return any(_writes(part) for part in parts)
+
+
+def _writes(part: object) -> bool:
+    if isinstance(part, UpdateBase):
+        return True
+    return isinstance(part, FunctionElement) and str(getattr(part, "name", "")).lower() in (
+        WRITING_FUNCTIONS
+    )
 
 
 @event.listens_for(Session, "before_flush")
