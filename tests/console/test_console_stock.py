@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import FilePayload, Page, expect
+from playwright.sync_api import APIResponse, FilePayload, Page, Route, expect
 
 from tests.app_support import json_object
 from tests.console.console_support import Console, log_in, shoot
@@ -58,6 +59,42 @@ def test_a_stock_change_elsewhere_shows_up_live(page: Page, console: Console) ->
         ).raise_for_status()
     shown = page.get_by_test_id(f"stock-row-{row['depot_id']}-water")
     expect(shown.locator("td").first).to_have_text(f"{row['on_hand'] - 100:,}")
+
+
+def test_a_slow_answer_never_draws_over_a_newer_one(page: Page, console: Console) -> None:
+    """Two stock changes land while the screen's redraw for the first still waits for the
+    server (its answer is held back here). Run side by side, the second redraw would draw the
+    newest figure and the held, older answer would then draw over it; one at a time, the
+    second waits for the first, and the table ends on the newest figure and stays there."""
+    row = _first_row(console)
+    log_in(page, console, "desk", MEMBER)
+    shown = page.get_by_test_id(f"stock-row-{row['depot_id']}-water").locator("td").first
+    expect(shown).to_have_text(f"{row['on_hand']:,}")
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold_the_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))  # the server's answer now, delivered later
+
+    page.route(re.compile(r"/api/v1/stock\?"), hold_the_first)
+    with console.api("admin") as api:
+        adjust = f"/depots/{row['depot_id']}/stock/water/adjustments"
+        api.post(adjust, json={"delta": -100, "reason": "配布（1回目）"}).raise_for_status()
+        for _ in range(100):  # the first change's live update asks for a redraw
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the screen did not redraw after the first change"
+        api.post(adjust, json={"delta": -50, "reason": "配布（2回目）"}).raise_for_status()
+    page.wait_for_timeout(2_000)  # the second change's live update asks for another meanwhile
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    newest = f"{row['on_hand'] - 150:,}"
+    expect(shown).to_have_text(newest)
+    page.wait_for_timeout(1_000)  # an older answer drawn late would have replaced it by now
+    expect(shown).to_have_text(newest)
 
 
 def test_a_desk_marks_its_depot_damaged(page: Page, console: Console) -> None:

@@ -7,11 +7,12 @@ import { fmtNumber, nameOf, t } from "../i18n.js";
 import { actionButton, askNote, heading, showFormProblem, clearFormProblem, table } from "../ui.js";
 import { itemLabel } from "../words.js";
 import { currentIncident } from "../incident.js";
+import { oneAtATime } from "../redraw.js";
 
 export default async function mount(main, ctx) {
   const body = h("div", { testid: "activation" });
   replace(main, heading(t("activation.title")), body);
-  async function refresh() {
+  async function refreshNow() {
     const incidents = await listAll("/incidents");
     const current = currentIncident(incidents);
     replace(
@@ -22,6 +23,7 @@ export default async function mount(main, ctx) {
       current ? pushSection(ctx, current) : null,
     );
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["incident", "member"], refresh };
 }

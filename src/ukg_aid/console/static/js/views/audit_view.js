@@ -5,6 +5,7 @@ import { get } from "../api.js";
 import { field, h, replace, select } from "../dom.js";
 import { fmtDateTime, t, word } from "../i18n.js";
 import { heading, table } from "../ui.js";
+import { oneAtATime } from "../redraw.js";
 
 const ENTITIES = [
   "aid_request",
@@ -42,7 +43,7 @@ export default async function mount(main, ctx, _args, query) {
     refresh();
   });
   replace(main, heading(t("audit.title")), form, results);
-  async function refresh() {
+  async function refreshNow() {
     const page = await get("/audit-events", {
       entity: entity.value,
       entity_id: id.value.trim(),
@@ -91,6 +92,7 @@ export default async function mount(main, ctx, _args, query) {
       }),
     );
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: undefined, refresh };
 }

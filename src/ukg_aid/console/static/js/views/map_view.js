@@ -18,6 +18,7 @@ import {
 import { heading } from "../ui.js";
 import { closurePanel, drawClosures, loadClosures } from "../closures.js";
 import { openRequestsPanel } from "./open_requests.js";
+import { oneAtATime } from "../redraw.js";
 
 let outlineCache = null;
 
@@ -63,7 +64,7 @@ export default async function mount(main, ctx) {
   outlineCache = outlineCache ?? (await get("/members/geojson"));
   let fitted = false;
 
-  async function refresh() {
+  async function refreshNow() {
     const [open, partial, heli, plan, closures] = await Promise.all([
       listAll("/aid-requests", { status: "open", incident: chosenIncidentId() }),
       listAll("/aid-requests", { status: "partially_fulfilled", incident: chosenIncidentId() }),
@@ -106,6 +107,7 @@ export default async function mount(main, ctx) {
     planNote.dataset.planId = plan ? plan.plan.id : "";
     replace(side, closurePanel(ctx, closures, refresh), openRequestsPanel(ctx, requests, need, refresh));
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return {
     entities: [

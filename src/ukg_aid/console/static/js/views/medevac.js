@@ -9,6 +9,7 @@ import { actionButton, askNote, badge, blockButton, heading, table } from "../ui
 import { memberName, missionReason } from "../words.js";
 import { missionForm } from "./medevac_form.js";
 import { holdsCard, hospitalsCard, stagingCard } from "./medevac_ops.js";
+import { oneAtATime } from "../redraw.js";
 
 const ACTIVE = ["assigned", "en_route", "on_scene", "transporting"];
 const NEXT = {
@@ -83,7 +84,7 @@ export default async function mount(main, ctx) {
     ctx.caps.assign ? missionForm(ctx, () => refresh()) : null,
   );
   let helis = [];
-  async function drawBatch() {
+  async function drawBatchNow() {
     // the batch assigns every pending mission, of any incident: nothing waiting, nothing to do
     const waiting = (await get("/medevac-missions", { status: "pending", limit: 1 })).total;
     blockButton(
@@ -92,14 +93,16 @@ export default async function mount(main, ctx) {
       waiting === 0 ? t("medevac.assign_all_nothing") : t("medevac.assign_all_hint", { n: fmtNumber(waiting) }),
     );
   }
-  async function drawCoverage() {
+  const drawBatch = oneAtATime(drawBatchNow);
+  async function drawCoverageNow() {
     const report = await get("/helicopters/coverage", {
       at: jstIso(at.value),
       incident: chosenIncidentId(),
     });
     replace(coverage, coverageTable(ctx, report));
   }
-  async function refresh() {
+  const drawCoverage = oneAtATime(drawCoverageNow);
+  async function refreshNow() {
     // the incident picked in the header: its missions, its fleet (the union's + its visitors)
     const incident = { incident: chosenIncidentId() };
     const [missions, fleetRows] = await Promise.all([
@@ -136,6 +139,7 @@ export default async function mount(main, ctx) {
       batch ? drawBatch() : null,
     ]);
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["helicopter", "medevac_mission", "hospital", "weather_hold"], refresh };
 }

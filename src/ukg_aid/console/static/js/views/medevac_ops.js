@@ -7,6 +7,7 @@ import { fmtDateTime, jstInputValue, jstIso, nameOf, t, word } from "../i18n.js"
 import { actionButton, askNote, badge, table } from "../ui.js";
 import { chosenIncidentId } from "../incident.js";
 import { memberName } from "../words.js";
+import { oneAtATime } from "../redraw.js";
 
 const L = window.L;
 const HOSPITAL_STATUSES = ["operational", "damaged", "full"];
@@ -19,12 +20,13 @@ export function hospitalsCard(ctx, { member, titled = true } = {}) {
     [["", t("hospitals.all")], ...HOSPITAL_STATUSES.map((s) => [s, word("status.hospital.", s)])],
     { testid: "hospitals-filter", "aria-label": t("hospitals.filter") },
   );
-  async function draw() {
+  async function drawNow() {
     const query = member ? { member } : {};
     if (filter.value) query.status = filter.value;
     const rows = await listAll("/hospitals", query);
     replace(body, hospitalTable(ctx, rows, draw));
   }
+  const draw = oneAtATime(drawNow);
   filter.addEventListener("change", () => draw());
   const card = h(
     "section",
@@ -95,18 +97,16 @@ export function holdsCard(ctx) {
   const mapEl = h("div", { class: "picker", testid: "holds-map", role: "application", "aria-label": t("holds.map") });
   const state = { map: null, layer: null, helis: [] };
   const form = ctx.caps.fleet ? holdForm(ctx, state, () => draw()) : null;
-  let drawing = 0;
-  async function draw(helis = state.helis) {
+  async function drawNow(helis = state.helis) {
     state.helis = helis;
-    // lifts in quick succession and the live refresh each redraw: a list that answers after a
-    // newer one was asked for is stale (it may still hold a lifted hold), so it draws nothing
-    const mine = ++drawing;
+    // lifts in quick succession and the live refresh each redraw: one at a time, so a list
+    // answered before a lift never draws after the list answered after it
     const holds = await listAll("/weather-holds", { incident: chosenIncidentId() });
-    if (mine !== drawing) return;
     replace(list, holdTable(ctx, holds, helis, () => draw()));
     if (form) form.refreshBases(helis);
     drawHolds(state, holds, helis);
   }
+  const draw = oneAtATime(drawNow);
   requestAnimationFrame(() => buildMap(state, mapEl));
   const card = h(
     "section",

@@ -5,17 +5,19 @@ import { field, h, replace, select, userText } from "../dom.js";
 import { fmtDateTime, jstInputValue, jstIso, t } from "../i18n.js";
 import { chosenIncidentId } from "../incident.js";
 import { actionButton, table } from "../ui.js";
+import { oneAtATime } from "../redraw.js";
 
 export function stagingCard(ctx, onChange) {
   const list = h("div", { testid: "stagings" });
   const visitors = h("div", { testid: "visitors" });
   const stageForm = ctx.caps.fleet ? stagingForm(ctx, () => onChange()) : null;
-  async function draw(helis) {
+  async function drawNow(helis) {
     const stagings = await get("/helicopters/stagings", { incident: chosenIncidentId() });
     replace(list, stagingTable(ctx, stagings, helis, onChange));
     replace(visitors, visitorTable(ctx, helis.filter((x) => x.member_code === null), onChange));
     if (stageForm) stageForm.refresh(helis);
   }
+  const draw = oneAtATime(drawNow);
   const card = h(
     "section",
     { class: "card wide", "aria-labelledby": "stage-h" },

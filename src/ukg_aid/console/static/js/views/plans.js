@@ -9,6 +9,7 @@ import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { allocationReason, cause, etaText, itemLabel, memberName } from "../words.js";
 import { lateFlag } from "./shipment_board.js";
+import { oneAtATime } from "../redraw.js";
 
 export default async function mount(main, ctx, args) {
   const review = h("div", { testid: "plan-review" });
@@ -36,7 +37,7 @@ export default async function mount(main, ctx, args) {
   // button under the coordinator's pointer is not swapped for a copy between press and release
   // (the click would be lost).
   let shown = null;
-  async function refresh() {
+  async function refreshNow() {
     const plans = await listAll("/plans", { incident: chosenIncidentId() });
     const id = selected ?? plans.find((p) => p.status === "proposed")?.id ?? plans[0]?.id;
     replace(history, historyTable(plans, id));
@@ -50,6 +51,7 @@ export default async function mount(main, ctx, args) {
     shown = showing;
     replace(review, planReview(ctx, plan, new Map(requests.map((r) => [r.id, r])), refresh));
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["plan", "allocation", "aid_request"], refresh };
 }

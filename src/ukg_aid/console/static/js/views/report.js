@@ -8,6 +8,7 @@ import { chosenIncidentId } from "../incident.js";
 import { fmtDateTime, fmtNumber, fmtPercent, nameOf, t } from "../i18n.js";
 import { heading, table } from "../ui.js";
 import { cause, unitName } from "../words.js";
+import { oneAtATime } from "../redraw.js";
 
 const PLAN_STATES = ["proposed", "approved", "completed", "discarded", "cancelled"];
 
@@ -19,9 +20,10 @@ export default async function mount(main, ctx) {
     t("common.print"),
   );
   replace(main, heading(t("report.title"), print), body);
-  async function refresh() {
+  async function refreshNow() {
     replace(body, situation(...(await loadSituation())));
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["aid_request", "plan", "allocation", "incident"], refresh };
 }

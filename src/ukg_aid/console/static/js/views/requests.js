@@ -7,6 +7,7 @@ import { fmtDateTime, jstIso, t } from "../i18n.js";
 import { actionButton, askNote, badge, fillBar, heading, kindBadge, table } from "../ui.js";
 import { pointPicker } from "../picker.js";
 import { itemLabel, memberName, priority } from "../words.js";
+import { oneAtATime } from "../redraw.js";
 
 const PRIORITIES = ["critical", "high", "normal"];
 const OPEN = new Set(["open", "partially_fulfilled"]);
@@ -25,10 +26,11 @@ export default async function mount(main, ctx) {
       list,
     ),
   );
-  async function refresh() {
+  async function refreshNow() {
     const rows = await listAll("/aid-requests", { member, incident: chosenIncidentId() });
     replace(list, requestTable(ctx, rows, refresh));
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["aid_request", "plan", "allocation"], refresh };
 }

@@ -6,12 +6,13 @@ import { fmtNumber, t } from "../i18n.js";
 import { actionButton, clearFormProblem, heading, showFormProblem, table } from "../ui.js";
 import { itemLabel } from "../words.js";
 import { chosenIncidentId } from "../incident.js";
+import { oneAtATime } from "../redraw.js";
 
 export default async function mount(main, ctx) {
   const member = ctx.me.member_code;
   const body = h("div", { testid: "shelters" });
   replace(main, heading(t("shelter.title")), body);
-  async function refresh() {
+  async function refreshNow() {
     const query = { member, incident: chosenIncidentId() };
     const [shelters, needs] = await Promise.all([
       listAll("/shelters", query),
@@ -19,6 +20,7 @@ export default async function mount(main, ctx) {
     ]);
     replace(body, list(ctx, shelters, refresh), needsTable(ctx, needs), member ? form(ctx, member, refresh) : null);
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["shelter"], refresh };
 }

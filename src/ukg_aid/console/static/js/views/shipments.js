@@ -8,6 +8,7 @@ import { fmtDateTime, fmtKg, fmtNumber, t } from "../i18n.js";
 import { actionButton, askNote, badge, heading, table } from "../ui.js";
 import { etaText, memberName } from "../words.js";
 import { declineButton, lateFlag, shipmentBoard } from "./shipment_board.js";
+import { oneAtATime } from "../redraw.js";
 
 const RECENT = 10;
 
@@ -31,7 +32,7 @@ export default async function mount(main, ctx) {
       inbound,
     ),
   );
-  async function refresh() {
+  async function refreshNow() {
     // the allocations of the incident picked in the header (every incident when there is none)
     const incident = chosenIncidentId();
     const rows = (query) => listAll("/allocations", { ...query, incident });
@@ -57,6 +58,7 @@ export default async function mount(main, ctx) {
     );
     replace(inbound, allocTable(ctx, arriving.concat(coming, latest), "in", refresh));
   }
+  const refresh = oneAtATime(refreshNow);
   await refresh();
   return { entities: ["allocation", "plan", "shipment"], refresh };
 }

@@ -7,6 +7,7 @@ import { nameOf, t } from "../i18n.js";
 import { actionButton, badge, heading, num, table } from "../ui.js";
 import { itemLabel, memberName } from "../words.js";
 import { csvPanel } from "./csv.js";
+import { oneAtATime } from "../redraw.js";
 
 const DEPOT_STATUSES = ["operational", "damaged", "unreachable"];
 
@@ -19,7 +20,7 @@ export default async function mount(main, ctx) {
     csvPanel(ctx, member, () => refresh()),
     body,
   );
-  async function refresh() {
+  async function refreshNow() {
     // An edit in progress is never wiped by a live update; the table refreshes when it ends.
     if (body.querySelector(".editing")) return;
     const rows = await listAll("/stock", { member });
@@ -36,6 +37,7 @@ export default async function mount(main, ctx) {
       ),
     );
   }
+  const refresh = oneAtATime(refreshNow);
   const done = () => refresh();
   await refresh();
   return { entities: ["stock", "depot", "plan", "allocation"], refresh };
