@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ukg_aid.auth import service as auth_service
 from ukg_aid.clock import JST, ClockMode
 from ukg_aid.config import Settings
-from ukg_aid.db import Database
+from ukg_aid.db import Database, wire
 from ukg_aid.principal import Role
 
 REPO = Path(__file__).resolve().parents[1]
@@ -179,7 +179,9 @@ def serve_process(
 
 
 class StatementCounter:
-    """Counts the SQL statements an engine executes while the ``with`` block runs."""
+    """Counts the SQL statements an engine executes while the ``with`` block runs, those the ORM
+    and Core send through SQLAlchemy and those sent straight on the driver (``ukg_aid.db.wire``;
+    on any engine: the block is the test's own)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine.sync_engine
@@ -193,12 +195,18 @@ class StatementCounter:
         params, many = args[3], args[5]
         self.executions += len(params) if many and isinstance(params, Sequence) else 1
 
+    def _count_wire(self, sql: str) -> None:
+        self.statements.append(sql)
+        self.executions += 1
+
     def __enter__(self) -> StatementCounter:
         event.listen(self.engine, "before_cursor_execute", self._count)
+        wire.SENT.append(self._count_wire)  # statements sent on the driver, past the engine
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self.engine, "before_cursor_execute", self._count)
+        wire.SENT.remove(self._count_wire)
 
     @property
     def count(self) -> int:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import bindparam, func, insert, literal, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from tests.app_support import StatementCounter
 from ukg_aid.audit import service as audit
 from ukg_aid.audit.models import AuditEvent
 from ukg_aid.catalog.models import Item
@@ -102,3 +103,17 @@ async def test_a_backend_gone_before_begin_is_an_outage(live_db: Database) -> No
             await wire.rows(session, select(literal(1)))
         assert failures.is_outage(raised.value), repr(raised.value)
         assert connection.invalidated
+
+
+async def test_the_statement_counter_sees_what_the_wire_sends(live_db: Database) -> None:
+    """The tests' statement counter counts what goes straight on the driver as well as what
+    SQLAlchemy sends: a count that missed the token lookup or a single audit row would not see
+    them multiply with a plan's size."""
+    async with live_db.transaction() as session:
+        with StatementCounter(live_db.engine) as counter:
+            await wire.rows(session, select(Item.code).limit(1))
+            await session.execute(select(Item.name_ja).limit(1))
+    assert counter.count == 2, counter.statements
+    assert counter.executions == 2
+    assert "FROM items" in counter.statements[0] and "$1" in counter.statements[0]
+    assert wire.SENT == []  # the counter stops listening when its block ends

@@ -45,6 +45,11 @@ from ukg_aid.db.session import READ_ONLY, ReadOnlySession, any_write
 Row = Mapping[str, Any]
 _WIRE = "ukg_aid_wire"
 
+SENT: list[Callable[[str], None]] = []
+"""Observers of every statement sent here, called with its text before it goes: what
+SQLAlchemy's ``before_cursor_execute`` event is for the ORM's statements, which do not see these
+(the tests' statement counter listens to both)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
@@ -125,6 +130,8 @@ class Wire:
 
     async def fetch(self, compiled_: Compiled, params: Mapping[str, Any]) -> list[Row]:
         args = compiled_.args(params)
+        for observe in SENT:
+            observe(compiled_.sql)
         try:
             rows: list[Row] = await self.raw.fetch(compiled_.sql, *args)
         except _DRIVER_ERRORS as error:
