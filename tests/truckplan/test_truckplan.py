@@ -185,12 +185,19 @@ def _simulated(fleet: truckplan.Fleet, members: set[str]) -> dict[str, tuple[flo
             _trucks("25", 1),
             (logistics.Job(7, AT, logistics.Load(4_000_000), 10.0, 0),),  # a queue
         ),
-        truckplan.MemberPool(()),  # no trucks
     ],
 )
 def test_an_idle_pool_has_the_waits_its_simulation_gives(pool: truckplan.MemberPool) -> None:
     fleet = _fleet(pools={"25": pool})
     assert truckplan.waits_now(fleet, {"25"}).minutes == _simulated(fleet, {"25"})
+
+
+def test_a_pool_without_trucks_is_refused() -> None:
+    """It would read as no wait at all, a supplier that ships at once; a member without trucks
+    has no pool instead (``plans.truck_state.fleet_at``), and waits 0 as before trucks were
+    planned (``matching.TruckWaits``)."""
+    with pytest.raises(ValueError, match="at least one truck"):
+        truckplan.MemberPool(())
 
 
 def test_a_pool_the_simulation_refuses_is_still_refused() -> None:

@@ -31,6 +31,12 @@ class MemberPool:
     trucks: tuple[logistics.Truck, ...]
     queued: tuple[logistics.Job, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not self.trucks:  # it would read as no wait at all: a pool that can ship at once
+            raise ValueError(
+                "a truck pool needs at least one truck (a member without trucks has no pool)"
+            )
+
 
 @dataclass(frozen=True, slots=True)
 class Fleet:
@@ -67,7 +73,8 @@ def next_load_waits(
     fleet: Fleet, pool: MemberPool, ahead: Sequence[logistics.Job]
 ) -> tuple[float, float, float] | None:
     """Minutes until the pool's trucks take a new load of each priority, behind ``ahead``
-    (``None``: the pool has no trucks)."""
+    (``None``: no truck of the pool could take one, which a pool of one truck or more does not
+    give for the one-unit probe)."""
     waits = []
     for rank in range(_RANKS):
         found = logistics.earliest_departure(pool.trucks, _probe(fleet, rank), ahead=ahead)
