@@ -36,12 +36,11 @@ HOW = SolverSettings(time_limit_s=600.0)
 def _fleet(problem: Problem) -> truckplan.Fleet:
     pools = logistics.default_pools()
     members = {s.member_code for s in problem.supplies} & set(pools)
+    trucks = {m: tuple(logistics.pool_trucks(m, pools[m].counts.as_dict())) for m in members}
     return truckplan.Fleet(
         AT,
-        {
-            m: truckplan.MemberPool(logistics.pool_trucks(m, pools[m].counts.as_dict()))
-            for m in members
-        },
+        # a member whose counts give no truck has no pool, as in plans.truck_state.fleet_at
+        {m: truckplan.MemberPool(own) for m, own in trucks.items() if own},
         dict.fromkeys({ln.item_code for ln in problem.lines}, 1.0),
     )
 

@@ -68,6 +68,7 @@ def test_a_slow_answer_never_draws_over_a_newer_one(page: Page, console: Console
     second waits for the first, and the table ends on the newest figure and stays there."""
     row = _first_row(console)
     log_in(page, console, "desk", MEMBER)
+    expect(page.get_by_test_id("live-status")).to_have_attribute("data-state", "open")
     shown = page.get_by_test_id(f"stock-row-{row['depot_id']}-water").locator("td").first
     expect(shown).to_have_text(f"{row['on_hand']:,}")
     held: list[tuple[Route, APIResponse]] = []

@@ -7,8 +7,9 @@ import asyncio
 
 import psycopg
 import pytest
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import Sequence, bindparam, column, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnClause
 
 from ukg_aid.catalog.models import Item
 from ukg_aid.db import Database, failures, wire
@@ -145,9 +146,21 @@ async def test_text_and_writing_functions_are_refused_on_a_read(live_db: Databas
     as_select = text("SELECT code FROM items WHERE code = :code").columns(Item.code)
     notify = select(func.pg_notify("ukg_aid_test", "from a read"))
     advance = select(func.nextval("audit_events_id_seq"))
+    advance_too = select(Sequence("audit_events_id_seq").next_value())
+    locked = select(func.pg_advisory_lock(42))  # would outlive the read on the pooled connection
+    orm_text = select(Item).from_statement(
+        text("UPDATE items SET name_ja = '書き換え' WHERE code = :code RETURNING *")
+    )
+    code_col: ColumnClause[str] = column("code")
+    as_cte = select(code_col).select_from(
+        text("UPDATE items SET name_ja = '書き換え' WHERE code = :code RETURNING code")
+        .columns(code_col)
+        .cte("moved")
+    )
+    statements = (rename, as_select, notify, advance, advance_too, locked, orm_text, as_cte)
     async with live_db.reading() as session:
         code = await session.scalar(select(Item.code).order_by(Item.code).limit(1))
-        for statement in (rename, as_select, notify, advance):
+        for statement in statements:
             with pytest.raises(ReadOnlySession):
                 await wire.rows(session, statement, {"code": code})
             with pytest.raises(ReadOnlySession):

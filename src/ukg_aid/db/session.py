@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.context import FromStatement
 from sqlalchemy.sql import Executable, visitors
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
@@ -309,26 +310,57 @@ def _refuse_write_statements(state: ORMExecuteState) -> None:
         raise ReadOnlySession(f"a read-only session may not run {state.statement}")
 
 
-WRITING_FUNCTIONS = frozenset({"pg_notify", "nextval", "setval", "lo_unlink", "set_config"})
-"""PostgreSQL functions a ``SELECT`` may call that change something beyond the statement:
-notify listeners, move a sequence, drop a large object, change a setting for the session."""
+WRITING_FUNCTIONS = frozenset(
+    {
+        "pg_notify",
+        "nextval",
+        "next_value",  # Sequence.next_value(): nextval() as SQLAlchemy names it
+        "setval",
+        "set_config",
+        "setseed",
+        "pg_advisory_lock",
+        "pg_advisory_lock_shared",
+        "pg_try_advisory_lock",
+        "pg_try_advisory_lock_shared",
+        "lo_create",
+        "lo_creat",
+        "lo_import",
+        "lo_export",
+        "lo_from_bytea",
+        "lo_put",
+        "lo_truncate",
+        "lowrite",
+        "lo_unlink",
+        "pg_terminate_backend",
+        "pg_cancel_backend",
+        "pg_reload_conf",
+        "pg_logical_emit_message",
+    }
+)
+"""PostgreSQL functions a ``SELECT`` may call that change something beyond the statement: notify
+listeners, move a sequence, change a setting or take a lock that outlives it on the pooled
+connection, write a large object or a server file, end another backend. A list cannot know a
+user-defined function's effects; the service's reads call none."""
 
 
 def any_write(statement: Executable) -> bool:
     """Whether ``statement`` may change something, anywhere in it: it is a write, or has one in a
     CTE or subquery (``WITH moved AS (UPDATE … RETURNING …) SELECT …`` is a select on top), or
-    calls one of :data:`WRITING_FUNCTIONS`. A statement written as text cannot be looked into, so
-    it counts as a write: a read's statements run in autocommit, and a write would be committed
-    at once. About 30 µs for an ORM select: only read sessions ask, and the wire remembers its
-    (constant) statements' answers."""
-    if isinstance(statement, (TextClause, TextualSelect)):
+    calls one of :data:`WRITING_FUNCTIONS`. A whole statement written as text cannot be looked
+    into, so it counts as a write — alone, under ``from_statement()``, or as a CTE or part of a
+    union (a text *fragment* inside a select, a condition say, does not): a read's statements run
+    in autocommit, and a write would be committed at once. About 30 µs for an ORM select: only
+    read sessions ask, and the wire remembers its (constant) statements' answers."""
+    if isinstance(statement, FromStatement):
+        statement = statement.element
+    if isinstance(statement, TextClause):
         return True
     parts = visitors.iterate(cast(visitors.ExternallyTraversible, statement))
     return any(_writes(part) for part in parts)
 
 
 def _writes(part: object) -> bool:
-    if isinstance(part, UpdateBase):
+    if isinstance(part, (UpdateBase, TextualSelect)):
         return True
     return isinstance(part, FunctionElement) and str(getattr(part, "name", "")).lower() in (
         WRITING_FUNCTIONS

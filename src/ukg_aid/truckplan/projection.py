@@ -110,7 +110,7 @@ def _idle(fleet: Fleet, pool: MemberPool) -> bool:
     (known classes, distinct ids, aware times), so a bad pool still fails there. A Nankai plan's
     dozen default pools took 36 simulations, a tenth of its solve."""
     trucks = pool.trucks
-    if pool.queued or not trucks or len({t.truck_id for t in trucks}) != len(trucks):
+    if pool.queued or len({t.truck_id for t in trucks}) != len(trucks):
         return False
     if fleet.at.tzinfo is None or any(
         t.free_at is not None and t.free_at.tzinfo is None for t in trucks

@@ -76,7 +76,12 @@ export async function api(method, path, { body, query, key, raw, signal } = {}) 
   return resp.status === 204 ? null : resp.json();
 }
 
-export const get = (path, query) => api("GET", path, { query });
+/** A GET gives up after this long (a network error): a screen redraws one call at a time
+ * (js/redraw.js), so a request that never answers must not hold every later redraw back. */
+export const GET_TIMEOUT_MS = 30_000;
+
+export const get = (path, query) =>
+  api("GET", path, { query, signal: AbortSignal.timeout(GET_TIMEOUT_MS) });
 
 /** Every row of a list route, page by page; accepts a bare array or a page object. */
 export async function listAll(path, query = {}) {

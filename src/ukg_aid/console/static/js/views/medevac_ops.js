@@ -97,16 +97,22 @@ export function holdsCard(ctx) {
   const mapEl = h("div", { class: "picker", testid: "holds-map", role: "application", "aria-label": t("holds.map") });
   const state = { map: null, layer: null, helis: [] };
   const form = ctx.caps.fleet ? holdForm(ctx, state, () => draw()) : null;
-  async function drawNow(helis = state.helis) {
-    state.helis = helis;
+  async function drawNow() {
     // lifts in quick succession and the live refresh each redraw: one at a time, so a list
     // answered before a lift never draws after the list answered after it
+    const helis = state.helis;
     const holds = await listAll("/weather-holds", { incident: chosenIncidentId() });
     replace(list, holdTable(ctx, holds, helis, () => draw()));
     if (form) form.refreshBases(helis);
     drawHolds(state, holds, helis);
   }
-  const draw = oneAtATime(drawNow);
+  const queued = oneAtATime(drawNow);
+  // the fleet a call brings is kept at once: a lift's redraw queued after the board's own
+  // (which brings the newer fleet) draws with that fleet, not the one before
+  const draw = (helis) => {
+    if (helis) state.helis = helis;
+    return queued();
+  };
   requestAnimationFrame(() => buildMap(state, mapEl));
   const card = h(
     "section",
