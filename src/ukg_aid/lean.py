@@ -58,14 +58,13 @@ class LeanRoute(Route):
 
     def __init__(self, path: str, route: APIRoute, resolvers: Sequence[Resolver]) -> None:
         super().__init__(path, self._serve, methods=["GET"], name=route.name)
-        self.methods = {"GET"}  # not HEAD, which Starlette adds: FastAPI's route answers it
         self._endpoint = route.endpoint
         self._fields = route.dependant.path_params
         self._resolvers = tuple(resolvers)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http" or scope["method"] != "GET":
-            return Match.NONE, {}
+            return Match.NONE, {}  # a HEAD too (Starlette's GET admits it): FastAPI's route answers
         if getattr(scope.get("app"), "dependency_overrides", None):
             return Match.NONE, {}  # overridden dependencies (a test's): FastAPI resolves them
         match, child = super().matches(scope)
